@@ -1,0 +1,54 @@
+# The two commands of the README: `make run` and `make test`. Everything else is a helper of those.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(VENV)/bin/pip
+export DJANGO_SETTINGS_MODULE := safetyteams.settings
+
+# Tests always run against the real services on this machine (PostgreSQL and Redis).
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/veiligheidsteam
+TEST_REDIS_URL    ?= redis://127.0.0.1:6379/0
+
+.PHONY: run test lint bench install install-dev deploy-check services clean
+
+$(VENV)/.installed: requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.lock
+	$(PIP) install --quiet --disable-pip-version-check -r requirements-dev.lock
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) scripts/run_stack.py
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+deploy-check: $(VENV)/.installed
+	DEBUG=false SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-key-for-the-check \
+	ALLOWED_HOSTS=veiligheidsteam.example.org DATABASE_URL=$(TEST_DATABASE_URL) \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+services:
+	@bash scripts/ensure_services.sh
+
+test: $(VENV)/.installed-dev services lint deploy-check
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py makemigrations --check --dry-run >/dev/null
+	$(PY) scripts/i18n.py check
+	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL) REDIS_URL=$(TEST_REDIS_URL) \
+		$(VENV)/bin/pytest -q
+
+bench: $(VENV)/.installed-dev services
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/veiligheidsteam_bench CELERY_BROKER_URL=$(TEST_REDIS_URL) \
+		$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) var db.sqlite3 staticfiles

@@ -1,0 +1,122 @@
+"""The fictional demo region West-Brabant West: municipalities, partners, three teams, demo users.
+
+Every name of a person here is invented. Idempotent: a second run finds everything and changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+
+from partners.models import Membership, Municipality, Organisation, OrganisationKind, Role, SafetyTeam, User
+
+MUNICIPALITIES = {
+    "Bergen op Zoom": "GM0748",
+    "Etten-Leur": "GM0777",
+    "Halderberge": "GM1655",
+    "Moerdijk": "GM1709",
+    "Roosendaal": "GM1674",
+    "Rucphen": "GM0840",
+    "Steenbergen": "GM0851",
+    "Woensdrecht": "GM0873",
+    "Zundert": "GM0879",
+}
+
+REGIONAL_ORGANISATIONS = {
+    "Veilig Thuis West-Brabant": OrganisationKind.VEILIG_THUIS,
+    "Raad voor de Kinderbescherming regio Zuidwest": OrganisationKind.RVDK,
+    "Jeugdbescherming Brabant": OrganisationKind.GI,
+    "William Schrikker Jeugdbescherming": OrganisationKind.GI,
+    "MEE West-Brabant": OrganisationKind.OTHER,
+    "Programmabureau Toekomstscenario (evaluatie)": OrganisationKind.OTHER,
+}
+
+
+@dataclass(frozen=True)
+class DemoTeam:
+    slug: str
+    name: str
+    cvc: str
+    municipalities: tuple[str, ...]
+
+
+TEAMS = (
+    DemoTeam(
+        "boz",
+        "Veiligheidsteam Bergen op Zoom e.o.",
+        "CVC Bergen op Zoom",
+        ("Bergen op Zoom", "Steenbergen", "Woensdrecht"),
+    ),
+    DemoTeam("rsd", "Veiligheidsteam Roosendaal e.o.", "CVC Roosendaal", ("Roosendaal", "Halderberge", "Rucphen")),
+    DemoTeam("etl", "Veiligheidsteam Etten-Leur e.o.", "CVC Etten-Leur", ("Etten-Leur", "Moerdijk", "Zundert")),
+)
+
+# (username suffix, role, organisation key, invented full name)
+DEMO_PEOPLE = (
+    ("cvc", Role.PROFESSIONAL, "cvc", "Noor Demo-Jansen"),
+    ("vt", Role.PROFESSIONAL, "Veilig Thuis West-Brabant", "Daan Demo-Bakker"),
+    ("rvdk", Role.PROFESSIONAL, "Raad voor de Kinderbescherming regio Zuidwest", "Fleur Demo-Visser"),
+    ("gi", Role.PROFESSIONAL, "Jeugdbescherming Brabant", "Sem Demo-Smit"),
+    ("coordinator", Role.COORDINATOR, "cvc", "Lotte Demo-Meijer"),
+    ("evaluator", Role.EVALUATOR, "Programmabureau Toekomstscenario (evaluatie)", "Bram Demo-Mulder"),
+    ("beheer", Role.FUNCTIONAL_ADMIN, "cvc", "Eva Demo-de Boer"),
+    ("privacy", Role.PRIVACY_OFFICER, "cvc", "Thijs Demo-Dekker"),
+)
+
+FUNCTIONAL_ADMIN_GROUP = "Functioneel beheer"
+FUNCTIONAL_ADMIN_APPS = ("partners", "workflows")
+
+
+def demo_usernames() -> list[str]:
+    return [f"{team.slug}-{suffix}" for team in TEAMS for suffix, *_ in DEMO_PEOPLE]
+
+
+def _functional_admin_group() -> Group:
+    group, _ = Group.objects.get_or_create(name=FUNCTIONAL_ADMIN_GROUP)
+    wanted = Permission.objects.filter(content_type__app_label__in=FUNCTIONAL_ADMIN_APPS)
+    missing = wanted.exclude(pk__in=group.permissions.values("pk"))
+    if missing.exists():
+        group.permissions.add(*missing)
+    return group
+
+
+@transaction.atomic
+def seed_region(*, password: str) -> dict[str, int]:
+    """Create (or find) the demo region; returns counts of what exists afterwards."""
+    municipalities = {
+        name: Municipality.objects.get_or_create(name=name, defaults={"code": code})[0]
+        for name, code in MUNICIPALITIES.items()
+    }
+    regional = {
+        name: Organisation.objects.get_or_create(name=name, defaults={"kind": kind})[0]
+        for name, kind in REGIONAL_ORGANISATIONS.items()
+    }
+    admin_group = _functional_admin_group()
+    for demo in TEAMS:
+        cvc, _ = Organisation.objects.get_or_create(name=demo.cvc, defaults={"kind": OrganisationKind.CVC})
+        team, created = SafetyTeam.objects.get_or_create(name=demo.name)
+        if created:
+            team.municipalities.set([municipalities[m] for m in demo.municipalities])
+            team.organisations.set([cvc, *regional.values()])
+        for suffix, role, org_key, full_name in DEMO_PEOPLE:
+            organisation = cvc if org_key == "cvc" else regional[org_key]
+            user, user_created = User.objects.get_or_create(
+                username=f"{demo.slug}-{suffix}",
+                defaults={"full_name": full_name, "email": f"{demo.slug}-{suffix}@demo.invalid"},
+            )
+            if user_created:
+                user.set_password(password)
+                user.is_staff = role == Role.FUNCTIONAL_ADMIN
+                user.save()
+                if role == Role.FUNCTIONAL_ADMIN:
+                    user.groups.add(admin_group)
+            Membership.objects.get_or_create(user=user, organisation=organisation, team=team, role=role)
+    return {
+        "municipalities": Municipality.objects.count(),
+        "organisations": Organisation.objects.count(),
+        "teams": SafetyTeam.objects.count(),
+        "users": User.objects.count(),
+        "memberships": Membership.objects.count(),
+    }

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from partners.demo import seed_region
+
+
+class Command(BaseCommand):
+    help = "Bouwt de fictieve demoregio West-Brabant West (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", type=int, default=None, help="Aantal fictieve casussen.")
+
+    def handle(self, *args, **options):
+        counts = seed_region(password=settings.DEMO_PASSWORD)
+        try:
+            from cases.demo import DEFAULT_DEMO_CASES, seed_cases
+        except ImportError:  # the case record arrives with its own issue
+            seed_cases = None
+        if seed_cases is not None:
+            wanted = options["cases"] if options["cases"] is not None else DEFAULT_DEMO_CASES
+            counts.update(seed_cases(count=wanted))
+        for name, count in counts.items():
+            self.stdout.write(f"{name}: {count}")

@@ -1,0 +1,82 @@
+#!/usr/bin/env python
+"""`make run`: web server, Celery worker and beat together; Ctrl-C stops all of them."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess  # noqa: S404 - starts our own processes with fixed arguments
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def commands(port: str) -> dict[str, list[str]]:
+    celery = str(BIN / "celery")
+    return {
+        "web": [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
+        "worker": [celery, "-A", "safetyteams", "worker", "--loglevel", "INFO", "--concurrency", "2"],
+        "beat": [
+            celery,
+            "-A",
+            "safetyteams",
+            "beat",
+            "--loglevel",
+            "INFO",
+            "--schedule",
+            str(ROOT / "var" / "celerybeat-schedule"),
+        ],
+    }
+
+
+def print_banner(port: str) -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safetyteams.settings")
+    import django
+
+    django.setup()
+    from partners.demo import demo_usernames
+
+    password = os.environ.get("DEMO_PASSWORD", "veilig-demo-2026")
+    print(f"\nVeiligheidsteam draait op http://127.0.0.1:{port}/  (Ctrl-C stopt alles)", flush=True)
+    print(f"Demo-logins (wachtwoord: {password}):", ", ".join(demo_usernames()), "\n", flush=True)
+
+
+def main() -> int:
+    port = os.environ.get("PORT", "8000")
+    (ROOT / "var").mkdir(exist_ok=True)
+    stopping = False
+
+    def stop(*_args) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    print_banner(port)
+    procs = {name: subprocess.Popen(cmd, cwd=ROOT) for name, cmd in commands(port).items()}  # noqa: S603
+    exit_code = 0
+    while not stopping:
+        for name, proc in procs.items():
+            if proc.poll() is not None:
+                print(f"{name} stopte onverwacht (code {proc.returncode}); alles wordt gestopt.", flush=True)
+                exit_code = 1
+                stopping = True
+        time.sleep(0.5)
+    for proc in procs.values():
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 20
+    for proc in procs.values():
+        try:
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    return exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

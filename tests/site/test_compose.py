@@ -1,0 +1,44 @@
+"""Docker does not run here: the compose file is checked by reading it against the settings."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def compose():
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_has_web_worker_beat_database_redis_and_mail_catcher():
+    services = compose()["services"]
+    assert set(services) == {"web", "worker", "beat", "db", "redis", "mailcatcher"}
+    assert "gunicorn safetyteams.wsgi:application" in services["web"]["command"]
+    assert services["worker"]["command"].startswith("celery -A safetyteams worker")
+    assert services["beat"]["command"].startswith("celery -A safetyteams beat")
+
+
+def test_compose_keeps_exactly_one_beat():
+    beat = compose()["services"]["beat"]
+    assert beat["deploy"]["replicas"] == 1
+    assert beat["container_name"], "a fixed container name makes compose refuse to scale beat"
+
+
+def test_every_variable_compose_sets_is_read_by_the_settings():
+    settings_text = (ROOT / "safetyteams" / "settings.py").read_text()
+    read = set(re.findall(r'env(?:\.\w+)?\("([A-Z_]+)"', settings_text))
+    for name in ("web", "worker", "beat"):
+        service = compose()["services"][name]
+        assert service["env_file"] == ".env"
+        assert set(service["environment"]) <= read, set(service["environment"]) - read
+    example = {line.split("=")[0] for line in (ROOT / ".env.example").read_text().splitlines() if "=" in line}
+    assert example - {"POSTGRES_PASSWORD"} <= read, example - read
+
+
+def test_the_app_services_use_postgres_and_redis_from_compose():
+    env = compose()["services"]["web"]["environment"]
+    assert env["DATABASE_URL"].startswith("postgres://") and "@db:5432/" in env["DATABASE_URL"]
+    assert env["CELERY_BROKER_URL"] == "redis://redis:6379/0"
+    assert env["DEBUG"] == "false"

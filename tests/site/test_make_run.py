@@ -1,0 +1,71 @@
+"""Smoke test of the `make run` path: SQLite and the embedded broker, web + worker + beat."""
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.mark.slow
+def test_make_run_starts_a_usable_demo_and_stops_cleanly_on_ctrl_c(tmp_path):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL")}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path}/demo.sqlite3", VAR_DIR=str(tmp_path / "var"), PORT=str(port))
+    proc = subprocess.Popen(
+        ["make", "run"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 240
+        health = None
+        while time.monotonic() < deadline:
+            try:
+                health = requests.get(f"{base}/health/", timeout=2)
+                if health.status_code == 200:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert proc.poll() is None, "make run stopped before it was healthy"
+            time.sleep(1)
+        assert health is not None and health.json() == {"database": "ok", "broker": "ok"}
+
+        session = requests.Session()
+        login_page = session.get(f"{base}/accounts/login/", timeout=5)
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page.text).group(1)
+        home = session.post(
+            f"{base}/accounts/login/",
+            data={"username": "boz-coordinator", "password": settings.DEMO_PASSWORD, "csrfmiddlewaretoken": token},
+            headers={"Referer": f"{base}/accounts/login/"},
+            timeout=10,
+        )
+        assert home.status_code == 200
+        assert "Veiligheidsteam Bergen op Zoom e.o." in home.text
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        output, _ = proc.communicate(timeout=60)
+    assert "Demo-logins" in output
+    assert "boz-coordinator" in output
+    assert proc.returncode is not None
+    leftovers = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True)
+    assert leftovers.stdout.strip() == "", "processes survived Ctrl-C"
