@@ -45,3 +45,34 @@ def make_member(db):
         return membership.user
 
     return _make
+
+
+def pytest_collection_modifyitems(items):
+    """The access log writes on its own connection ("audit"): every database test may use it."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if marker is None and not ({"db", "transactional_db", "live_server"} & set(item.fixturenames)):
+            continue
+        kwargs = dict(marker.kwargs) if marker is not None else {}
+        if "transactional_db" in item.fixturenames or "live_server" in item.fixturenames:
+            kwargs.setdefault("transaction", True)
+        kwargs["databases"] = "__all__"
+        item.add_marker(pytest.mark.django_db(*(marker.args if marker else ()), **kwargs), append=False)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_permission_cache():
+    from cases.selectors import reset_permission_cache
+
+    reset_permission_cache()
+    yield
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Close every connection (the access log has its own) before the test database is dropped."""
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        connections.close_all()

@@ -1,0 +1,156 @@
+"""The access log (NEN 7513): who did what with which case, when, for which organisation, and
+whether it was allowed. Append-only (database triggers refuse UPDATE and DELETE) and
+tamper-evident: each row's hash covers its content and the previous row's hash.
+
+Rows are written on their own connection ("audit" alias on PostgreSQL) so that a denied or failed
+attempt stays logged even when the request's transaction rolls back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import connections, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# Any constant: the PostgreSQL advisory lock that orders writers of the hash chain.
+_CHAIN_LOCK_KEY = 7_513_000
+
+
+class AccessAction(models.TextChoices):
+    READ = "read", _("inzien")
+    SEARCH = "search", _("zoeken")
+    CREATE = "create", _("aanmaken")
+    CHANGE = "change", _("wijzigen")
+    EXPORT = "export", _("exporteren")
+    DELETE = "delete", _("vernietigen")
+
+
+class AccessOutcome(models.TextChoices):
+    ALLOWED = "allowed", _("toegestaan")
+    DENIED = "denied", _("geweigerd")
+
+
+class AccessLogEntry(models.Model):
+    # Plain ids, no foreign keys: a log row must outlive (and never be changed by) what it names.
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user_id = models.BigIntegerField(null=True)
+    username = models.CharField(max_length=150, blank=True)
+    organisation_id = models.BigIntegerField(null=True)
+    organisation_name = models.CharField(max_length=200, blank=True)
+    role = models.CharField(max_length=32, blank=True)
+    case_id = models.BigIntegerField(null=True, db_index=True)
+    person_id = models.BigIntegerField(null=True)
+    action = models.CharField(max_length=16, choices=AccessAction.choices)
+    outcome = models.CharField(max_length=16, choices=AccessOutcome.choices)
+    ip_address = models.GenericIPAddressField(null=True)
+    # What was touched ("case", "person:12", a search term's length, an export's kind); never case content.
+    detail = models.CharField(max_length=300, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("toegangslogregel")
+        verbose_name_plural = _("toegangslog")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["case_id", "at"], name="accesslog_case_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.outcome}"
+
+
+GENESIS_HASH = "0" * 64
+HASHED_FIELDS = (
+    "at", "user_id", "username", "organisation_id", "organisation_name", "role",
+    "case_id", "person_id", "action", "outcome", "ip_address", "detail",
+)  # fmt: skip
+
+
+def entry_hash(values: dict, prev_hash: str) -> str:
+    payload = {name: values[name] for name in HASHED_FIELDS}
+    payload["at"] = payload["at"].isoformat() if hasattr(payload["at"], "isoformat") else payload["at"]
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str) + prev_hash
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def audit_alias() -> str:
+    # SQLite has one writer at a time: a second connection would wait on the request's own lock.
+    return "audit" if "audit" in settings.DATABASES else "default"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, for which organisation and in which role, from where."""
+
+    user_id: int | None
+    username: str
+    organisation_id: int | None = None
+    organisation_name: str = ""
+    role: str = ""
+    ip_address: str | None = None
+
+
+def access_log_write(
+    *,
+    actor: Actor,
+    action: str,
+    outcome: str,
+    case_id: int | None = None,
+    person_id: int | None = None,
+    detail: str = "",
+) -> AccessLogEntry:
+    """Append one row to the chain. Commits on its own connection where the database allows."""
+    alias = audit_alias()
+    values = {
+        "at": timezone.now(),
+        "user_id": actor.user_id,
+        "username": actor.username,
+        "organisation_id": actor.organisation_id,
+        "organisation_name": actor.organisation_name,
+        "role": actor.role,
+        "case_id": case_id,
+        "person_id": person_id,
+        "action": action,
+        "outcome": outcome,
+        "ip_address": actor.ip_address,
+        "detail": detail[:300],
+    }
+    with transaction.atomic(using=alias):
+        if connections[alias].vendor == "postgresql":
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        last = AccessLogEntry.objects.using(alias).order_by("-id").values_list("hash", flat=True).first()
+        prev_hash = last or GENESIS_HASH
+        return AccessLogEntry.objects.using(alias).create(
+            **values, prev_hash=prev_hash, hash=entry_hash(values, prev_hash)
+        )
+
+
+def access_log_rows() -> models.QuerySet[AccessLogEntry]:
+    """Read the log on the connection that writes it (in tests that is the only one that sees it)."""
+    return AccessLogEntry.objects.using(audit_alias())
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    entry_id: int
+    reason: str
+
+
+def access_log_verify(*, batch_size: int = 5000) -> BrokenLink | None:
+    """Walk the chain in order; return the first row whose hash or link does not hold."""
+    prev_hash = GENESIS_HASH
+    fields = ("id", *HASHED_FIELDS, "prev_hash", "hash")
+    rows: Iterator[dict] = access_log_rows().order_by("id").values(*fields).iterator(chunk_size=batch_size)
+    for row in rows:
+        if row["prev_hash"] != prev_hash:
+            return BrokenLink(row["id"], "prev_hash does not match the previous row")
+        if entry_hash(row, prev_hash) != row["hash"]:
+            return BrokenLink(row["id"], "content does not match its hash")
+        prev_hash = row["hash"]
+    return None

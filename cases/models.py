@@ -1,0 +1,492 @@
+"""The shared case record (netwerkdossier): one case per family, its people, participants, notes,
+timeline, joint safety assessments, veiligheidsvoorwaarden and agreed interventions.
+
+Reach case data only through `cases.selectors` (need-to-know + access log); write through services.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+from cases.validators import validate_bsn, validate_not_in_future
+from partners.models import Municipality, Organisation, SafetyTeam
+
+
+class GuardedQuerySet(models.QuerySet):
+    """History is kept per row, so a bulk update would change data without a trace: refused."""
+
+    def update(self, **kwargs):
+        raise TypeError("Bulk updates bypass the change history; change rows through the services.")
+
+    def _raw_update(self, **kwargs) -> int:
+        """For compare-and-set claims in services that write their own history row afterwards."""
+        return super().update(**kwargs)
+
+
+class CaseStatus(models.TextChoices):
+    AANGEMELD = "aangemeld", _("aangemeld")
+    VEILIGHEIDSBEOORDELING = "veiligheidsbeoordeling", _("veiligheidsbeoordeling")
+    GEZAMENLIJKE_ANALYSE = "gezamenlijke_analyse", _("gezamenlijke analyse")
+    INZET_AFGESPROKEN = "inzet_afgesproken", _("inzet afgesproken")
+    MONITORING = "monitoring", _("monitoring")
+    AFGESCHAALD = "afgeschaald", _("afgeschaald")
+    AFGESLOTEN = "afgesloten", _("afgesloten")
+
+
+CLOSED_STATUSES = (CaseStatus.AFGESCHAALD, CaseStatus.AFGESLOTEN)
+
+
+class Intake(models.TextChoices):
+    MELDING_VT = "melding_vt", _("melding bij Veilig Thuis")
+    SIGNAAL_LOKAAL_TEAM = "signaal_lokaal_team", _("signaal van het lokale team")
+    VERZOEK_TOT_ONDERZOEK = "verzoek_tot_onderzoek", _("verzoek tot onderzoek (RvdK)")
+    GI = "gi", _("via de Gecertificeerde Instelling")
+
+
+class Case(models.Model):
+    """One family (gezin/huishouden): één gezin, één plan, één regisseur."""
+
+    reference = models.CharField(_("zaaknummer"), max_length=32, unique=True)
+    family_name = models.CharField(_("gezin"), max_length=200, help_text=_("Bijvoorbeeld: gezin De Vries"))
+    team = models.ForeignKey(SafetyTeam, on_delete=models.PROTECT, related_name="cases", verbose_name=_("team"))
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="cases", verbose_name=_("gemeente")
+    )
+    status = models.CharField(_("status"), max_length=32, choices=CaseStatus.choices, default=CaseStatus.AANGEMELD)
+    # Acute onveiligheid puts the case on the crisis path, whatever its status.
+    crisis = models.BooleanField(_("acute onveiligheid"), default=False)
+    vast_gezicht = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="vast_gezicht_cases",
+        verbose_name=_("vast gezicht"),
+    )
+    intake = models.CharField(_("binnengekomen via"), max_length=32, choices=Intake.choices)
+    reported_on = models.DateField(_("datum melding/signaal"), validators=[validate_not_in_future])
+    opened_at = models.DateTimeField(_("geopend op"), default=timezone.now)
+    closed_at = models.DateTimeField(_("gesloten op"), null=True, blank=True)
+    # Reopening after closure starts a new episode (a re-report).
+    episode = models.PositiveIntegerField(_("episode"), default=1)
+    # Optimistic locking: every change bumps it; a stale version is refused.
+    version = models.PositiveIntegerField(default=1)
+    external_reference = models.CharField(_("extern kenmerk"), max_length=64, blank=True)
+    source_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+    objects = GuardedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("casus")
+        verbose_name_plural = _("casussen")
+        ordering = ["-opened_at", "-id"]
+        default_permissions = ("add", "change", "delete", "view")
+        indexes = [
+            models.Index(fields=["team", "status", "-opened_at"], name="case_team_status_idx"),
+            models.Index(fields=["municipality", "status"], name="case_municipality_status_idx"),
+            models.Index(fields=["-opened_at", "-id"], name="case_opened_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=CaseStatus.values), name="case_status_valid"),
+            models.UniqueConstraint(
+                fields=["source_organisation", "external_reference"],
+                condition=~Q(external_reference=""),
+                name="case_unique_external_reference",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} · {self.family_name}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED_STATUSES
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """django-guardian grant on one case, with a direct foreign key (no generic tables)."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["user", "content_object"], name="case_perm_user_case_idx")]
+
+
+class PersonRole(models.TextChoices):
+    JEUGDIGE = "jeugdige", _("jeugdige")
+    OUDER = "ouder", _("ouder")
+    VERZORGER = "verzorger", _("verzorger")
+    NETWERK = "netwerk", _("netwerk")
+
+
+class Person(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="persons")
+    role = models.CharField(_("rol in het gezin"), max_length=16, choices=PersonRole.choices)
+    full_name = models.CharField(_("naam"), max_length=200)
+    date_of_birth = models.DateField(_("geboortedatum"), null=True, blank=True, validators=[validate_not_in_future])
+    bsn = models.CharField(_("BSN"), max_length=9, blank=True, validators=[validate_bsn])
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+    objects = GuardedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("persoon")
+        verbose_name_plural = _("personen")
+        ordering = ["role", "date_of_birth", "id"]
+        constraints = [models.CheckConstraint(condition=Q(role__in=PersonRole.values), name="person_role_valid")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def masked_bsn(self) -> str:
+        return f"*****{self.bsn[-4:]}" if self.bsn else ""
+
+
+class ParticipantRole(models.TextChoices):
+    VAST_GEZICHT = "vast_gezicht", _("vast gezicht")
+    CASUSREGISSEUR = "casusregisseur", _("casusregisseur")
+    ONDERZOEKER = "onderzoeker", _("onderzoeker")
+    JEUGDBESCHERMER = "jeugdbeschermer", _("jeugdbeschermer")
+    BETROKKEN = "betrokken", _("betrokken professional")
+    DESKUNDIGE = "deskundige", _("deskundige")
+
+
+class ParticipantQuerySet(GuardedQuerySet):
+    def active(self) -> ParticipantQuerySet:
+        return self.filter(ended_at__isnull=True)
+
+
+class Participant(models.Model):
+    """An organisation and professional involved in the case; an active one grants access."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participants")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="participations")
+    professional = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(_("rol in de casus"), max_length=20, choices=ParticipantRole.choices)
+    started_at = models.DateTimeField(_("betrokken sinds"), default=timezone.now)
+    ended_at = models.DateTimeField(_("betrokken tot"), null=True, blank=True)
+
+    history = HistoricalRecords()
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("betrokkene")
+        verbose_name_plural = _("betrokkenen")
+        ordering = ["started_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "professional", "organisation"],
+                condition=Q(ended_at__isnull=True),
+                name="participant_unique_active",
+            ),
+        ]
+        indexes = [models.Index(fields=["professional", "ended_at"], name="participant_prof_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.professional} ({self.organisation})"
+
+
+class Note(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    # Plain text only; templates escape it.
+    text = models.TextField(_("notitie"), max_length=10000)
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+    objects = GuardedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notitie")
+        verbose_name_plural = _("notities")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Note {self.pk}"
+
+
+class EventKind(models.TextChoices):
+    CASE_OPENED = "case_opened", _("casus geopend")
+    MELDING_RECEIVED = "melding_received", _("melding ontvangen")
+    VERZOEK_RECEIVED = "verzoek_received", _("verzoek tot onderzoek ontvangen")
+    ONDERZOEK_STARTED = "onderzoek_started", _("onderzoek gestart")
+    ONDERZOEK_COMPLETED = "onderzoek_completed", _("onderzoek afgerond")
+    STATUS_CHANGED = "status_changed", _("status gewijzigd")
+    CRISIS_FLAGGED = "crisis_flagged", _("acute onveiligheid gemeld")
+    CRISIS_RESOLVED = "crisis_resolved", _("acute onveiligheid opgeheven")
+    CASE_REOPENED = "case_reopened", _("casus heropend (nieuwe episode)")
+    VAST_GEZICHT_ASSIGNED = "vast_gezicht_assigned", _("vast gezicht toegewezen")
+    PERSON_ADDED = "person_added", _("persoon toegevoegd")
+    PERSON_CHANGED = "person_changed", _("persoon gewijzigd")
+    PARTICIPANT_ADDED = "participant_added", _("betrokkene toegevoegd")
+    PARTICIPANT_ENDED = "participant_ended", _("betrokkenheid beëindigd")
+    NOTE_ADDED = "note_added", _("notitie toegevoegd")
+    CASE_CHANGED = "case_changed", _("casusgegevens gewijzigd")
+    CONTRIBUTION_ADDED = "contribution_added", _("bijdrage aan veiligheidsbeoordeling")
+    JUDGEMENT_RECORDED = "judgement_recorded", _("gezamenlijk oordeel vastgelegd")
+    CONDITION_AGREED = "condition_agreed", _("veiligheidsvoorwaarde afgesproken")
+    CONDITION_CHECKED = "condition_checked", _("veiligheidsvoorwaarde gecontroleerd")
+    INTERVENTION_AGREED = "intervention_agreed", _("inzet afgesproken")
+    INTERVENTION_STARTED = "intervention_started", _("inzet gestart")
+    INTERVENTION_ENDED = "intervention_ended", _("inzet beëindigd")
+    DISCUSSED_IN_MEETING = "discussed_in_meeting", _("besproken in overleg")
+    DESTRUCTION_REQUESTED = "destruction_requested", _("verzoek tot vernietiging")
+
+
+class TimelineEvent(models.Model):
+    """Everything that happened to a case, in order; metrics are computed from these rows."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="timeline")
+    kind = models.CharField(max_length=32, choices=EventKind.choices)
+    occurred_at = models.DateTimeField(default=timezone.now, db_index=True)
+    episode = models.PositiveIntegerField(default=1)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, related_name="+")
+    # Human-readable line; may hold free text, so never exported to evaluators.
+    summary = models.CharField(max_length=500, blank=True)
+    # Structured facts (ids, old/new status, scores): safe for metrics.
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("tijdlijngebeurtenis")
+        verbose_name_plural = _("tijdlijn")
+        ordering = ["occurred_at", "id"]
+        indexes = [models.Index(fields=["case", "occurred_at"], name="timeline_case_idx")]
+
+    def __str__(self) -> str:
+        return f"TimelineEvent {self.pk}"
+
+
+class Classification(models.TextChoices):
+    ACUTE = "acute", _("acute onveiligheid")
+    STRUCTUREEL = "structureel", _("structurele onveiligheid")
+    GEEN = "geen", _("geen onveiligheid")
+
+
+class RiskLevel(models.TextChoices):
+    LAAG = "laag", _("laag")
+    MIDDEL = "middel", _("middel")
+    HOOG = "hoog", _("hoog")
+
+
+class Assessment(models.Model):
+    """One round of the joint safety assessment; repeated over time."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
+    episode = models.PositiveIntegerField(default=1)
+    started_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("veiligheidsbeoordeling")
+        verbose_name_plural = _("veiligheidsbeoordelingen")
+        ordering = ["started_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Assessment {self.pk}"
+
+
+class SafetyScoreField(models.PositiveSmallIntegerField):
+    """Signs of Safety scale: 0 = the child cannot stay, 10 = safe enough to close."""
+
+
+class PartnerContribution(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="contributions")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    worries = models.TextField(_("zorgen (schade en gevaar)"), blank=True)
+    strengths = models.TextField(_("wat gaat goed (bestaande veiligheid)"), blank=True)
+    must_happen = models.TextField(_("wat moet er gebeuren"), blank=True)
+    safety_score = SafetyScoreField(_("veiligheidsscore (0–10)"))
+    classification = models.CharField(_("classificatie"), max_length=16, choices=Classification.choices)
+    arij_outcome = models.CharField(_("ARIJ-veiligheidstaxatie"), max_length=200, blank=True)
+    risk_level = models.CharField(_("risiconiveau"), max_length=8, choices=RiskLevel.choices, blank=True)
+    lirik_outcome = models.CharField(_("LIRIK-uitkomst"), max_length=200, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+    objects = GuardedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partnerbijdrage")
+        verbose_name_plural = _("partnerbijdragen")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "organisation"], name="contribution_one_per_partner"),
+            models.CheckConstraint(condition=Q(safety_score__lte=10), name="contribution_score_0_10"),
+        ]
+
+    def __str__(self) -> str:
+        return f"PartnerContribution {self.pk}"
+
+
+class JointJudgement(models.Model):
+    """The team's one joint judgement for an assessment round."""
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="judgement")
+    classification = models.CharField(_("classificatie"), max_length=16, choices=Classification.choices)
+    joint_score = SafetyScoreField(_("gezamenlijke veiligheidsscore (0–10)"))
+    rationale = models.TextField(_("onderbouwing"))
+    parents_view = models.TextField(_("wat ouders zeggen"), blank=True)
+    children_view = models.TextField(_("wat kinderen zeggen"), blank=True)
+    parents_present = models.BooleanField(_("ouders aanwezig"), default=False)
+    children_present = models.BooleanField(_("kinderen aanwezig"), default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+    objects = GuardedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gezamenlijk oordeel")
+        verbose_name_plural = _("gezamenlijke oordelen")
+        constraints = [models.CheckConstraint(condition=Q(joint_score__lte=10), name="judgement_score_0_10")]
+
+    def __str__(self) -> str:
+        return f"JointJudgement {self.pk}"
+
+
+class Dissent(models.Model):
+    """A partner that disagrees with the joint judgement: recorded, never overwritten."""
+
+    judgement = models.ForeignKey(JointJudgement, on_delete=models.CASCADE, related_name="dissents")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reden van afwijkend standpunt"))
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("afwijkend standpunt")
+        verbose_name_plural = _("afwijkende standpunten")
+        constraints = [models.UniqueConstraint(fields=["judgement", "organisation"], name="dissent_one_per_partner")]
+
+    def __str__(self) -> str:
+        return f"Dissent {self.pk}"
+
+
+class ConditionStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    MET = "met", _("nagekomen")
+    NOT_MET = "not_met", _("niet nagekomen")
+
+
+class Veiligheidsvoorwaarde(models.Model):
+    """A minimum safety condition agreed in a joint judgement, with an owner and a check date."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="veiligheidsvoorwaarden")
+    judgement = models.ForeignKey(
+        JointJudgement, on_delete=models.PROTECT, related_name="veiligheidsvoorwaarden", null=True, blank=True
+    )
+    description = models.TextField(_("voorwaarde"))
+    owner_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("eigenaar (organisatie)")
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("eigenaar")
+    )
+    check_date = models.DateField(_("controledatum"))
+    status = models.CharField(_("status"), max_length=8, choices=ConditionStatus.choices, default=ConditionStatus.OPEN)
+    agreed_at = models.DateTimeField(default=timezone.now)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+    objects = GuardedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("veiligheidsvoorwaarde")
+        verbose_name_plural = _("veiligheidsvoorwaarden")
+        ordering = ["check_date", "id"]
+
+    def __str__(self) -> str:
+        return f"Veiligheidsvoorwaarde {self.pk}"
+
+
+class InterventionKind(models.TextChoices):
+    VRIJWILLIG_LOKAAL_TEAM = "vrijwillig_lokaal_team", _("vrijwillige hulp via het lokale team")
+    VEILIGHEIDSPLAN = "veiligheidsplan", _("veiligheidsplan / netwerkberaad")
+    VT_ONDERZOEK = "vt_onderzoek", _("onderzoek Veilig Thuis")
+    VERZOEK_TOT_ONDERZOEK = "verzoek_tot_onderzoek", _("verzoek tot onderzoek bij de RvdK")
+    GI_VRIJWILLIG_KADER = "gi_vrijwillig_kader", _("GI in vrijwillig kader")
+    OTS = "ots", _("ondertoezichtstelling (OTS)")
+    MACHTIGING_UITHUISPLAATSING = "machtiging_uithuisplaatsing", _("machtiging uithuisplaatsing")
+    CRISISINTERVENTIE = "crisisinterventie", _("crisisinterventie")
+    VOLWASSENENZORG = "volwassenenzorg", _("hulp voor volwassenen")
+    OVERIG = "overig", _("overig")
+
+
+PROTECTION_MEASURES = (InterventionKind.OTS, InterventionKind.MACHTIGING_UITHUISPLAATSING)
+
+
+class InterventionStatus(models.TextChoices):
+    AFGESPROKEN = "afgesproken", _("afgesproken")
+    LOPEND = "lopend", _("lopend")
+    AFGEROND = "afgerond", _("afgerond")
+    GESTOPT = "gestopt", _("gestopt")
+
+
+OPEN_INTERVENTION_STATUSES = (InterventionStatus.AFGESPROKEN, InterventionStatus.LOPEND)
+
+
+class Intervention(models.Model):
+    """Agreed intervention (passende inzet) with its owner, dates and the record of its agreement."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="interventions")
+    episode = models.PositiveIntegerField(default=1)
+    kind = models.CharField(_("soort inzet"), max_length=32, choices=InterventionKind.choices)
+    description = models.TextField(_("omschrijving"), blank=True)
+    responsible_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("verantwoordelijke organisatie")
+    )
+    responsible_professional = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("verantwoordelijke")
+    )
+    start_date = models.DateField(_("startdatum"))
+    due_date = models.DateField(_("uiterlijk klaar op"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=InterventionStatus.choices, default=InterventionStatus.AFGESPROKEN
+    )
+    result = models.TextField(_("resultaat"), blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    # The agreement record: when, which partners agreed (the meeting is linked from workflows).
+    agreed_at = models.DateTimeField(default=timezone.now)
+    agreed_by = models.ManyToManyField(Organisation, related_name="+", verbose_name=_("afgesproken door"))
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords(m2m_fields=[agreed_by])
+    objects = GuardedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inzet")
+        verbose_name_plural = _("inzet")
+        ordering = ["due_date", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_date__gte=models.F("start_date")), name="intervention_due_after_start"
+            ),
+            models.CheckConstraint(condition=Q(status__in=InterventionStatus.values), name="intervention_status_valid"),
+        ]
+        indexes = [models.Index(fields=["responsible_organisation", "status"], name="intervention_org_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.get_status_display()})"
+
+
+from cases.access_log import AccessLogEntry  # noqa: E402,F401  (the access log's model lives beside its writer)

@@ -1,0 +1,133 @@
+"""The one door to case data. Every view, API call, export and task reaches a case through here:
+need-to-know is applied and the access log is written.
+
+A user sees a case when they hold an active participation (a django-guardian grant on the case)
+or coordinate the case's team. Anything else answers "not found", exactly like a missing id.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.contrib.auth.models import Permission
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from cases.access_log import AccessAction, AccessOutcome, Actor, access_log_write
+from cases.models import Case, CaseUserObjectPermission, Participant, Person
+from partners.models import Membership, Role
+from partners.selectors import coordinated_team_ids, memberships_of
+
+VIEW_CASE = "view_case"
+
+
+@lru_cache(maxsize=1)
+def _view_permission_id() -> int:
+    return Permission.objects.get(content_type__app_label="cases", codename=VIEW_CASE).pk
+
+
+def reset_permission_cache() -> None:
+    """Tests that recreate the database call this; ids differ between databases."""
+    _view_permission_id.cache_clear()
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") if request is not None else None
+
+
+def cases_visible_to(user) -> QuerySet[Case]:
+    """All cases the user may see. Two queries at most, whatever the data size."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Case.objects.none()
+    granted = CaseUserObjectPermission.objects.filter(user=user, permission_id=_view_permission_id()).values(
+        "content_object_id"
+    )
+    team_ids = coordinated_team_ids(user)
+    return Case.objects.filter(Q(pk__in=granted) | Q(team_id__in=team_ids))
+
+
+def actor_for(user, case: Case | None = None, *, ip: str | None = None) -> Actor:
+    """Who acts, and for which organisation and role: the participation on this case first,
+    else the coordinatorship of its team, else the user's first active membership."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Actor(user_id=None, username="", ip_address=ip)
+    if case is not None:
+        participation = (
+            Participant.objects.active()
+            .filter(case=case, professional=user)
+            .select_related("organisation")
+            .order_by("started_at")
+            .first()
+        )
+        if participation is not None:
+            return Actor(
+                user.pk, user.get_username(), participation.organisation_id, participation.organisation.name,
+                f"participant:{participation.role}", ip,
+            )  # fmt: skip
+        membership = memberships_of(user).filter(role=Role.COORDINATOR, team_id=case.team_id).first()
+        if membership is not None:
+            return Actor(
+                user.pk,
+                user.get_username(),
+                membership.organisation_id,
+                membership.organisation.name,
+                Role.COORDINATOR,
+                ip,
+            )
+    membership = memberships_of(user).order_by("id").first()
+    if membership is not None:
+        return Actor(
+            user.pk, user.get_username(), membership.organisation_id, membership.organisation.name, membership.role, ip
+        )
+    return Actor(user.pk, user.get_username(), ip_address=ip)
+
+
+def case_for(
+    user,
+    case_id,
+    *,
+    ip: str | None = None,
+    action: str = AccessAction.READ,
+    detail: str = "case",
+    person_id: int | None = None,
+) -> Case:
+    """The case with this id if the user may see it (logged); otherwise Http404 (logged as denied)."""
+    try:
+        case_pk = int(case_id)
+    except (TypeError, ValueError):
+        case_pk = None
+    case = (
+        cases_visible_to(user).select_related("team", "municipality", "vast_gezicht").filter(pk=case_pk).first()
+        if case_pk is not None
+        else None
+    )
+    if case is None:
+        access_log_write(
+            actor=actor_for(user, ip=ip), action=action, outcome=AccessOutcome.DENIED, case_id=case_pk, detail=detail
+        )
+        raise Http404("Casus niet gevonden")
+    access_log_write(actor=actor_for(user, case, ip=ip), action=action, outcome=AccessOutcome.ALLOWED,
+                     case_id=case.pk, person_id=person_id, detail=detail)  # fmt: skip
+    return case
+
+
+def person_for(user, person_id, *, ip: str | None = None, action: str = AccessAction.READ) -> Person:
+    """A person of a case the user may see; the read is logged with the person."""
+    person = Person.objects.filter(pk=person_id if str(person_id).isdigit() else None).only("id", "case_id").first()
+    if person is None:
+        access_log_write(actor=actor_for(user, ip=ip), action=action, outcome=AccessOutcome.DENIED,
+                         detail=f"person:{person_id}"[:300])  # fmt: skip
+        raise Http404("Persoon niet gevonden")
+    case_for(user, person.case_id, ip=ip, action=action, detail="person", person_id=person.pk)
+    return Person.objects.select_related("case").get(pk=person.pk)
+
+
+def log_search(user, *, ip: str | None, detail: str) -> None:
+    """A list or search over cases: one log row, without the case content."""
+    access_log_write(actor=actor_for(user, ip=ip), action=AccessAction.SEARCH, outcome=AccessOutcome.ALLOWED,
+                     detail=detail)  # fmt: skip
+
+
+def professionals_of_organisation_in_team(*, organisation_id: int, team_id: int) -> QuerySet:
+    """Active memberships through which a professional may join a case of this team."""
+    return Membership.objects.active().filter(organisation_id=organisation_id, team_id=team_id)

@@ -1,0 +1,237 @@
+"""Writes on the case record. Each service runs in one transaction: it completes or leaves nothing.
+
+Callers pass a case they obtained through `cases.selectors.case_for` (need-to-know checked and
+logged); services check the business rules, record the timeline and keep versions.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from cases.access_log import AccessAction, AccessOutcome, access_log_write
+from cases.exceptions import ConcurrentEditError
+from cases.models import Case, EventKind, Intake, Note, Participant, ParticipantRole, Person
+from cases.selectors import VIEW_CASE, actor_for
+from cases.timeline import timeline_record
+from partners.models import Membership, Municipality, Organisation, Role, SafetyTeam
+
+INTAKE_EVENTS = {
+    Intake.MELDING_VT: EventKind.MELDING_RECEIVED,
+    Intake.VERZOEK_TOT_ONDERZOEK: EventKind.VERZOEK_RECEIVED,
+}
+CASE_EDITABLE_FIELDS = ("family_name", "municipality", "intake", "reported_on", "vast_gezicht")
+PERSON_EDITABLE_FIELDS = ("role", "full_name", "date_of_birth", "bsn")
+
+
+def _team_membership(user, team: SafetyTeam) -> Membership | None:
+    return (
+        Membership.objects.active()
+        .filter(user=user, team=team, role__in=[Role.PROFESSIONAL, Role.COORDINATOR])
+        .select_related("organisation")
+        # Prefer the professional membership ("professional" sorts after "coordinator").
+        .order_by("role", "id")
+        .last()
+    )
+
+
+def _bump_version(obj, *, expected_version: int | None, fields: dict) -> dict[str, tuple[object, object]]:
+    """Lock the row, refuse a stale version, apply `fields`; returns what changed (old, new)."""
+    locked = type(obj).objects.select_for_update().get(pk=obj.pk)
+    if expected_version is not None and locked.version != expected_version:
+        # Report what the other editor changed since this editor loaded the record.
+        changed = {
+            name: (getattr(obj, name), getattr(locked, name))
+            for name in fields
+            if getattr(obj, name) != getattr(locked, name)
+        }
+        raise ConcurrentEditError(current=locked, changed_fields=changed)
+    changes = {name: (getattr(locked, name), value) for name, value in fields.items() if getattr(locked, name) != value}
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.full_clean()
+    locked.save()
+    for name in (*fields, "version"):
+        setattr(obj, name, getattr(locked, name))
+    return changes
+
+
+@transaction.atomic
+def case_open(
+    *,
+    actor,
+    team: SafetyTeam,
+    municipality: Municipality,
+    family_name: str,
+    intake: str,
+    reported_on: date,
+    vast_gezicht=None,
+    opened_at: datetime | None = None,
+    external_reference: str = "",
+    source_organisation: Organisation | None = None,
+    ip: str | None = None,
+) -> Case:
+    """Open a case for a family in `team`; the actor joins it as a participant."""
+    membership = _team_membership(actor, team)
+    if membership is None:
+        raise PermissionDenied(_("U bent geen lid van dit veiligheidsteam."))
+    if not team.municipalities.filter(pk=municipality.pk).exists():
+        raise ValidationError({"municipality": _("Dit team bedient deze gemeente niet.")})
+    opened_at = opened_at or timezone.now()
+    case = Case(
+        reference=f"TMP-{timezone.now().timestamp()}",
+        team=team,
+        municipality=municipality,
+        family_name=family_name.strip(),
+        intake=intake,
+        reported_on=reported_on,
+        vast_gezicht=vast_gezicht,
+        opened_at=opened_at,
+        created_by=actor,
+        external_reference=external_reference,
+        source_organisation=source_organisation,
+    )
+    case.full_clean(exclude=["reference"])
+    case.save()
+    # A readable, unique reference from the row id; not a new history row.
+    case.reference = f"VT-{opened_at.year}-{case.pk:06d}"
+    case.skip_history_when_saving = True
+    case.save(update_fields=["reference"])
+    del case.skip_history_when_saving
+
+    role = ParticipantRole.VAST_GEZICHT if vast_gezicht == actor else ParticipantRole.CASUSREGISSEUR
+    _participant_create(case=case, organisation=membership.organisation, professional=actor, role=role,
+                        started_at=opened_at)  # fmt: skip
+    if vast_gezicht is not None and vast_gezicht != actor:
+        vast_membership = _team_membership(vast_gezicht, team)
+        if vast_membership is None:
+            raise ValidationError({"vast_gezicht": _("Het vaste gezicht moet lid zijn van dit team.")})
+        _participant_create(case=case, organisation=vast_membership.organisation, professional=vast_gezicht,
+                            role=ParticipantRole.VAST_GEZICHT, started_at=opened_at)  # fmt: skip
+    intake_event = INTAKE_EVENTS.get(intake)
+    if intake_event is not None:
+        reported_at = timezone.make_aware(datetime.combine(reported_on, datetime.min.time()))
+        timeline_record(case=case, kind=intake_event, actor=actor, organisation=membership.organisation,
+                        occurred_at=min(reported_at, opened_at))  # fmt: skip
+    timeline_record(case=case, kind=EventKind.CASE_OPENED, actor=actor, organisation=membership.organisation,
+                    occurred_at=opened_at, data={"intake": intake})  # fmt: skip
+    access_log_write(actor=actor_for(actor, case, ip=ip), action=AccessAction.CREATE,
+                     outcome=AccessOutcome.ALLOWED, case_id=case.pk, detail="case")  # fmt: skip
+    return case
+
+
+@transaction.atomic
+def case_change(*, actor, case: Case, expected_version: int | None, ip: str | None = None, **fields) -> Case:
+    """Change the case's own data (not its status: that goes through workflows.lifecycle)."""
+    unknown = set(fields) - set(CASE_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("Deze velden kunnen hier niet worden gewijzigd: %s") % ", ".join(sorted(unknown)))
+    if "municipality" in fields and not case.team.municipalities.filter(pk=fields["municipality"].pk).exists():
+        raise ValidationError({"municipality": _("Dit team bedient deze gemeente niet.")})
+    changes = _bump_version(case, expected_version=expected_version, fields=fields)
+    if changes:
+        timeline_record(case=case, kind=EventKind.CASE_CHANGED, actor=actor,
+                        data={"fields": sorted(changes)})  # fmt: skip
+        if "vast_gezicht" in changes:
+            timeline_record(case=case, kind=EventKind.VAST_GEZICHT_ASSIGNED, actor=actor,
+                            data={"user_id": getattr(fields["vast_gezicht"], "pk", None)})  # fmt: skip
+    return case
+
+
+def _participant_create(*, case: Case, organisation: Organisation, professional, role: str, started_at=None):
+    participant = Participant.objects.create(
+        case=case, organisation=organisation, professional=professional, role=role,
+        started_at=started_at or timezone.now(),
+    )  # fmt: skip
+    assign_perm(f"cases.{VIEW_CASE}", professional, case)
+    return participant
+
+
+@transaction.atomic
+def participant_add(
+    *, actor, case: Case, organisation: Organisation, professional, role: str, ip: str | None = None
+) -> Participant:
+    """Involve an organisation's professional in the case; grants access in the same transaction."""
+    if role not in ParticipantRole.values:
+        raise ValidationError({"role": _("Onbekende rol in de casus.")})
+    if not case.team.organisations.filter(pk=organisation.pk).exists():
+        raise ValidationError({"organisation": _("Deze organisatie hoort niet bij het veiligheidsteam van de casus.")})
+    if not Membership.objects.active().filter(user=professional, organisation=organisation, team=case.team).exists():
+        raise ValidationError(
+            {"professional": _("Deze professional werkt niet voor deze organisatie in dit veiligheidsteam.")}
+        )
+    if Participant.objects.active().filter(case=case, professional=professional, organisation=organisation).exists():
+        raise ValidationError({"professional": _("Deze professional is al betrokken bij de casus.")})
+    participant = _participant_create(case=case, organisation=organisation, professional=professional, role=role)
+    timeline_record(case=case, kind=EventKind.PARTICIPANT_ADDED, actor=actor, organisation=organisation,
+                    summary=f"{professional} ({organisation})",
+                    data={"participant_id": participant.pk, "organisation_kind": organisation.kind,
+                          "role": role})  # fmt: skip
+    return participant
+
+
+@transaction.atomic
+def participant_end(*, actor, participant: Participant, ip: str | None = None) -> Participant:
+    """End a participation; without another active one on the case, the access ends with it."""
+    if participant.ended_at is not None:
+        raise ValidationError(_("Deze betrokkenheid is al beëindigd."))
+    participant.ended_at = timezone.now()
+    participant.save(update_fields=["ended_at"])
+    case = participant.case
+    still_involved = Participant.objects.active().filter(case=case, professional=participant.professional).exists()
+    if not still_involved:
+        remove_perm(f"cases.{VIEW_CASE}", participant.professional, case)
+    timeline_record(case=case, kind=EventKind.PARTICIPANT_ENDED, actor=actor, organisation=participant.organisation,
+                    summary=str(participant), data={"participant_id": participant.pk})  # fmt: skip
+    return participant
+
+
+@transaction.atomic
+def person_add(
+    *, actor, case: Case, role: str, full_name: str, date_of_birth: date | None = None, bsn: str = "",
+    ip: str | None = None,
+) -> Person:  # fmt: skip
+    """Add a child, parent/carer or network member to the case."""
+    person = Person(case=case, role=role, full_name=full_name.strip(), date_of_birth=date_of_birth, bsn=bsn.strip())
+    person.full_clean()
+    person.save()
+    timeline_record(case=case, kind=EventKind.PERSON_ADDED, actor=actor, summary=person.full_name,
+                    data={"person_id": person.pk, "role": role})  # fmt: skip
+    return person
+
+
+@transaction.atomic
+def person_change(*, actor, person: Person, expected_version: int | None, ip: str | None = None, **fields) -> Person:
+    """Change a person; a stale `expected_version` is refused with what changed meanwhile."""
+    unknown = set(fields) - set(PERSON_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("Deze velden kunnen hier niet worden gewijzigd: %s") % ", ".join(sorted(unknown)))
+    changes = _bump_version(person, expected_version=expected_version, fields=fields)
+    if changes:
+        timeline_record(case=person.case, kind=EventKind.PERSON_CHANGED, actor=actor, summary=person.full_name,
+                        data={"person_id": person.pk, "fields": sorted(changes)})  # fmt: skip
+    return person
+
+
+@transaction.atomic
+def note_add(*, actor, case: Case, text: str, ip: str | None = None) -> Note:
+    """Add a plain-text note, written for the organisation the actor works for on this case."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Schrijf eerst een notitie.")})
+    acting = actor_for(actor, case)
+    if acting.organisation_id is None:
+        raise PermissionDenied(_("U werkt niet aan deze casus."))
+    note = Note(case=case, author=actor, organisation_id=acting.organisation_id, text=text)
+    note.full_clean()
+    note.save()
+    timeline_record(
+        case=case, kind=EventKind.NOTE_ADDED, actor=actor, organisation=note.organisation, data={"note_id": note.pk}
+    )
+    return note

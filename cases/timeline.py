@@ -1,0 +1,56 @@
+"""Timeline events, and the one hook by which later stages (workflows) react to them.
+
+Every service that changes a case records a timeline event here; subscribers registered with
+`on_event` run in the same transaction, so a deadline opens or closes together with its event.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from datetime import datetime
+
+from django.utils import timezone
+
+from cases.models import Case, TimelineEvent
+
+Handler = Callable[[TimelineEvent], None]
+_handlers: dict[str, list[Handler]] = defaultdict(list)
+
+
+def on_event(*kinds: str) -> Callable[[Handler], Handler]:
+    """Register a handler for timeline events of these kinds (called from an AppConfig.ready)."""
+
+    def register(handler: Handler) -> Handler:
+        for kind in kinds:
+            if handler not in _handlers[kind]:
+                _handlers[kind].append(handler)
+        return handler
+
+    return register
+
+
+def timeline_record(
+    *,
+    case: Case,
+    kind: str,
+    actor=None,
+    organisation=None,
+    occurred_at: datetime | None = None,
+    summary: str = "",
+    data: dict | None = None,
+) -> TimelineEvent:
+    """Append an event to the case's timeline and let subscribers react in this transaction."""
+    event = TimelineEvent.objects.create(
+        case=case,
+        kind=kind,
+        actor=actor,
+        organisation=organisation,
+        occurred_at=occurred_at or timezone.now(),
+        episode=case.episode,
+        summary=summary[:500],
+        data=data or {},
+    )
+    for handler in _handlers.get(kind, ()):
+        handler(event)
+    return event
