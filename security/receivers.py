@@ -1,0 +1,77 @@
+"""Auth, lockout and second-factor signals -> the security log. Wired in SecurityConfig.ready()."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from security.models import Outcome, SecurityAction
+from security.services import security_event_record, user_session_forget, user_session_start
+
+
+def on_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    device = getattr(user, "otp_device", None)
+    user_session_start(request=request, user=user)
+    security_event_record(
+        action=SecurityAction.LOGIN,
+        outcome=Outcome.SUCCESS,
+        request=request,
+        user=user,
+        detail={"second_factor": type(device).__name__ if device else None},
+    )
+
+
+def on_logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    session = getattr(request, "session", None)
+    user_session_forget(session_key=session.session_key if session is not None else None)
+    if user is not None:
+        security_event_record(action=SecurityAction.LOGOUT, outcome=Outcome.SUCCESS, request=request, user=user)
+
+
+def on_login_failed(sender: Any, credentials: dict, request: Any = None, **kwargs: Any) -> None:
+    # Credentials arrive cleansed (password masked); only the username is kept.
+    security_event_record(
+        action=SecurityAction.LOGIN_FAILED,
+        outcome=Outcome.FAILURE,
+        request=request,
+        username=str(credentials.get("username") or ""),
+        detail={"step": "password"},
+    )
+
+
+def on_locked_out(sender: Any, request: Any, username: str | None = None, ip_address: str | None = None, **kw) -> None:
+    security_event_record(
+        action=SecurityAction.LOCKED_OUT,
+        outcome=Outcome.DENIED,
+        request=request,
+        username=username or "",
+        detail={"ip_address": ip_address},
+    )
+
+
+def on_user_verified(sender: Any, request: Any, user: Any, device: Any, **kwargs: Any) -> None:
+    security_event_record(
+        action=SecurityAction.OTP_VERIFIED,
+        outcome=Outcome.SUCCESS,
+        request=request,
+        user=user,
+        detail={"device": type(device).__name__},
+    )
+
+
+def on_device_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **kwargs: Any) -> None:
+    if created and not raw:
+        security_event_record(
+            action=SecurityAction.OTP_DEVICE_ADDED,
+            outcome=Outcome.SUCCESS,
+            user=instance.user,
+            detail={"device": sender.__name__, "name": instance.name, "confirmed": instance.confirmed},
+        )
+
+
+def on_device_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
+    security_event_record(
+        action=SecurityAction.OTP_DEVICE_REMOVED,
+        outcome=Outcome.SUCCESS,
+        user=instance.user,
+        detail={"device": sender.__name__, "name": instance.name},
+    )

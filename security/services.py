@@ -1,0 +1,248 @@
+"""Writes of the security app: the security log, login sessions, second factors and API tokens."""
+
+from __future__ import annotations
+
+import json
+import logging
+from importlib import import_module
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_otp import devices_for_user, user_has_device
+from knox.models import AuthToken
+
+from security.models import Outcome, SecurityAction, SecurityEvent, UserSession
+
+# A second channel for the same lines, so operations can ship them to a separate log store.
+logger = logging.getLogger("security")
+
+LOGIN_AT_SESSION_KEY = "security_login_at"
+LAST_SEEN_SESSION_KEY = "security_last_seen"
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The request address as the lockout sees it (see AXES_IPWARE_* in settings)."""
+    if request is None:
+        return None
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or request.META.get("REMOTE_ADDR") or None
+
+
+def _acting_for(user: Any) -> tuple[str, str]:
+    """Organisations and roles the user acts for now (active memberships), for the log line."""
+    from partners.selectors import memberships_of
+
+    memberships = list(memberships_of(user).order_by("organisation__name", "role"))
+    organisations = sorted({m.organisation.name for m in memberships})
+    roles = sorted({m.role for m in memberships})
+    return ", ".join(organisations)[:500], ", ".join(roles)[:200]
+
+
+def security_event_record(
+    *,
+    action: str,
+    outcome: str,
+    request: HttpRequest | None = None,
+    user: Any = None,
+    username: str = "",
+    detail: dict[str, Any] | None = None,
+) -> SecurityEvent:
+    """Append one line to the security log: time (UTC), who, acting for whom, what, outcome, address."""
+    if user is None and request is not None:
+        candidate = getattr(request, "user", None)
+        if candidate is not None and candidate.is_authenticated:
+            user = candidate
+    organisation = role = ""
+    if user is not None and getattr(user, "pk", None):
+        organisation, role = _acting_for(user)
+        username = username or user.get_username()
+    event = SecurityEvent.objects.create(
+        user_id=getattr(user, "pk", None),
+        username=(username or "")[:150],
+        organisation=organisation,
+        role=role,
+        action=action,
+        outcome=outcome,
+        ip=client_ip(request),
+        detail=detail or {},
+    )
+    logger.info(
+        json.dumps(
+            {
+                "at": event.at.isoformat(),
+                "user_id": event.user_id,
+                "username": event.username,
+                "organisation": organisation,
+                "role": role,
+                "action": action,
+                "outcome": outcome,
+                "ip": event.ip,
+                "detail": event.detail,
+            },
+            default=str,
+        )
+    )
+    return event
+
+
+def _session_store():
+    return import_module(settings.SESSION_ENGINE).SessionStore
+
+
+def user_session_start(*, request: HttpRequest, user: Any) -> UserSession | None:
+    """Remember a fresh login session; marks its login time for the absolute timeout."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return None
+    now = timezone.now()
+    session[LOGIN_AT_SESSION_KEY] = now.timestamp()
+    session[LAST_SEEN_SESSION_KEY] = now.timestamp()
+    if session.session_key is None:
+        session.save()
+    user_session, _created = UserSession.objects.update_or_create(
+        session_key=session.session_key,
+        defaults={
+            "user": user,
+            "created_at": now,
+            "last_seen": now,
+            "ip": client_ip(request),
+            "user_agent": request.META.get("HTTP_USER_AGENT", "")[:300],
+        },
+    )
+    return user_session
+
+
+def user_session_touch(*, request: HttpRequest) -> None:
+    """Keep last_seen of the current session row roughly current (at most one write a minute)."""
+    session_key = request.session.session_key
+    if session_key is None:
+        return
+    updated = UserSession.objects.filter(session_key=session_key).update(
+        last_seen=timezone.now(), ip=client_ip(request)
+    )
+    if not updated:
+        # The key was cycled (e.g. password change) or the session predates tracking.
+        UserSession.objects.create(
+            session_key=session_key,
+            user=request.user,
+            ip=client_ip(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+        )
+
+
+def user_session_forget(*, session_key: str | None) -> None:
+    """The session ended normally (logout): drop its row."""
+    if session_key:
+        UserSession.objects.filter(session_key=session_key).delete()
+
+
+@transaction.atomic
+def user_session_end(
+    *, user_session: UserSession, actor: Any, request: HttpRequest | None = None, reason: str = "ended"
+) -> None:
+    """End one session of a user: the owner or an administrator only."""
+    if actor.pk != user_session.user_id and not (actor.is_staff or actor.is_superuser):
+        raise PermissionDenied(_("U mag deze sessie niet beëindigen."))
+    _session_store()().delete(user_session.session_key)
+    security_event_record(
+        action=SecurityAction.SESSION_ENDED,
+        outcome=Outcome.SUCCESS,
+        request=request,
+        user=user_session.user,
+        detail={"reason": reason, "by": actor.get_username(), "sessions": 1},
+    )
+    user_session.delete()
+
+
+@transaction.atomic
+def user_sessions_end(
+    *,
+    user: Any,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+    reason: str = "ended",
+    keep_session_key: str | None = None,
+) -> int:
+    """End every session of `user` at once (deactivation, membership end, reset); returns how many."""
+    rows = UserSession.objects.filter(user=user)
+    if keep_session_key:
+        rows = rows.exclude(session_key=keep_session_key)
+    keys = list(rows.values_list("session_key", flat=True))
+    store = _session_store()
+    for key in keys:
+        store().delete(key)
+    rows.delete()
+    security_event_record(
+        action=SecurityAction.SESSION_ENDED,
+        outcome=Outcome.SUCCESS,
+        request=request,
+        user=user,
+        detail={"reason": reason, "by": actor.get_username() if actor else "system", "sessions": len(keys)},
+    )
+    return len(keys)
+
+
+@transaction.atomic
+def otp_devices_reset(*, user: Any, actor: Any, request: HttpRequest | None = None) -> int:
+    """An administrator removes all second factors of `user`: sessions and tokens end too."""
+    if not (actor.is_staff or actor.is_superuser):
+        raise PermissionDenied(_("Alleen een beheerder mag de tweede factor resetten."))
+    devices = list(devices_for_user(user, confirmed=None))
+    for device in devices:
+        device.delete()
+    security_event_record(
+        action=SecurityAction.OTP_RESET,
+        outcome=Outcome.SUCCESS,
+        request=request,
+        user=user,
+        detail={"by": actor.get_username(), "devices": len(devices)},
+    )
+    api_tokens_revoke(user=user, actor=actor, request=request)
+    user_sessions_end(user=user, actor=actor, request=request, reason="otp_reset")
+    return len(devices)
+
+
+def api_token_issue(*, user: Any, actor: Any = None, request: HttpRequest | None = None) -> str:
+    """A new API token for an active user with a confirmed second factor; returns the token once."""
+    by = actor.get_username() if actor else "manage.py"
+    if not user.is_active or not user_has_device(user, confirmed=True):
+        security_event_record(
+            action=SecurityAction.TOKEN_REFUSED,
+            outcome=Outcome.DENIED,
+            request=request,
+            user=user,
+            detail={"by": by, "reason": "inactive" if not user.is_active else "no_second_factor"},
+        )
+        raise PermissionDenied(_("Een API-token krijgt alleen een actieve gebruiker met tweestapsverificatie."))
+    with transaction.atomic():
+        instance, token = AuthToken.objects.create(user=user)
+        security_event_record(
+            action=SecurityAction.TOKEN_ISSUED,
+            outcome=Outcome.SUCCESS,
+            request=request,
+            user=user,
+            detail={"by": by, "token_key": instance.token_key, "expiry": str(instance.expiry)},
+        )
+    return token
+
+
+@transaction.atomic
+def api_tokens_revoke(*, user: Any, actor: Any = None, request: HttpRequest | None = None) -> int:
+    """Revoke every API token of `user`; returns how many."""
+    tokens = AuthToken.objects.filter(user=user)
+    keys = list(tokens.values_list("token_key", flat=True))
+    tokens.delete()
+    security_event_record(
+        action=SecurityAction.TOKEN_REVOKED,
+        outcome=Outcome.SUCCESS,
+        request=request,
+        user=user,
+        detail={"by": actor.get_username() if actor else "manage.py", "token_keys": keys},
+    )
+    return len(keys)

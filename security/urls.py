@@ -1,0 +1,28 @@
+"""Login with two factors, 2FA setup and the user's own security page.
+
+two_factor's views and templates reverse names in the "two_factor" namespace; the disable view is
+left out on purpose: the second factor is mandatory, only an administrator can reset it.
+"""
+
+from django.urls import include, path
+from two_factor.views import QRGeneratorView, SetupCompleteView, SetupView
+
+from security import views
+
+two_factor_patterns = [
+    path("login/", views.SecureLoginView.as_view(), name="login"),  # same URL as the site login
+    path("2fa/instellen/", SetupView.as_view(), name="setup"),
+    path("2fa/qr/", QRGeneratorView.as_view(), name="qr"),
+    path("2fa/ingesteld/", SetupCompleteView.as_view(), name="setup_complete"),
+    path("2fa/back-upcodes/", views.LoggedBackupTokensView.as_view(), name="backup_tokens"),
+    path("beveiliging/", views.account_security, name="profile"),
+]
+
+security_patterns = [
+    path("beveiliging/", views.account_security, name="account"),
+]
+
+urlpatterns = [
+    path("", include((two_factor_patterns, "two_factor"))),
+    path("", include((security_patterns, "security"))),
+]
