@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -95,6 +97,20 @@ class Actor:
     ip_address: str | None = None
 
 
+_deferred: ContextVar[bool] = ContextVar("access_log_deferred", default=False)
+
+
+@contextmanager
+def access_log_deferred():
+    """Inside, rows are appended only when the default connection's transaction commits: a dry
+    run or a rolled-back import case leaves no log rows about cases that never existed."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
 def access_log_write(
     *,
     actor: Actor,
@@ -103,8 +119,9 @@ def access_log_write(
     case_id: int | None = None,
     person_id: int | None = None,
     detail: str = "",
-) -> AccessLogEntry:
-    """Append one row to the chain. Commits on its own connection where the database allows."""
+) -> AccessLogEntry | None:
+    """Append one row to the chain. Commits on its own connection where the database allows
+    (inside `access_log_deferred`: on commit of the default connection, and returns None)."""
     alias = audit_alias()
     values = {
         "at": timezone.now(),
@@ -120,6 +137,13 @@ def access_log_write(
         "ip_address": actor.ip_address,
         "detail": detail[:300],
     }
+    if _deferred.get():
+        transaction.on_commit(lambda: _append(alias, values))
+        return None
+    return _append(alias, values)
+
+
+def _append(alias: str, values: dict) -> AccessLogEntry:
     with transaction.atomic(using=alias):
         if connections[alias].vendor == "postgresql":
             with connections[alias].cursor() as cursor:

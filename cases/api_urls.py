@@ -1,3 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from cases import api
+
+urlpatterns: list = [
+    path("cases/", api.CaseListCreate.as_view(), name="api-case-list"),
+    path("cases/<id:case_id>/", api.CaseRetrieve.as_view(), name="api-case-detail"),
+    path("cases/<id:case_id>/persons/", api.PersonListCreate.as_view(), name="api-person-list"),
+    path("cases/<id:case_id>/persons/<id:person_id>/", api.PersonDetail.as_view(), name="api-person-detail"),
+    path("cases/<id:case_id>/participants/", api.ParticipantListCreate.as_view(), name="api-participant-list"),
+    path(
+        "cases/<id:case_id>/participants/<id:participant_id>/",
+        api.ParticipantDetail.as_view(),
+        name="api-participant-detail",
+    ),
+    path("cases/<id:case_id>/notes/", api.NoteListCreate.as_view(), name="api-note-list"),
+    path("cases/<id:case_id>/timeline/", api.TimelineList.as_view(), name="api-timeline"),
+]

@@ -7,16 +7,17 @@ or coordinate the case's team. Anything else answers "not found", exactly like a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from django.contrib.auth.models import Permission
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from cases.access_log import AccessAction, AccessOutcome, Actor, access_log_write
 from cases.models import Case, CaseUserObjectPermission, Participant, Person
 from partners.models import Membership, Role
-from partners.selectors import coordinated_team_ids, memberships_of
+from partners.selectors import active_memberships, coordinated_team_ids
 
 VIEW_CASE = "view_case"
 
@@ -46,6 +47,10 @@ def cases_visible_to(user) -> QuerySet[Case]:
     return Case.objects.filter(Q(pk__in=granted) | Q(team_id__in=team_ids))
 
 
+def _by_id(memberships: list[Membership]) -> list[Membership]:
+    return sorted(memberships, key=lambda m: m.pk)
+
+
 def actor_for(user, case: Case | None = None, *, ip: str | None = None) -> Actor:
     """Who acts, and for which organisation and role: the participation on this case first,
     else the coordinatorship of its team, else the user's first active membership."""
@@ -64,7 +69,10 @@ def actor_for(user, case: Case | None = None, *, ip: str | None = None) -> Actor
                 user.pk, user.get_username(), participation.organisation_id, participation.organisation.name,
                 f"participant:{participation.role}", ip,
             )  # fmt: skip
-        membership = memberships_of(user).filter(role=Role.COORDINATOR, team_id=case.team_id).first()
+        membership = next(
+            (m for m in _by_id(active_memberships(user)) if m.role == Role.COORDINATOR and m.team_id == case.team_id),
+            None,
+        )
         if membership is not None:
             return Actor(
                 user.pk,
@@ -74,7 +82,7 @@ def actor_for(user, case: Case | None = None, *, ip: str | None = None) -> Actor
                 Role.COORDINATOR,
                 ip,
             )
-    membership = memberships_of(user).order_by("id").first()
+    membership = next(iter(_by_id(active_memberships(user))), None)
     if membership is not None:
         return Actor(
             user.pk, user.get_username(), membership.organisation_id, membership.organisation.name, membership.role, ip
@@ -131,3 +139,57 @@ def log_search(user, *, ip: str | None, detail: str) -> None:
 def professionals_of_organisation_in_team(*, organisation_id: int, team_id: int) -> QuerySet:
     """Active memberships through which a professional may join a case of this team."""
     return Membership.objects.active().filter(organisation_id=organisation_id, team_id=team_id)
+
+
+def cases_participating(user) -> QuerySet[Case]:
+    """ "Mijn zaken": the cases the user holds an active participation (grant) on."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Case.objects.none()
+    granted = CaseUserObjectPermission.objects.filter(user=user, permission_id=_view_permission_id()).values(
+        "content_object_id"
+    )
+    return Case.objects.filter(pk__in=granted)
+
+
+def cases_of_coordinated_teams(user) -> QuerySet[Case]:
+    """ "Teamzaken": every case of the teams the user coordinates."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Case.objects.none()
+    return Case.objects.filter(team_id__in=coordinated_team_ids(user))
+
+
+# Later stages (workflows' deadlines) register how "overdue" is decided; until then the filter is off.
+_overdue_filter: Callable[[QuerySet[Case]], QuerySet[Case]] | None = None
+
+
+def register_overdue_filter(func: Callable[[QuerySet[Case]], QuerySet[Case]]) -> None:
+    """Called from an AppConfig.ready(): narrows a case queryset to cases with an overdue deadline."""
+    global _overdue_filter  # noqa: PLW0603 - a one-slot registry, set once at start-up
+    _overdue_filter = func
+
+
+def overdue_filter_available() -> bool:
+    return _overdue_filter is not None
+
+
+def cases_filter(
+    cases: QuerySet[Case],
+    *,
+    status: str = "",
+    municipality_id: int | None = None,
+    search: str = "",
+    overdue: bool = False,
+) -> QuerySet[Case]:
+    """Narrow a (visible) case list by status, municipality, overdue and a search over family
+    name, a person's name or the reference. Callers log the search with `log_search`."""
+    if status:
+        cases = cases.filter(status=status)
+    if municipality_id:
+        cases = cases.filter(municipality_id=municipality_id)
+    if overdue and _overdue_filter is not None:
+        cases = _overdue_filter(cases)
+    search = search.strip()
+    if search:
+        person_match = Person.objects.filter(case=OuterRef("pk"), full_name__icontains=search)
+        cases = cases.filter(Q(family_name__icontains=search) | Q(reference__icontains=search) | Exists(person_match))
+    return cases

@@ -155,9 +155,11 @@ def _participant_create(*, case: Case, organisation: Organisation, professional,
 
 @transaction.atomic
 def participant_add(
-    *, actor, case: Case, organisation: Organisation, professional, role: str, ip: str | None = None
-) -> Participant:
-    """Involve an organisation's professional in the case; grants access in the same transaction."""
+    *, actor, case: Case, organisation: Organisation, professional, role: str, ip: str | None = None,
+    occurred_at: datetime | None = None,
+) -> Participant:  # fmt: skip
+    """Involve an organisation's professional in the case; grants access in the same transaction.
+    `occurred_at` dates a replayed past event (exchange import); default now."""
     if role not in ParticipantRole.values:
         raise ValidationError({"role": _("Onbekende rol in de casus.")})
     if not case.team.organisations.filter(pk=organisation.pk).exists():
@@ -168,41 +170,45 @@ def participant_add(
         )
     if Participant.objects.active().filter(case=case, professional=professional, organisation=organisation).exists():
         raise ValidationError({"professional": _("Deze professional is al betrokken bij de casus.")})
-    participant = _participant_create(case=case, organisation=organisation, professional=professional, role=role)
+    participant = _participant_create(case=case, organisation=organisation, professional=professional, role=role,
+                                      started_at=occurred_at)  # fmt: skip
     timeline_record(case=case, kind=EventKind.PARTICIPANT_ADDED, actor=actor, organisation=organisation,
-                    summary=f"{professional} ({organisation})",
+                    summary=f"{professional} ({organisation})", occurred_at=occurred_at,
                     data={"participant_id": participant.pk, "organisation_kind": organisation.kind,
                           "role": role})  # fmt: skip
     return participant
 
 
 @transaction.atomic
-def participant_end(*, actor, participant: Participant, ip: str | None = None) -> Participant:
+def participant_end(
+    *, actor, participant: Participant, ip: str | None = None, occurred_at: datetime | None = None
+) -> Participant:
     """End a participation; without another active one on the case, the access ends with it."""
     if participant.ended_at is not None:
         raise ValidationError(_("Deze betrokkenheid is al beëindigd."))
-    participant.ended_at = timezone.now()
+    participant.ended_at = occurred_at or timezone.now()
     participant.save(update_fields=["ended_at"])
     case = participant.case
     still_involved = Participant.objects.active().filter(case=case, professional=participant.professional).exists()
     if not still_involved:
         remove_perm(f"cases.{VIEW_CASE}", participant.professional, case)
     timeline_record(case=case, kind=EventKind.PARTICIPANT_ENDED, actor=actor, organisation=participant.organisation,
-                    summary=str(participant), data={"participant_id": participant.pk})  # fmt: skip
+                    summary=str(participant), data={"participant_id": participant.pk},
+                    occurred_at=participant.ended_at)  # fmt: skip
     return participant
 
 
 @transaction.atomic
 def person_add(
     *, actor, case: Case, role: str, full_name: str, date_of_birth: date | None = None, bsn: str = "",
-    ip: str | None = None,
+    ip: str | None = None, occurred_at: datetime | None = None,
 ) -> Person:  # fmt: skip
     """Add a child, parent/carer or network member to the case."""
     person = Person(case=case, role=role, full_name=full_name.strip(), date_of_birth=date_of_birth, bsn=bsn.strip())
     person.full_clean()
     person.save()
     timeline_record(case=case, kind=EventKind.PERSON_ADDED, actor=actor, summary=person.full_name,
-                    data={"person_id": person.pk, "role": role})  # fmt: skip
+                    data={"person_id": person.pk, "role": role}, occurred_at=occurred_at)  # fmt: skip
     return person
 
 

@@ -1,0 +1,296 @@
+"""REST API of the case record (/api/v1/cases/...). Same rules as the web pages: every case through
+`cases.selectors` (need-to-know, access log), every write through `cases.services`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from cases import services
+from cases.access_log import AccessAction
+from cases.exceptions import ConcurrentEditError
+from cases.models import Case, CaseStatus, Note, Participant, Person, TimelineEvent
+from cases.selectors import case_for, cases_filter, cases_visible_to, client_ip, log_search, person_for
+from cases.serializers import (
+    CaseCreateSerializer,
+    CaseSerializer,
+    ConflictSerializer,
+    NoteSerializer,
+    ParticipantSerializer,
+    PersonSerializer,
+    TimelineEventSerializer,
+)
+from partners.models import Role, SafetyTeam
+from partners.selectors import memberships_of
+
+
+def _run_service(func: Callable[..., Any], **kwargs) -> Any:
+    """Call a service in its own savepoint; its Django errors become DRF 400s with the field named."""
+    try:
+        with transaction.atomic():
+            return func(**kwargs)
+    except ConcurrentEditError:
+        raise
+    except DjangoValidationError as exc:
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        raise serializers.ValidationError(detail) from exc
+    except DjangoPermissionDenied as exc:
+        raise serializers.ValidationError({"non_field_errors": [str(exc)]}) from exc
+
+
+def _write_action(request: Request) -> str:
+    return AccessAction.READ if request.method in ("GET", "HEAD", "OPTIONS") else AccessAction.CHANGE
+
+
+class CaseFilterSerializer(serializers.Serializer):
+    """The list's query parameters: an unknown status or a malformed id is a 400, not ignored."""
+
+    status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
+    municipality = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        summary="Casussen die u mag zien",
+        parameters=[
+            OpenApiParameter("status", OpenApiTypes.STR, enum=CaseStatus.values, description="Filter op status"),
+            OpenApiParameter("municipality", OpenApiTypes.INT, description="Filter op gemeente (id)"),
+            OpenApiParameter("q", OpenApiTypes.STR, description="Zoek op gezinsnaam, persoonsnaam of zaaknummer"),
+        ],
+    ),
+    post=extend_schema(summary="Casus openen", request=CaseCreateSerializer, responses={201: CaseSerializer}),
+)
+class CaseListCreate(generics.ListCreateAPIView):
+    serializer_class = CaseSerializer
+
+    def get_queryset(self) -> QuerySet[Case]:
+        # A plain dict: with a QueryDict DRF would treat "status=" as absent instead of invalid.
+        filters = CaseFilterSerializer(data=self.request.query_params.dict())
+        filters.is_valid(raise_exception=True)
+        params = filters.validated_data
+        return cases_filter(
+            cases_visible_to(self.request.user).select_related("team", "municipality"),
+            status=params.get("status", ""),
+            municipality_id=params.get("municipality"),
+            search=params.get("q", ""),
+        )
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        response = super().list(request, *args, **kwargs)
+        params = request.query_params
+        # One search row per list call; the term's length only, never the term.
+        log_search(
+            request.user,
+            ip=client_ip(request),
+            detail=f"api:cases;q_len={len(params.get('q', ''))};status={params.get('status') or '-'};"
+            f"municipality={params.get('municipality') or '-'};page={params.get('page') or 1}"[:300],
+        )
+        return response
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        teams = SafetyTeam.objects.filter(
+            pk__in=memberships_of(request.user).filter(role__in=[Role.PROFESSIONAL, Role.COORDINATOR]).values("team_id")
+        )
+        serializer = CaseCreateSerializer(data=request.data, teams=teams)
+        serializer.is_valid(raise_exception=True)
+        case = _run_service(services.case_open, actor=request.user, ip=client_ip(request), **serializer.validated_data)
+        return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(get=extend_schema(summary="Eén casus"))
+class CaseRetrieve(generics.RetrieveAPIView):
+    serializer_class = CaseSerializer
+
+    def get_object(self) -> Case:
+        return case_for(self.request.user, self.kwargs["case_id"], ip=client_ip(self.request))
+
+
+class _CaseNested:
+    """Nested resources: the case comes through the one door first (and that read is logged)."""
+
+    request: Request
+    kwargs: dict
+    log_detail = "case"
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        # The case first, whatever the method: an outsider gets 404 before any input is validated.
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+        if not getattr(self, "swagger_fake_view", False):
+            self.get_case()
+
+    def get_case(self) -> Case:
+        if not hasattr(self, "_case"):
+            self._case = case_for(
+                self.request.user,
+                self.kwargs["case_id"],
+                ip=client_ip(self.request),
+                action=_write_action(self.request),
+                detail=self.log_detail,
+            )
+        return self._case
+
+
+@extend_schema_view(
+    get=extend_schema(summary="Personen van een casus"), post=extend_schema(summary="Persoon toevoegen")
+)
+class PersonListCreate(_CaseNested, generics.ListCreateAPIView):
+    serializer_class = PersonSerializer
+    log_detail = "persons"
+
+    def get_queryset(self) -> QuerySet[Person]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no log row
+            return Person.objects.none()
+        return self.get_case().persons.all()
+
+    def perform_create(self, serializer: PersonSerializer) -> None:
+        data = {k: v for k, v in serializer.validated_data.items() if k != "version"}
+        serializer.instance = _run_service(
+            services.person_add, actor=self.request.user, case=self.get_case(), ip=client_ip(self.request), **data
+        )
+
+
+@extend_schema_view(
+    get=extend_schema(summary="Eén persoon"),
+    put=extend_schema(
+        summary="Persoon wijzigen (met versie)", responses={200: PersonSerializer, 409: ConflictSerializer}
+    ),
+    patch=extend_schema(
+        summary="Persoon deels wijzigen (met versie)", responses={200: PersonSerializer, 409: ConflictSerializer}
+    ),
+)
+class PersonDetail(generics.RetrieveUpdateAPIView):
+    serializer_class = PersonSerializer
+
+    def get_object(self) -> Person:
+        person = person_for(
+            self.request.user, self.kwargs["person_id"], ip=client_ip(self.request), action=_write_action(self.request)
+        )
+        if person.case_id != self.kwargs["case_id"]:
+            raise Http404("Persoon niet gevonden")
+        return person
+
+    def update(self, request: Request, *args, **kwargs) -> Response:
+        person = self.get_object()
+        serializer = self.get_serializer(person, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        expected = data.pop("version")
+        try:
+            _run_service(
+                services.person_change,
+                actor=request.user,
+                person=person,
+                expected_version=expected,
+                ip=client_ip(request),
+                **data,
+            )
+        except ConcurrentEditError as exc:
+            body = {
+                "detail": str(exc.messages[0]),
+                "changed_fields": sorted(_changed_since(exc.current, expected)),
+                "current": PersonSerializer(exc.current).data,
+            }
+            return Response(body, status=status.HTTP_409_CONFLICT)
+        return Response(PersonSerializer(person).data)
+
+
+def _changed_since(current: Person, version: int) -> list[str]:
+    seen = Person.history.filter(id=current.pk, version=version).order_by("-history_id").first()
+    if seen is None:
+        return []
+    names = ("role", "full_name", "date_of_birth", "bsn")
+    return [name for name in names if getattr(seen, name) != getattr(current, name)]
+
+
+@extend_schema_view(
+    get=extend_schema(summary="Betrokkenen van een casus"),
+    post=extend_schema(summary="Betrokkene toevoegen (geeft toegang)"),
+)
+class ParticipantListCreate(_CaseNested, generics.ListCreateAPIView):
+    serializer_class = ParticipantSerializer
+    log_detail = "participants"
+
+    def get_queryset(self) -> QuerySet[Participant]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no log row
+            return Participant.objects.none()
+        return self.get_case().participants.select_related("organisation", "professional")
+
+    def perform_create(self, serializer: ParticipantSerializer) -> None:
+        serializer.instance = _run_service(
+            services.participant_add,
+            actor=self.request.user,
+            case=self.get_case(),
+            ip=client_ip(self.request),
+            **serializer.validated_data,
+        )
+
+
+@extend_schema_view(
+    get=extend_schema(summary="Eén betrokkene"),
+    delete=extend_schema(summary="Betrokkenheid beëindigen (trekt toegang in)", responses={200: ParticipantSerializer}),
+)
+class ParticipantDetail(_CaseNested, generics.RetrieveDestroyAPIView):
+    serializer_class = ParticipantSerializer
+    log_detail = "participant"
+
+    def get_object(self) -> Participant:
+        participant = (
+            self.get_case()
+            .participants.select_related("organisation", "professional")
+            .filter(pk=self.kwargs["participant_id"])
+            .first()
+        )
+        if participant is None:
+            raise Http404("Betrokkene niet gevonden")
+        return participant
+
+    def destroy(self, request: Request, *args, **kwargs) -> Response:
+        """Ends the participation (the row stays, with its end time: the history is kept)."""
+        participant = self.get_object()
+        _run_service(services.participant_end, actor=request.user, participant=participant, ip=client_ip(request))
+        return Response(ParticipantSerializer(participant).data)
+
+
+@extend_schema_view(
+    get=extend_schema(summary="Notities van een casus"), post=extend_schema(summary="Notitie toevoegen")
+)
+class NoteListCreate(_CaseNested, generics.ListCreateAPIView):
+    serializer_class = NoteSerializer
+    log_detail = "notes"
+
+    def get_queryset(self) -> QuerySet[Note]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no log row
+            return Note.objects.none()
+        return self.get_case().notes.select_related("author", "organisation")
+
+    def perform_create(self, serializer: NoteSerializer) -> None:
+        serializer.instance = _run_service(
+            services.note_add,
+            actor=self.request.user,
+            case=self.get_case(),
+            text=serializer.validated_data["text"],
+            ip=client_ip(self.request),
+        )
+
+
+@extend_schema_view(get=extend_schema(summary="Tijdlijn van een casus"))
+class TimelineList(_CaseNested, generics.ListAPIView):
+    serializer_class = TimelineEventSerializer
+    log_detail = "timeline"
+
+    def get_queryset(self) -> QuerySet[TimelineEvent]:
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no log row
+            return TimelineEvent.objects.none()
+        return self.get_case().timeline.select_related("actor")

@@ -1,0 +1,206 @@
+"""Forms of the case pages: thin, Dutch, validating input before a service sees it."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from cases.exceptions import ConcurrentEditError
+from cases.models import CaseStatus, Intake, ParticipantRole, Person, PersonRole
+from cases.validators import bsn_is_valid
+from partners.models import Membership, Municipality, Role, SafetyTeam, User
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _not_in_future(value, label: str):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(gettext("%(field)s ligt in de toekomst.") % {"field": label})
+    return value
+
+
+class CaseFilterForm(forms.Form):
+    """Filters and search of the case lists; unknown values are ignored as 'no filter'."""
+
+    q = forms.CharField(
+        label=_("Zoeken"), required=False, max_length=100, help_text=_("Gezinsnaam, naam van een persoon of zaaknummer")
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    municipality = forms.ModelChoiceField(
+        label=_("Gemeente"), required=False, queryset=Municipality.objects.none(), empty_label=_("Alle gemeenten")
+    )
+    overdue = forms.BooleanField(label=_("Alleen met verlopen termijnen"), required=False)
+
+    def __init__(self, *args, municipalities, show_overdue: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Alle statussen")), *CaseStatus.choices]
+        self.fields["municipality"].queryset = municipalities
+        self.fields["q"].widget.attrs["type"] = "search"
+        if not show_overdue:
+            del self.fields["overdue"]
+
+
+class CaseOpenForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("Veiligheidsteam"), queryset=SafetyTeam.objects.none())
+    municipality = forms.ModelChoiceField(
+        label=_("Gemeente"), queryset=Municipality.objects.none(), help_text=_("Een gemeente die dit team bedient.")
+    )
+    family_name = forms.CharField(label=_("Gezin"), max_length=200, help_text=_("Bijvoorbeeld: gezin De Vries"))
+    intake = forms.ChoiceField(label=_("Binnengekomen via"), choices=Intake.choices)
+    reported_on = forms.DateField(label=_("Datum melding/signaal"), widget=DATE_WIDGET)
+    vast_gezicht = forms.ModelChoiceField(
+        label=_("Vast gezicht"),
+        required=False,
+        queryset=User.objects.none(),
+        help_text=_("Optioneel: de vaste professional voor het gezin."),
+    )
+
+    def __init__(self, *args, teams, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams
+        self.fields["municipality"].queryset = Municipality.objects.filter(teams__in=teams).distinct()
+        self.fields["vast_gezicht"].queryset = User.objects.filter(
+            pk__in=Membership.objects.active().filter(team__in=teams, role=Role.PROFESSIONAL).values("user")
+        ).order_by("full_name", "username")
+
+    def clean_family_name(self):
+        value = self.cleaned_data["family_name"].strip()
+        if not value:
+            raise forms.ValidationError(gettext("Vul de naam van het gezin in."))
+        return value
+
+    def clean_reported_on(self):
+        return _not_in_future(self.cleaned_data["reported_on"], gettext("Datum melding/signaal"))
+
+    def clean(self):
+        data = super().clean()
+        team, municipality = data.get("team"), data.get("municipality")
+        if team and municipality and not team.municipalities.filter(pk=municipality.pk).exists():
+            self.add_error("municipality", gettext("Gemeente: dit team bedient deze gemeente niet."))
+        return data
+
+
+class PersonForm(forms.Form):
+    role = forms.ChoiceField(label=_("Rol in het gezin"), choices=PersonRole.choices)
+    full_name = forms.CharField(label=_("Naam"), max_length=200)
+    date_of_birth = forms.DateField(label=_("Geboortedatum"), required=False, widget=DATE_WIDGET)
+    bsn = forms.CharField(
+        label=_("BSN"),
+        required=False,
+        max_length=9,
+        help_text=_("Optioneel: 9 cijfers, wordt gecontroleerd met de elfproef."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, person: Person | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.fields["bsn"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+        if person is not None and person.bsn:
+            # The BSN is never shown in full: an empty field keeps the one on file.
+            self.fields["bsn"].help_text = gettext(
+                "Huidig BSN: %(masked)s. Laat leeg om het te houden; vul een nieuw BSN in om het te vervangen."
+            ) % {"masked": person.masked_bsn}
+
+    def clean_full_name(self):
+        value = self.cleaned_data["full_name"].strip()
+        if not value:
+            raise forms.ValidationError(gettext("Vul de naam in."))
+        return value
+
+    def clean_date_of_birth(self):
+        return _not_in_future(self.cleaned_data["date_of_birth"], gettext("Geboortedatum"))
+
+    def clean_bsn(self):
+        value = self.cleaned_data["bsn"].strip().replace(" ", "").replace(".", "")
+        if value and not bsn_is_valid(value):
+            raise forms.ValidationError(gettext("BSN: dit is geen geldig BSN (9 cijfers die voldoen aan de elfproef)."))
+        if not value and self.person is not None:
+            return self.person.bsn
+        return value
+
+
+class ParticipantForm(forms.Form):
+    organisation = forms.ModelChoiceField(label=_("Organisatie"), queryset=None)
+    professional = forms.ModelChoiceField(
+        label=_("Professional"),
+        queryset=None,
+        help_text=_("Een professional die voor deze organisatie in het team werkt."),
+    )
+    role = forms.ChoiceField(label=_("Rol in de casus"), choices=ParticipantRole.choices)
+
+    def __init__(self, *args, team: SafetyTeam, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = team.organisations.order_by("name")
+        members = Membership.objects.active().filter(team=team, role__in=[Role.PROFESSIONAL, Role.COORDINATOR])
+        self.fields["professional"].queryset = User.objects.filter(pk__in=members.values("user")).order_by(
+            "full_name", "username"
+        )
+        # Each professional's organisations in this team, shown with the name so the pair is clear.
+        labels: dict[int, list[str]] = {}
+        for user_id, org_name in members.values_list("user_id", "organisation__name"):
+            labels.setdefault(user_id, []).append(org_name)
+        self.fields["professional"].label_from_instance = lambda user: (
+            f"{user.get_full_name()} ({', '.join(sorted(labels.get(user.pk, [])))})"
+        )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Notitie"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Platte tekst. Schrijf feiten en afspraken, geen meningen over personen."),
+    )
+
+    def clean_text(self):
+        value = self.cleaned_data["text"].strip()
+        if not value:
+            raise forms.ValidationError(gettext("Notitie: schrijf eerst een notitie."))
+        return value
+
+
+class AccessReportLookupForm(forms.Form):
+    reference = forms.CharField(label=_("Zaaknummer"), max_length=32, help_text=_("Bijvoorbeeld: VT-2026-000123"))
+
+
+def apply_service_errors(form: forms.Form, exc) -> None:
+    """Put a service's ValidationError on the form: field errors on their fields, the rest on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def conflict_message(exc: ConcurrentEditError, model, *, expected_version: int | None) -> str:
+    """What another editor changed since this editor loaded the record, named by field label."""
+    current = exc.current
+    changed: list[str] = []
+    seen = (
+        model.history.filter(id=current.pk, version=expected_version).order_by("-history_id").first()
+        if expected_version is not None
+        else None
+    )
+    if seen is not None:
+        for field in model._meta.concrete_fields:
+            if field.name in {"id", "version", "case"}:
+                continue
+            old, new = getattr(seen, field.attname), getattr(current, field.attname)
+            if old == new:
+                continue
+            label = str(field.verbose_name)
+            if field.name == "bsn":
+                changed.append(label)  # never show a BSN in full
+            else:
+                changed.append(
+                    gettext("%(field)s: was „%(old)s”, nu „%(new)s”")
+                    % {"field": label, "old": old or "—", "new": new or "—"}
+                )
+    details = "; ".join(changed) if changed else gettext("onbekend welke velden")
+    return gettext(
+        "Iemand anders heeft dit intussen gewijzigd (%(changes)s). Uw wijziging is niet opgeslagen; "
+        "het formulier toont nu de nieuwe gegevens met uw invoer. Controleer en sla opnieuw op."
+    ) % {"changes": details}

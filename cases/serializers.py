@@ -1,0 +1,164 @@
+"""API shapes of the case record. Input is validated here; the rules live in the services."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from cases.models import Case, CaseStatus, Intake, Note, Participant, ParticipantRole, Person, PersonRole, TimelineEvent
+from cases.validators import bsn_is_valid, validate_not_in_future
+from partners.models import Municipality, Organisation, SafetyTeam, User
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    team_name = serializers.CharField(source="team.name", read_only=True)
+    municipality_name = serializers.CharField(source="municipality.name", read_only=True)
+    status = serializers.ChoiceField(choices=CaseStatus.choices, read_only=True)
+
+    class Meta:
+        model = Case
+        fields = (
+            "id",
+            "reference",
+            "family_name",
+            "team",
+            "team_name",
+            "municipality",
+            "municipality_name",
+            "status",
+            "crisis",
+            "vast_gezicht",
+            "intake",
+            "reported_on",
+            "opened_at",
+            "closed_at",
+            "episode",
+            "version",
+        )
+        read_only_fields = fields
+
+
+class CaseCreateSerializer(serializers.Serializer):
+    team = serializers.PrimaryKeyRelatedField(queryset=SafetyTeam.objects.none(), label=_("veiligheidsteam"))
+    municipality = serializers.PrimaryKeyRelatedField(queryset=Municipality.objects.all(), label=_("gemeente"))
+    family_name = serializers.CharField(max_length=200, label=_("gezin"))
+    intake = serializers.ChoiceField(choices=Intake.choices, label=_("binnengekomen via"))
+    reported_on = serializers.DateField(label=_("datum melding/signaal"), validators=[validate_not_in_future])
+    vast_gezicht = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), required=False, allow_null=True, label=_("vast gezicht")
+    )
+
+    def __init__(self, *args, teams=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if teams is not None:
+            self.fields["team"].queryset = teams
+
+    def validate_family_name(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError(_("Vul de naam van het gezin in."))
+        return value.strip()
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    """The BSN goes in whole and comes out masked; `version` is required to change a person."""
+
+    bsn = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=9, label=_("BSN"))
+    masked_bsn = serializers.CharField(read_only=True)
+    role = serializers.ChoiceField(choices=PersonRole.choices, label=_("rol in het gezin"))
+    date_of_birth = serializers.DateField(
+        required=False, allow_null=True, validators=[validate_not_in_future], label=_("geboortedatum")
+    )
+    version = serializers.IntegerField(
+        required=False, min_value=1, help_text="Required on update: the version you read."
+    )
+
+    class Meta:
+        model = Person
+        fields = ("id", "case", "role", "full_name", "date_of_birth", "bsn", "masked_bsn", "version")
+        read_only_fields = ("id", "case", "masked_bsn")
+
+    def validate_bsn(self, value: str) -> str:
+        value = value.strip()
+        if value and not bsn_is_valid(value):
+            raise serializers.ValidationError(_("BSN: dit is geen geldig BSN (9 cijfers die voldoen aan de elfproef)."))
+        return value
+
+    def validate_full_name(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError(_("Vul de naam in."))
+        return value.strip()
+
+    def validate(self, attrs):
+        if self.instance is not None and "version" not in attrs:
+            raise serializers.ValidationError({"version": _("Geef de versie mee die u hebt gelezen.")})
+        return attrs
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), label=_("organisatie"))
+    professional = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), label=_("professional"))
+    role = serializers.ChoiceField(choices=ParticipantRole.choices, label=_("rol in de casus"))
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    professional_name = serializers.CharField(source="professional.get_full_name", read_only=True)
+
+    class Meta:
+        model = Participant
+        fields = (
+            "id",
+            "case",
+            "organisation",
+            "organisation_name",
+            "professional",
+            "professional_name",
+            "role",
+            "started_at",
+            "ended_at",
+        )
+        read_only_fields = ("id", "case", "started_at", "ended_at")
+
+
+class NoteSerializer(serializers.ModelSerializer):
+    author_name = serializers.CharField(source="author.get_full_name", read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    text = serializers.CharField(max_length=10000, label=_("notitie"))
+
+    class Meta:
+        model = Note
+        fields = ("id", "case", "author", "author_name", "organisation", "organisation_name", "text", "created_at")
+        read_only_fields = ("id", "case", "author", "organisation", "created_at")
+
+    def validate_text(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError(_("Notitie: schrijf eerst een notitie."))
+        return value
+
+
+class TimelineEventSerializer(serializers.ModelSerializer):
+    actor_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = TimelineEvent
+        fields = (
+            "id",
+            "case",
+            "kind",
+            "occurred_at",
+            "episode",
+            "actor",
+            "actor_name",
+            "organisation",
+            "summary",
+            "data",
+        )
+        read_only_fields = fields
+
+    def get_actor_name(self, event: TimelineEvent) -> str:
+        return event.actor.get_full_name() if event.actor else ""
+
+
+class ConflictSerializer(serializers.Serializer):
+    """409 answer: someone else saved first; nothing of this request was stored."""
+
+    detail = serializers.CharField()
+    changed_fields = serializers.ListField(child=serializers.CharField())
+    current = PersonSerializer()

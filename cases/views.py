@@ -1,0 +1,263 @@
+"""Web pages of the case record. Thin: every case is reached through `cases.selectors` (need-to-know
+and the access log), every change goes through `cases.services`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from cases import services
+from cases.access_log import AccessAction
+from cases.exceptions import ConcurrentEditError
+from cases.forms import (
+    CaseFilterForm,
+    CaseOpenForm,
+    NoteForm,
+    ParticipantForm,
+    PersonForm,
+    apply_service_errors,
+    conflict_message,
+)
+from cases.models import Person
+from cases.selectors import (
+    case_for,
+    cases_filter,
+    cases_of_coordinated_teams,
+    cases_participating,
+    client_ip,
+    log_search,
+    overdue_filter_available,
+    person_for,
+)
+from partners.models import Municipality, Role, SafetyTeam
+from partners.selectors import active_memberships, memberships_of
+
+PAGE_SIZE = 25
+LIST_SCOPES = {"mine": cases_participating, "team": cases_of_coordinated_teams}
+
+
+def _case_list(request: HttpRequest, *, scope: str) -> HttpResponse:
+    selector = LIST_SCOPES[scope]
+    team_ids = [m.team_id for m in active_memberships(request.user) if m.team_id is not None]
+    municipalities = Municipality.objects.filter(teams__in=team_ids).distinct().order_by("name")
+    form = CaseFilterForm(request.GET or None, municipalities=municipalities, show_overdue=overdue_filter_available())
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    search = filters.get("q") or ""
+    municipality = filters.get("municipality")
+    cases = cases_filter(
+        selector(request.user).select_related("municipality", "team", "vast_gezicht"),
+        status=filters.get("status") or "",
+        municipality_id=municipality.pk if municipality else None,
+        search=search,
+        overdue=bool(filters.get("overdue")),
+    )
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    # One row per list shown; the search term itself is never stored, only its length.
+    log_search(
+        request.user,
+        ip=client_ip(request),
+        detail=f"list:{scope};q_len={len(search)};status={filters.get('status') or '-'};"
+        f"municipality={municipality.pk if municipality else '-'};page={page.number}",
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "scope": scope,
+            "page": page,
+            "form": form,
+            "querystring": query.urlencode(),
+            "is_coordinator": scope == "team",
+        },
+    )
+
+
+@transaction.non_atomic_requests  # reads only; the access log has its own connection
+@login_required
+def my_cases(request: HttpRequest) -> HttpResponse:
+    return _case_list(request, scope="mine")
+
+
+@transaction.non_atomic_requests  # reads only; the access log has its own connection
+@login_required
+def team_cases(request: HttpRequest) -> HttpResponse:
+    return _case_list(request, scope="team")
+
+
+def _teams_to_open_in(user):
+    return SafetyTeam.objects.filter(
+        pk__in=memberships_of(user).filter(role__in=[Role.PROFESSIONAL, Role.COORDINATOR]).values("team_id")
+    ).order_by("name")
+
+
+@login_required
+def case_open(request: HttpRequest) -> HttpResponse:
+    teams = _teams_to_open_in(request.user)
+    if not teams.exists():
+        raise Http404("Geen team")
+    form = CaseOpenForm(request.POST or None, teams=teams)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                case = services.case_open(actor=request.user, ip=client_ip(request), **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error("team", str(exc))
+        else:
+            messages.success(request, _("Casus %(reference)s is geopend.") % {"reference": case.reference})
+            return redirect("case-detail", case_id=case.pk)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "cases/case_open.html", {"form": form}, status=status)
+
+
+@transaction.non_atomic_requests  # reads only; the access log has its own connection
+@login_required
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = case_for(request.user, case_id, ip=client_ip(request))
+    context = {
+        "case": case,
+        "persons": list(case.persons.all()),
+        "participants": list(case.participants.select_related("organisation", "professional")),
+        "timeline": list(case.timeline.select_related("actor", "organisation")),
+        "notes": list(case.notes.select_related("author", "organisation")),
+        "note_form": NoteForm(),
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+def person_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    action = AccessAction.CHANGE if request.method == "POST" else AccessAction.READ
+    case = case_for(request.user, case_id, ip=client_ip(request), action=action, detail="person:add")
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            with transaction.atomic():
+                person = services.person_add(actor=request.user, case=case, ip=client_ip(request), **data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("%(name)s is toegevoegd.") % {"name": person.full_name})
+            return redirect("case-detail", case_id=case.pk)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "cases/person_form.html", {"case": case, "form": form}, status=status)
+
+
+@login_required
+def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
+    action = AccessAction.CHANGE if request.method == "POST" else AccessAction.READ
+    person = person_for(request.user, person_id, ip=client_ip(request), action=action)
+    initial = {
+        "role": person.role,
+        "full_name": person.full_name,
+        "date_of_birth": person.date_of_birth,
+        "version": person.version,
+    }
+    form = PersonForm(request.POST or None, initial=initial, person=person)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        expected = form.cleaned_data["version"]
+        try:
+            with transaction.atomic():
+                services.person_change(
+                    actor=request.user, person=person, expected_version=expected, ip=client_ip(request), **data
+                )
+        except ConcurrentEditError as exc:
+            # Keep the editor's input, but against the current version so a re-save is deliberate.
+            post = request.POST.copy()
+            post["version"] = str(exc.current.version)
+            form = PersonForm(post, initial=initial, person=exc.current)
+            form.is_valid()
+            form.add_error(None, conflict_message(exc, Person, expected_version=expected))
+            return render(
+                request,
+                "cases/person_form.html",
+                {"case": person.case, "person": exc.current, "form": form},
+                status=409,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("De gegevens van %(name)s zijn opgeslagen.") % {"name": person.full_name})
+            return redirect("case-detail", case_id=person.case_id)
+    if form.is_bound and form.errors:
+        status = 400
+    return render(
+        request, "cases/person_form.html", {"case": person.case, "person": person, "form": form}, status=status
+    )
+
+
+@login_required
+def participant_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    action = AccessAction.CHANGE if request.method == "POST" else AccessAction.READ
+    case = case_for(request.user, case_id, ip=client_ip(request), action=action, detail="participant:add")
+    form = ParticipantForm(request.POST or None, team=case.team)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.participant_add(actor=request.user, case=case, ip=client_ip(request), **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("De betrokkene is toegevoegd."))
+            return redirect("case-detail", case_id=case.pk)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "cases/participant_form.html", {"case": case, "form": form}, status=status)
+
+
+@login_required
+def participant_end(request: HttpRequest, case_id: int, participant_id: int) -> HttpResponse:
+    action = AccessAction.CHANGE if request.method == "POST" else AccessAction.READ
+    case = case_for(request.user, case_id, ip=client_ip(request), action=action, detail="participant:end")
+    participant = case.participants.select_related("organisation", "professional").filter(pk=participant_id).first()
+    if participant is None:
+        raise Http404("Betrokkene niet gevonden")
+    error = None
+    if request.method == "POST":
+        try:
+            with transaction.atomic():
+                services.participant_end(actor=request.user, participant=participant, ip=client_ip(request))
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("De betrokkenheid is beëindigd."))
+            if participant.professional_id == request.user.pk:
+                return redirect("my-cases")  # without another grant the case is out of reach now
+            return redirect("case-detail", case_id=case.pk)
+    return render(
+        request,
+        "cases/participant_end.html",
+        {"case": case, "participant": participant, "error": error},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def note_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    action = AccessAction.CHANGE if request.method == "POST" else AccessAction.READ
+    case = case_for(request.user, case_id, ip=client_ip(request), action=action, detail="note:add")
+    form = NoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                services.note_add(actor=request.user, case=case, text=form.cleaned_data["text"], ip=client_ip(request))
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("De notitie is toegevoegd."))
+            return redirect("case-detail", case_id=case.pk)
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "cases/note_form.html", {"case": case, "form": form}, status=status)

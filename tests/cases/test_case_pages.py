@@ -1,0 +1,224 @@
+"""The case pages: open a case, its detail, persons, participants and notes; bad input answered in Dutch."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from cases.models import Case, CaseUserObjectPermission, Note, Participant, Person
+from tests.cases.conftest import OTHER_VALID_BSN, VALID_BSN
+from tests.factories import MembershipFactory, OrganisationFactory
+
+
+@pytest.fixture
+def as_professional(world, client, login_verified):
+    login_verified(client, world.professional)
+    return client
+
+
+def test_the_detail_shows_persons_with_a_masked_bsn_participants_timeline_and_notes(world, as_professional):
+    body = as_professional.get(f"/zaken/{world.case.pk}/").content.decode()
+    assert "Kim Testman" in body
+    assert "*****2333" in body and VALID_BSN not in body
+    assert world.vt_professional.full_name in body and "Veilig Thuis A" in body
+    assert "casus geopend" in body and "Eerste gesprek gevoerd." in body
+
+
+def test_a_note_is_shown_escaped(world, as_professional):
+    as_professional.post(f"/zaken/{world.case.pk}/notities/nieuw/", {"text": "<script>alert(1)</script>"})
+    body = as_professional.get(f"/zaken/{world.case.pk}/").content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+def test_opening_a_case_makes_the_opener_a_participant_and_shows_it(world, as_professional):
+    response = as_professional.post(
+        "/zaken/nieuw/",
+        {
+            "team": world.team.pk,
+            "municipality": world.municipality.pk,
+            "family_name": "gezin Nieuwland",
+            "intake": "signaal_lokaal_team",
+            "reported_on": "2026-01-10",
+        },
+    )
+    case = Case.objects.get(family_name="gezin Nieuwland")
+    assert response.status_code == 302 and response["Location"] == f"/zaken/{case.pk}/"
+    assert Participant.objects.active().filter(case=case, professional=world.professional).exists()
+
+
+def test_the_open_form_offers_only_the_users_own_teams(world, as_professional):
+    body = as_professional.get("/zaken/nieuw/").content.decode()
+    assert "Veiligheidsteam A" in body and "Veiligheidsteam B" not in body
+
+
+def test_a_municipality_outside_the_team_is_refused_in_dutch(world, as_professional):
+    outside = world.other_team.municipalities.first()
+    before = Case.objects.count()
+    response = as_professional.post(
+        "/zaken/nieuw/",
+        {
+            "team": world.team.pk,
+            "municipality": outside.pk,
+            "family_name": "gezin X",
+            "intake": "gi",
+            "reported_on": "2026-01-10",
+        },
+    )
+    assert response.status_code == 400
+    assert "Gemeente" in response.content.decode()
+    assert Case.objects.count() == before
+
+
+def test_another_teams_team_is_refused(world, as_professional):
+    before = Case.objects.count()
+    response = as_professional.post(
+        "/zaken/nieuw/",
+        {
+            "team": world.other_team.pk,
+            "municipality": world.other_team.municipalities.first().pk,
+            "family_name": "gezin X",
+            "intake": "gi",
+            "reported_on": "2026-01-10",
+        },
+    )
+    assert response.status_code == 400
+    assert "Veiligheidsteam" in response.content.decode()
+    assert Case.objects.count() == before
+
+
+def test_adding_a_person_with_a_valid_bsn_stores_it_and_shows_it_masked(world, as_professional):
+    response = as_professional.post(
+        f"/zaken/{world.case.pk}/personen/nieuw/",
+        {
+            "role": "ouder",
+            "full_name": "Sam Testman",
+            "date_of_birth": "1988-02-03",
+            "bsn": OTHER_VALID_BSN,
+        },
+    )
+    assert response.status_code == 302
+    assert Person.objects.get(full_name="Sam Testman").bsn == OTHER_VALID_BSN
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("bsn", "123456789", "BSN: dit is geen geldig BSN"),
+        ("bsn", "12345", "BSN: dit is geen geldig BSN"),
+        ("date_of_birth", "tomorrow", "Geboortedatum ligt in de toekomst"),
+        ("role", "buurman", "Rol in het gezin"),
+        ("full_name", "   ", "Naam"),
+    ],
+)
+def test_bad_person_input_is_refused_with_a_dutch_message_and_nothing_saved(
+    world, as_professional, field, value, message
+):
+    data = {"role": "ouder", "full_name": "Sam Testman", "date_of_birth": "1988-02-03", "bsn": ""}
+    data[field] = (timezone.localdate() + timedelta(days=1)).isoformat() if value == "tomorrow" else value
+    before = Person.objects.count()
+    response = as_professional.post(f"/zaken/{world.case.pk}/personen/nieuw/", data)
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Er is een probleem" in body and message in body
+    assert f'href="#id_{field}"' in body
+    assert Person.objects.count() == before
+
+
+def test_editing_a_person_keeps_the_bsn_when_the_field_is_left_empty(world, as_professional):
+    response = as_professional.post(
+        f"/personen/{world.child.pk}/wijzigen/",
+        {
+            "role": "jeugdige",
+            "full_name": "Kim Testman-Bos",
+            "date_of_birth": "2016-04-01",
+            "bsn": "",
+            "version": world.child.version,
+        },
+    )
+    assert response.status_code == 302
+    world.child.refresh_from_db()
+    assert (world.child.full_name, world.child.bsn, world.child.version) == ("Kim Testman-Bos", VALID_BSN, 2)
+    assert world.child.history.count() == 2
+
+
+def test_the_edit_form_never_shows_the_full_bsn(world, as_professional):
+    body = as_professional.get(f"/personen/{world.child.pk}/wijzigen/").content.decode()
+    assert VALID_BSN not in body and "*****2333" in body
+
+
+def test_adding_a_participant_from_the_teams_organisation_grants_access(world, as_professional):
+    response = as_professional.post(
+        f"/zaken/{world.case.pk}/betrokkenen/nieuw/",
+        {
+            "organisation": world.gi.pk,
+            "professional": world.gi_professional.pk,
+            "role": "jeugdbeschermer",
+        },
+    )
+    assert response.status_code == 302
+    assert CaseUserObjectPermission.objects.filter(user=world.gi_professional, content_object=world.case).exists()
+
+
+def test_a_participant_from_an_organisation_outside_the_team_is_refused(world, as_professional):
+    outside = OrganisationFactory(name="Buiten het team", kind="other")
+    outsider = MembershipFactory(organisation=outside).user
+    before = Participant.objects.count()
+    response = as_professional.post(
+        f"/zaken/{world.case.pk}/betrokkenen/nieuw/",
+        {
+            "organisation": outside.pk,
+            "professional": outsider.pk,
+            "role": "deskundige",
+        },
+    )
+    assert response.status_code == 400
+    assert "Organisatie" in response.content.decode()
+    assert Participant.objects.count() == before
+    assert not CaseUserObjectPermission.objects.filter(user=outsider).exists()
+
+
+def test_a_professional_of_another_organisation_is_refused_for_this_one(world, as_professional):
+    response = as_professional.post(
+        f"/zaken/{world.case.pk}/betrokkenen/nieuw/",
+        {
+            "organisation": world.vt.pk,
+            "professional": world.gi_professional.pk,
+            "role": "onderzoeker",
+        },
+    )
+    assert response.status_code == 400
+    assert "werkt niet voor deze organisatie" in response.content.decode()
+
+
+def test_an_unknown_participant_role_is_refused(world, as_professional):
+    response = as_professional.post(
+        f"/zaken/{world.case.pk}/betrokkenen/nieuw/",
+        {
+            "organisation": world.gi.pk,
+            "professional": world.gi_professional.pk,
+            "role": "baas",
+        },
+    )
+    assert response.status_code == 400
+    assert "Rol in de casus" in response.content.decode()
+    assert not Participant.objects.filter(professional=world.gi_professional).exists()
+
+
+def test_ending_a_participation_through_the_page_revokes_access(world, as_professional, client, login_verified):
+    url = f"/zaken/{world.case.pk}/betrokkenen/{world.vt_participant.pk}/beeindigen/"
+    assert as_professional.get(url).status_code == 200
+    assert as_professional.post(url).status_code == 302
+    login_verified(client, world.vt_professional)
+    assert client.get(f"/zaken/{world.case.pk}/").status_code == 404
+
+
+def test_an_empty_note_is_refused_and_a_note_is_saved_for_the_authors_organisation(world, as_professional):
+    url = f"/zaken/{world.case.pk}/notities/nieuw/"
+    empty = as_professional.post(url, {"text": "   "})
+    assert empty.status_code == 400 and "Notitie" in empty.content.decode()
+    assert as_professional.post(url, {"text": "Huisbezoek gepland."}).status_code == 302
+    note = Note.objects.get(text="Huisbezoek gepland.")
+    assert note.organisation == world.cvc and note.author == world.professional
