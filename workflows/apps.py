@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class WorkflowsConfig(AppConfig):
     name = "workflows"
     verbose_name = _("Werkprocessen en termijnen")
+
+    def ready(self) -> None:
+        from cases.timeline import on_event
+        from workflows.deadline_models import DEADLINE_EVENT_KINDS
+        from workflows.deadlines import on_close_event, on_start_event
+
+        # Which of these kinds starts or closes a deadline is data (DeadlineRule), not code.
+        on_event(*DEADLINE_EVENT_KINDS)(on_start_event)
+        on_event(*DEADLINE_EVENT_KINDS)(on_close_event)

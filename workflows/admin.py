@@ -1,0 +1,3 @@
+"""Admin registrations of the workflows app, one module per idea."""
+
+from workflows import deadline_admin  # noqa: F401

@@ -1,0 +1,131 @@
+"""The region's default deadline rules (DESIGN.md §8) and the gelijkgestelde dagen 2026–2028.
+
+Loaded by migration 0002 and by `deadline_defaults_ensure` (seed_demo); rules with `team = NULL`
+apply to every team that has no rule of its own with the same code.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+GELIJKGESTELDE_DAGEN = {
+    date(2026, 1, 2): "Besluit gelijkstelling dagen 2026-2028 (vrijdag na Nieuwjaarsdag)",
+    date(2026, 5, 15): "Besluit gelijkstelling dagen 2026-2028 (vrijdag na Hemelvaartsdag)",
+    date(2027, 5, 7): "Besluit gelijkstelling dagen 2026-2028 (vrijdag na Hemelvaartsdag)",
+    date(2028, 4, 28): "Besluit gelijkstelling dagen 2026-2028 (vrijdag na Koningsdag)",
+    date(2028, 5, 26): "Besluit gelijkstelling dagen 2026-2028 (vrijdag na Hemelvaartsdag)",
+}
+
+DEFAULT_RULES = [
+    {
+        "code": "vt-veiligheidsbeoordeling",
+        "name": "VT veiligheidsbeoordeling",
+        "start_event": "melding_received",
+        "close_event": "contribution_added",
+        "close_organisation_kind": "veilig_thuis",
+        "term_value": 5,
+        "term_unit": "working_days",
+        "responsible": "organisation_kind",
+        "responsible_organisation_kind": "veilig_thuis",
+        "reminder_offsets": "2wd",
+        "statutory": True,
+        "source": "Handelingsprotocol Veilig Thuis: veiligheidsbeoordeling binnen 5 werkdagen na de melding",
+    },
+    {
+        "code": "vt-onderzoek",
+        "name": "VT onderzoek afgerond",
+        "start_event": "onderzoek_started",
+        "close_event": "onderzoek_completed",
+        "term_value": 10,
+        "term_unit": "weeks",
+        "responsible": "organisation_kind",
+        "responsible_organisation_kind": "veilig_thuis",
+        "reminder_offsets": "1w, 2wd",
+        "statutory": True,
+        "source": "Handelingsprotocol Veilig Thuis: onderzoek binnen 10 weken afgerond",
+    },
+    {
+        "code": "rvdk-onderzoek-gestart",
+        "name": "RvdK onderzoek gestart",
+        "start_event": "verzoek_received",
+        "close_event": "onderzoek_started",
+        "close_organisation_kind": "rvdk",
+        "term_value": 10,
+        "term_unit": "calendar_days",
+        "responsible": "organisation_kind",
+        "responsible_organisation_kind": "rvdk",
+        "reminder_offsets": "2d",
+        "statutory": False,
+        "source": "Raad voor de Kinderbescherming: norm start onderzoek binnen 10 dagen na het verzoek",
+    },
+    {
+        "code": "gezamenlijke-beoordeling",
+        "name": "Gezamenlijke veiligheidsbeoordeling in het team",
+        "start_event": "case_opened",
+        "close_event": "judgement_recorded",
+        "term_value": 10,
+        "term_unit": "working_days",
+        "responsible": "vast_gezicht",
+        "reminder_offsets": "2wd",
+        "statutory": False,
+        "source": "Werkafspraak veiligheidsteam",
+    },
+    {
+        "code": "voorwaarde-controle",
+        "name": "Controle veiligheidsvoorwaarde",
+        "start_event": "condition_agreed",
+        "close_event": "condition_checked",
+        "term_value": 0,
+        "term_unit": "subject_date",
+        "responsible": "subject_owner",
+        "reminder_offsets": "2wd",
+        "statutory": False,
+        "source": "Werkafspraak veiligheidsteam",
+    },
+    {
+        "code": "inzet-gereed",
+        "name": "Afgesproken inzet gereed",
+        "start_event": "intervention_agreed",
+        "close_event": "intervention_ended",
+        "term_value": 0,
+        "term_unit": "subject_date",
+        "responsible": "subject_owner",
+        "reminder_offsets": "1w",
+        "statutory": False,
+        "source": "Werkafspraak veiligheidsteam",
+    },
+    {
+        "code": "trajectevaluatie",
+        "name": "Evaluatie traject in het team",
+        "start_event": "status_changed",
+        "start_status": "inzet_afgesproken",
+        "close_event": "discussed_in_meeting",
+        "term_value": 13,
+        "max_term_value": 26,
+        "term_unit": "weeks",
+        "responsible": "vast_gezicht",
+        "reminder_offsets": "1w",
+        "statutory": False,
+        "source": "Proeftuin Hart van Brabant: evaluatie na uiterlijk 13 weken, trajectduur maximaal 26 weken",
+    },
+    {
+        "code": "vernietigingsverzoek",
+        "name": "Verzoek tot vernietiging afhandelen",
+        "start_event": "destruction_requested",
+        "close_event": "",
+        "term_value": 3,
+        "term_unit": "months",
+        "responsible": "vast_gezicht",
+        "reminder_offsets": "2w",
+        "statutory": True,
+        "source": "Jeugdwet art. 7.3.10 / BW art. 7:455: vernietiging binnen drie maanden na het verzoek",
+    },
+]
+
+
+def load_defaults(rule_model, day_model) -> None:
+    """Create missing region defaults and gelijkgestelde dagen; existing rows are left as edited."""
+    for values in DEFAULT_RULES:
+        rule_model.objects.get_or_create(team=None, code=values["code"], defaults=values)
+    for day, source in GELIJKGESTELDE_DAGEN.items():
+        day_model.objects.get_or_create(day=day, defaults={"source": source})
