@@ -1,0 +1,75 @@
+"""The evaluators' API: suppressed aggregates and their own export jobs. Nothing else answers them."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.generics import ListCreateAPIView, RetrieveAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases.selectors import actor_for, client_ip
+from metrics.access import IsEvaluator
+from metrics.exports import filters_json, log_export
+from metrics.forms import ExportForm, FilterForm
+from metrics.models import ExportJob
+from metrics.report import as_json, published_tables
+from metrics.selectors import export_job_for, export_jobs_of
+from metrics.services import export_job_create
+from metrics.views import job_status
+
+
+class MetricsView(APIView):
+    """GET /api/v1/metrics/?date_from=&date_to=&granularity=&team=&municipality= — suppressed tables."""
+
+    permission_classes = [IsEvaluator]
+
+    @extend_schema(summary="Kerncijfers (met celonderdrukking)", responses={200: dict})
+    def get(self, request: Request) -> Response:
+        form = FilterForm(request.query_params or None)
+        if not form.is_valid():
+            return Response(form.errors, status=400)
+        filters = form.filters()
+        payload = {"filters": filters_json(filters), "tables": as_json(published_tables(filters))}
+        log_export(actor_for(request.user, ip=client_ip(request)), kind="api-aggregates", fmt="json", filters=filters)
+        return Response(payload)
+
+
+class ExportJobSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExportJob
+        fields = ["id", "kind", "format", "params", "status", "progress", "rows", "created_at", "expires_at",
+                  "download_url"]  # fmt: skip
+        read_only_fields = fields
+
+    def get_download_url(self, job) -> str | None:
+        return job_status(job)["download_url"]
+
+
+class ExportListCreateView(ListCreateAPIView):
+    """List the caller's own export jobs, or start one (kind, format and the filters)."""
+
+    permission_classes = [IsEvaluator]
+    serializer_class = ExportJobSerializer
+
+    def get_queryset(self):
+        return export_jobs_of(self.request.user)
+
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        form = ExportForm(request.data or None)
+        if not form.is_valid():
+            return Response(form.errors, status=400)
+        job = export_job_create(requester=request.user, kind=form.cleaned_data["kind"],
+                                fmt=form.cleaned_data["format"], filters=form.filters())  # fmt: skip
+        return Response(ExportJobSerializer(job).data, status=201)
+
+
+class ExportDetailView(RetrieveAPIView):
+    permission_classes = [IsEvaluator]
+    serializer_class = ExportJobSerializer
+
+    def get_object(self):
+        return export_job_for(self.request.user, self.kwargs["job_id"])

@@ -1,0 +1,64 @@
+"""Writing rows as CSV, XLSX (openpyxl write-only) and JSON, streaming, with spreadsheet safety."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import IO
+
+# A spreadsheet treats a cell starting with these as a formula (CSV/formula injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMATS = ("csv", "xlsx", "json")
+
+
+def formula_safe(value):
+    """Prefix a quote to strings a spreadsheet would run as a formula; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def safe_row(row: Sequence) -> list:
+    return [formula_safe(value) for value in row]
+
+
+def write_csv(out: IO[str], header: Sequence[str], rows: Iterable[Sequence]) -> int:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(safe_row(header))
+    count = 0
+    for row in rows:
+        writer.writerow([("'" + v) if v.__class__ is str and v.startswith(FORMULA_PREFIXES) else v for v in row])
+        count += 1
+    return count
+
+
+def _json_default(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def write_json_rows(out: IO[str], header: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """A JSON array of objects, written one object at a time (memory stays flat)."""
+    out.write("[")
+    count = 0
+    dumps = json.JSONEncoder(default=_json_default, ensure_ascii=False).encode
+    for row in rows:
+        out.write(",\n" if count else "\n")
+        out.write(dumps(dict(zip(header, row, strict=True))))
+        count += 1
+    out.write("\n]\n")
+    return count
+
+
+def xlsx_sheet(workbook, title: str, header: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """One sheet in a write-only workbook; strings formula-safe (openpyxl would store "=..." as a formula)."""
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append(safe_row(header))
+    count = 0
+    for row in rows:
+        sheet.append(safe_row(row))
+        count += 1
+    return count

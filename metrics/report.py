@@ -1,0 +1,111 @@
+"""All metric tables for one set of filters, published (suppressed): what the dashboard, the API and
+the aggregate export show. Nothing unsuppressed leaves this module."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from metrics import compute
+from metrics.definitions import MILESTONES, Filters, period_label
+from metrics.tables import Published, Table, publish
+
+COUNT, MEDIAN_DAYS, P90_DAYS = _("aantal"), _("mediaan (dagen)"), _("90e percentiel (dagen)")
+MEAN, MEDIAN = _("gemiddeld"), _("mediaan")
+
+
+def _round(value) -> float | str:
+    return "" if value is None else round(float(value), 1)
+
+
+def _labels(row: dict, filters: Filters) -> tuple:
+    return (period_label(row["period"], filters.granularity), *(row[f"dim_{d}"] or "" for d in filters.by))
+
+
+def _episode_tables(filters: Filters) -> list[Table]:
+    rows = compute.episode_statistics(filters)
+    header = compute._row_header(filters)
+    labels = [_labels(row, filters) for row in rows]
+    lead_columns, guards = [], []
+    for index, (key, label) in enumerate(MILESTONES):
+        lead_columns += [(f"n_{key}", f"{label}: {COUNT}"), (f"p50_{key}", f"{label}: {MEDIAN_DAYS}"),
+                         (f"p90_{key}", f"{label}: {P90_DAYS}")]  # fmt: skip
+        guards += [None, index, index]
+    lead = Table(
+        "lead_times", _("Doorlooptijden vanaf aanmelding"), header, lead_columns, labels,
+        [[row[k] if k.startswith("n_") else _round(row[k]) for k, _label in lead_columns] for row in rows],
+        counts=False, guards=guards, guard_counts=[[row[f"n_{key}"] for key, _l in MILESTONES] for row in rows],
+    )  # fmt: skip
+    # Only published here, with its own totals; the score statistics below are guarded by its total.
+    direction = Table(
+        "score_direction", _("Richting van de veiligheidsscore (eerste tot laatste oordeel)"), header,
+        [("improved", str(_("gestegen"))), ("unchanged", str(_("gelijk"))), ("worsened", str(_("gedaald")))],
+        labels, [[row["improved"], row["unchanged"], row["worsened"]] for row in rows],
+    )  # fmt: skip
+    change = Table(
+        "score_change", _("Verandering van de veiligheidsscore"), header,
+        [("mean_change", str(_("gemiddelde verandering"))), ("p50_change", str(_("mediane verandering")))],
+        labels, [[_round(row["mean_change"]), _round(row["p50_change"])] for row in rows],
+        counts=False, guards=[0, 0], guard_counts=[[row["n_scored"]] for row in rows],
+    )  # fmt: skip
+    handovers = Table(
+        "handovers", _("Episodes naar aantal overdrachten van het vaste gezicht"), header,
+        [("handovers_0", str(_("geen"))), ("handovers_1", str(_("één"))), ("handovers_2plus", str(_("twee of meer")))],
+        labels, [[row["handovers_0"], row["handovers_1"], row["handovers_2plus"]] for row in rows],
+    )  # fmt: skip
+    return [lead, handovers, direction, change]
+
+
+def _participant_table(filters: Filters) -> Table:
+    rows = compute.participant_statistics(filters)
+    columns = []
+    for key, label in (("kinds", _("soorten organisaties")), ("organisations", _("organisaties")),
+                       ("professionals", _("professionals"))):  # fmt: skip
+        columns += [(f"mean_{key}", f"{label}: {MEAN}"), (f"p50_{key}", f"{label}: {MEDIAN}")]
+    return Table(
+        "partners", _("Betrokken organisaties en professionals per casus"), compute._row_header(filters), columns,
+        [_labels(row, filters) for row in rows], [[_round(row[k]) for k, _l in columns] for row in rows],
+        counts=False, guards=[0] * len(columns), guard_counts=[[row["cases"]] for row in rows],
+    )  # fmt: skip
+
+
+def metric_tables(filters: Filters) -> list[Table]:
+    """Every metric of DESIGN.md §9, unsuppressed: for `published_tables` and tests only."""
+    lead, handovers, direction, change = _episode_tables(filters)
+    return [
+        compute.cases_by_status(filters),
+        lead,
+        compute.deadline_adherence(filters),
+        _participant_table(filters),
+        handovers,
+        direction,
+        change,
+        compute.interventions_by_kind(filters),
+        compute.protection_measures(filters),
+        compute.rereports(filters),
+    ]
+
+
+def published_tables(filters: Filters, *, k: int | None = None) -> list[Published]:
+    return [publish(table, k=k) for table in metric_tables(filters)]
+
+
+def as_json(tables: list[Published]) -> dict:
+    """A JSON-ready structure; suppressed cells are null and listed as such."""
+    return {
+        table.key: {
+            "title": table.title,
+            "row_header": [str(h) for h in table.row_header],
+            "columns": [{"key": key, "label": str(label)} for key, label in table.columns],
+            "rows": [
+                {
+                    "labels": list(labels),
+                    "values": table.cells[i],
+                    **({"total": table.row_totals[i]} if table.counts else {}),
+                }  # fmt: skip
+                for i, labels in enumerate(table.rows)
+            ],
+            **({"column_totals": table.column_totals, "total": table.total} if table.counts else {}),
+            "suppressed_cells": table.suppressed_cells,
+        }
+        for table in tables
+    }

@@ -1,0 +1,107 @@
+"""The evaluators' pages: dashboard, exports with progress, and the requester-only download."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+
+from cases.access_log import AccessAction, AccessOutcome, access_log_write
+from cases.selectors import actor_for, client_ip
+from metrics.access import require_evaluator
+from metrics.charts import table_chart
+from metrics.definitions import EXPLANATIONS, MILESTONES
+from metrics.forms import ExportForm, FilterForm
+from metrics.models import ExportStatus
+from metrics.report import published_tables
+from metrics.selectors import export_job_for, export_jobs_of
+from metrics.services import export_job_create
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+# Which columns a statistics table charts (medians); count tables chart every column.
+CHART_COLUMNS = {
+    "lead_times": [f"p50_{key}" for key, _label in MILESTONES],
+    "score_change": ["mean_change", "p50_change"],
+    "partners": ["mean_kinds", "mean_organisations", "mean_professionals"],
+}
+
+
+def _explanation(key: str) -> str:
+    text = EXPLANATIONS.get(key)
+    if text is None:
+        return ""
+    return str(text) % {"days": settings.METRICS_REREPORT_WINDOW_DAYS, "k": settings.METRICS_SUPPRESSION_K}
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    require_evaluator(request.user)
+    form = FilterForm(request.GET or None)
+    sections = []
+    if form.is_valid():
+        for table in published_tables(form.filters()):
+            sections.append({
+                "table": table,
+                "chart": table_chart(table, columns=CHART_COLUMNS.get(table.key)),
+                "explanation": _explanation(table.key),
+                "header": table.header(),
+                "rows": table.flat_rows(),
+            })  # fmt: skip
+    return render(request, "metrics/dashboard.html", {
+        "form": form, "sections": sections, "suppression_note": _explanation("suppression"),
+    })  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+def exports(request: HttpRequest) -> HttpResponse:
+    require_evaluator(request.user)
+    form = ExportForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        job = export_job_create(requester=request.user, kind=form.cleaned_data["kind"],
+                                fmt=form.cleaned_data["format"], filters=form.filters())  # fmt: skip
+        return redirect("metrics-export-status", job_id=job.pk)
+    jobs = export_jobs_of(request.user)[:20]
+    return render(request, "metrics/exports.html", {"form": form, "jobs": jobs})
+
+
+@require_GET
+def export_status(request: HttpRequest, job_id: int) -> HttpResponse:
+    """The job's page; with ?format=json the small status document the page's script polls."""
+    require_evaluator(request.user)
+    job = export_job_for(request.user, job_id)
+    if request.GET.get("format") == "json":
+        return JsonResponse(job_status(job))
+    return render(request, "metrics/export_status.html", {"job": job, "status": job_status(job)})
+
+
+def job_status(job) -> dict:
+    ready = job.status == ExportStatus.DONE and not job.is_expired
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "status_label": str(job.get_status_display()),
+        "progress": job.progress,
+        "rows": job.rows,
+        "expires_at": job.expires_at.isoformat(),
+        "download_url": reverse("metrics-export-download", args=[job.pk]) if ready else None,
+    }
+
+
+@require_GET
+def export_download(request: HttpRequest, job_id: int) -> FileResponse:
+    """Only the requester, only while the file lives; the download itself is logged too."""
+    require_evaluator(request.user)
+    job = export_job_for(request.user, job_id)
+    path = settings.METRICS_EXPORT_DIR / job.file_path if job.file_path else None
+    if job.status != ExportStatus.DONE or job.is_expired or path is None or not path.is_file():
+        raise Http404
+    access_log_write(actor=actor_for(request.user, ip=client_ip(request)), action=AccessAction.EXPORT,
+                     outcome=AccessOutcome.ALLOWED, detail=f"metrics-export download job={job.pk}")  # fmt: skip
+    filename = f"veiligheidsteam-{job.kind}-{job.created_at:%Y%m%d}-{job.pk}.{job.format}"
+    return FileResponse(path.open("rb"), as_attachment=True, filename=filename, content_type=CONTENT_TYPES[job.format])
