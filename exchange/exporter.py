@@ -1,0 +1,239 @@
+"""Export of one case in the exchange format (case-v1), for a transfer or a family's request to see
+their file. The case is reached through `cases.selectors.case_for` with action EXPORT: need-to-know
+applies and the export is in the access log under the exporting user's name.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.access_log import AccessAction
+from cases.models import Case, CaseStatus, EventKind, Person, TimelineEvent
+from cases.selectors import case_for
+from exchange.format import FORMAT
+from exchange.models import ImportedCase
+from workflows.meeting_models import AgendaItem, Attendance, MeetingDecision
+
+
+class ExportRefused(Exception):
+    """The user may not export this case, or it does not exist (the two are not told apart)."""
+
+
+def moment(value: datetime | None) -> str | None:
+    return timezone.localtime(value).isoformat() if value is not None else None
+
+
+def case_id_for_reference(reference: str) -> int | None:
+    """The id behind a case reference (ours or the source's external reference); no case content."""
+    ids = list(Case.objects.filter(reference=reference).values_list("pk", flat=True)[:1])
+    ids = ids or list(Case.objects.filter(external_reference=reference).values_list("pk", flat=True)[:2])
+    return ids[0] if len(ids) == 1 else None
+
+
+def export_case(user, reference: str, *, ip: str | None = None) -> dict:
+    """The case-v1 document of the case with this reference, as `user` may see it (logged)."""
+    try:
+        case = case_for(user, case_id_for_reference(reference), ip=ip, action=AccessAction.EXPORT,
+                        detail="exchange case-v1")  # fmt: skip
+    except Http404 as exc:
+        raise ExportRefused(_("Casus %(reference)s niet gevonden of geen toegang.") % {"reference": reference}) from exc
+    return case_document(case)
+
+
+def case_document(case: Case) -> dict:
+    """Build the document of a case already obtained through `case_for`."""
+    record = ImportedCase.objects.filter(case=case).only("keys").first()
+    stored = record.keys if record else {}
+    # Keep the source's keys of persons and meetings, so a re-import matches them.
+    person_keys = {pk: key.removeprefix("person:") for key, pk in stored.items() if key.startswith("person:")}
+    meeting_keys = {pk: key.removeprefix("meeting:") for key, pk in stored.items() if key.startswith("meeting:")}
+    events = list(TimelineEvent.objects.filter(case=case).select_related("actor").order_by("occurred_at", "id"))
+    by_subject: dict[tuple[str, str, int], TimelineEvent] = {}
+    for event in events:
+        for name in ("condition_id", "intervention_id", "participant_id"):
+            if name in event.data:
+                by_subject.setdefault((event.kind, name, event.data[name]), event)
+    participants = list(case.participants.select_related("organisation", "professional").order_by("started_at", "id"))
+    opener_participation = next((p for p in participants if p.professional_id == case.created_by_id), None)
+    source = case.source_organisation or (opener_participation.organisation if opener_participation else None)
+    doc: dict = {
+        "format": FORMAT,
+        "external_reference": case.external_reference or case.reference,
+        "source_organisation": source.name if source else "",
+        "team": case.team.name,
+        "municipality": case.municipality.code,
+        "family_name": case.family_name,
+        "intake": case.intake,
+        "reported_on": case.reported_on.isoformat(),
+        "opened_at": moment(case.opened_at),
+        "opened_by": case.created_by.username,
+        "vast_gezicht": case.vast_gezicht.username if case.vast_gezicht_id else None,
+        "persons": [_person(p, person_keys) for p in Person.objects.filter(case=case).order_by("id")],
+        "participants": [
+            {
+                "organisation": p.organisation.name,
+                "professional": p.professional.username,
+                "role": p.role,
+                "since": moment(p.started_at),
+                "until": moment(p.ended_at),
+            }
+            for p in participants
+        ],  # fmt: skip
+        "status_history": _status_history(events),
+    }
+    meeting_keys = _meeting_keys(case, meeting_keys)
+    doc["assessments"] = _assessments(case, by_subject, meeting_keys)
+    doc["interventions"] = _interventions(case, by_subject, meeting_keys)
+    doc["meetings"] = _meetings(case, meeting_keys)
+    return doc
+
+
+def _person(person: Person, keys: dict[int, str]) -> dict:
+    return {
+        "key": keys.get(person.pk) or f"P{person.pk}",
+        "role": person.role,
+        "full_name": person.full_name,
+        "date_of_birth": person.date_of_birth.isoformat() if person.date_of_birth else None,
+        "bsn": person.bsn,
+    }
+
+
+def _status_history(events: list[TimelineEvent]) -> list[dict]:
+    reopened_at = {e.occurred_at for e in events if e.kind == EventKind.CASE_REOPENED}
+    kinds = {EventKind.CRISIS_FLAGGED: "crisis_flagged", EventKind.CRISIS_RESOLVED: "crisis_resolved",
+             EventKind.CASE_REOPENED: "reopened"}  # fmt: skip
+    history = []
+    for event in events:
+        entry = {"at": moment(event.occurred_at), "by": event.actor.username if event.actor else ""}
+        if event.kind in kinds:
+            history.append({"type": kinds[event.kind], **entry, "reason": event.summary})
+        elif event.kind == EventKind.STATUS_CHANGED:
+            if event.occurred_at in reopened_at and event.data.get("to") == CaseStatus.AANGEMELD:
+                continue  # part of the reopening
+            reason, override = event.summary, ""
+            if event.data.get("override"):
+                reason, _sep, rest = event.summary.partition(" — ")
+                override = rest.partition(": ")[2]
+            item = {"type": "transition", **entry, "to": event.data.get("to"), "reason": reason}
+            if override:
+                item["override_reason"] = override
+            history.append(item)
+    return history
+
+
+def _meeting_keys(case: Case, stored: dict[int, str]) -> dict[int, str]:
+    """Agenda item id -> the meeting's key in the document."""
+    return {pk: stored.get(pk) or f"M{pk}" for pk in AgendaItem.objects.filter(case=case).values_list("pk", flat=True)}
+
+
+def _decision_meetings(case: Case, meeting_keys: dict[int, str]) -> dict[tuple[str, int], str]:
+    """(kind, object id) -> meeting key, for the decisions taken in a meeting."""
+    result = {}
+    for decision in MeetingDecision.objects.filter(agenda_item__case=case):
+        object_id = decision.judgement_id or decision.intervention_id or decision.condition_id
+        result[(decision.kind, object_id)] = meeting_keys[decision.agenda_item_id]
+    return result
+
+
+def _assessments(case: Case, by_subject: dict, meeting_keys: dict) -> list[dict]:
+    from cases.assessment_selectors import assessments_of
+
+    decided = _decision_meetings(case, meeting_keys)
+    result = []
+    for assessment in assessments_of(case):
+        item: dict = {"started_at": moment(assessment.started_at), "by": assessment.created_by.username}
+        item["contributions"] = [
+            {"at": moment(c.recorded_at), "by": c.author.username, "organisation": c.organisation.name,
+             "safety_score": c.safety_score, "classification": c.classification, "worries": c.worries,
+             "strengths": c.strengths, "must_happen": c.must_happen, "arij_outcome": c.arij_outcome,
+             "risk_level": c.risk_level, "lirik_outcome": c.lirik_outcome}
+            for c in sorted(assessment.contributions.all(), key=lambda c: (c.recorded_at, c.pk))
+        ]  # fmt: skip
+        judgement = getattr(assessment, "judgement", None) if hasattr(assessment, "judgement") else None
+        item["judgement"] = _judgement(judgement, by_subject, decided) if judgement else None
+        result.append(item)
+    return result
+
+
+def _judgement(judgement, by_subject: dict, decided: dict) -> dict:
+    at, by = moment(judgement.recorded_at), judgement.recorded_by.username
+    data = {
+        "at": at, "by": by, "classification": judgement.classification, "joint_score": judgement.joint_score,
+        "rationale": judgement.rationale, "parents_view": judgement.parents_view,
+        "children_view": judgement.children_view, "parents_present": judgement.parents_present,
+        "children_present": judgement.children_present,
+    }  # fmt: skip
+    if ("assessment", judgement.pk) in decided:
+        data["meeting"] = decided[("assessment", judgement.pk)]
+    dissents = []
+    for dissent in sorted(judgement.dissents.all(), key=lambda d: (d.recorded_at, d.pk)):
+        entry = {"organisation": dissent.organisation.name, "reason": dissent.reason}
+        if moment(dissent.recorded_at) != at or dissent.recorded_by.username != by:
+            entry |= {"at": moment(dissent.recorded_at), "by": dissent.recorded_by.username}
+        dissents.append(entry)
+    data["dissents"] = dissents
+    conditions = []
+    for condition in judgement.veiligheidsvoorwaarden.select_related("owner", "owner_organisation").order_by(
+        "agreed_at", "id"
+    ):
+        agreed = by_subject.get((EventKind.CONDITION_AGREED, "condition_id", condition.pk))
+        entry = {"description": condition.description, "owner_organisation": condition.owner_organisation.name,
+                 "owner": condition.owner.username, "check_date": condition.check_date.isoformat(),
+                 "agreed_at": moment(condition.agreed_at),
+                 "by": agreed.actor.username if agreed and agreed.actor else by}  # fmt: skip
+        if ("condition", condition.pk) in decided:
+            entry["meeting"] = decided[("condition", condition.pk)]
+        checked = by_subject.get((EventKind.CONDITION_CHECKED, "condition_id", condition.pk))
+        if condition.checked_at is not None:
+            entry["check"] = {"at": moment(condition.checked_at), "by": checked.actor.username if checked else by,
+                              "met": condition.status == "met"}  # fmt: skip
+        conditions.append(entry)
+    data["conditions"] = conditions
+    return data
+
+
+def _interventions(case: Case, by_subject: dict, meeting_keys: dict) -> list[dict]:
+    decided = _decision_meetings(case, meeting_keys)
+    result = []
+    interventions = case.interventions.select_related("responsible_organisation", "responsible_professional")
+    for intervention in interventions.prefetch_related("agreed_by").order_by("agreed_at", "id"):
+        agreed = by_subject.get((EventKind.INTERVENTION_AGREED, "intervention_id", intervention.pk))
+        item = {
+            "kind": intervention.kind, "description": intervention.description,
+            "responsible_organisation": intervention.responsible_organisation.name,
+            "responsible_professional": intervention.responsible_professional.username,
+            "start_date": intervention.start_date.isoformat(), "due_date": intervention.due_date.isoformat(),
+            "agreed_at": moment(intervention.agreed_at),
+            "by": agreed.actor.username if agreed and agreed.actor else case.created_by.username,
+            "agreed_by": sorted(o.name for o in intervention.agreed_by.all()),
+        }  # fmt: skip
+        if ("intervention", intervention.pk) in decided:
+            item["meeting"] = decided[("intervention", intervention.pk)]
+        started = by_subject.get((EventKind.INTERVENTION_STARTED, "intervention_id", intervention.pk))
+        if intervention.started_at is not None:
+            item["started"] = {"at": moment(intervention.started_at), "by": started.actor.username if started else ""}
+        ended = by_subject.get((EventKind.INTERVENTION_ENDED, "intervention_id", intervention.pk))
+        if intervention.ended_at is not None:
+            item["ended"] = {"at": moment(intervention.ended_at), "by": ended.actor.username if ended else "",
+                             "status": intervention.status, "result": intervention.result}  # fmt: skip
+        result.append(item)
+    return result
+
+
+def _meetings(case: Case, meeting_keys: dict) -> list[dict]:
+    items = AgendaItem.objects.filter(case=case).select_related("meeting__chair", "meeting__created_by")
+    result = []
+    for item in items.order_by("meeting__scheduled_at", "id"):
+        meeting = item.meeting
+        attendees = Attendance.objects.filter(meeting=meeting).select_related("user", "organisation").order_by("id")
+        result.append({
+            "key": meeting_keys[item.pk], "scheduled_at": moment(meeting.scheduled_at),
+            "chair": meeting.chair.username, "by": meeting.created_by.username, "location": meeting.location,
+            "attendees": [{"username": a.user.username, "organisation": a.organisation.name} for a in attendees],
+            "minutes": item.minutes, "discussed_at": moment(item.discussed_at),
+        })  # fmt: skip
+    return result

@@ -1,0 +1,276 @@
+"""Replay of a document's dated history through the same services as live work: guards, timeline
+and deadline handlers run exactly as they would have, with the historical moment of each event and
+the professional named in it as the actor.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+
+from cases.assessment_services import (
+    assessment_start,
+    condition_agree,
+    condition_check,
+    contribution_add,
+    dissent_record,
+    judgement_record,
+)
+from cases.intervention_services import (
+    intervention_agree,
+    intervention_complete,
+    intervention_start,
+    intervention_stop,
+)
+from cases.models import Assessment, Case, Intervention, JointJudgement, Participant, Veiligheidsvoorwaarde
+from cases.services import participant_add, participant_end
+from exchange.format import Problem, Step, parse_date, parse_moment
+from exchange.validation import Directory
+from workflows.lifecycle import case_flag_crisis, case_reopen, case_resolve_crisis, case_transition
+from workflows.meeting_models import AgendaItem, Attendance, Meeting
+from workflows.meetings import (
+    agenda_add,
+    attendance_record,
+    meeting_condition,
+    meeting_intervention,
+    meeting_judgement,
+    meeting_schedule,
+    minutes_record,
+)
+
+TEXT_FIELDS = ("worries", "strengths", "must_happen", "arij_outcome", "risk_level", "lirik_outcome")
+JUDGEMENT_FIELDS = ("classification", "joint_score", "rationale", "parents_view", "children_view",
+                    "parents_present", "children_present")  # fmt: skip
+
+
+class StepFailed(Exception):
+    """A service refused a replayed step; carries the problems with the document's pointers."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(problems)
+        self.problems = problems
+
+
+def problems_of(error: Exception, where: str, item: dict | None = None) -> list[Problem]:
+    """A service's refusal as problems: a field the document has gets its own pointer."""
+    if isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        problems = []
+        for name, errors in error.message_dict.items():
+            at = f"{where}/{name}" if item is not None and name in item else where
+            problems += [Problem(at, message) for message in errors]
+        return problems
+    if isinstance(error, ValidationError):
+        return [Problem(where, message) for message in error.messages]
+    return [Problem(where, str(error))]
+
+
+class Replayer:
+    """Applies steps to one case; `keys` maps document parts to the rows they became."""
+
+    def __init__(self, *, case: Case, document: dict, directory: Directory, keys: dict):
+        self.case = case
+        self.doc = document
+        self.dir = directory
+        self.keys = keys
+        self.actors: set = set()
+        self.opener = directory.users[document["opened_by"]]
+
+    def user(self, username):
+        user = self.dir.users[username]
+        self.actors.add(user)
+        return user
+
+    def org(self, name):
+        return self.dir.organisations[name]
+
+    def item(self, pointer: str):
+        node = self.doc
+        for part in pointer.strip("/").split("/"):
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        return node
+
+    def run(self, steps: list[Step]) -> None:
+        for step in steps:
+            handler = getattr(self, f"do_{step.kind}")
+            try:
+                handler(step)
+            except (ValidationError, PermissionDenied) as error:
+                raise StepFailed(problems_of(error, step.pointer, step.data)) from error
+
+    # --- participants and meetings ---
+
+    def do_participant_add(self, step: Step) -> None:
+        data, at = step.data, step.at
+        organisation, professional = self.org(data["organisation"]), self.user(data["professional"])
+        # case_open made the opener (and the vast gezicht) participants at the opening moment.
+        existing = Participant.objects.filter(
+            case=self.case, organisation=organisation, professional=professional, role=data["role"], started_at=at,
+            ended_at__isnull=True,
+        ).exclude(pk__in=[v for k, v in self.keys.items() if k.startswith("/participants/")]).first()  # fmt: skip
+        if existing is None:
+            existing = participant_add(actor=self.opener, case=self.case, organisation=organisation,
+                                       professional=professional, role=data["role"], occurred_at=at)  # fmt: skip
+        self.keys[step.pointer] = existing.pk
+
+    def do_participant_end(self, step: Step) -> None:
+        participant = Participant.objects.get(pk=self.keys[step.pointer.removesuffix("/until")])
+        participant_end(actor=self.opener, participant=participant, occurred_at=step.at)
+
+    def do_meeting_setup(self, step: Step) -> None:
+        data = step.data
+        actor, chair = self.user(data["by"]), self.dir.users[data["chair"]]
+        scheduled_at = parse_moment(data["scheduled_at"])
+        meeting = Meeting.objects.filter(team=self.case.team, scheduled_at=scheduled_at, chair=chair).first()
+        if meeting is None:
+            meeting = meeting_schedule(actor=actor, team=self.case.team, scheduled_at=scheduled_at, chair=chair,
+                                       location=data.get("location", ""))  # fmt: skip
+        item = agenda_add(actor=actor, meeting=meeting, case=self.case)
+        present = set(Attendance.objects.filter(meeting=meeting).values_list("user__username", flat=True))
+        for attendee in data.get("attendees", []):
+            if attendee["username"] not in present:
+                attendance_record(actor=actor, meeting=meeting, user=self.dir.users[attendee["username"]],
+                                  organisation=self.org(attendee["organisation"]))  # fmt: skip
+                present.add(attendee["username"])
+        self.keys[f"meeting:{data['key']}"] = item.pk
+
+    def agenda_item(self, key: str) -> AgendaItem:
+        return AgendaItem.objects.select_related("case").get(pk=self.keys[f"meeting:{key}"])
+
+    def do_minutes(self, step: Step) -> None:
+        item = self.agenda_item(step.data["key"])
+        item.case = self.case
+        minutes_record(actor=self.user(step.data["by"]), item=item, minutes=step.data.get("minutes", ""),
+                       expected_version=None, occurred_at=step.at)  # fmt: skip
+
+    # --- lifecycle ---
+
+    def do_status(self, step: Step) -> None:
+        data = step.data
+        actor = self.user(data["by"])
+        common = {"actor": actor, "case": self.case, "reason": data["reason"], "expected_version": self.case.version,
+                  "occurred_at": step.at}  # fmt: skip
+        if data["type"] == "transition":
+            case_transition(to=data["to"], override_reason=data.get("override_reason", ""), **common)
+        elif data["type"] == "crisis_flagged":
+            case_flag_crisis(**common)
+        elif data["type"] == "crisis_resolved":
+            case_resolve_crisis(**common)
+        else:
+            case_reopen(**common)
+
+    # --- assessments ---
+
+    def do_assessment_start(self, step: Step) -> None:
+        assessment = assessment_start(actor=self.user(step.data["by"]), case=self.case, occurred_at=step.at)
+        self.keys[step.pointer] = assessment.pk
+
+    def assessment(self, pointer: str) -> Assessment:
+        assessment = Assessment.objects.get(pk=self.keys[pointer])
+        assessment.case = self.case
+        return assessment
+
+    def do_contribution(self, step: Step) -> None:
+        data = step.data
+        assessment = self.assessment(step.pointer.rsplit("/contributions/", 1)[0])
+        contribution = contribution_add(
+            actor=self.user(data["by"]), assessment=assessment, safety_score=data["safety_score"],
+            classification=data["classification"], occurred_at=step.at,
+            **{name: data[name] for name in TEXT_FIELDS if name in data},
+        )  # fmt: skip
+        if contribution.organisation.name != data["organisation"]:
+            raise ValidationError({"organisation": _wrong_organisation(data["by"], contribution.organisation.name)})
+        self.keys[step.pointer] = contribution.pk
+
+    def do_judgement(self, step: Step) -> None:
+        data = step.data
+        assessment_pointer = step.pointer.removesuffix("/judgement")
+        judgement_args = {name: data[name] for name in JUDGEMENT_FIELDS if name in data}
+        dissents = [(self.org(d["organisation"]), d["reason"]) for d in data.get("dissents", [])
+                    if d.get("at", data["at"]) == data["at"] and d.get("by", data["by"]) == data["by"]]  # fmt: skip
+        actor = self.user(data["by"])
+        if data.get("meeting"):
+            judgement = meeting_judgement(actor=actor, item=self.agenda_item(data["meeting"]), occurred_at=step.at,
+                                          dissents=dissents, **judgement_args)  # fmt: skip
+            if judgement.assessment_id != self.keys[assessment_pointer]:
+                raise ValidationError(_meeting_round_message())
+        else:
+            judgement = judgement_record(actor=actor, assessment=self.assessment(assessment_pointer),
+                                         dissents=dissents, occurred_at=step.at, **judgement_args)  # fmt: skip
+        self.keys[step.pointer] = judgement.pk
+
+    def judgement(self, pointer: str) -> JointJudgement:
+        judgement = JointJudgement.objects.select_related("assessment").get(pk=self.keys[pointer])
+        judgement.assessment.case = self.case
+        return judgement
+
+    def do_dissent(self, step: Step) -> None:
+        judgement_pointer = step.pointer.rsplit("/dissents/", 1)[0]
+        judgement_data = self.item(judgement_pointer)
+        dissent_record(actor=self.user(step.data.get("by") or judgement_data["by"]),
+                       judgement=self.judgement(judgement_pointer), reason=step.data["reason"],
+                       organisation=self.org(step.data["organisation"]), occurred_at=step.at)  # fmt: skip
+
+    def do_condition_agree(self, step: Step) -> None:
+        data = step.data
+        judgement_pointer = step.pointer.rsplit("/conditions/", 1)[0]
+        judgement = self.judgement(judgement_pointer)
+        actor = self.user(data.get("by") or self.item(judgement_pointer)["by"])
+        args = {"description": data["description"], "owner_organisation": self.org(data["owner_organisation"]),
+                "owner": self.dir.users[data["owner"]], "check_date": parse_date(data["check_date"]),
+                "occurred_at": step.at}  # fmt: skip
+        if data.get("meeting"):
+            condition = meeting_condition(actor=actor, item=self.agenda_item(data["meeting"]), **args)
+            if condition.judgement_id != judgement.pk:
+                raise ValidationError(_meeting_round_message())
+        else:
+            condition = condition_agree(actor=actor, judgement=judgement, **args)
+        self.keys[step.pointer] = condition.pk
+
+    def do_condition_check(self, step: Step) -> None:
+        condition = Veiligheidsvoorwaarde.objects.get(pk=self.keys[step.pointer.removesuffix("/check")])
+        condition.case = self.case
+        condition_check(actor=self.user(step.data["by"]), condition=condition, met=step.data["met"],
+                        expected_version=None, occurred_at=step.at)  # fmt: skip
+
+    # --- interventions ---
+
+    def do_intervention_agree(self, step: Step) -> None:
+        data = step.data
+        actor = self.user(data["by"])
+        args = {
+            "kind": data["kind"], "responsible_organisation": self.org(data["responsible_organisation"]),
+            "responsible_professional": self.dir.users[data["responsible_professional"]],
+            "start_date": parse_date(data["start_date"]), "due_date": parse_date(data["due_date"]),
+            "description": data.get("description", ""),
+        }  # fmt: skip
+        agreed_by = [self.org(name) for name in data.get("agreed_by", [])]
+        if data.get("meeting"):
+            intervention = meeting_intervention(actor=actor, item=self.agenda_item(data["meeting"]),
+                                                agreed_by=agreed_by or None, occurred_at=step.at, **args)  # fmt: skip
+        else:
+            intervention = intervention_agree(actor=actor, case=self.case, agreed_by=agreed_by, agreed_at=step.at,
+                                              **args)  # fmt: skip
+        self.keys[step.pointer] = intervention.pk
+
+    def intervention(self, pointer: str) -> Intervention:
+        intervention = Intervention.objects.get(pk=self.keys[pointer])
+        intervention.case = self.case
+        return intervention
+
+    def do_intervention_start(self, step: Step) -> None:
+        intervention_start(actor=self.user(step.data["by"]),
+                           intervention=self.intervention(step.pointer.removesuffix("/started")),
+                           expected_version=None, occurred_at=step.at)  # fmt: skip
+
+    def do_intervention_end(self, step: Step) -> None:
+        service = intervention_complete if step.data["status"] == "afgerond" else intervention_stop
+        service(actor=self.user(step.data["by"]), intervention=self.intervention(step.pointer.removesuffix("/ended")),
+                result=step.data["result"], expected_version=None, occurred_at=step.at)  # fmt: skip
+
+
+def _wrong_organisation(username: str, organisation: str) -> str:
+    return _("%(user)s werkt in deze casus namens %(organisation)s.") % {"user": username, "organisation": organisation}
+
+
+def _meeting_round_message() -> str:
+    return _("Dit besluit in het overleg hoort niet bij deze beoordelingsronde.")

@@ -1,0 +1,319 @@
+"""Semantic checks of case-v1 documents that the schema cannot express: the team, municipality,
+organisations and people exist and belong together, BSNs pass the 11-proof, dates are real, not in
+the future and in order. Lookups are batched for a whole file (`Directory`), so validating N
+documents costs a handful of queries, not N.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.validators import bsn_is_valid
+from exchange.format import Problem, parse_date, parse_moment
+from partners.models import Membership, Municipality, Organisation, Role, SafetyTeam, User
+
+CASEWORK_ROLES = (Role.PROFESSIONAL, Role.COORDINATOR)
+
+
+class Directory:
+    """Teams, municipalities, organisations, users and active memberships, loaded once per batch."""
+
+    def __init__(self, documents: Iterable[dict], *, team_name: str | None = None):
+        documents = [d for d in documents if isinstance(d, dict)]
+        team_names = {team_name} if team_name else {d.get("team") for d in documents if isinstance(d.get("team"), str)}
+        self.teams = {t.name: t for t in SafetyTeam.objects.filter(name__in=team_names)}
+        served = SafetyTeam.municipalities.through.objects.filter(safetyteam__in=self.teams.values())
+        self.served = {(row.safetyteam_id, row.municipality_id) for row in served}
+        members = SafetyTeam.organisations.through.objects.filter(safetyteam__in=self.teams.values())
+        self.team_organisations = {(row.safetyteam_id, row.organisation_id) for row in members}
+        self.municipalities: dict[str, Municipality] = {}
+        for municipality in Municipality.objects.all():
+            self.municipalities[municipality.code.upper()] = municipality
+            self.municipalities[municipality.name.casefold()] = municipality
+        self.organisations = {o.name: o for o in Organisation.objects.filter(is_active=True)}
+        usernames: set[str] = set()
+        for document in documents:
+            _collect_usernames(document, usernames)
+        self.users = {u.username: u for u in User.objects.filter(username__in=usernames, is_active=True)}
+        # (user id, team id) -> {(organisation id, role)}
+        self.memberships: dict[tuple[int, int], set[tuple[int, str]]] = defaultdict(set)
+        rows = Membership.objects.active().filter(team__in=self.teams.values(), user__in=self.users.values())
+        for user_id, team_id, organisation_id, role in rows.values_list(
+            "user_id", "team_id", "organisation_id", "role"
+        ):
+            self.memberships[(user_id, team_id)].add((organisation_id, role))
+
+    def municipality(self, value: str) -> Municipality | None:
+        return self.municipalities.get(value.upper()) or self.municipalities.get(value.casefold())
+
+    def is_member(self, user: User, team: SafetyTeam, *, organisation: Organisation | None = None,
+                  roles=CASEWORK_ROLES) -> bool:  # fmt: skip
+        return any(
+            role in roles and (organisation is None or org_id == organisation.pk)
+            for org_id, role in self.memberships.get((user.pk, team.pk), ())
+        )
+
+
+def _collect_usernames(value, into: set[str]) -> None:
+    """Every username the document names (values of the fields that hold one)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key in {"by", "opened_by", "vast_gezicht", "professional", "owner", "responsible_professional", "chair",
+                       "username"} and isinstance(item, str):  # fmt: skip
+                into.add(item)
+            else:
+                _collect_usernames(item, into)
+    elif isinstance(value, list):
+        for item in value:
+            _collect_usernames(item, into)
+
+
+class Checker:
+    """Collects the problems of one document; resolved objects are kept for the import."""
+
+    def __init__(self, document: dict, directory: Directory, *, team_name: str | None = None):
+        self.doc = document
+        self.dir = directory
+        self.problems: list[Problem] = []
+        self.now = timezone.now()
+        self.team: SafetyTeam | None = None
+        self.team_name = team_name or document.get("team")
+        self.opened_at: datetime | None = None
+
+    def fail(self, where: str, message: str) -> None:
+        self.problems.append(Problem(where, message))
+
+    # --- value helpers: each reports its own problem and returns None when it cannot go on ---
+
+    def moment(self, value, where: str, *, not_before: datetime | None = None, after_what: str = "") -> datetime | None:
+        if value is None:
+            return None
+        try:
+            moment = parse_moment(value)
+        except (TypeError, ValueError):
+            self.fail(where, _("Geen geldig tijdstip: gebruik ISO 8601 met tijdzone."))
+            return None
+        if moment > self.now:
+            self.fail(where, _("Dit tijdstip ligt in de toekomst."))
+        elif not_before is not None and moment < not_before:
+            self.fail(where, _("Dit tijdstip ligt vóór %(what)s.") % {"what": after_what})
+        return moment
+
+    def day(self, value, where: str, *, future_ok: bool = False) -> date | None:
+        if value is None:
+            return None
+        try:
+            day = parse_date(value)
+        except (TypeError, ValueError):
+            self.fail(where, _("Geen geldige datum: gebruik JJJJ-MM-DD."))
+            return None
+        if not future_ok and day > timezone.localdate(self.now):
+            self.fail(where, _("Deze datum ligt in de toekomst."))
+        return day
+
+    def organisation(self, name, where: str, *, in_team: bool = True) -> Organisation | None:
+        organisation = self.dir.organisations.get(name)
+        if organisation is None:
+            self.fail(where, _("Onbekende organisatie: %(name)s.") % {"name": name})
+        elif in_team and self.team is not None and (self.team.pk, organisation.pk) not in self.dir.team_organisations:
+            self.fail(where, _("%(name)s is geen lidorganisatie van het veiligheidsteam.") % {"name": name})
+            return None
+        return organisation
+
+    def member(self, username, where: str, *, organisation: Organisation | None = None,
+               roles=CASEWORK_ROLES) -> User | None:  # fmt: skip
+        user = self.dir.users.get(username)
+        if user is None:
+            self.fail(where, _("Onbekende of niet-actieve gebruiker: %(name)s.") % {"name": username})
+            return None
+        if self.team is None:
+            return user
+        if not self.dir.is_member(user, self.team, organisation=organisation, roles=roles):
+            if organisation is not None:
+                message = _("%(user)s werkt niet voor %(organisation)s in dit veiligheidsteam.") % {
+                    "user": username, "organisation": organisation.name}  # fmt: skip
+            elif roles == (Role.COORDINATOR,):
+                message = _("%(user)s is geen coördinator van dit veiligheidsteam.") % {"user": username}
+            else:
+                message = _("%(user)s is geen lid van dit veiligheidsteam.") % {"user": username}
+            self.fail(where, message)
+            return None
+        return user
+
+    # --- the document ---
+
+    def check(self) -> list[Problem]:
+        doc = self.doc
+        self.team = self.dir.teams.get(self.team_name) if self.team_name else None
+        if self.team is None:
+            where = "/team" if "team" in doc else ""
+            message = (
+                _("Onbekend veiligheidsteam: %(name)s.") % {"name": self.team_name}
+                if self.team_name
+                else _("Geen veiligheidsteam: noem het in het document of bij de import.")
+            )
+            self.fail(where, message)
+        municipality = self.dir.municipality(doc["municipality"])
+        if municipality is None:
+            self.fail(
+                "/municipality", _("Onbekende gemeente (CBS-code of naam): %(value)s.") % {"value": doc["municipality"]}
+            )
+        elif self.team is not None and (self.team.pk, municipality.pk) not in self.dir.served:
+            self.fail("/municipality", _("Dit team bedient deze gemeente niet."))
+        self.organisation(doc["source_organisation"], "/source_organisation", in_team=False)
+        reported_on = self.day(doc["reported_on"], "/reported_on")
+        self.opened_at = self.moment(doc["opened_at"], "/opened_at")
+        if reported_on and self.opened_at and reported_on > timezone.localdate(self.opened_at):
+            self.fail("/reported_on", _("De melding kan niet na het openen van de casus liggen."))
+        self.member(doc["opened_by"], "/opened_by")
+        if doc.get("vast_gezicht"):
+            self.member(doc["vast_gezicht"], "/vast_gezicht")
+        self.check_persons()
+        self.check_participants()
+        meeting_keys = self.check_meetings()
+        self.check_status_history()
+        self.check_assessments(meeting_keys)
+        self.check_interventions(meeting_keys)
+        return self.problems
+
+    def check_persons(self) -> None:
+        keys = set()
+        for i, person in enumerate(self.doc.get("persons", [])):
+            where = f"/persons/{i}"
+            if person["key"] in keys:
+                self.fail(f"{where}/key", _("Deze sleutel komt al eerder voor in het document."))
+            keys.add(person["key"])
+            if person.get("date_of_birth"):
+                self.day(person["date_of_birth"], f"{where}/date_of_birth")
+            bsn = person.get("bsn", "")
+            if bsn and not bsn_is_valid(bsn):
+                self.fail(
+                    f"{where}/bsn", _("Dit is geen geldig BSN: het moet 9 cijfers hebben en voldoen aan de elfproef.")
+                )
+
+    def check_participants(self) -> None:
+        opened = self.opened_at
+        for i, participant in enumerate(self.doc.get("participants", [])):
+            where = f"/participants/{i}"
+            organisation = self.organisation(participant["organisation"], f"{where}/organisation")
+            if organisation is not None:
+                self.member(participant["professional"], f"{where}/professional", organisation=organisation)
+            since = self.moment(participant["since"], f"{where}/since", not_before=opened,
+                                after_what=_("het openen van de casus"))  # fmt: skip
+            self.moment(participant.get("until"), f"{where}/until", not_before=since, after_what=_("de start"))
+
+    def check_meetings(self) -> set[str]:
+        keys: set[str] = set()
+        for i, meeting in enumerate(self.doc.get("meetings", [])):
+            where = f"/meetings/{i}"
+            if meeting["key"] in keys:
+                self.fail(f"{where}/key", _("Deze sleutel komt al eerder voor in het document."))
+            keys.add(meeting["key"])
+            self.moment(meeting["scheduled_at"], f"{where}/scheduled_at")
+            self.member(meeting["chair"], f"{where}/chair")
+            self.member(meeting["by"], f"{where}/by", roles=(Role.COORDINATOR,))
+            for j, attendee in enumerate(meeting.get("attendees", [])):
+                organisation = self.organisation(attendee["organisation"], f"{where}/attendees/{j}/organisation")
+                if organisation is not None:
+                    self.member(attendee["username"], f"{where}/attendees/{j}/username", organisation=organisation)
+            self.moment(meeting.get("discussed_at"), f"{where}/discussed_at", not_before=self.opened_at,
+                        after_what=_("het openen van de casus"))  # fmt: skip
+        return keys
+
+    def check_meeting_ref(self, value, where: str, keys: set[str]) -> None:
+        if value is not None and value not in keys:
+            self.fail(where, _("Er is geen overleg met deze sleutel in het document."))
+
+    def check_status_history(self) -> None:
+        for i, event in enumerate(self.doc.get("status_history", [])):
+            where = f"/status_history/{i}"
+            self.moment(event["at"], f"{where}/at", not_before=self.opened_at, after_what=_("het openen van de casus"))
+            self.member(event["by"], f"{where}/by")
+
+    def check_assessments(self, meeting_keys: set[str]) -> None:
+        for i, assessment in enumerate(self.doc.get("assessments", [])):
+            where = f"/assessments/{i}"
+            started = self.moment(assessment["started_at"], f"{where}/started_at", not_before=self.opened_at,
+                                  after_what=_("het openen van de casus"))  # fmt: skip
+            self.member(assessment["by"], f"{where}/by")
+            after_start = _("de start van de beoordelingsronde")
+            for j, contribution in enumerate(assessment.get("contributions", [])):
+                cwhere = f"{where}/contributions/{j}"
+                self.moment(contribution["at"], f"{cwhere}/at", not_before=started, after_what=after_start)
+                organisation = self.organisation(contribution["organisation"], f"{cwhere}/organisation")
+                if organisation is not None:
+                    self.member(contribution["by"], f"{cwhere}/by", organisation=organisation)
+            judgement = assessment.get("judgement")
+            if not judgement:
+                continue
+            jwhere = f"{where}/judgement"
+            judged = self.moment(judgement["at"], f"{jwhere}/at", not_before=started, after_what=after_start)
+            self.member(judgement["by"], f"{jwhere}/by")
+            self.check_meeting_ref(judgement.get("meeting"), f"{jwhere}/meeting", meeting_keys)
+            for k, dissent in enumerate(judgement.get("dissents", [])):
+                dwhere = f"{jwhere}/dissents/{k}"
+                self.organisation(dissent["organisation"], f"{dwhere}/organisation")
+                self.moment(
+                    dissent.get("at"), f"{dwhere}/at", not_before=judged, after_what=_("het gezamenlijk oordeel")
+                )
+                if dissent.get("by"):
+                    self.member(dissent["by"], f"{dwhere}/by")
+            for k, condition in enumerate(judgement.get("conditions", [])):
+                self.check_condition(condition, f"{jwhere}/conditions/{k}", judged, meeting_keys)
+
+    def check_condition(self, condition: dict, where: str, judged: datetime | None, meeting_keys: set[str]) -> None:
+        organisation = self.organisation(condition["owner_organisation"], f"{where}/owner_organisation")
+        if organisation is not None:
+            self.member(condition["owner"], f"{where}/owner", organisation=organisation)
+        agreed = self.moment(condition.get("agreed_at"), f"{where}/agreed_at", not_before=judged,
+                             after_what=_("het gezamenlijk oordeel"))  # fmt: skip
+        agreed = agreed or judged
+        check_date = self.day(condition["check_date"], f"{where}/check_date", future_ok=True)
+        if check_date and agreed and check_date < timezone.localdate(agreed):
+            self.fail(f"{where}/check_date", _("De controledatum ligt vóór de datum van de afspraak."))
+        if condition.get("by"):
+            self.member(condition["by"], f"{where}/by")
+        self.check_meeting_ref(condition.get("meeting"), f"{where}/meeting", meeting_keys)
+        check = condition.get("check")
+        if check:
+            self.moment(check["at"], f"{where}/check/at", not_before=agreed, after_what=_("de afspraak"))
+            self.member(check["by"], f"{where}/check/by")
+
+    def check_interventions(self, meeting_keys: set[str]) -> None:
+        for i, intervention in enumerate(self.doc.get("interventions", [])):
+            where = f"/interventions/{i}"
+            organisation = self.organisation(
+                intervention["responsible_organisation"], f"{where}/responsible_organisation"
+            )
+            if organisation is not None:
+                self.member(intervention["responsible_professional"], f"{where}/responsible_professional",
+                            organisation=organisation)  # fmt: skip
+            for j, name in enumerate(intervention.get("agreed_by", [])):
+                self.organisation(name, f"{where}/agreed_by/{j}")
+            self.member(intervention["by"], f"{where}/by")
+            self.check_meeting_ref(intervention.get("meeting"), f"{where}/meeting", meeting_keys)
+            agreed = self.moment(intervention["agreed_at"], f"{where}/agreed_at", not_before=self.opened_at,
+                                 after_what=_("het openen van de casus"))  # fmt: skip
+            start = self.day(intervention["start_date"], f"{where}/start_date", future_ok=True)
+            due = self.day(intervention["due_date"], f"{where}/due_date", future_ok=True)
+            if start and due and due < start:
+                self.fail(f"{where}/due_date", _("De einddatum kan niet vóór de startdatum liggen."))
+            started = None
+            if intervention.get("started"):
+                started = self.moment(intervention["started"]["at"], f"{where}/started/at", not_before=agreed,
+                                      after_what=_("de afspraak"))  # fmt: skip
+                self.member(intervention["started"]["by"], f"{where}/started/by")
+            if intervention.get("ended"):
+                ended = intervention["ended"]
+                if ended["status"] == "afgerond" and not intervention.get("started"):
+                    self.fail(
+                        f"{where}/ended/status",
+                        _("Inzet die niet is gestart kan niet afgerond zijn; gebruik 'gestopt'."),
+                    )
+                self.moment(ended["at"], f"{where}/ended/at", not_before=started or agreed, after_what=_("de start"))
+                self.member(ended["by"], f"{where}/ended/by")

@@ -1,0 +1,60 @@
+"""The upload page: functional administrators only, limited by size and type, reports per record."""
+
+import json
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from cases.models import Case
+from exchange import forms
+from tests.exchange.world import make_world, minimal_document
+from tests.helpers import login
+
+
+def _upload(name, text):
+    return SimpleUploadedFile(name, text.encode(), content_type="application/octet-stream")
+
+
+def test_a_functional_admin_imports_a_file_and_sees_the_report(client, db):
+    world = make_world()
+    bad = minimal_document(world, "WEB-2")
+    bad["persons"][0]["bsn"] = "123456789"
+    text = "\n".join(json.dumps(d) for d in [minimal_document(world, "WEB-1"), bad]) + "\n"
+    login(client, world.admin)
+
+    response = client.post(reverse("exchange-import"), {"file": _upload("zaken.jsonl", text)})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "WEB-2" in page and "/persons/0/bsn" in page and "elfproef" in page
+    assert Case.objects.filter(external_reference="WEB-1").exists()
+    assert not Case.objects.filter(external_reference="WEB-2").exists()
+
+
+def test_the_dry_run_box_writes_nothing(client, db):
+    world = make_world()
+    login(client, world.admin)
+
+    upload = _upload("zaken.jsonl", json.dumps(minimal_document(world, "WEB-3")))
+    client.post(reverse("exchange-import"), {"file": upload, "dry_run": "on"})
+
+    assert not Case.objects.filter(external_reference="WEB-3").exists()
+
+
+def test_a_professional_may_not_use_the_upload_page(client, db):
+    world = make_world()
+    login(client, world.cvc_user)
+
+    assert client.get(reverse("exchange-import")).status_code == 403
+
+
+def test_other_file_types_and_too_large_files_are_refused(client, db, monkeypatch):
+    world = make_world()
+    login(client, world.admin)
+    monkeypatch.setattr(forms, "MAX_UPLOAD_BYTES", 10)
+
+    wrong_type = client.post(reverse("exchange-import"), {"file": _upload("zaken.csv", "a,b")})
+    too_large = client.post(reverse("exchange-import"), {"file": _upload("zaken.jsonl", "x" * 11)})
+
+    assert "Kies een .jsonl- of .json-bestand." in wrong_type.content.decode()
+    assert "groter dan 20 MB" in too_large.content.decode()
