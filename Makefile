@@ -9,7 +9,7 @@ export DJANGO_SETTINGS_MODULE := safetyteams.settings
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/veiligheidsteam
 TEST_REDIS_URL    ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test lint bench install install-dev deploy-check services clean
+.PHONY: run test lint bench install install-dev deploy-check services browser-tools clean
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,14 @@ deploy-check: $(VENV)/.installed
 services:
 	@bash scripts/ensure_services.sh
 
-test: $(VENV)/.installed-dev services lint deploy-check
+# The browser tests drive Debian's chromium (no browser download) and check pages with axe-core.
+AXE_CORE_VERSION := 4.14.1
+browser-tools:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
+	@grep -qs '"version": "$(AXE_CORE_VERSION)"' node_modules/axe-core/package.json || \
+		npm install --no-save --no-audit --no-fund axe-core@$(AXE_CORE_VERSION)
+
+test: $(VENV)/.installed-dev services browser-tools lint deploy-check
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py makemigrations --check --dry-run >/dev/null
 	$(PY) scripts/i18n.py check
 	DATABASE_URL=$(TEST_DATABASE_URL) CELERY_BROKER_URL=$(TEST_REDIS_URL) REDIS_URL=$(TEST_REDIS_URL) \

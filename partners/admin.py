@@ -1,9 +1,10 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import Membership, Municipality, Organisation, SafetyTeam, User
+from security.services import api_tokens_revoke, otp_devices_reset, user_sessions_end
 
 
 class MembershipInline(admin.TabularInline):
@@ -27,6 +28,34 @@ class UserAdmin(BaseUserAdmin):
         (None, {"classes": ("wide",), "fields": ("username", "full_name", "email", "password1", "password2")}),
     )
     inlines = [MembershipInline]
+    actions = ["end_sessions", "reset_second_factor", "revoke_api_tokens"]
+
+    def save_model(self, request, obj, form, change):
+        deactivated = change and "is_active" in form.changed_data and not obj.is_active
+        super().save_model(request, obj, form, change)
+        if deactivated:
+            # A deactivated account loses every session at once, not at its next request.
+            user_sessions_end(user=obj, actor=request.user, request=request, reason="deactivated")
+
+    @admin.action(description=_("Alle sessies beëindigen"), permissions=["change"])
+    def end_sessions(self, request, queryset):
+        for user in queryset:
+            user_sessions_end(user=user, actor=request.user, request=request, reason="by_admin")
+        messages.success(request, _("De sessies zijn beëindigd."))
+
+    @admin.action(
+        description=_("Tweestapsverificatie resetten (nieuw instellen bij volgende login)"), permissions=["change"]
+    )
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            otp_devices_reset(user=user, actor=request.user, request=request)
+        messages.success(request, _("De tweestapsverificatie is gereset; sessies en API-tokens zijn beëindigd."))
+
+    @admin.action(description=_("API-tokens intrekken"), permissions=["change"])
+    def revoke_api_tokens(self, request, queryset):
+        for user in queryset:
+            api_tokens_revoke(user=user, actor=request.user, request=request)
+        messages.success(request, _("De API-tokens zijn ingetrokken."))
 
 
 @admin.register(Municipality)

@@ -6,12 +6,29 @@ from django.db.models import QuerySet
 
 from partners.models import Membership, Organisation, Role, SafetyTeam, User
 
+# Attribute on a request's user object (set by partners.middleware): holds per-request reads.
+REQUEST_CACHE_ATTR = "_request_cache"
+
 
 def memberships_of(user: User) -> QuerySet[Membership]:
     """The user's active memberships, with organisation and team loaded."""
     if not user.is_authenticated:
         return Membership.objects.none()
     return Membership.objects.active().filter(user=user).select_related("organisation", "team")
+
+
+def active_memberships(user: User) -> list[Membership]:
+    """`memberships_of(user)` as a list, read once per request for the request's user.
+
+    Outside a request (tasks, shell, tests holding a user object) it is read fresh every time."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    cache = getattr(user, REQUEST_CACHE_ATTR, None)
+    if cache is None:
+        return list(memberships_of(user))
+    if "memberships" not in cache:
+        cache["memberships"] = list(memberships_of(user))
+    return cache["memberships"]
 
 
 def teams_of(user: User) -> QuerySet[SafetyTeam]:
@@ -23,7 +40,7 @@ def organisations_of(user: User) -> QuerySet[Organisation]:
 
 
 def has_role(user: User, role: str) -> bool:
-    return memberships_of(user).filter(role=role).exists()
+    return any(m.role == role for m in active_memberships(user))
 
 
 def is_functional_admin(user: User) -> bool:
@@ -31,8 +48,8 @@ def is_functional_admin(user: User) -> bool:
 
 
 def coordinated_team_ids(user: User) -> list[int]:
-    return list(memberships_of(user).filter(role=Role.COORDINATOR).values_list("team_id", flat=True))
+    return [m.team_id for m in active_memberships(user) if m.role == Role.COORDINATOR]
 
 
 def user_coordinates_team(user: User, team_id: int) -> bool:
-    return memberships_of(user).filter(role=Role.COORDINATOR, team_id=team_id).exists()
+    return any(m.role == Role.COORDINATOR and m.team_id == team_id for m in active_memberships(user))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from partners.models import Membership, Municipality, Organisation, OrganisationKind, Role, SafetyTeam, User
 from partners.selectors import is_functional_admin, user_coordinates_team
+from security.services import user_sessions_end
 
 
 @transaction.atomic
@@ -94,4 +95,6 @@ def membership_end(*, actor: User, membership: Membership, end_date: date | None
         raise ValidationError({"end_date": _("De einddatum ligt vóór de startdatum.")})
     membership.end_date = end_date
     membership.save(update_fields=["end_date"])
+    # Rights changed: the user logs in again rather than keep a session from before.
+    user_sessions_end(user=membership.user, actor=actor, reason="membership_end")
     return membership

@@ -6,6 +6,11 @@ class SafetyteamsConfig(AppConfig):
     verbose_name = "Veiligheidsteam"
 
     def ready(self) -> None:
-        from safetyteams.celery import ensure_broker_folders
+        from django.urls import register_converter
 
+        from safetyteams.celery import ensure_broker_folders
+        from safetyteams.converters import BoundedIntConverter
+
+        # Routes take object ids as <id:...>: an oversized id is a 404, never a database error.
+        register_converter(BoundedIntConverter, "id")
         ensure_broker_folders()

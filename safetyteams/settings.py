@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -34,23 +35,43 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    # Before two_factor: its templates are overridden here (Dutch, site layout, no inline script).
+    "security",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "two_factor",
+    "axes",
+    "csp",
     "safetyteams",
     "partners",
     "cases",
     "workflows",
+    "metrics",
+    "exchange",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # The user's memberships, read once per request (partners.selectors.active_memberships).
+    "partners.middleware.RequestCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After auth, OTP and messages: log refusals, end timed-out sessions, demand the second factor.
+    "security.middleware.SecurityLogMiddleware",
+    "security.middleware.SessionTimeoutMiddleware",
+    "security.middleware.RequireSecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # django-axes wants to be last: it turns a lockout into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "safetyteams.urls"
@@ -67,6 +88,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "metrics.context_processors.evaluator",
+                "workflows.context_processors.notifications",
             ],
         },
     },
@@ -87,6 +110,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "partners.User"
 AUTHENTICATION_BACKENDS = [
+    # First, so a locked-out username is refused before its password is even checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -132,15 +157,64 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Sessions live in the database so web processes stay stateless and scale out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# Saved when changed; SessionTimeoutMiddleware changes it at most once a minute (sliding idle expiry).
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# Absolute session lifetime, whatever the activity (security.middleware.SessionTimeoutMiddleware).
+SESSION_ABSOLUTE_SECONDS = env.int("SESSION_ABSOLUTE_SECONDS", default=12 * 3600)
+
+# --- Login security: second factor (django-two-factor-auth) and lockout (django-axes).
+TWO_FACTOR_LOGIN_TIMEOUT = 600
+TWO_FACTOR_REMEMBER_COOKIE_AGE = None  # no "remember this browser": every login asks both factors
+OTP_TOTP_ISSUER = "Veiligheidsteam"
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+# Per account, so spreading guesses over many addresses does not help; not per address, because a
+# whole organisation often shares one NAT address. axes.W006 warns about bypass by rotating user agents
+# or cookies, which a username-only lockout does not use.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "security.views.locked_out"
+AXES_VERBOSE = False
+# The request address: REMOTE_ADDR unless TRUSTED_PROXY_COUNT proxies add X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
+# --- Content-Security-Policy (django-csp 4): nothing inline, nothing from elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
 
 # --- Celery: JSON only; tasks acknowledge late so a killed worker's task runs again.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 # Redis for locks and caches where one is configured (compose and tests); empty in the quick start.
 REDIS_URL = env.str("REDIS_URL", default="")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "vt"}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     _queue_dir = VAR_DIR / "broker"
@@ -162,7 +236,10 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# Deadlines are rows swept every minute (no ETA tasks); run exactly one beat (docker-compose.yml).
+CELERY_BEAT_SCHEDULE: dict = {"workflows-sweep": {"task": "workflows.sweep", "schedule": 60.0}}
+# Expired evaluator export files are deleted hourly (METRICS_EXPORT_TTL_HOURS).
+CELERY_BEAT_SCHEDULE["metrics-expire-exports"] = {"task": "metrics.expire_exports", "schedule": 3600.0}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 # --- Mail
@@ -173,19 +250,25 @@ EMAIL_PORT = _email.get("EMAIL_PORT") or 25
 EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
 EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
 EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS"))
+# filemail://… (tests count the reminder e-mails a real worker writes there).
+EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="veiligheidsteam@example.org")
 
 # --- API
 REST_FRAMEWORK = {
+    # Tokens only for users with a second factor; a session only once it is verified (security.api).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "security.api.SecondFactorTokenAuthentication",
+        "security.api.VerifiedSessionAuthentication",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["security.api.TokenRateThrottle"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
+# Per token; empty disables. Counted in the default cache (Redis where REDIS_URL is set).
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="600/minute")
 REST_KNOX = {
     "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_DAYS", default=90)),
     "AUTO_REFRESH": False,
@@ -195,6 +278,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Gedeeld casusdossier voor veiligheidsteams (need-to-know, gelogd).",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Object ids use the bounded <id:...> converter (safetyteams/converters.py): integers.
+    "PATH_CONVERTER_OVERRIDES": {"id": int},
     # Swagger UI from the sidecar package: served locally, no CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
@@ -207,6 +292,17 @@ SPECTACULAR_SETTINGS = {
 PSEUDONYM_SECRET = env.str("PSEUDONYM_SECRET", default="dev-only-pseudonym-secret")
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="veilig-demo-2026")
 HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2.0)
+# Reminders: a sending task's claim lasts this long; an unsent e-mail is dispatched again after
+# REDISPATCH seconds. SEND_DELAY is for tests only (widens the crash window); DISPATCH off skips Celery.
+REMINDER_SEND_LEASE_SECONDS = env.int("REMINDER_SEND_LEASE_SECONDS", default=300)
+REMINDER_REDISPATCH_SECONDS = env.int("REMINDER_REDISPATCH_SECONDS", default=600)
+REMINDER_SEND_DELAY_SECONDS = env.float("REMINDER_SEND_DELAY_SECONDS", default=0.0)
+REMINDER_DISPATCH = env.bool("REMINDER_DISPATCH", default=True)
+# Evaluator metrics: small-cell threshold, re-report window, lifetime and folder of export files.
+METRICS_SUPPRESSION_K = env.int("METRICS_SUPPRESSION_K", default=5)
+METRICS_REREPORT_WINDOW_DAYS = env.int("METRICS_REREPORT_WINDOW_DAYS", default=3 * 365)
+METRICS_EXPORT_TTL_HOURS = env.int("METRICS_EXPORT_TTL_HOURS", default=24)
+METRICS_EXPORT_DIR = Path(env.str("METRICS_EXPORT_DIR", default=str(VAR_DIR / "exports")))
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,7 @@ import pytest
 import redis
 
 from tests import factories
+from tests.twofactor import login_verified as _login_verified
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -26,6 +27,12 @@ def redis_client():
     except redis.RedisError as exc:
         require_service("Redis", str(exc))
     return client
+
+
+@pytest.fixture
+def login_verified(db):
+    """login_verified(client, user): logged in with a verified second factor (force_login alone is not enough)."""
+    return _login_verified
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client):
+def admin_client(client, login_verified):
     admin = UserFactory(username="beheerder", is_staff=True, is_superuser=True)
-    client.force_login(admin)
+    login_verified(client, admin)
     return client
 
 

@@ -1,9 +1,12 @@
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.urls import reverse
+from django_otp.oath import totp
 
 from partners.demo import MUNICIPALITIES, TEAMS, demo_usernames
 from partners.models import Membership, Municipality, Organisation, OrganisationKind, SafetyTeam, User
+from security.demo import demo_totp_key_hex
 
 pytestmark = pytest.mark.django_db
 
@@ -31,10 +34,20 @@ def test_seed_demo_builds_the_region_and_is_idempotent():
 
 
 def test_every_demo_login_works(client):
+    """Password plus the documented demo TOTP secret logs every demo user in, verified."""
     call_command("seed_demo", cases=0)
+    key = demo_totp_key_hex()
     for username in demo_usernames():
-        assert client.login(username=username, password=settings.DEMO_PASSWORD), username
-        client.logout()
+        login = client.post(
+            reverse("login"),
+            {"login_view-current_step": "auth", "auth-username": username, "auth-password": settings.DEMO_PASSWORD},
+        )
+        assert login.status_code == 200, username
+        code = f"{totp(bytes.fromhex(key)):06d}"
+        done = client.post(reverse("login"), {"login_view-current_step": "token", "token-otp_token": code})
+        assert done.status_code == 302, username
+        assert client.get(reverse("home")).status_code == 200, username
+        client.post(reverse("logout"))
 
 
 def test_every_team_has_every_partner_kind_and_role():

@@ -15,7 +15,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client):
 def test_the_login_page_speaks_dutch_and_labels_its_fields(client):
     body = client.get(reverse("login")).content.decode()
     assert '<html lang="nl">' in body
-    assert '<label for="id_username">' in body and '<label for="id_password">' in body
+    assert '<label for="id_auth-username">' in body and '<label for="id_auth-password">' in body
     assert "Inloggen" in body
 
 
@@ -25,9 +25,9 @@ def test_the_login_page_is_available_in_english(client):
     assert "Log in" in body
 
 
-def test_home_shows_the_users_teams_and_organisations(client):
+def test_home_shows_the_users_teams_and_organisations(client, login_verified):
     membership = MembershipFactory(role="coordinator")
-    client.force_login(membership.user)
+    login_verified(client, membership.user)
 
     body = client.get(reverse("home")).content.decode()
 
@@ -38,7 +38,10 @@ def test_home_shows_the_users_teams_and_organisations(client):
 
 def test_wrong_password_gives_a_dutch_error_and_no_session(client):
     membership = MembershipFactory()
-    response = client.post(reverse("login"), {"username": membership.user.username, "password": "fout"})
+    response = client.post(
+        reverse("login"),
+        {"login_view-current_step": "auth", "auth-username": membership.user.username, "auth-password": "fout"},
+    )
     assert response.status_code == 200
     assert "Voer een juiste gebruikersnaam en wachtwoord in" in response.content.decode()
     assert "_auth_user_id" not in client.session

@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 import requests
 from django.conf import settings
+from django_otp.oath import totp
+
+from security.demo import demo_totp_key_hex
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -53,9 +56,23 @@ def test_make_run_starts_a_usable_demo_and_stops_cleanly_on_ctrl_c(tmp_path):
         session = requests.Session()
         login_page = session.get(f"{base}/accounts/login/", timeout=5)
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', login_page.text).group(1)
+        step = session.post(
+            f"{base}/accounts/login/",
+            data={
+                "login_view-current_step": "auth",
+                "auth-username": "boz-coordinator",
+                "auth-password": settings.DEMO_PASSWORD,
+                "csrfmiddlewaretoken": token,
+            },
+            headers={"Referer": f"{base}/accounts/login/"},
+            timeout=10,
+        )
+        assert 'name="token-otp_token"' in step.text, "the second step asks for the app code"
+        # The demo users' TOTP secret is documented in the README (fictional region).
+        code = f"{totp(bytes.fromhex(demo_totp_key_hex())):06d}"
         home = session.post(
             f"{base}/accounts/login/",
-            data={"username": "boz-coordinator", "password": settings.DEMO_PASSWORD, "csrfmiddlewaretoken": token},
+            data={"login_view-current_step": "token", "token-otp_token": code, "csrfmiddlewaretoken": token},
             headers={"Referer": f"{base}/accounts/login/"},
             timeout=10,
         )

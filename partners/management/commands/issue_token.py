@@ -1,11 +1,12 @@
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
-from knox.models import AuthToken
 
 from partners.models import User
+from security.services import api_token_issue
 
 
 class Command(BaseCommand):
-    help = "Geeft een nieuw API-token uit voor een gebruiker (alleen de hash wordt bewaard)."
+    help = "Geeft een nieuw API-token uit voor een gebruiker met tweestapsverificatie (alleen de hash wordt bewaard)."
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -15,5 +16,8 @@ class Command(BaseCommand):
             user = User.objects.get(username=username, is_active=True)
         except User.DoesNotExist as exc:
             raise CommandError(f"Onbekende of inactieve gebruiker: {username}") from exc
-        _instance, token = AuthToken.objects.create(user=user)
+        try:
+            token = api_token_issue(user=user)
+        except PermissionDenied as exc:
+            raise CommandError(f"Geen token voor {username}: eerst tweestapsverificatie instellen.") from exc
         self.stdout.write(token)

@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from partners.demo import seed_region
+from partners.demo import demo_usernames, seed_region
+from security.demo import seed_demo_devices
 
 
 class Command(BaseCommand):
@@ -12,6 +13,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         counts = seed_region(password=settings.DEMO_PASSWORD)
+        # Demo users need a second factor to log in; the secret is public (README), like the password.
+        counts["second_factors"] = seed_demo_devices(usernames=demo_usernames())
         try:
             from cases.demo import DEFAULT_DEMO_CASES, seed_cases
         except ImportError:  # the case record arrives with its own issue
