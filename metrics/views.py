@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.db import connection
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,7 +45,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     require_evaluator(request.user)
     form = FilterForm(request.GET or None)
     sections = []
-    if form.is_valid():
+    # The lead-time and participant statistics use PostgreSQL's percentile functions; the
+    # SQLite quick start says so instead of failing.
+    supported = connection.vendor == "postgresql"
+    if supported and form.is_valid():
         for table in published_tables(form.filters()):
             sections.append({
                 "table": table,
@@ -54,7 +58,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "rows": table.flat_rows(),
             })  # fmt: skip
     return render(request, "metrics/dashboard.html", {
-        "form": form, "sections": sections, "suppression_note": _explanation("suppression"),
+        "form": form, "sections": sections, "suppression_note": _explanation("suppression"), "supported": supported,
     })  # fmt: skip
 
 

@@ -42,7 +42,7 @@ def fill_dutch() -> None:
 
 def missing(lang: str) -> list[str]:
     catalogue = po(lang)
-    return [e.msgid for e in catalogue if e.obsolete is False and (not e.translated() or "fuzzy" in e.flags)]
+    return [e.msgid for e in catalogue if not e.obsolete and (not e.translated() or "fuzzy" in e.flags)]
 
 
 def main() -> int:
