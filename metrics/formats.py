@@ -25,7 +25,8 @@ def safe_row(row: Sequence) -> list:
 
 
 def write_csv(out: IO[str], header: Sequence[str], rows: Iterable[Sequence]) -> int:
-    writer = csv.writer(out, lineterminator="\n")
+    # RFC 4180 line ends: then a cell holding a bare "\r" is quoted and cannot split a row.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(safe_row(header))
     count = 0
     for row in rows:

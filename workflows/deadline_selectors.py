@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -73,25 +73,34 @@ def team_dashboard(user, *, now: datetime | None = None) -> dict:
         "case", "rule", "responsible_organisation", "responsible_user"
     ).filter(state=DeadlineState.OPEN, case__team_id__in=team_ids, due_at__lte=week_end)
     rows = list(open_in_teams.order_by("due_at", "id"))
-    counts = open_in_teams.aggregate(
-        overdue=Count("id", filter=Q(due_at__lt=now)),
-        today=Count("id", filter=Q(due_at__gte=now, due_at__lte=today_end)),
-        week=Count("id", filter=Q(due_at__gt=today_end)),
-    )
-    per_org = (
-        open_in_teams.values("responsible_organisation__name")
-        .annotate(overdue=Count("id", filter=Q(due_at__lt=now)), total=Count("id"))
-        .order_by("responsible_organisation__name")
-    )
-    per_rule = open_in_teams.values("name").annotate(overdue=Count("id", filter=Q(due_at__lt=now)), total=Count("id"))
+    overdue = [d for d in rows if d.due_at < now]
+    today = [d for d in rows if now <= d.due_at <= today_end]
+    week = [d for d in rows if d.due_at > today_end]
+    # The counts are over the same rows (at most a week of open deadlines): counted here, not in
+    # three more queries that each scan the open deadlines again.
     return {
-        "overdue": [d for d in rows if d.due_at < now],
-        "today": [d for d in rows if now <= d.due_at <= today_end],
-        "week": [d for d in rows if d.due_at > today_end],
-        "counts": counts,
-        "per_organisation": list(per_org),
-        "per_rule": list(per_rule.order_by("name")),
+        "overdue": overdue,
+        "today": today,
+        "week": week,
+        "counts": {"overdue": len(overdue), "today": len(today), "week": len(week)},
+        "per_organisation": _tally(
+            rows,
+            lambda d: d.responsible_organisation.name if d.responsible_organisation else None,
+            "responsible_organisation__name",
+            now,
+        ),
+        "per_rule": _tally(rows, lambda d: d.name, "name", now),
     }
+
+
+def _tally(rows: list[Deadline], key, label: str, now: datetime) -> list[dict]:
+    """Per key: total and overdue, ordered by key with the empty key last (as ORDER BY in PostgreSQL)."""
+    totals: dict = {}
+    for deadline in rows:
+        entry = totals.setdefault(key(deadline), {label: key(deadline), "overdue": 0, "total": 0})
+        entry["total"] += 1
+        entry["overdue"] += deadline.due_at < now
+    return sorted(totals.values(), key=lambda e: (e[label] is None, e[label] or ""))
 
 
 def notifications_of(user) -> QuerySet[Notification]:
