@@ -35,7 +35,7 @@ from partners.models import Role, SafetyTeam
 from partners.selectors import memberships_of
 
 
-def _run_service(func: Callable[..., Any], **kwargs) -> Any:
+def run_service(func: Callable[..., Any], **kwargs) -> Any:
     """Call a service in its own savepoint; its Django errors become DRF 400s with the field named."""
     try:
         with transaction.atomic():
@@ -105,7 +105,7 @@ class CaseListCreate(generics.ListCreateAPIView):
         )
         serializer = CaseCreateSerializer(data=request.data, teams=teams)
         serializer.is_valid(raise_exception=True)
-        case = _run_service(services.case_open, actor=request.user, ip=client_ip(request), **serializer.validated_data)
+        case = run_service(services.case_open, actor=request.user, ip=client_ip(request), **serializer.validated_data)
         return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
 
 
@@ -156,7 +156,7 @@ class PersonListCreate(_CaseNested, generics.ListCreateAPIView):
 
     def perform_create(self, serializer: PersonSerializer) -> None:
         data = {k: v for k, v in serializer.validated_data.items() if k != "version"}
-        serializer.instance = _run_service(
+        serializer.instance = run_service(
             services.person_add, actor=self.request.user, case=self.get_case(), ip=client_ip(self.request), **data
         )
 
@@ -188,7 +188,7 @@ class PersonDetail(generics.RetrieveUpdateAPIView):
         data = dict(serializer.validated_data)
         expected = data.pop("version")
         try:
-            _run_service(
+            run_service(
                 services.person_change,
                 actor=request.user,
                 person=person,
@@ -228,7 +228,7 @@ class ParticipantListCreate(_CaseNested, generics.ListCreateAPIView):
         return self.get_case().participants.select_related("organisation", "professional")
 
     def perform_create(self, serializer: ParticipantSerializer) -> None:
-        serializer.instance = _run_service(
+        serializer.instance = run_service(
             services.participant_add,
             actor=self.request.user,
             case=self.get_case(),
@@ -259,7 +259,7 @@ class ParticipantDetail(_CaseNested, generics.RetrieveDestroyAPIView):
     def destroy(self, request: Request, *args, **kwargs) -> Response:
         """Ends the participation (the row stays, with its end time: the history is kept)."""
         participant = self.get_object()
-        _run_service(services.participant_end, actor=request.user, participant=participant, ip=client_ip(request))
+        run_service(services.participant_end, actor=request.user, participant=participant, ip=client_ip(request))
         return Response(ParticipantSerializer(participant).data)
 
 
@@ -276,7 +276,7 @@ class NoteListCreate(_CaseNested, generics.ListCreateAPIView):
         return self.get_case().notes.select_related("author", "organisation")
 
     def perform_create(self, serializer: NoteSerializer) -> None:
-        serializer.instance = _run_service(
+        serializer.instance = run_service(
             services.note_add,
             actor=self.request.user,
             case=self.get_case(),

@@ -7,9 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
@@ -19,6 +16,7 @@ from rest_framework.views import APIView
 
 from cases import assessment_services, intervention_services
 from cases.access_log import AccessAction
+from cases.api import run_service
 from cases.assessment_selectors import assessments_of, conditions_of, interventions_of
 from cases.exceptions import ConcurrentEditError
 from cases.models import Assessment, Intervention, JointJudgement, Veiligheidsvoorwaarde
@@ -42,17 +40,11 @@ from workflows.meeting_selectors import meeting_for, meetings_visible_to
 
 
 def run(func: Callable[..., Any], **kwargs) -> Any:
-    """A service in its own savepoint: refusals become 400 with the field named, a stale version 409."""
+    """`cases.api.run_service` (refusals become 400 with the field named); a stale version is a 409."""
     try:
-        with transaction.atomic():
-            return func(**kwargs)
+        return run_service(func, **kwargs)
     except ConcurrentEditError as exc:
         raise Conflict(" ".join(exc.messages)) from exc
-    except DjangoValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        raise serializers.ValidationError(detail) from exc
-    except DjangoPermissionDenied as exc:
-        raise serializers.ValidationError({"non_field_errors": [str(exc)]}) from exc
 
 
 class Conflict(serializers.ValidationError):
