@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from cases.access_log import AccessAction, AccessOutcome, access_log_write
-from cases.exceptions import ConcurrentEditError
 from cases.models import Case, EventKind, Intake, Note, Participant, ParticipantRole, Person
 from cases.selectors import VIEW_CASE, actor_for
 from cases.timeline import timeline_record
+from cases.versioning import versioned_update
 from partners.models import Membership, Municipality, Organisation, Role, SafetyTeam
 
 INTAKE_EVENTS = {
@@ -38,28 +38,6 @@ def _team_membership(user, team: SafetyTeam) -> Membership | None:
         .order_by("role", "id")
         .last()
     )
-
-
-def _bump_version(obj, *, expected_version: int | None, fields: dict) -> dict[str, tuple[object, object]]:
-    """Lock the row, refuse a stale version, apply `fields`; returns what changed (old, new)."""
-    locked = type(obj).objects.select_for_update().get(pk=obj.pk)
-    if expected_version is not None and locked.version != expected_version:
-        # Report what the other editor changed since this editor loaded the record.
-        changed = {
-            name: (getattr(obj, name), getattr(locked, name))
-            for name in fields
-            if getattr(obj, name) != getattr(locked, name)
-        }
-        raise ConcurrentEditError(current=locked, changed_fields=changed)
-    changes = {name: (getattr(locked, name), value) for name, value in fields.items() if getattr(locked, name) != value}
-    for name, value in fields.items():
-        setattr(locked, name, value)
-    locked.version += 1
-    locked.full_clean()
-    locked.save()
-    for name in (*fields, "version"):
-        setattr(obj, name, getattr(locked, name))
-    return changes
 
 
 @transaction.atomic
@@ -134,7 +112,7 @@ def case_change(*, actor, case: Case, expected_version: int | None, ip: str | No
         raise ValidationError(_("Deze velden kunnen hier niet worden gewijzigd: %s") % ", ".join(sorted(unknown)))
     if "municipality" in fields and not case.team.municipalities.filter(pk=fields["municipality"].pk).exists():
         raise ValidationError({"municipality": _("Dit team bedient deze gemeente niet.")})
-    changes = _bump_version(case, expected_version=expected_version, fields=fields)
+    changes = versioned_update(case, actor=actor, expected_version=expected_version, fields=fields)
     if changes:
         timeline_record(case=case, kind=EventKind.CASE_CHANGED, actor=actor,
                         data={"fields": sorted(changes)})  # fmt: skip
@@ -218,7 +196,7 @@ def person_change(*, actor, person: Person, expected_version: int | None, ip: st
     unknown = set(fields) - set(PERSON_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(_("Deze velden kunnen hier niet worden gewijzigd: %s") % ", ".join(sorted(unknown)))
-    changes = _bump_version(person, expected_version=expected_version, fields=fields)
+    changes = versioned_update(person, actor=actor, expected_version=expected_version, fields=fields)
     if changes:
         timeline_record(case=person.case, kind=EventKind.PERSON_CHANGED, actor=actor, summary=person.full_name,
                         data={"person_id": person.pk, "fields": sorted(changes)})  # fmt: skip
