@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.model_validation import full_clean_held
 from cases.models import (
     Assessment,
     Case,
@@ -132,7 +133,7 @@ def contribution_add(
         classification=classification, arij_outcome=arij_outcome.strip(), risk_level=risk_level,
         lirik_outcome=lirik_outcome.strip(), recorded_at=occurred_at or timezone.now(),
     )  # fmt: skip
-    contribution.full_clean()
+    full_clean_held(contribution)
     contribution._history_user = actor
     try:
         with transaction.atomic():
@@ -190,7 +191,7 @@ def judgement_record(
         parents_view=parents_view.strip(), children_view=children_view.strip(), parents_present=parents_present,
         children_present=children_present, recorded_by=actor, recorded_at=occurred_at or timezone.now(),
     )  # fmt: skip
-    judgement.full_clean()
+    full_clean_held(judgement)
     judgement._history_user = actor
     judgement.save()
     for dissenting, reason in dissents:
@@ -286,7 +287,7 @@ def condition_agree(
         case=case, judgement=judgement, description=description.strip(), owner_organisation=owner_organisation,
         owner=owner, check_date=check_date, agreed_at=agreed_at,
     )  # fmt: skip
-    condition.full_clean()
+    full_clean_held(condition)
     condition._history_user = actor
     condition.save()
     timeline_record(case=case, kind=EventKind.CONDITION_AGREED, actor=actor, organisation=owner_organisation,

@@ -21,6 +21,7 @@ from cases.assessment_services import (
     check_participating_organisations,
     require_open_case,
 )
+from cases.model_validation import full_clean_held
 from cases.models import Case, EventKind, Intervention, InterventionKind, InterventionStatus
 from cases.timeline import timeline_record
 from cases.versioning import versioned_update
@@ -70,7 +71,7 @@ def intervention_agree(
         responsible_organisation=responsible_organisation, responsible_professional=responsible_professional,
         start_date=start_date, due_date=due_date, agreed_at=agreed_at or timezone.now(),
     )  # fmt: skip
-    intervention.full_clean()
+    full_clean_held(intervention)
     intervention._history_user = actor
     intervention.save()
     intervention.agreed_by.set(agreed_by)

@@ -12,11 +12,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from guardian.shortcuts import assign_perm, remove_perm
+from guardian.shortcuts import remove_perm
 
 from cases.access_log import AccessAction, AccessOutcome, access_log_write
-from cases.models import Case, EventKind, Intake, Note, Participant, ParticipantRole, Person
-from cases.selectors import VIEW_CASE, actor_for
+from cases.model_validation import full_clean_held
+from cases.models import Case, CaseUserObjectPermission, EventKind, Intake, Note, Participant, ParticipantRole, Person
+from cases.selectors import VIEW_CASE, _view_permission_id, actor_for
 from cases.timeline import timeline_record
 from cases.versioning import versioned_update
 from partners.models import Membership, Municipality, Organisation, Role, SafetyTeam
@@ -75,7 +76,7 @@ def case_open(
         external_reference=external_reference,
         source_organisation=source_organisation,
     )
-    case.full_clean(exclude=["reference"])
+    full_clean_held(case, exclude=["reference"])
     case.save()
     # A readable, unique reference from the row id; not a new history row.
     case.reference = f"VT-{opened_at.year}-{case.pk:06d}"
@@ -127,7 +128,9 @@ def _participant_create(*, case: Case, organisation: Organisation, professional,
         case=case, organisation=organisation, professional=professional, role=role,
         started_at=started_at or timezone.now(),
     )  # fmt: skip
-    assign_perm(f"cases.{VIEW_CASE}", professional, case)
+    # guardian's assign_perm, without its content type and permission lookups at every grant.
+    CaseUserObjectPermission.objects.get_or_create(user=professional, permission_id=_view_permission_id(),
+                                                   content_object=case)  # fmt: skip
     return participant
 
 
@@ -183,7 +186,7 @@ def person_add(
 ) -> Person:  # fmt: skip
     """Add a child, parent/carer or network member to the case."""
     person = Person(case=case, role=role, full_name=full_name.strip(), date_of_birth=date_of_birth, bsn=bsn.strip())
-    person.full_clean()
+    full_clean_held(person)
     person.save()
     timeline_record(case=case, kind=EventKind.PERSON_ADDED, actor=actor, summary=person.full_name,
                     data={"person_id": person.pk, "role": role}, occurred_at=occurred_at)  # fmt: skip
@@ -213,7 +216,7 @@ def note_add(*, actor, case: Case, text: str, ip: str | None = None) -> Note:
     if acting.organisation_id is None:
         raise PermissionDenied(_("U werkt niet aan deze casus."))
     note = Note(case=case, author=actor, organisation_id=acting.organisation_id, text=text)
-    note.full_clean()
+    full_clean_held(note)
     note.save()
     timeline_record(
         case=case, kind=EventKind.NOTE_ADDED, actor=actor, organisation=note.organisation, data={"note_id": note.pk}

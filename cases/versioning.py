@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from cases.exceptions import ConcurrentEditError
+from cases.model_validation import full_clean_held
 
 
 def versioned_update(obj: models.Model, *, actor, expected_version: int | None, fields: dict) -> dict:
@@ -23,7 +24,7 @@ def versioned_update(obj: models.Model, *, actor, expected_version: int | None, 
     for name, value in fields.items():
         setattr(locked, name, value)
     locked.version += 1
-    locked.full_clean()
+    full_clean_held(locked)
     locked._history_user = actor
     locked.save(update_fields=[*fields, "version"])
     for name in (*fields, "version"):

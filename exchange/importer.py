@@ -26,6 +26,7 @@ from exchange.format import Problem, digest, history_steps, parse_date, parse_mo
 from exchange.models import ImportedCase
 from exchange.replay import Replayer, StepFailed, problems_of
 from exchange.validation import Checker, Directory
+from workflows.deadlines import deadline_rules_cached
 
 # Case fields a changed record may update (through case_change); others are refused.
 CHANGEABLE_CASE_FIELDS = ("family_name", "municipality", "vast_gezicht")
@@ -128,7 +129,7 @@ def import_cases(
         seen[key] = record.line
         record.problems = Checker(doc, directory, team_name=team_name).check()
     existing = _existing_cases(records, directory)
-    with access_log_deferred(), transaction.atomic():
+    with access_log_deferred(), deadline_rules_cached(), transaction.atomic():
         for record in records:
             if not record.problems:
                 try:

@@ -6,6 +6,10 @@ the transaction of the service that recorded the event.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
@@ -13,7 +17,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.models import Case, EventKind, Intervention, Participant, TimelineEvent, Veiligheidsvoorwaarde
-from workflows.calendar import WorkingDayCalendar, add_months, calendar, end_of_day, local_date
+from workflows.calendar import WorkingDayCalendar, add_months, end_of_day, local_date
+from workflows.calendar import calendar as calendar_from_database
 from workflows.models import Deadline, DeadlineRule, DeadlineState, Responsible, TermUnit
 
 # Events that concern one object, and the key of its id in the event's data.
@@ -32,6 +37,55 @@ def rules_for_team(team_id: int):
     return DeadlineRule.objects.filter(active=True).filter(
         Q(team_id=team_id) | Q(team__isnull=True) & ~Q(code__in=own.values("code"))
     )
+
+
+@dataclass
+class _RuleCache:
+    team_rules: dict[int, list[DeadlineRule]] = field(default_factory=dict)
+    close_kinds: set[str] | None = None
+    calendar: WorkingDayCalendar | None = None
+
+
+_rule_cache: ContextVar[_RuleCache | None] = ContextVar("deadline_rule_cache", default=None)
+
+
+@contextmanager
+def deadline_rules_cached() -> Iterator[None]:
+    """Inside, rules and gelijkgestelde dagen are read once instead of at every event: an import
+    replays thousands of events in one transaction, during which the rules do not change."""
+    token = _rule_cache.set(_RuleCache())
+    try:
+        yield
+    finally:
+        _rule_cache.reset(token)
+
+
+def _team_rules(team_id: int) -> list[DeadlineRule]:
+    cache = _rule_cache.get()
+    if cache is None:
+        return list(rules_for_team(team_id))
+    if team_id not in cache.team_rules:
+        cache.team_rules[team_id] = list(rules_for_team(team_id))
+    return cache.team_rules[team_id]
+
+
+def _may_close(kind: str) -> bool:
+    """False when no rule closes on this kind of event (known without a query inside the cache)."""
+    cache = _rule_cache.get()
+    if cache is None:
+        return True
+    if cache.close_kinds is None:
+        cache.close_kinds = set(DeadlineRule.objects.exclude(close_event="").values_list("close_event", flat=True))
+    return kind in cache.close_kinds
+
+
+def calendar() -> WorkingDayCalendar:
+    cache = _rule_cache.get()
+    if cache is None:
+        return calendar_from_database()
+    if cache.calendar is None:
+        cache.calendar = calendar_from_database()
+    return cache.calendar
 
 
 def _subject(event: TimelineEvent) -> tuple[str, object | None]:
@@ -158,7 +212,9 @@ def deadline_close(*, deadline: Deadline, closed_at: datetime, event: TimelineEv
 
 def on_start_event(event: TimelineEvent) -> None:
     """Timeline hook: open the deadlines whose rules start at this event."""
-    for rule in rules_for_team(event.case.team_id).filter(start_event=event.kind):
+    for rule in _team_rules(event.case.team_id):
+        if rule.start_event != event.kind:
+            continue
         if rule.start_status and event.data.get("to") != rule.start_status:
             continue
         deadline_open(rule=rule, event=event)
@@ -166,6 +222,8 @@ def on_start_event(event: TimelineEvent) -> None:
 
 def on_close_event(event: TimelineEvent) -> None:
     """Timeline hook: close the open deadlines this event fulfils."""
+    if not _may_close(event.kind):
+        return
     subject_key, _subject_obj = _subject(event)
     open_deadlines = Deadline.objects.filter(
         case_id=event.case_id, state=DeadlineState.OPEN, rule__close_event=event.kind

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from cases.assessment_services import assessment_start, condition_agree, judgement_record
 from cases.intervention_services import intervention_agree
+from cases.model_validation import full_clean_held
 from cases.models import Assessment, Case, EventKind, Intervention, JointJudgement, Participant, Veiligheidsvoorwaarde
 from cases.timeline import timeline_record
 from cases.versioning import versioned_update
@@ -39,7 +40,7 @@ def meeting_schedule(*, actor, team: SafetyTeam, scheduled_at: datetime, chair, 
     if not Membership.objects.active().filter(user=chair, team=team, role__in=MEETING_ROLES).exists():
         raise ValidationError({"chair": _("De voorzitter moet lid zijn van het team.")})
     meeting = Meeting(team=team, scheduled_at=scheduled_at, chair=chair, location=location.strip(), created_by=actor)
-    meeting.full_clean()
+    full_clean_held(meeting)
     meeting._history_user = actor
     meeting.save()
     return meeting

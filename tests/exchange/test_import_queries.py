@@ -1,0 +1,46 @@
+"""The import reads each team's deadline rules and the gelijkgestelde dagen once per run, not at every
+replayed event, and its queries per case do not grow with the number of cases."""
+
+import json
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from exchange.importer import import_cases
+from tests.exchange.world import make_world, minimal_document
+
+
+def _import(world, prefix: str, count: int):
+    lines = [(n, json.dumps(minimal_document(world, f"{prefix}-{n}"))) for n in range(1, count + 1)]
+    with CaptureQueriesContext(connection) as queries:
+        report = import_cases(lines)
+    assert (report.created, report.errors) == (count, [])
+    return queries.captured_queries
+
+
+def _reads_of(table: str, queries) -> int:
+    return sum(1 for q in queries if q["sql"].startswith("SELECT") and f'FROM "{table}"' in q["sql"])
+
+
+@pytest.mark.django_db
+def test_rules_and_calendar_are_read_once_per_import():
+    world = make_world()
+
+    queries = _import(world, "REGELS", 6)
+
+    assert _reads_of("workflows_deadlinerule", queries) <= 2  # the team's rules; the kinds that close
+    assert _reads_of("workflows_gelijkgesteldedag", queries) <= 1
+
+
+@pytest.mark.django_db
+def test_queries_per_case_do_not_grow_with_the_file():
+    world = make_world()
+    _import(world, "WARM", 1)  # first use of the team: its rules, the permission id
+
+    three = len(_import(world, "DRIE", 3))
+    nine = len(_import(world, "NEGEN", 9))
+
+    # Per-run overhead (directory, existing cases) cancels out; what is left is the cost of 6 cases.
+    per_case = (nine - three) / 6
+    assert per_case <= 65, per_case  # was 80 before the rules were cached and held keys not re-read
