@@ -2,6 +2,8 @@
 
 Each user takes one pre-made, second-factor-verified session (LOAD_TEST_SESSIONS, a JSON file written
 by load_test.py) and stops after TASKS_PER_USER tasks, so a run is bounded in count as well as time.
+LOAD_TEST_THINK ("min,max" seconds) is the pause between a user's actions: a professional reads a list
+or a dossier before the next click; "0,0" makes every user click as fast as the server answers.
 """
 
 from __future__ import annotations
@@ -19,10 +21,11 @@ SESSIONS = json.loads(open(os.environ["LOAD_TEST_SESSIONS"], encoding="utf-8").r
 TASKS_PER_USER = int(os.environ.get("LOAD_TEST_TASKS_PER_USER", "200"))
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _next = itertools.count()
+THINK_MIN, THINK_MAX = (float(part) for part in os.environ.get("LOAD_TEST_THINK", "3,10").split(","))
 
 
 class Professional(HttpUser):
-    wait_time = between(0.5, 1.5)
+    wait_time = between(THINK_MIN, THINK_MAX)
 
     def on_start(self) -> None:
         mine = SESSIONS[next(_next) % len(SESSIONS)]
@@ -51,6 +54,10 @@ class Professional(HttpUser):
         case_id = random.choice(self.case_ids)  # noqa: S311
         page = self.client.get(f"/zaken/{case_id}/", name="/zaken/[id]/")
         token = CSRF_INPUT.search(page.text)
+        # The server runs as in production (DEBUG off): its cookies are Secure, which a client on plain
+        # http does not send back. TLS ends at the proxy there; here the CSRF cookie is handed back as is.
+        if "csrftoken" in page.cookies:
+            self.client.cookies.set("csrftoken", page.cookies["csrftoken"])
         with self.client.post(f"/zaken/{case_id}/notities/nieuw/", name="/zaken/[id]/notities/nieuw/",
                               data={"csrfmiddlewaretoken": token.group(1) if token else "", "text": "Load test."},
                               allow_redirects=False, catch_response=True) as response:  # fmt: skip
