@@ -7,10 +7,12 @@ class WorkflowsConfig(AppConfig):
     verbose_name = _("Werkprocessen en termijnen")
 
     def ready(self) -> None:
+        from cases.models import EventKind
         from cases.timeline import on_event
         from workflows.deadline_models import DEADLINE_EVENT_KINDS
-        from workflows.deadlines import on_close_event, on_start_event
+        from workflows.deadlines import on_case_closed, on_close_event, on_start_event
 
         # Which of these kinds starts or closes a deadline is data (DeadlineRule), not code.
         on_event(*DEADLINE_EVENT_KINDS)(on_start_event)
         on_event(*DEADLINE_EVENT_KINDS)(on_close_event)
+        on_event(EventKind.STATUS_CHANGED)(on_case_closed)

@@ -16,7 +16,15 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from cases.models import Case, EventKind, Intervention, Participant, TimelineEvent, Veiligheidsvoorwaarde
+from cases.models import (
+    CLOSED_STATUSES,
+    Case,
+    EventKind,
+    Intervention,
+    Participant,
+    TimelineEvent,
+    Veiligheidsvoorwaarde,
+)
 from workflows.calendar import WorkingDayCalendar, add_months, end_of_day, local_date
 from workflows.calendar import calendar as calendar_from_database
 from workflows.models import Deadline, DeadlineRule, DeadlineState, Responsible, TermUnit
@@ -235,6 +243,27 @@ def on_close_event(event: TimelineEvent) -> None:
         if wanted_kind and (event.organisation is None or event.organisation.kind != wanted_kind):
             continue
         deadline_close(deadline=deadline, closed_at=event.occurred_at, event=event)
+
+
+# Deadlines started by these events outlive the case's closure: a destruction request concerns the
+# closed file itself and must still be answered in time.
+OUTLIVE_CLOSURE = (EventKind.DESTRUCTION_REQUESTED,)
+
+
+def on_case_closed(event: TimelineEvent) -> None:
+    """Timeline hook: when a case is afgeschaald or afgesloten nobody works on it any more, so its open
+    deadlines end there — missed if already past due (closing does not hide a miss), otherwise
+    vervallen — and no reminders run for it."""
+    if event.data.get("to") not in CLOSED_STATUSES:
+        return
+    open_deadlines = (
+        Deadline.objects.filter(case_id=event.case_id, state=DeadlineState.OPEN)
+        .exclude(start_event__kind__in=OUTLIVE_CLOSURE)
+        .exclude(start_event=event)
+    )
+    ends = {"closed_at": event.occurred_at, "close_event": event, "remind_at": None}
+    open_deadlines.filter(due_at__lt=event.occurred_at).update(state=DeadlineState.MISSED, **ends)
+    open_deadlines.update(state=DeadlineState.CANCELLED, **ends)
 
 
 @transaction.atomic
