@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "metrics.context_processors.evaluator",
+                "partners.context_processors.case_work",
                 "workflows.context_processors.notifications",
             ],
         },

@@ -56,6 +56,18 @@ def test_the_menu_shows_evaluatie_to_evaluators_only(region, client, login_verif
     assert "Evaluatie" not in client.get(reverse("home")).content.decode()
 
 
+def test_the_case_menu_items_are_for_professionals_and_coordinators_only(region, client, login_verified):
+    names = ("my-cases", "team-cases", "meeting-list", "deadline-dashboard")
+    case_items = [f'href="{reverse(name)}"' for name in names]
+    login_verified(client, region.evaluator)
+    menu = client.get(reverse("home")).content.decode()
+    assert not [item for item in case_items if item in menu]
+    client.logout()
+    login_verified(client, region.users["p1"])
+    menu = client.get(reverse("home")).content.decode()
+    assert all(item in menu for item in case_items)
+
+
 def test_an_evaluator_reaches_no_case_person_or_note(region, client, login_verified):
     login_verified(client, region.evaluator)
     assert not cases_visible_to(region.evaluator).exists()

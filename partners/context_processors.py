@@ -1,0 +1,20 @@
+"""Exposes `works_cases` to templates: whether the case menu items (lists, meetings, deadlines) apply
+to this user. Evaluators, functional administrators and privacy officers see no case there."""
+
+from django.utils.functional import SimpleLazyObject
+
+from partners.models import Role
+from partners.selectors import active_memberships
+
+CASE_ROLES = (Role.PROFESSIONAL, Role.COORDINATOR)
+
+
+def case_work(request) -> dict:
+    user = getattr(request, "user", None)
+
+    def works_cases() -> bool:
+        if user is None or not user.is_authenticated:
+            return False
+        return any(m.role in CASE_ROLES for m in active_memberships(user))
+
+    return {"works_cases": SimpleLazyObject(works_cases)}
