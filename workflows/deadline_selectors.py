@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from cases.selectors import case_for, cases_visible_to
 from partners.selectors import coordinated_team_ids
 from workflows.calendar import end_of_day, local_date
+from workflows.deadline_models import open_due_at
 from workflows.models import Deadline, DeadlineState, Notification
 
 
@@ -59,9 +62,30 @@ def deadlines_filtered(
     return qs.order_by("due_at", "id")
 
 
-def team_dashboard(user, *, now: datetime | None = None) -> dict:
-    """The coordinator's overview of open deadlines in their teams: overdue, today, this week,
-    and counts per organisation and per rule. A fixed number of queries."""
+# Rows per section on the overview; a section shown on its own is paged by SECTION_PAGE_SIZE.
+SECTION_PREVIEW = 20
+SECTION_PAGE_SIZE = 100
+DASHBOARD_SECTIONS = ("overdue", "today", "week")
+
+
+@dataclass
+class DashboardSection:
+    key: str  # one of DASHBOARD_SECTIONS
+    count: int
+    rows: Sequence[Deadline] = field(default_factory=list)
+    page: int = 1
+    pages: int = 1
+
+    @property
+    def more(self) -> bool:
+        """True when the section has more deadlines than the rows shown."""
+        return self.count > len(self.rows)
+
+
+def team_dashboard(user, *, now: datetime | None = None, section: str | None = None, page: int = 1) -> dict:
+    """The coordinator's overview of open deadlines in their teams: overdue, due today, due later this week,
+    each with its count and its first SECTION_PREVIEW rows (or, with `section`, that one section by pages),
+    and counts per organisation and per rule. A fixed number of queries, whatever the team's size."""
     now = now or timezone.now()
     today_end = end_of_day(local_date(now))
     week_end = end_of_day(local_date(now) + timedelta(days=6 - local_date(now).weekday()))
@@ -69,37 +93,56 @@ def team_dashboard(user, *, now: datetime | None = None) -> dict:
     # is the need-to-know filter here: without the visibility subquery PostgreSQL starts from the few
     # open deadlines due this week instead of hashing all of a big team's cases.
     team_ids = coordinated_team_ids(user) if getattr(user, "is_active", False) else []
-    open_in_teams = Deadline.objects.select_related(
-        "case", "rule", "responsible_organisation", "responsible_user"
-    ).filter(state=DeadlineState.OPEN, case__team_id__in=team_ids, due_at__lte=week_end)
-    rows = list(open_in_teams.order_by("due_at", "id"))
-    overdue = [d for d in rows if d.due_at < now]
-    today = [d for d in rows if now <= d.due_at <= today_end]
-    week = [d for d in rows if d.due_at > today_end]
-    # The counts are over the same rows (at most a week of open deadlines): counted here, not in
-    # three more queries that each scan the open deadlines again.
+    open_in_teams = Deadline.objects.alias(open_due=open_due_at()).filter(
+        case__team_id__in=team_ids, open_due__lte=week_end
+    )
+    bounds = {
+        "overdue": Q(open_due__lt=now),
+        "today": Q(open_due__gte=now, open_due__lte=today_end),
+        "week": Q(open_due__gt=today_end),
+    }
+    # One grouped query gives the section counts and both tallies (at most organisations × rules rows).
+    groups = list(
+        open_in_teams.values("responsible_organisation__name", "name")
+        .annotate(overdue=Count("pk", filter=Q(due_at__lt=now)),
+                  today=Count("pk", filter=Q(due_at__gte=now, due_at__lte=today_end)), total=Count("pk"))
+        .order_by()
+    )  # fmt: skip
+    counts = {"overdue": sum(g["overdue"] for g in groups), "today": sum(g["today"] for g in groups)}
+    counts["week"] = sum(g["total"] for g in groups) - counts["overdue"] - counts["today"]
+
+    listed = open_in_teams.select_related("case", "responsible_organisation", "responsible_user").only(
+        "id", "name", "statutory", "due_at", "state", "case__reference", "responsible_organisation__name",
+        "responsible_user__username", "responsible_user__full_name", "responsible_user__first_name",
+        "responsible_user__last_name",
+    ).order_by("open_due", "id")  # fmt: skip
+    sections = {}
+    for key in DASHBOARD_SECTIONS:
+        if section is not None and key != section:
+            sections[key] = DashboardSection(key, counts[key])
+            continue
+        size = SECTION_PREVIEW if section is None else SECTION_PAGE_SIZE
+        pages = max(1, -(-counts[key] // size))
+        number = min(max(page, 1), pages) if section is not None else 1
+        offset = (number - 1) * size
+        rows = list(listed.filter(bounds[key])[offset : offset + size])
+        sections[key] = DashboardSection(key, counts[key], rows, number, pages)
     return {
-        "overdue": overdue,
-        "today": today,
-        "week": week,
-        "counts": {"overdue": len(overdue), "today": len(today), "week": len(week)},
-        "per_organisation": _tally(
-            rows,
-            lambda d: d.responsible_organisation.name if d.responsible_organisation else None,
-            "responsible_organisation__name",
-            now,
-        ),
-        "per_rule": _tally(rows, lambda d: d.name, "name", now),
+        "sections": sections,
+        "section": section,
+        "counts": counts,
+        "per_organisation": _tally(groups, "responsible_organisation__name"),
+        "per_rule": _tally(groups, "name"),
     }
 
 
-def _tally(rows: list[Deadline], key, label: str, now: datetime) -> list[dict]:
-    """Per key: total and overdue, ordered by key with the empty key last (as ORDER BY in PostgreSQL)."""
+def _tally(groups: Sequence[Mapping], label: str) -> list[dict]:
+    """Per label: total and overdue, ordered by label with the empty label last (as ORDER BY in PostgreSQL)."""
     totals: dict = {}
-    for deadline in rows:
-        entry = totals.setdefault(key(deadline), {label: key(deadline), "overdue": 0, "total": 0})
-        entry["total"] += 1
-        entry["overdue"] += deadline.due_at < now
+    for group in groups:
+        entry = totals.setdefault(group[label], {label: group[label], "overdue": 0, "total": 0})
+        entry["total"] += group["total"]
+        entry["overdue"] += group["overdue"]
     return sorted(totals.values(), key=lambda e: (e[label] is None, e[label] or ""))
 
 

@@ -13,7 +13,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.selectors import client_ip, log_search
 from partners.selectors import coordinated_team_ids
-from workflows.deadline_selectors import deadline_for, my_deadlines, notifications_of, team_dashboard
+from workflows.deadline_selectors import (
+    DASHBOARD_SECTIONS,
+    deadline_for,
+    my_deadlines,
+    notifications_of,
+    team_dashboard,
+)
 from workflows.ics import calendar_feed, feed_user
 from workflows.inbox import calendar_feed_create, calendar_feed_revoke, notifications_mark_read, preference_set
 from workflows.models import CalendarFeedToken, Delivery, NotificationPreference
@@ -23,8 +29,12 @@ from workflows.models import CalendarFeedToken, Delivery, NotificationPreference
 def dashboard(request):
     if not coordinated_team_ids(request.user):
         return redirect("my-deadlines")
-    data = team_dashboard(request.user)
-    log_search(request.user, ip=client_ip(request), detail="deadline dashboard")
+    section = request.GET.get("section")
+    section = section if section in DASHBOARD_SECTIONS else None
+    page = request.GET.get("page", "")
+    data = team_dashboard(request.user, section=section, page=int(page) if page.isascii() and page.isdigit() else 1)
+    detail = f"deadline dashboard;{section};page={data['sections'][section].page}" if section else "deadline dashboard"
+    log_search(request.user, ip=client_ip(request), detail=detail)
     return render(request, "workflows/deadline_dashboard.html", data)
 
 

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import CLOSED_STATUSES
 from cases.selectors import cases_visible_to
-from partners.models import Membership, Role, SafetyTeam, User
+from partners.models import Membership, Organisation, Role, SafetyTeam, User
 from partners.selectors import coordinated_team_ids
+from workflows.meeting_selectors import attendance_members, attendance_organisations, attendance_suggestions
 
 
 class MeetingForm(forms.Form):
@@ -68,12 +69,37 @@ class MembershipChoice(forms.ModelChoiceField):
 class AttendanceForm(forms.Form):
     member = MembershipChoice(label=_("Aanwezig"), queryset=Membership.objects.none())
 
+    def __init__(self, *args, meeting, organisation=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["member"]
+        field.queryset = attendance_members(meeting)  # anyone of the team may be recorded…
+        if self.is_bound:
+            return
+        # …but a region's team has hundreds of members: offer a short list, grouped per organisation.
+        groups: dict[str, list] = {}
+        for member in attendance_suggestions(meeting, organisation=organisation):
+            groups.setdefault(member.organisation.name, []).append((member.pk, str(member.user)))
+        field.choices = [("", field.empty_label), *groups.items()]
+        if organisation is None:
+            field.help_text = _(
+                "De voorzitter, de coördinatoren en wie bij de casussen op de agenda betrokken is. "
+                "Staat iemand er niet bij? Kies hieronder een organisatie."
+            )
+        else:
+            field.help_text = _("Alle leden van %(organisation)s in dit team.") % {"organisation": organisation}
+
+
+class AttendanceListForm(forms.Form):
+    """Which members the attendance field offers (sent by GET: the page reloads, no script needed)."""
+
+    organisation = forms.ModelChoiceField(
+        label=_("Personen tonen van"), queryset=Organisation.objects.none(), required=False,
+        empty_label=_("de voorgestelde deelnemers"),
+    )  # fmt: skip
+
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["member"].queryset = (
-            Membership.objects.active().filter(team_id=meeting.team_id, role__in=[Role.COORDINATOR, Role.PROFESSIONAL])
-            .exclude(user__in=meeting.attendances.values("user_id")).select_related("user", "organisation")
-        )  # fmt: skip
+        self.fields["organisation"].queryset = attendance_organisations(meeting)
 
 
 class MinutesForm(forms.Form):

@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from cases.access_log import AccessAction, AccessOutcome, access_log_write
+from cases.access_log import AccessAction, AccessOutcome, access_log_write_many
 from cases.assessment_selectors import open_items_prefetches
-from cases.models import Case, JointJudgement, Person, PersonRole
+from cases.models import Case, JointJudgement, Participant, Person, PersonRole
 from cases.selectors import actor_for, cases_visible_to
+from partners.models import Membership, Organisation, Role
 from partners.selectors import coordinated_team_ids, memberships_of
 from workflows.meeting_models import AgendaItem, Meeting, MeetingDecision
 from workflows.meetings import MEETING_ROLES
@@ -53,6 +54,39 @@ def agenda_item_for(meeting: Meeting, item_id) -> AgendaItem:
     return item
 
 
+def attendance_members(meeting: Meeting) -> QuerySet[Membership]:
+    """Everyone who can be recorded as present: active members of the team in a meeting role, not yet
+    on the attendance list."""
+    return (
+        Membership.objects.active().filter(team_id=meeting.team_id, role__in=MEETING_ROLES)
+        .exclude(user__in=meeting.attendances.values("user_id")).select_related("user", "organisation")
+    )  # fmt: skip
+
+
+def attendance_suggestions(meeting: Meeting, *, organisation: Organisation | None = None) -> QuerySet[Membership]:
+    """Whom the chair is offered (a region's team has hundreds of members): by default the chair, the
+    coordinators and the professionals taking part in the agenda's cases for their organisation; with
+    `organisation`, every member of that organisation. Ordered by organisation, then name."""
+    members = attendance_members(meeting)
+    if organisation is not None:
+        members = members.filter(organisation=organisation)
+    else:
+        on_agenda = Participant.objects.active().filter(
+            case__agenda_items__meeting=meeting, professional=OuterRef("user_id"),
+            organisation=OuterRef("organisation_id"),
+        )  # fmt: skip
+        members = members.filter(Q(user_id=meeting.chair_id) | Q(role=Role.COORDINATOR) | Exists(on_agenda))
+    return members.order_by("organisation__name", "user__full_name", "user__username", "id")
+
+
+def attendance_organisations(meeting: Meeting) -> QuerySet[Organisation]:
+    """The organisations with members who can attend (to list one organisation's members in full)."""
+    return Organisation.objects.filter(
+        pk__in=Membership.objects.active().filter(team_id=meeting.team_id, role__in=MEETING_ROLES)
+        .values("organisation_id")
+    ).order_by("name")  # fmt: skip
+
+
 def _age(born: date | None, today: date) -> int | None:
     if born is None:
         return None
@@ -83,7 +117,7 @@ def family_line(case: Case, today: date) -> str:
 def meeting_agenda(user, meeting: Meeting, *, today: date, ip: str | None = None) -> list[AgendaRow]:
     """The chair's view: per agenda case the family in one line, the latest joint judgement, open
     interventions and veiligheidsvoorwaarden and what is overdue. A fixed number of queries,
-    whatever the agenda size; each shown case is written to the access log."""
+    whatever the agenda size; each shown case is written to the access log (in one batch)."""
     visible_ids = set(cases_visible_to(user).filter(agenda_items__meeting=meeting).values_list("pk", flat=True))
     items = list(
         AgendaItem.objects.filter(meeting=meeting)
@@ -113,6 +147,8 @@ def meeting_agenda(user, meeting: Meeting, *, today: date, ip: str | None = None
             open_interventions=case.open_interventions, open_conditions=case.open_conditions,
             overdue=overdue, decisions=list(item.decisions.all()),
         ))  # fmt: skip
-        access_log_write(actor=actor, action=AccessAction.READ, outcome=AccessOutcome.ALLOWED, case_id=case.pk,
-                         detail=f"meeting:{meeting.pk}")  # fmt: skip
+    shown = [row.case.pk for row in rows if row.case is not None]
+    if actor is not None:
+        access_log_write_many(actor=actor, action=AccessAction.READ, outcome=AccessOutcome.ALLOWED, case_ids=shown,
+                              detail=f"meeting:{meeting.pk}")  # fmt: skip
     return rows

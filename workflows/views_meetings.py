@@ -20,7 +20,7 @@ from cases.assessment_selectors import actions_of_my_organisations
 from cases.selectors import case_for, client_ip, log_search
 from partners.selectors import coordinated_team_ids, user_coordinates_team
 from workflows import meetings as services
-from workflows.meeting_forms import AgendaAddForm, AttendanceForm, MeetingForm, MinutesForm
+from workflows.meeting_forms import AgendaAddForm, AttendanceForm, AttendanceListForm, MeetingForm, MinutesForm
 from workflows.meeting_selectors import agenda_item_for, meeting_agenda, meeting_for, meetings_visible_to
 from workflows.view_helpers import run_form
 
@@ -62,10 +62,16 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "rows": rows,
         "attendances": list(meeting.attendances.select_related("user", "organisation")),
         "is_coordinator": is_coordinator,
-        "agenda_form": AgendaAddForm(user=request.user, meeting=meeting) if is_coordinator else None,
-        "attendance_form": AttendanceForm(meeting=meeting) if is_coordinator else None,
         "today": today,
     }
+    if is_coordinator:
+        list_form = AttendanceListForm(request.GET or None, meeting=meeting)
+        organisation = list_form.cleaned_data["organisation"] if list_form.is_valid() else None
+        context |= {
+            "agenda_form": AgendaAddForm(user=request.user, meeting=meeting),
+            "attendance_form": AttendanceForm(meeting=meeting, organisation=organisation),
+            "attendance_list_form": list_form,
+        }
     return render(request, "workflows/meeting_detail.html", context)
 
 

@@ -7,7 +7,16 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connections, transaction
 
-from cases.access_log import AccessLogEntry, access_log_rows, audit_alias
+from cases.access_log import (
+    AccessLogEntry,
+    Actor,
+    access_log_deferred,
+    access_log_rows,
+    access_log_verify,
+    access_log_write,
+    access_log_write_many,
+    audit_alias,
+)
 from tests.cases.conftest import VALID_BSN
 
 
@@ -153,3 +162,44 @@ def test_verify_access_log_reports_the_first_altered_row_and_fails(world):
     finally:
         tamper(row.username)  # the test database's chain is shared by later tests
     call_command("verify_access_log")
+
+
+def _actor(world) -> Actor:
+    return Actor(user_id=world.professional.pk, username=world.professional.username, ip_address="10.0.0.9")
+
+
+def test_a_batch_write_chains_its_rows_like_single_writes_and_the_chain_verifies(world, capsys):
+    before = last_log_id()
+    access_log_write(actor=_actor(world), action="read", outcome="allowed", case_id=world.case.pk, detail="single")
+    batch = access_log_write_many(actor=_actor(world), action="read", outcome="allowed",
+                                  case_ids=[world.case.pk, 7001, 7002], detail="meeting:1")  # fmt: skip
+    access_log_write(actor=_actor(world), action="read", outcome="allowed", case_id=7003, detail="single")
+
+    rows = rows_since(before)
+    assert [row.case_id for row in rows] == [world.case.pk, world.case.pk, 7001, 7002, 7003]
+    assert [row.pk for row in batch] == [row.pk for row in rows[1:4]]
+    assert [row.detail for row in rows[1:4]] == ["meeting:1"] * 3
+    # Each row links to the one before it, across the batch's edges, and its hash covers its own content.
+    for previous, row in zip(rows, rows[1:], strict=False):
+        assert row.prev_hash == previous.hash
+    assert len({row.hash for row in rows}) == len(rows)
+    assert access_log_verify() is None
+    call_command("verify_access_log")
+    assert "intact" in capsys.readouterr().out
+
+
+def test_an_empty_batch_writes_nothing(world):
+    before = last_log_id()
+    assert access_log_write_many(actor=_actor(world), action="read", outcome="allowed", case_ids=[]) == []
+    assert rows_since(before) == []
+
+
+def test_a_deferred_batch_is_written_only_when_the_transaction_commits(world, django_capture_on_commit_callbacks):
+    before = last_log_id()
+    with django_capture_on_commit_callbacks(execute=True):
+        with access_log_deferred():
+            assert access_log_write_many(actor=_actor(world), action="read", outcome="allowed",
+                                         case_ids=[8001, 8002]) is None  # fmt: skip
+        assert rows_since(before) == []
+    assert [row.case_id for row in rows_since(before)] == [8001, 8002]
+    assert access_log_verify() is None

@@ -3,8 +3,10 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from tests.workflows.conftest import at
+from workflows import deadline_selectors
 from workflows.models import Deadline, Notification
 from workflows.reminders import reminders_sweep
 
@@ -76,3 +78,58 @@ def test_the_bell_counts_unread_notifications_and_mark_read_clears_it(region, cl
     client.post("/meldingen/gelezen/")
     assert not Notification.objects.filter(read_at__isnull=True).exists()
     assert 'class="badge"' not in client.get("/meldingen/").content.decode()
+
+
+def test_each_section_shows_its_first_rows_with_its_count_and_pages_through_all_of_them(
+    region, client, login_verified, monkeypatch
+):
+    monkeypatch.setattr(deadline_selectors, "SECTION_PREVIEW", 2)
+    monkeypatch.setattr(deadline_selectors, "SECTION_PAGE_SIZE", 2)
+    for _ in range(3):
+        region.open_case(opened_at=at(2026, 5, 13, 10))  # overdue by now
+    overdue = list(
+        Deadline.objects.filter(state="open", due_at__lt=timezone.now())
+        .order_by("due_at", "id")
+        .values_list("pk", flat=True)
+    )
+    assert len(overdue) >= 3
+    login_verified(client, region.coordinator)
+
+    body = client.get("/termijnen/").content.decode()
+    assert f"Verlopen ({len(overdue)})" in body
+    assert [pk for pk in overdue if f'/termijnen/{pk}/"' in body] == overdue[:2]
+    assert f'<a href="?section=overdue" aria-describedby="section-overdue">Alle {len(overdue)} tonen</a>' in body
+
+    pages, seen = -(-len(overdue) // 2), []
+    for page in range(1, pages + 1):
+        body = client.get("/termijnen/", {"section": "overdue", "page": page}).content.decode()
+        assert f"Verlopen ({len(overdue)})" in body and f"Pagina {page} van {pages}" in body
+        assert "Per organisatie" not in body
+        seen += [pk for pk in overdue if f'/termijnen/{pk}/"' in body]
+    assert seen == overdue
+
+
+def test_the_dashboard_counts_and_tallies_cover_every_open_deadline_of_the_week_not_only_those_shown(
+    region, monkeypatch
+):
+    monkeypatch.setattr(deadline_selectors, "SECTION_PREVIEW", 1)
+    for _ in range(8):  # one open deadline each
+        region.open_case(opened_at=at(2026, 5, 13, 10))
+    now = at(2026, 11, 16, 9)  # a Monday
+    due = [at(2026, 11, 13, 9), at(2026, 11, 16, 8), at(2026, 11, 16, 17), at(2026, 11, 16, 18),
+           at(2026, 11, 19, 12), at(2026, 11, 22, 23), at(2026, 11, 23, 1)]  # fmt: skip
+    open_ids = list(Deadline.objects.filter(state="open").order_by("id").values_list("pk", flat=True))
+    assert len(open_ids) > len(due)
+    for pk, due_at in zip(open_ids, due, strict=False):
+        Deadline.objects.filter(pk=pk).update(due_at=due_at)
+    Deadline.objects.filter(pk__in=open_ids[len(due) :]).update(due_at=at(2026, 12, 1, 9))  # after this week
+    Deadline.objects.filter(pk=open_ids[0]).update(state="met")  # closed: not on the dashboard
+
+    data = deadline_selectors.team_dashboard(region.coordinator, now=now)
+
+    assert data["counts"] == {"overdue": 1, "today": 2, "week": 2}
+    sections = data["sections"]
+    assert [(s.count, len(s.rows), s.more) for s in sections.values()] == [(1, 1, False), (2, 1, True), (2, 1, True)]
+    assert [d.pk for d in sections["today"].rows] == [open_ids[2]]
+    assert sum(row["overdue"] for row in data["per_organisation"]) == 1
+    assert sum(row["total"] for row in data["per_organisation"]) == sum(row["total"] for row in data["per_rule"]) == 5

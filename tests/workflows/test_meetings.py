@@ -5,10 +5,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.access_log import access_log_rows
+from cases.access_log import access_log_rows, access_log_verify
 from cases.assessment_selectors import actions_of_my_organisations
 from cases.intervention_services import intervention_agree, intervention_start, intervention_stop
 from cases.models import EventKind, Intervention
+from partners.models import Membership
 from tests.factories import MembershipFactory
 from tests.workflows.casework import in_days, judge, make_region, open_case
 from workflows.meeting_models import DecisionKind, MeetingDecision
@@ -214,7 +215,8 @@ def test_the_meeting_view_uses_a_fixed_number_of_queries(region, login_verified,
 
 
 # Session, user, OTP device, memberships (once per request), the meeting, the agenda with its prefetches,
-# the forms, the badge; the session is not saved on every request any more.
+# the forms (with the organisations to list attendees from), the badge; the session is not saved on every
+# request any more.
 QUERIES_MEETING_VIEW = 19
 
 
@@ -227,3 +229,57 @@ def test_the_meeting_api_shows_meetings_to_team_members_only(region, login_verif
     login_verified(client, make_region().coordinator)
     assert client.get(f"/api/v1/meetings/{meeting.pk}/").status_code == 404
     assert client.get("/api/v1/meetings/").json()["results"] == []
+
+
+def _offered(body: str) -> str:
+    """The options of the attendance field."""
+    start = body.index('<select name="member"')
+    return body[start : body.index("</select>", start)]
+
+
+def _option(user) -> str:
+    return f">{user}</option>"
+
+
+def test_the_chairs_view_logs_the_visible_agenda_cases_in_one_batch_and_the_chain_holds(region, login_verified,
+                                                                                      client):  # fmt: skip
+    meeting = _meeting(region)
+    first = agenda_add(actor=region.coordinator, meeting=meeting, case=open_case(region, family_name="Gezin A"))
+    hidden = open_case(region, family_name="Gezin B", with_partners=False)  # VT does not take part
+    agenda_add(actor=region.coordinator, meeting=meeting, case=hidden)
+    third = agenda_add(actor=region.coordinator, meeting=meeting, case=open_case(region, family_name="Gezin C"))
+    login_verified(client, region.vt_user)
+    before = access_log_rows().order_by("-id").values_list("id", flat=True).first() or 0
+
+    assert client.get(reverse("meeting-detail", kwargs={"meeting_id": meeting.pk})).status_code == 200
+
+    rows = list(access_log_rows().filter(id__gt=before, detail=f"meeting:{meeting.pk}").order_by("id"))
+    assert [row.case_id for row in rows] == [first.case_id, third.case_id]
+    assert {(row.action, row.outcome, row.user_id) for row in rows} == {("read", "allowed", region.vt_user.pk)}
+    assert rows[1].prev_hash == rows[0].hash
+    assert access_log_verify() is None
+
+
+def test_the_attendance_list_offers_the_agenda_partners_and_lists_any_organisation_on_request(region, login_verified,
+                                                                                            client):  # fmt: skip
+    meeting = _meeting(region)
+    _agenda(region, meeting, 1)  # VT and the GI take part in the case
+    vt_colleague = MembershipFactory(team=region.team, organisation=region.vt).user
+    login_verified(client, region.coordinator)
+    url = reverse("meeting-detail", kwargs={"meeting_id": meeting.pk})
+
+    offered = _offered(client.get(url).content.decode())
+    assert f'<optgroup label="{region.vt.name}">' in offered and f'<optgroup label="{region.gi.name}">' in offered
+    assert all(_option(user) in offered for user in (region.vt_user, region.gi_user, region.coordinator))
+    assert _option(vt_colleague) not in offered
+
+    offered = _offered(client.get(url, {"organisation": region.vt.pk}).content.decode())
+    assert _option(vt_colleague) in offered and _option(region.vt_user) in offered
+    assert _option(region.gi_user) not in offered and _option(region.coordinator) not in offered
+
+    # Anyone of the team can be recorded, offered by default or not.
+    member = Membership.objects.get(user=vt_colleague, team=region.team)
+    response = client.post(reverse("meeting-attendance-add", kwargs={"meeting_id": meeting.pk}), {"member": member.pk})
+    assert response.status_code == 302
+    assert list(meeting.attendances.values_list("user_id", flat=True)) == [vt_colleague.pk]
+    assert _option(vt_colleague) not in _offered(client.get(url, {"organisation": region.vt.pk}).content.decode())
