@@ -9,6 +9,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.api import run_service
 from cases.selectors import actor_for, client_ip
 from metrics.access import IsEvaluator
 from metrics.exports import filters_json, log_export
@@ -62,8 +63,8 @@ class ExportListCreateView(ListCreateAPIView):
         form = ExportForm(request.data or None)
         if not form.is_valid():
             return Response(form.errors, status=400)
-        job = export_job_create(requester=request.user, kind=form.cleaned_data["kind"],
-                                fmt=form.cleaned_data["format"], filters=form.filters())  # fmt: skip
+        job = run_service(export_job_create, requester=request.user, kind=form.cleaned_data["kind"],
+                          fmt=form.cleaned_data["format"], filters=form.filters())  # fmt: skip
         return Response(ExportJobSerializer(job).data, status=201)
 
 

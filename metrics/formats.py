@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import IO
@@ -33,6 +34,39 @@ def write_csv(out: IO[str], header: Sequence[str], rows: Iterable[Sequence]) -> 
         writer.writerow([("'" + v) if v.__class__ is str and v.startswith(FORMULA_PREFIXES) else v for v in row])
         count += 1
     return count
+
+
+# csv.writer (QUOTE_MINIMAL, "\r\n" line ends) quotes a cell holding any of these.
+_NEEDS_QUOTES = re.compile('[,"\r\n]')
+
+
+def csv_cell(value) -> str:
+    """One cell exactly as `write_csv` writes it in a row: formula-safe, quoted when needed."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        if value.__class__ is str and value.startswith(FORMULA_PREFIXES):
+            value = "'" + value
+    else:
+        value = repr(value) if isinstance(value, float) else str(value)
+    if _NEEDS_QUOTES.search(value):
+        return '"' + value.replace('"', '""') + '"'
+    return value
+
+
+def csv_line(row: Sequence) -> str:
+    """One row exactly as `write_csv` writes it, line end included."""
+    line = ",".join([csv_cell(value) for value in row])
+    return '""\r\n' if len(row) == 1 and not line else line + "\r\n"  # csv quotes a lone empty cell
+
+
+class CsvCells(dict):
+    """csv_cell for strings that repeat (kinds, days, bands): worked out once, then a dict lookup.
+    For str values only: 1, 1.0 and True are one key but different cells."""
+
+    def __missing__(self, value: str) -> str:
+        self[value] = cell = csv_cell(value)
+        return cell
 
 
 def _json_default(value):

@@ -7,9 +7,11 @@ import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cases.access_log import Actor
 from cases.selectors import actor_for
@@ -41,12 +43,26 @@ def export_filters(filters: Filters, kind: str) -> Filters:
     return filters
 
 
+NOT_COMPUTABLE = _(
+    "De kerncijfers en exports worden berekend in PostgreSQL; deze installatie gebruikt SQLite "
+    "(snelle start) en maakt ze niet."
+)
+
+
+def computable() -> bool:
+    """The metrics and extracts use PostgreSQL's percentile, time zone and cursor features; the SQLite
+    quick start says so instead of failing."""
+    return connection.vendor == "postgresql"
+
+
 def export_job_create(*, requester, kind: str, fmt: str, filters: Filters) -> ExportJob:
     """Queue an export for the requester; the task starts when the transaction commits."""
     from metrics.tasks import export_job_run_task
 
     if kind not in ExportKind.values or fmt not in ExportFormat.values:
         raise ValueError("unknown export kind or format")
+    if not computable():
+        raise ValidationError(NOT_COMPUTABLE)
     now = timezone.now()
     job = ExportJob.objects.create(
         requester=requester, kind=kind, format=fmt, params=filters_json(export_filters(filters, kind)),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import connection
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +18,7 @@ from metrics.forms import ExportForm, FilterForm
 from metrics.models import ExportStatus
 from metrics.report import published_tables
 from metrics.selectors import export_job_for, export_jobs_of
-from metrics.services import export_job_create
+from metrics.services import NOT_COMPUTABLE, computable, export_job_create
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -45,9 +45,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     require_evaluator(request.user)
     form = FilterForm(request.GET or None)
     sections = []
-    # The lead-time and participant statistics use PostgreSQL's percentile functions; the
-    # SQLite quick start says so instead of failing.
-    supported = connection.vendor == "postgresql"
+    supported = computable()
     if supported and form.is_valid():
         for table in published_tables(form.filters()):
             sections.append({
@@ -67,11 +65,17 @@ def exports(request: HttpRequest) -> HttpResponse:
     require_evaluator(request.user)
     form = ExportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        job = export_job_create(requester=request.user, kind=form.cleaned_data["kind"],
-                                fmt=form.cleaned_data["format"], filters=form.filters())  # fmt: skip
-        return redirect("metrics-export-status", job_id=job.pk)
+        try:
+            job = export_job_create(requester=request.user, kind=form.cleaned_data["kind"],
+                                    fmt=form.cleaned_data["format"], filters=form.filters())  # fmt: skip
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("metrics-export-status", job_id=job.pk)
     jobs = export_jobs_of(request.user)[:20]
-    return render(request, "metrics/exports.html", {"form": form, "jobs": jobs})
+    unsupported = None if computable() else NOT_COMPUTABLE
+    return render(request, "metrics/exports.html", {"form": form, "jobs": jobs, "unsupported": unsupported},
+                  status=400 if form.errors else 200)  # fmt: skip
 
 
 @require_GET

@@ -101,6 +101,22 @@ def test_the_exports_api_creates_and_lists_only_own_jobs(region, client, login_v
     assert client.get(f"/api/v1/exports/{created.json()['id']}/").json()["progress"] == 0
 
 
+def test_without_postgresql_an_export_is_refused_with_the_reason_on_the_page_and_in_the_api(
+    region, client, login_verified, monkeypatch
+):
+    # The SQLite quick start: the extract's SQL is PostgreSQL's, so no job is queued to fail later.
+    monkeypatch.setattr("metrics.services.computable", lambda: False)
+    monkeypatch.setattr("metrics.views.computable", lambda: False)
+    login_verified(client, region.evaluator)
+    reason = "worden berekend in PostgreSQL"
+    assert reason in client.get(reverse("metrics-exports")).content.decode()
+    page = client.post(reverse("metrics-exports"), {**RANGE, "kind": "events", "format": "csv"})
+    api = client.post("/api/v1/exports/", {**RANGE, "kind": "aggregates", "format": "json"})
+    assert (page.status_code, api.status_code) == (400, 400)
+    assert reason in page.content.decode() and reason in str(api.json())
+    assert not ExportJob.objects.exists()
+
+
 def test_dashboard_query_count_does_not_grow_with_the_data(region, client, login_verified):
     login_verified(client, region.evaluator)
     client.get(reverse("metrics-dashboard"), RANGE)  # warm caches (content types, sessions)
