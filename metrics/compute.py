@@ -47,7 +47,8 @@ def _orm_dims(filters: Filters, case_path: str) -> dict:
     return {f"dim_{d}": F(paths[d]) for d in filters.by}
 
 
-def _orm_scope(filters: Filters, case_path: str) -> Q:
+def case_scope(filters: Filters, case_path: str = "") -> Q:
+    """The team and municipality filters, on Case (path "") or on a model with a case ("case__")."""
     q = Q()
     if filters.team_id:
         q &= Q(**{f"{case_path}team_id": filters.team_id})
@@ -72,7 +73,7 @@ def _pivot(rows, filters: Filters, column_keys: list[str]) -> tuple[list[tuple],
 def cases_by_status(filters: Filters) -> Table:
     start, end = filters.window()
     rows = (
-        Case.objects.filter(_orm_scope(filters, ""), opened_at__gte=start, opened_at__lt=end)
+        Case.objects.filter(case_scope(filters, ""), opened_at__gte=start, opened_at__lt=end)
         .annotate(period=_trunc("opened_at", filters), col=F("status"), **_orm_dims(filters, ""))
         .values("period", "col", *(f"dim_{d}" for d in filters.by))
         .annotate(n=Count("id"))
@@ -86,7 +87,7 @@ def cases_by_status(filters: Filters) -> Table:
 def interventions_by_kind(filters: Filters) -> Table:
     start, end = filters.window()
     rows = (
-        Intervention.objects.filter(_orm_scope(filters, "case__"), agreed_at__gte=start, agreed_at__lt=end)
+        Intervention.objects.filter(case_scope(filters, "case__"), agreed_at__gte=start, agreed_at__lt=end)
         .annotate(period=_trunc("agreed_at", filters), col=F("kind"), **_orm_dims(filters, "case__"))
         .values("period", "col", *(f"dim_{d}" for d in filters.by))
         .annotate(n=Count("id"))
@@ -103,7 +104,7 @@ def protection_measures(filters: Filters) -> Table:
     start, end = filters.window()
     rows = (
         Intervention.objects.filter(
-            _orm_scope(filters, "case__"), agreed_at__gte=start, agreed_at__lt=end, kind__in=PROTECTION_MEASURES
+            case_scope(filters, "case__"), agreed_at__gte=start, agreed_at__lt=end, kind__in=PROTECTION_MEASURES
         )
         .annotate(period=_trunc("agreed_at", filters), col=F("kind"), **_orm_dims(filters, "case__"))
         .values("period", "col", *(f"dim_{d}" for d in filters.by))
@@ -127,7 +128,7 @@ def rereports(filters: Filters) -> Table:
         occurred_at__lte=OuterRef("occurred_at") + window,
     )
     closures = TimelineEvent.objects.filter(
-        _orm_scope(filters, "case__"),
+        case_scope(filters, "case__"),
         kind=EventKind.STATUS_CHANGED,
         data__to__in=CLOSING_STATUSES,
         occurred_at__gte=start,
@@ -152,7 +153,7 @@ def deadline_adherence(filters: Filters) -> Table:
     start, end = filters.window()
     now = timezone.now()
     rows = (
-        Deadline.objects.filter(_orm_scope(filters, "case__"), due_at__gte=start, due_at__lt=end)
+        Deadline.objects.filter(case_scope(filters, "case__"), due_at__gte=start, due_at__lt=end)
         .exclude(state=DeadlineState.CANCELLED)
         .annotate(period=_trunc("due_at", filters), rule_code=F("rule__code"), **_orm_dims(filters, "case__"))
         .values("period", "rule_code", *(f"dim_{d}" for d in filters.by))

@@ -28,11 +28,12 @@ from typing import IO
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import CharField, F, FloatField, Func, IntegerField, Q, QuerySet
+from django.db.models import CharField, F, FloatField, Func, IntegerField, QuerySet
 from openpyxl import Workbook
 
 from cases.access_log import AccessAction, AccessOutcome, Actor, access_log_write
 from cases.models import Case, Participant, Person, PersonRole, TimelineEvent
+from metrics.compute import case_scope
 from metrics.definitions import AGE_UNKNOWN, Filters, age_band
 from metrics.formats import CsvCells, csv_cell, csv_line, write_csv, write_json_rows, xlsx_sheet
 from metrics.pseudonym import pseudonymiser
@@ -79,22 +80,12 @@ class Epoch(Func):
     output_field = FloatField()
 
 
-def _case_scope(filters: Filters, prefix: str = "") -> Q:
-    """The team and municipality filters, on Case (prefix "") or on a model with a case (prefix "case__")."""
-    scope = Q()
-    if filters.team_id:
-        scope &= Q(**{f"{prefix}team_id": filters.team_id})
-    if filters.municipality_id:
-        scope &= Q(**{f"{prefix}municipality_id": filters.municipality_id})
-    return scope
-
-
 def events_queryset(filters: Filters):
     """The extract's event rows, ordered by case (and time within a case): no joins, no per-row
     subqueries; the per-case facts come from `_case_facts`, streamed in the same case order."""
     start, end = filters.window()
     return (
-        TimelineEvent.objects.filter(_case_scope(filters, "case__"), occurred_at__gte=start, occurred_at__lt=end)
+        TimelineEvent.objects.filter(case_scope(filters, "case__"), occurred_at__gte=start, occurred_at__lt=end)
         .annotate(at=Epoch("occurred_at"), day=LocalDay("occurred_at"))
         .annotate(score=JsonScore("score"), joint_score=JsonScore("joint_score"))
         .order_by("case_id", "occurred_at", "id")
@@ -193,9 +184,9 @@ def _case_facts(
     merged: three queries in all. They cover the team/municipality scope, not just the cases with events
     in the date window: that semi-join over the events costs more than passing over the other cases."""
     pseudonym = pseudonymiser(secret=secret)
-    in_scope = _case_scope(filters, "case__")
+    in_scope = case_scope(filters, "case__")
     cases = _ByCase(_stream(
-        Case.objects.filter(_case_scope(filters)).order_by("pk").values_list("pk", "team__name", "municipality__code"),
+        Case.objects.filter(case_scope(filters)).order_by("pk").values_list("pk", "team__name", "municipality__code"),
         connection,
     ))  # fmt: skip
     births = _ByCase(_stream(
