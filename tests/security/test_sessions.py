@@ -5,12 +5,13 @@ from datetime import UTC
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.db import DatabaseError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
 from partners.services import membership_end
-from security.models import AppendOnlyError, SecurityEvent, UserSession
-from security.services import LAST_SEEN_SESSION_KEY, LOGIN_AT_SESSION_KEY
+from security.models import AppendOnlyError, Outcome, SecurityAction, SecurityEvent, UserSession
+from security.services import LAST_SEEN_SESSION_KEY, LOGIN_AT_SESSION_KEY, security_event_record
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -169,3 +170,17 @@ def test_the_security_log_is_append_only(user, login_verified):
         event.save()
     with pytest.raises(AppendOnlyError):
         event.delete()
+
+
+@pytest.mark.parametrize(
+    "statement", ["UPDATE {table} SET username = 'iemand' WHERE id = %s", "DELETE FROM {table} WHERE id = %s"]
+)
+def test_the_database_refuses_to_change_or_remove_a_security_log_row(user, statement):
+    event = security_event_record(action=SecurityAction.LOGIN, outcome=Outcome.SUCCESS, user=user)
+    with pytest.raises(DatabaseError, match="append-only"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(statement.format(table=SecurityEvent._meta.db_table), [event.pk])
+    with pytest.raises(DatabaseError, match="append-only"):
+        with transaction.atomic():
+            SecurityEvent.objects.filter(pk=event.pk).update(username="iemand")  # bypasses save()
+    assert SecurityEvent.objects.get(pk=event.pk).username == user.username
