@@ -35,20 +35,15 @@ def _sqlite(table: str, name: str) -> tuple[list[str], list[str]]:
 def append_only(table: str, name: str) -> migrations.RunPython:
     """A migration operation: `name` ("access_log") names the triggers and appears in the refusal."""
 
-    def forwards(apps, schema_editor):
-        vendor = schema_editor.connection.vendor
-        if vendor == "postgresql":
-            schema_editor.execute(_postgres(table, name)[0])
-        elif vendor == "sqlite":
-            for statement in _sqlite(table, name)[0]:
-                schema_editor.execute(statement)
+    def run(step: int):  # 0 creates, 1 drops
+        def apply(apps, schema_editor):
+            vendor = schema_editor.connection.vendor
+            if vendor == "postgresql":
+                schema_editor.execute(_postgres(table, name)[step])
+            elif vendor == "sqlite":
+                for statement in _sqlite(table, name)[step]:
+                    schema_editor.execute(statement)
 
-    def backwards(apps, schema_editor):
-        vendor = schema_editor.connection.vendor
-        if vendor == "postgresql":
-            schema_editor.execute(_postgres(table, name)[1])
-        elif vendor == "sqlite":
-            for statement in _sqlite(table, name)[1]:
-                schema_editor.execute(statement)
+        return apply
 
-    return migrations.RunPython(forwards, backwards)
+    return migrations.RunPython(run(0), run(1))
