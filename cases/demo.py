@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import random
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import connection, transaction
@@ -166,7 +167,7 @@ def _case_ids(count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _insert(batch: list[dict], permission_id: int) -> dict[str, int]:
+def _insert(batch: list[dict], permission_id: int) -> tuple[dict[str, int], list[int]]:
     if connection.vendor == "postgresql":
         rows = [{"id": case_id, **item["case"]} for case_id, item in zip(_case_ids(len(batch)), batch, strict=True)]
         _write(Case, rows)
@@ -183,11 +184,14 @@ def _insert(batch: list[dict], permission_id: int) -> dict[str, int]:
     _write(CaseUserObjectPermission, grants)
     _write(TimelineEvent, events)
     return {"cases_created": len(case_ids), "persons_created": len(persons),
-            "participants_created": len(participants), "timeline_events_created": len(events)}  # fmt: skip
+            "participants_created": len(participants), "timeline_events_created": len(events)}, case_ids  # fmt: skip
 
 
-def seed_cases(*, count: int = DEFAULT_DEMO_CASES) -> dict[str, int]:
-    """Make sure demo cases DEMO-000001..count exist; returns how many exist and how many were added."""
+def seed_cases(
+    *, count: int = DEFAULT_DEMO_CASES, on_batch: Callable[[list[int]], None] | None = None
+) -> dict[str, int]:
+    """Make sure demo cases DEMO-000001..count exist; returns how many exist and how many were added.
+    `on_batch` gets the ids of each batch of new cases, in the batch's transaction."""
     source, _ = Organisation.objects.get_or_create(
         name=SOURCE_ORGANISATION, defaults={"kind": REGIONAL_ORGANISATIONS[SOURCE_ORGANISATION]}
     )
@@ -203,7 +207,10 @@ def seed_cases(*, count: int = DEFAULT_DEMO_CASES) -> dict[str, int]:
         for start in range(0, len(missing), BATCH):
             batch = [_build(i, pools[i % len(pools)], source.pk, now) for i in missing[start : start + BATCH]]
             with transaction.atomic():
-                for name, value in _insert(batch, permission_id).items():
+                counts, case_ids = _insert(batch, permission_id)
+                for name, value in counts.items():
                     totals[name] += value
+                if on_batch is not None:
+                    on_batch(case_ids)
     totals["demo_cases"] = demo_cases.count()
     return dict(totals)

@@ -7,7 +7,7 @@ Every service that changes a case records a timeline event here; subscribers reg
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from django.utils import timezone
@@ -51,6 +51,20 @@ def timeline_record(
         summary=summary[:500],
         data=data or {},
     )
-    for handler in _handlers.get(kind, ()):
-        handler(event)
+    _notify(event)
     return event
+
+
+def timeline_replay(events: Iterable[TimelineEvent]) -> int:
+    """Let the subscribers react to events that were written without `timeline_record` (the demo's
+    bulk seed), one by one in the given order, as if each had just been recorded. Returns the count."""
+    count = 0
+    for event in events:
+        _notify(event)
+        count += 1
+    return count
+
+
+def _notify(event: TimelineEvent) -> None:
+    for handler in _handlers.get(event.kind, ()):
+        handler(event)

@@ -25,6 +25,7 @@ from cases.models import (
     TimelineEvent,
     Veiligheidsvoorwaarde,
 )
+from cases.timeline import timeline_replay
 from workflows.calendar import WorkingDayCalendar, add_months, end_of_day, local_date
 from workflows.calendar import calendar as calendar_from_database
 from workflows.models import Deadline, DeadlineRule, DeadlineState, Responsible, TermUnit
@@ -148,10 +149,15 @@ def _responsible(rule: DeadlineRule, case: Case, subject) -> tuple[int | None, i
 
 
 def first_remind_at(deadline: Deadline, *, now: datetime, cal: WorkingDayCalendar) -> datetime:
-    """Where the sweep starts: skip the 'before' stages that had already passed when it opened."""
+    """Where the sweep starts: at the latest stage that had already passed when the deadline opened,
+    else at the first to come. A deadline that opens long overdue (registered late, imported, seeded)
+    starts at its latest escalation: one reminder now, not every escalation it missed since."""
     from workflows.reminders import stages_between
 
-    passed = stages_between(deadline, start=deadline.started_at, end=now, cal=cal, limit_escalations=0)
+    start = deadline.started_at
+    if now > deadline.due_at:
+        start = max(start, now - timedelta(hours=max(deadline.escalation_interval_hours, 1)))
+    passed = stages_between(deadline, start=start, end=now, cal=cal)
     if passed:
         return passed[-1][1]
     upcoming = stages_between(deadline, start=now, end=deadline.due_at, cal=cal, limit_escalations=0)
@@ -264,6 +270,18 @@ def on_case_closed(event: TimelineEvent) -> None:
     ends = {"closed_at": event.occurred_at, "close_event": event, "remind_at": None}
     open_deadlines.filter(due_at__lt=event.occurred_at).update(state=DeadlineState.MISSED, **ends)
     open_deadlines.update(state=DeadlineState.CANCELLED, **ends)
+
+
+def deadlines_from_timeline(case_ids: list[int]) -> int:
+    """Open and close the deadlines of cases whose timeline was written in bulk (the demo seed): every
+    event, in time order, through the same hooks as a live one. Returns the number of events."""
+    events = (
+        TimelineEvent.objects.filter(case_id__in=case_ids)
+        .select_related("case", "organisation")
+        .order_by("case_id", "occurred_at", "id")
+    )
+    with deadline_rules_cached():
+        return timeline_replay(events.iterator(chunk_size=2000))
 
 
 @transaction.atomic

@@ -104,6 +104,8 @@ def _insert_reminders(rows: list[tuple]) -> list[tuple[int, int, str, int]]:
     Columns travel as arrays (unnest): seven parameters whatever the batch size."""
     if not rows:
         return []
+    if connection.vendor != "postgresql":
+        return _insert_reminders_portable(rows)
     columns = list(zip(*rows, strict=True))
     sql = (
         f"INSERT INTO {Reminder._meta.db_table} (deadline_id, stage, recipient_id, scheduled_for, created_at, "  # noqa: S608 - table name from the model, values bound
@@ -117,9 +119,28 @@ def _insert_reminders(rows: list[tuple]) -> list[tuple[int, int, str, int]]:
         return list(cursor.fetchall())
 
 
+def _insert_reminders_portable(rows: list[tuple]) -> list[tuple[int, int, str, int]]:
+    """The same through the ORM, a row at a time: the SQLite quick start has one writer and few rows."""
+    created = []
+    for deadline_id, stage, recipient_id, scheduled_for, created_at, delivery, retry_at in rows:
+        reminder, new = Reminder.objects.get_or_create(
+            deadline_id=deadline_id, stage=stage, recipient_id=recipient_id,
+            defaults={"scheduled_for": scheduled_for, "created_at": created_at, "delivery": delivery,
+                      "retry_at": retry_at, "attempts": 0},
+        )  # fmt: skip
+        if new:
+            created.append((reminder.pk, deadline_id, stage, recipient_id))
+    return created
+
+
 def _insert_notifications(rows: list[tuple]) -> None:
     """(user_id, reminder_id, created_at, title, url) rows in one INSERT from arrays."""
     if not rows:
+        return
+    if connection.vendor != "postgresql":
+        Notification.objects.bulk_create(
+            Notification(user_id=u, reminder_id=r, created_at=c, title=t, body="", url=url) for u, r, c, t, url in rows
+        )
         return
     columns = [list(column) for column in zip(*rows, strict=True)]
     sql = (
@@ -133,6 +154,9 @@ def _insert_notifications(rows: list[tuple]) -> None:
 
 def _set_remind_at(batch: list[Deadline]) -> None:
     """One UPDATE from arrays for the whole batch (bulk_update's CASE WHEN grows badly with the batch)."""
+    if connection.vendor != "postgresql":
+        Deadline.objects.bulk_update(batch, ["remind_at"])
+        return
     sql = (
         f"UPDATE {Deadline._meta.db_table} AS d SET remind_at = v.remind_at "  # noqa: S608 - table name from the model, values bound
         "FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, remind_at) WHERE d.id = v.id"

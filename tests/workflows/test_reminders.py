@@ -99,6 +99,25 @@ def test_a_deadline_opened_late_sends_only_the_latest_stage_that_passed(region):
     assert [s for s, _u in _stages(deadline)] == ["due"]
 
 
+def test_a_deadline_opened_long_overdue_sends_its_latest_escalation_not_every_one_it_missed(region):
+    from cases.models import EventKind
+    from cases.timeline import timeline_record
+    from workflows.deadlines import deadline_open
+    from workflows.models import DeadlineRule
+
+    case = region.open_case(opened_at=at(2027, 6, 7, 10))
+    event = timeline_record(case=case, kind=EventKind.CASE_CHANGED, occurred_at=at(2027, 6, 9, 10))
+    rule = DeadlineRule.objects.get(team=None, code="vt-veiligheidsbeoordeling")
+    # Due Wed 16 June 2027; opened (say, imported) a month later with escalations every 24 hours.
+    deadline = deadline_open(rule=rule, event=event, now=at(2027, 7, 16, 12))
+    Deadline.objects.filter(pk=deadline.pk).update(escalation_interval_hours=24)
+    deadline.refresh_from_db()
+    reminders_sweep(now=at(2027, 7, 16, 12, 1))
+    assert [s for s, _u in _stages(deadline)] == ["escalation:29"]  # to the coordinator, once
+    reminders_sweep(now=at(2027, 7, 17, 12, 1))
+    assert [s for s, _u in _stages(deadline)] == ["escalation:29", "escalation:30"]
+
+
 def test_the_email_of_a_reminder_is_sent_once_even_when_the_task_runs_twice(region):
     _joint_assessment(region)
     result = reminders_sweep(now=at(2027, 6, 17, 8, 0))

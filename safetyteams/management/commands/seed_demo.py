@@ -4,6 +4,8 @@ from django.core.management.base import BaseCommand
 from partners.demo import demo_usernames, seed_region
 from security.demo import seed_demo_devices
 
+DEADLINES_FROM_TIMELINE_MAX = 1000
+
 
 class Command(BaseCommand):
     help = "Bouwt de fictieve demoregio West-Brabant West (idempotent)."
@@ -20,7 +22,12 @@ class Command(BaseCommand):
         except ImportError:  # the case record arrives with its own issue
             seed_cases = None
         if seed_cases is not None:
+            from workflows.deadlines import deadlines_from_timeline
+
             wanted = options["cases"] if options["cases"] is not None else DEFAULT_DEMO_CASES
-            counts.update(seed_cases(count=wanted))
+            # A demo of a few hundred cases gets its deadlines from its timeline, as live work would;
+            # the benchmark's 100k are seeded for speed and get theirs in bulk (benchmarks/dataset.py).
+            on_batch = deadlines_from_timeline if wanted <= DEADLINES_FROM_TIMELINE_MAX else None
+            counts.update(seed_cases(count=wanted, on_batch=on_batch))
         for name, count in counts.items():
             self.stdout.write(f"{name}: {count}")
