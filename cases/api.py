@@ -9,7 +9,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -117,15 +117,15 @@ class CaseRetrieve(generics.RetrieveAPIView):
         return case_for(self.request.user, self.kwargs["case_id"], ip=client_ip(self.request))
 
 
-class _CaseNested:
-    """Nested resources: the case comes through the one door first (and that read is logged)."""
+class CaseScoped:
+    """Resources of one case: the case comes through the one door first, whatever the method (an
+    outsider gets 404 before any input is validated, and the read is logged)."""
 
     request: Request
     kwargs: dict
     log_detail = "case"
 
     def initial(self, request: Request, *args, **kwargs) -> None:
-        # The case first, whatever the method: an outsider gets 404 before any input is validated.
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
         if not getattr(self, "swagger_fake_view", False):
             self.get_case()
@@ -141,18 +141,22 @@ class _CaseNested:
             )
         return self._case
 
+    def of_case(self, model: type[Model], rows: Callable[[Case], QuerySet]) -> QuerySet:
+        """The case's rows; none during schema generation (no user, no log row)."""
+        if getattr(self, "swagger_fake_view", False):
+            return model.objects.none()
+        return rows(self.get_case())
+
 
 @extend_schema_view(
     get=extend_schema(summary="Personen van een casus"), post=extend_schema(summary="Persoon toevoegen")
 )
-class PersonListCreate(_CaseNested, generics.ListCreateAPIView):
+class PersonListCreate(CaseScoped, generics.ListCreateAPIView):
     serializer_class = PersonSerializer
     log_detail = "persons"
 
     def get_queryset(self) -> QuerySet[Person]:
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no log row
-            return Person.objects.none()
-        return self.get_case().persons.all()
+        return self.of_case(Person, lambda case: case.persons.all())
 
     def perform_create(self, serializer: PersonSerializer) -> None:
         data = {k: v for k, v in serializer.validated_data.items() if k != "version"}
@@ -218,14 +222,12 @@ def _changed_since(current: Person, version: int) -> list[str]:
     get=extend_schema(summary="Betrokkenen van een casus"),
     post=extend_schema(summary="Betrokkene toevoegen (geeft toegang)"),
 )
-class ParticipantListCreate(_CaseNested, generics.ListCreateAPIView):
+class ParticipantListCreate(CaseScoped, generics.ListCreateAPIView):
     serializer_class = ParticipantSerializer
     log_detail = "participants"
 
     def get_queryset(self) -> QuerySet[Participant]:
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no log row
-            return Participant.objects.none()
-        return self.get_case().participants.select_related("organisation", "professional")
+        return self.of_case(Participant, lambda case: case.participants.select_related("organisation", "professional"))
 
     def perform_create(self, serializer: ParticipantSerializer) -> None:
         serializer.instance = run_service(
@@ -241,7 +243,7 @@ class ParticipantListCreate(_CaseNested, generics.ListCreateAPIView):
     get=extend_schema(summary="Eén betrokkene"),
     delete=extend_schema(summary="Betrokkenheid beëindigen (trekt toegang in)", responses={200: ParticipantSerializer}),
 )
-class ParticipantDetail(_CaseNested, generics.RetrieveDestroyAPIView):
+class ParticipantDetail(CaseScoped, generics.RetrieveDestroyAPIView):
     serializer_class = ParticipantSerializer
     log_detail = "participant"
 
@@ -266,14 +268,12 @@ class ParticipantDetail(_CaseNested, generics.RetrieveDestroyAPIView):
 @extend_schema_view(
     get=extend_schema(summary="Notities van een casus"), post=extend_schema(summary="Notitie toevoegen")
 )
-class NoteListCreate(_CaseNested, generics.ListCreateAPIView):
+class NoteListCreate(CaseScoped, generics.ListCreateAPIView):
     serializer_class = NoteSerializer
     log_detail = "notes"
 
     def get_queryset(self) -> QuerySet[Note]:
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no log row
-            return Note.objects.none()
-        return self.get_case().notes.select_related("author", "organisation")
+        return self.of_case(Note, lambda case: case.notes.select_related("author", "organisation"))
 
     def perform_create(self, serializer: NoteSerializer) -> None:
         serializer.instance = run_service(
@@ -286,11 +286,9 @@ class NoteListCreate(_CaseNested, generics.ListCreateAPIView):
 
 
 @extend_schema_view(get=extend_schema(summary="Tijdlijn van een casus"))
-class TimelineList(_CaseNested, generics.ListAPIView):
+class TimelineList(CaseScoped, generics.ListAPIView):
     serializer_class = TimelineEventSerializer
     log_detail = "timeline"
 
     def get_queryset(self) -> QuerySet[TimelineEvent]:
-        if getattr(self, "swagger_fake_view", False):  # schema generation: no user, no log row
-            return TimelineEvent.objects.none()
-        return self.get_case().timeline.select_related("actor")
+        return self.of_case(TimelineEvent, lambda case: case.timeline.select_related("actor"))

@@ -15,12 +15,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases import assessment_services, intervention_services
-from cases.access_log import AccessAction
-from cases.api import run_service
+from cases.api import CaseScoped, run_service
 from cases.assessment_selectors import assessments_of, conditions_of, interventions_of
 from cases.exceptions import ConcurrentEditError
 from cases.models import Assessment, Intervention, JointJudgement, Veiligheidsvoorwaarde
-from cases.selectors import case_for, client_ip
+from cases.selectors import client_ip
 from workflows import lifecycle
 from workflows.api_serializers import (
     AssessmentSerializer,
@@ -51,27 +50,6 @@ class Conflict(serializers.ValidationError):
     status_code = status.HTTP_409_CONFLICT
 
 
-class CaseScoped:
-    """The case through the one door first, whatever the method: an outsider gets 404 before any
-    input is validated."""
-
-    request: Request
-    kwargs: dict
-    log_detail = "case"
-
-    def initial(self, request: Request, *args, **kwargs) -> None:
-        super().initial(request, *args, **kwargs)  # type: ignore[misc]
-        if not getattr(self, "swagger_fake_view", False):
-            self.get_case()
-
-    def get_case(self):
-        if not hasattr(self, "_case"):
-            action = AccessAction.READ if self.request.method in ("GET", "HEAD", "OPTIONS") else AccessAction.CHANGE
-            self._case = case_for(self.request.user, self.kwargs["case_id"], ip=client_ip(self.request),
-                                  action=action, detail=self.log_detail)  # fmt: skip
-        return self._case
-
-
 class AssessmentListCreate(CaseScoped, generics.ListCreateAPIView):
     """Assessment rounds of the case (GET); POST starts a new round."""
 
@@ -79,9 +57,7 @@ class AssessmentListCreate(CaseScoped, generics.ListCreateAPIView):
     log_detail = "assessments"
 
     def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Assessment.objects.none()
-        return assessments_of(self.get_case())
+        return self.of_case(Assessment, lambda case: assessments_of(case))
 
     @extend_schema(request=None, responses={201: AssessmentSerializer})
     def post(self, request: Request, *args, **kwargs) -> Response:
@@ -127,9 +103,7 @@ class InterventionListCreate(CaseScoped, generics.ListCreateAPIView):
     log_detail = "interventions"
 
     def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Intervention.objects.none()
-        return interventions_of(self.get_case()).order_by("due_date", "id")
+        return self.of_case(Intervention, lambda case: interventions_of(case).order_by("due_date", "id"))
 
     def perform_create(self, serializer: InterventionSerializer) -> None:
         serializer.instance = run(intervention_services.intervention_agree, actor=self.request.user,
@@ -179,9 +153,7 @@ class ConditionListCreate(CaseScoped, generics.ListCreateAPIView):
     log_detail = "conditions"
 
     def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):
-            return Veiligheidsvoorwaarde.objects.none()
-        return conditions_of(self.get_case())
+        return self.of_case(Veiligheidsvoorwaarde, lambda case: conditions_of(case))
 
     def perform_create(self, serializer: ConditionSerializer) -> None:
         data = dict(serializer.validated_data)
