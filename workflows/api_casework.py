@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
@@ -31,11 +32,12 @@ from workflows.api_serializers import (
     InterventionActionSerializer,
     InterventionSerializer,
     JudgementSerializer,
+    MeetingDetailSerializer,
     MeetingSerializer,
     TransitionSerializer,
 )
 from workflows.meeting_models import Meeting
-from workflows.meeting_selectors import meeting_for, meetings_visible_to
+from workflows.meeting_selectors import meeting_agenda, meeting_for, meetings_visible_to
 
 
 def run(func: Callable[..., Any], **kwargs) -> Any:
@@ -209,11 +211,15 @@ class MeetingList(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Meeting.objects.none()
-        return meetings_visible_to(self.request.user).prefetch_related("agenda_items", "attendances")
+        return meetings_visible_to(self.request.user).prefetch_related("attendances")
 
 
 class MeetingDetail(generics.RetrieveAPIView):
-    serializer_class = MeetingSerializer
+    serializer_class = MeetingDetailSerializer
 
     def get_object(self) -> Meeting:
-        return meeting_for(self.request.user, self.kwargs["meeting_id"])
+        meeting = meeting_for(self.request.user, self.kwargs["meeting_id"])
+        # The agenda as the web page shows it: cases the caller may not see stay anonymous.
+        meeting.agenda = meeting_agenda(self.request.user, meeting, today=timezone.localdate(),
+                                        ip=client_ip(self.request))  # fmt: skip
+        return meeting

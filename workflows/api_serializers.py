@@ -18,7 +18,7 @@ from cases.models import (
     Veiligheidsvoorwaarde,
 )
 from partners.models import Organisation, User
-from workflows.meeting_models import AgendaItem, Attendance, Meeting
+from workflows.meeting_models import Attendance, Meeting
 
 SCORE_MESSAGE = "De veiligheidsscore moet een geheel getal van 0 tot en met 10 zijn."
 
@@ -140,11 +140,20 @@ class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
 
 
-class AgendaItemSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = AgendaItem
-        fields = ["id", "case", "position", "minutes", "discussed_at"]
-        read_only_fields = fields
+class AgendaRowSerializer(serializers.Serializer):
+    """One agenda item as the caller may see it: case and minutes only for a case they may see."""
+
+    id = serializers.IntegerField(source="item.id")
+    position = serializers.IntegerField(source="item.position")
+    discussed_at = serializers.DateTimeField(source="item.discussed_at", allow_null=True)
+    case = serializers.SerializerMethodField()
+    minutes = serializers.SerializerMethodField()
+
+    def get_case(self, row) -> int | None:
+        return row.case.pk if row.case is not None else None
+
+    def get_minutes(self, row) -> str | None:
+        return row.item.minutes if row.case is not None else None
 
 
 class AttendanceSerializer(serializers.ModelSerializer):
@@ -155,10 +164,21 @@ class AttendanceSerializer(serializers.ModelSerializer):
 
 
 class MeetingSerializer(serializers.ModelSerializer):
-    agenda_items = AgendaItemSerializer(many=True, read_only=True)
+    """A meeting in a list: no agenda (its cases and minutes are read through the detail only)."""
+
     attendances = AttendanceSerializer(many=True, read_only=True)
 
     class Meta:
         model = Meeting
-        fields = ["id", "team", "scheduled_at", "chair", "location", "agenda_items", "attendances"]
+        fields = ["id", "team", "scheduled_at", "chair", "location", "attendances"]
+        read_only_fields = fields
+
+
+class MeetingDetailSerializer(MeetingSerializer):
+    """A meeting with its agenda as `meeting_agenda` gives it: need-to-know applied, reads logged."""
+
+    agenda_items = AgendaRowSerializer(many=True, read_only=True, source="agenda")
+
+    class Meta(MeetingSerializer.Meta):
+        fields = [*MeetingSerializer.Meta.fields, "agenda_items"]
         read_only_fields = fields

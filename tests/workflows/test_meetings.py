@@ -225,10 +225,40 @@ def test_the_meeting_api_shows_meetings_to_team_members_only(region, login_verif
     _agenda(region, meeting, 2)
     login_verified(client, region.gi_user)
     listed = client.get("/api/v1/meetings/").json()["results"]
-    assert [m["id"] for m in listed] == [meeting.pk] and len(listed[0]["agenda_items"]) == 2
+    detail = client.get(f"/api/v1/meetings/{meeting.pk}/").json()
+    assert [m["id"] for m in listed] == [meeting.pk] and len(detail["agenda_items"]) == 2
+    assert "agenda_items" not in listed[0]  # the list carries no case ids or minutes
     login_verified(client, make_region().coordinator)
     assert client.get(f"/api/v1/meetings/{meeting.pk}/").status_code == 404
     assert client.get("/api/v1/meetings/").json()["results"] == []
+
+
+def test_the_meeting_api_hides_case_and_minutes_of_an_agenda_case_the_caller_may_not_see(region, login_verified,
+                                                                                       client):  # fmt: skip
+    meeting = _meeting(region)
+    (item,) = _agenda(region, meeting, 1)
+    minutes_record(actor=region.coordinator, item=item, minutes="Vertrouwelijk verslag", expected_version=None)
+    not_involved = MembershipFactory(team=region.team, organisation=region.vt).user
+    attendance_record(actor=region.coordinator, meeting=meeting, user=not_involved, organisation=region.vt)
+    login_verified(client, not_involved)
+    response = client.get(f"/api/v1/meetings/{meeting.pk}/")
+    assert response.status_code == 200
+    assert response.json()["agenda_items"] == [
+        {
+            "id": item.pk,
+            "position": item.position,
+            "discussed_at": response.json()["agenda_items"][0]["discussed_at"],
+            "case": None,
+            "minutes": None,
+        }
+    ]
+    assert "Vertrouwelijk" not in response.content.decode()
+    client.logout()
+    login_verified(client, region.coordinator)
+    before = access_log_rows().filter(case_id=item.case_id, detail=f"meeting:{meeting.pk}").count()
+    row = client.get(f"/api/v1/meetings/{meeting.pk}/").json()["agenda_items"][0]
+    assert (row["case"], row["minutes"]) == (item.case_id, "Vertrouwelijk verslag")
+    assert access_log_rows().filter(case_id=item.case_id, detail=f"meeting:{meeting.pk}").count() == before + 1
 
 
 def _offered(body: str) -> str:
