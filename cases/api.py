@@ -33,6 +33,7 @@ from cases.serializers import (
 )
 from partners.models import Role, SafetyTeam
 from partners.selectors import memberships_of
+from safetyteams.api import MethodCheckedFirst
 
 
 def run_service(func: Callable[..., Any], **kwargs) -> Any:
@@ -117,7 +118,7 @@ class CaseRetrieve(generics.RetrieveAPIView):
         return case_for(self.request.user, self.kwargs["case_id"], ip=client_ip(self.request))
 
 
-class CaseScoped:
+class CaseScoped(MethodCheckedFirst):
     """Resources of one case: the case comes through the one door first, whatever the method (an
     outsider gets 404 before any input is validated, and the read is logged)."""
 

@@ -19,9 +19,10 @@ from metrics.report import as_json, published_tables
 from metrics.selectors import export_job_for, export_jobs_of
 from metrics.services import export_job_create
 from metrics.views import job_status
+from safetyteams.api import MethodCheckedFirst
 
 
-class MetricsView(APIView):
+class MetricsView(MethodCheckedFirst, APIView):
     """GET /api/v1/metrics/?date_from=&date_to=&granularity=&team=&municipality= — suppressed tables."""
 
     permission_classes = [IsEvaluator]
@@ -50,7 +51,7 @@ class ExportJobSerializer(serializers.ModelSerializer):
         return job_status(job)["download_url"]
 
 
-class ExportListCreateView(ListCreateAPIView):
+class ExportListCreateView(MethodCheckedFirst, ListCreateAPIView):
     """List the caller's own export jobs, or start one (kind, format and the filters)."""
 
     permission_classes = [IsEvaluator]
@@ -68,7 +69,7 @@ class ExportListCreateView(ListCreateAPIView):
         return Response(ExportJobSerializer(job).data, status=201)
 
 
-class ExportDetailView(RetrieveAPIView):
+class ExportDetailView(MethodCheckedFirst, RetrieveAPIView):
     permission_classes = [IsEvaluator]
     serializer_class = ExportJobSerializer
 

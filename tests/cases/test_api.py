@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cases.access_log import access_log_rows
 from cases.models import Case, CaseUserObjectPermission, Note, Participant, Person
 from tests.cases.conftest import OTHER_VALID_BSN, VALID_BSN
 from tests.factories import OrganisationFactory
@@ -27,6 +28,15 @@ def test_a_stranger_gets_404_on_every_nested_resource(world, client, login_verif
     for suffix in ("", "persons/", "participants/", "notes/", "timeline/", f"persons/{world.child.pk}/"):
         assert client.get(f"/api/v1/cases/{world.case.pk}/{suffix}").status_code == 404, suffix
     assert client.post(f"/api/v1/cases/{world.case.pk}/notes/", {"text": "x"}).status_code == 404
+
+
+def test_a_method_a_case_route_lacks_is_405_before_the_case_is_read_or_logged(world, api):
+    before = access_log_rows().count()
+    for suffix in ("persons/", "notes/", "timeline/"):
+        assert api.delete(f"/api/v1/cases/{world.case.pk}/{suffix}").status_code == 405, suffix
+    assert access_log_rows().count() == before
+    assert api.get(f"/api/v1/cases/{world.case.pk}/notes/").status_code == 200
+    assert access_log_rows().count() == before + 1
 
 
 def test_persons_come_out_with_a_masked_bsn_only(world, api):
