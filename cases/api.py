@@ -179,12 +179,8 @@ class PersonDetail(generics.RetrieveUpdateAPIView):
     serializer_class = PersonSerializer
 
     def get_object(self) -> Person:
-        person = person_for(
-            self.request.user, self.kwargs["person_id"], ip=client_ip(self.request), action=_write_action(self.request)
-        )
-        if person.case_id != self.kwargs["case_id"]:
-            raise Http404("Persoon niet gevonden")
-        return person
+        return person_for(self.request.user, self.kwargs["person_id"], case_id=self.kwargs["case_id"],
+                          ip=client_ip(self.request), action=_write_action(self.request))  # fmt: skip
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         person = self.get_object()

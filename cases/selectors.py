@@ -119,15 +119,21 @@ def case_for(
     return case
 
 
-def person_for(user, person_id, *, ip: str | None = None, action: str = AccessAction.READ) -> Person:
-    """A person of a case the user may see; the read is logged with the person."""
-    person = Person.objects.filter(pk=person_id if str(person_id).isdigit() else None).only("id", "case_id").first()
+def person_for(
+    user, person_id, *, case_id: int | None = None, ip: str | None = None, action: str = AccessAction.READ
+) -> Person:
+    """A person of a case the user may see (of case `case_id`, when given); the read is logged with the
+    person. Otherwise Http404, logged as denied."""
+    people = Person.objects.filter(pk=person_id if str(person_id).isdigit() else None)
+    if case_id is not None:
+        people = people.filter(case_id=case_id)
+    person = people.first()
     if person is None:
         access_log_write(actor=actor_for(user, ip=ip), action=action, outcome=AccessOutcome.DENIED,
-                         detail=f"person:{person_id}"[:300])  # fmt: skip
+                         case_id=case_id, detail=f"person:{person_id}"[:300])  # fmt: skip
         raise Http404("Persoon niet gevonden")
-    case_for(user, person.case_id, ip=ip, action=action, detail="person", person_id=person.pk)
-    return Person.objects.select_related("case").get(pk=person.pk)
+    person.case = case_for(user, person.case_id, ip=ip, action=action, detail="person", person_id=person.pk)
+    return person
 
 
 def log_search(user, *, ip: str | None, detail: str) -> None:

@@ -6,7 +6,7 @@ import pytest
 
 from cases.access_log import access_log_rows
 from cases.models import Case, CaseUserObjectPermission, Note, Participant, Person
-from tests.cases.conftest import OTHER_VALID_BSN, VALID_BSN
+from tests.cases.conftest import OTHER_VALID_BSN, VALID_BSN, open_case
 from tests.factories import OrganisationFactory
 
 
@@ -37,6 +37,15 @@ def test_a_method_a_case_route_lacks_is_405_before_the_case_is_read_or_logged(wo
     assert access_log_rows().count() == before
     assert api.get(f"/api/v1/cases/{world.case.pk}/notes/").status_code == 200
     assert access_log_rows().count() == before + 1
+
+
+def test_a_person_asked_for_under_another_case_is_404_and_logged_as_denied_only(world, api):
+    mine = open_case(world.professional, world.team, family_name="gezin Ander")
+    before = access_log_rows().count()
+    assert api.get(f"/api/v1/cases/{mine.pk}/persons/{world.child.pk}/").status_code == 404
+    rows = list(access_log_rows().order_by("id")[before:].values_list("case_id", "outcome"))
+    assert rows == [(mine.pk, "denied")]  # nothing "allowed" about the child's own case
+    assert api.get(f"/api/v1/cases/{world.case.pk}/persons/{world.child.pk}/").status_code == 200
 
 
 def test_persons_come_out_with_a_masked_bsn_only(world, api):
