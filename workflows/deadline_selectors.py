@@ -25,11 +25,16 @@ def deadlines_visible_to(user) -> QuerySet[Deadline]:
 
 
 def deadline_for(user, deadline_id, *, ip: str | None = None) -> Deadline:
-    """One deadline of a case the user may see; the case read is logged. Otherwise Http404."""
-    deadline = deadlines_visible_to(user).filter(pk=int(deadline_id) if str(deadline_id).isdigit() else None).first()
+    """One deadline of a case the user may see, its case read through the one door (logged, also
+    when refused). Otherwise Http404."""
+    deadline = (
+        Deadline.objects.select_related("rule", "responsible_organisation", "responsible_user")
+        .filter(pk=int(deadline_id) if str(deadline_id).isdigit() else None)
+        .first()
+    )
     if deadline is None:
         raise Http404("Termijn niet gevonden")
-    case_for(user, deadline.case_id, ip=ip, detail="deadline")
+    deadline.case = case_for(user, deadline.case_id, ip=ip, detail="deadline")
     return deadline
 
 

@@ -101,6 +101,8 @@ def ics_feed(request, token):
     user = feed_user(token)
     if user is None:
         raise Http404("Onbekende agenda")
+    # The feed lists case references: one list row in the access log, as for the deadline pages.
+    log_search(user, ip=client_ip(request), detail="ics feed")
     response = HttpResponse(calendar_feed(user, host=request.get_host()), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     return response

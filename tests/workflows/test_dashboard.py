@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from cases.access_log import access_log_rows
 from tests.workflows.conftest import at
 from workflows import deadline_selectors
 from workflows.models import Deadline, Notification
@@ -44,7 +45,10 @@ def test_a_professional_sees_only_deadlines_of_cases_they_may_see(region, client
     case = region.open_case(opened_at=at(2027, 6, 7, 10))
     deadline = Deadline.objects.get(case=case, rule__code="gezamenlijke-beoordeling")
     login_verified(client, region.outsider)
+    before = access_log_rows().count()
     assert client.get(f"/termijnen/{deadline.pk}/").status_code == 404
+    refused = list(access_log_rows().order_by("id")[before:].values_list("case_id", "outcome", "username"))
+    assert refused == [(case.pk, "denied", region.outsider.username)]  # the attempt is logged
     assert client.get("/api/v1/deadlines/").json()["count"] == 0
     login_verified(client, region.cvc)
     assert client.get(f"/termijnen/{deadline.pk}/").status_code == 200
