@@ -205,6 +205,7 @@ def test_every_case_route_answers_only_those_who_need_to_know(world, login_verif
 
     failures: list[str] = []
     insider_status: dict[str, int] = {}
+    post_only: set[str] = set()
     for route, name, _ in routes:
         url = fill(route, ids)
         privacy_route = bool(PRIVACY_OFFICER_ROUTES.match(name))
@@ -221,7 +222,13 @@ def test_every_case_route_answers_only_those_who_need_to_know(world, login_verif
             # A route that answers GET to nobody (405 for the insider too) reveals nothing either way.
             if got != 404 and not (status == 405 and got == 405):
                 failures.append(f"{name} {url}: {label} got {got}, expected 404")
+            if status == 405:  # a POST-only route: the outsider's POST must be refused as not found
+                post_only.add(name)
+                posted = client.post(url).status_code
+                if posted != 404:
+                    failures.append(f"{name} {url}: {label} POST got {posted}, expected 404")
 
+    assert {"assessment-start", "meeting-agenda-add", "meeting-attendance-add"} <= post_only, post_only
     participant_end(actor=w.professional, participant=gi_participation)
     for route, name, _ in routes:
         url = fill(route, ids)
@@ -230,6 +237,8 @@ def test_every_case_route_answers_only_those_who_need_to_know(world, login_verif
         got = participant_client.get(url).status_code
         if got != 404 and not (insider_status[url] == 405 and got == 405):
             failures.append(f"{name} {url}: ended participant got {got}, expected 404")
+        if insider_status[url] == 405 and (posted := participant_client.post(url).status_code) != 404:
+            failures.append(f"{name} {url}: ended participant POST got {posted}, expected 404")
     assert not failures, "\n".join(failures)
 
 
