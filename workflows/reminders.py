@@ -24,7 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Participant
+from cases.models import CaseUserObjectPermission, Participant
+from cases.selectors import _view_permission_id
 from partners.models import Membership, Role
 from workflows.calendar import WorkingDayCalendar, calendar, local_date, start_of_day
 from workflows.models import Deadline, DeadlineState, Delivery, Notification, NotificationPreference, Reminder
@@ -68,8 +69,12 @@ class SweepResult:
 
 
 def _recipients(batch: list[Deadline]) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
-    """(responsible user ids per deadline, coordinator user ids per team), in two queries."""
+    """(responsible user ids per deadline, coordinator user ids per team), in three queries. Need-to-know
+    holds here too: someone who may no longer see the case (a participation ended) gets none of its
+    reminders; the next in line does (the organisation's active participants, the vast gezicht, the
+    coordinators)."""
     team_ids = {d.case.team_id for d in batch}
+    case_ids = {d.case_id for d in batch}
     coordinators: dict[int, list[int]] = defaultdict(list)
     for team_id, user_id in (
         Membership.objects.active()
@@ -77,24 +82,25 @@ def _recipients(batch: list[Deadline]) -> tuple[dict[int, list[int]], dict[int, 
         .values_list("team_id", "user_id")
     ):
         coordinators[team_id].append(user_id)
-    without_user = [d for d in batch if d.responsible_user_id is None and d.responsible_organisation_id]
+    granted = set(
+        CaseUserObjectPermission.objects.filter(
+            content_object_id__in=case_ids, permission_id=_view_permission_id()
+        ).values_list("content_object_id", "user_id")
+    )
     participants: dict[tuple[int, int], list[int]] = defaultdict(list)
-    if without_user:
-        rows = Participant.objects.active().filter(
-            case_id__in={d.case_id for d in without_user},
-            organisation_id__in={d.responsible_organisation_id for d in without_user},
-        )
-        for case_id, org_id, user_id in rows.values_list("case_id", "organisation_id", "professional_id"):
-            participants[(case_id, org_id)].append(user_id)
+    rows = Participant.objects.active().filter(case_id__in=case_ids)
+    for case_id, org_id, user_id in rows.values_list("case_id", "organisation_id", "professional_id"):
+        participants[(case_id, org_id)].append(user_id)
     responsible = {}
     for d in batch:
-        users = (
-            [d.responsible_user_id]
-            if d.responsible_user_id
-            else participants.get((d.case_id, d.responsible_organisation_id))
-            or ([d.case.vast_gezicht_id] if d.case.vast_gezicht_id else [])
+        team_coordinators = coordinators.get(d.case.team_id, [])
+        in_line = (
+            [d.responsible_user_id] if d.responsible_user_id else [],
+            participants.get((d.case_id, d.responsible_organisation_id), []),
+            [d.case.vast_gezicht_id] if d.case.vast_gezicht_id else [],
         )
-        responsible[d.pk] = sorted(set(users)) or coordinators.get(d.case.team_id, [])
+        allowed = ([u for u in users if (d.case_id, u) in granted or u in team_coordinators] for users in in_line)
+        responsible[d.pk] = sorted(set(next((users for users in allowed if users), []))) or team_coordinators
     return responsible, coordinators
 
 

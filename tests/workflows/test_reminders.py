@@ -51,6 +51,24 @@ def test_it_reminds_on_the_due_day_and_escalates_overdue_deadline_to_coordinator
     assert not any(user == region.outsider.username for _s, user in _stages(deadline))
 
 
+def test_a_responsible_who_left_the_case_gets_none_of_its_reminders(region):
+    from cases.services import participant_add, participant_end
+
+    deadline = _joint_assessment(region)
+    vt_organisation = region.vt.memberships.get().organisation
+    participation = participant_add(actor=region.cvc, case=deadline.case, organisation=vt_organisation,
+                                    professional=region.vt, role="onderzoeker")  # fmt: skip
+    Deadline.objects.filter(pk=deadline.pk).update(responsible_user=region.vt)
+    reminders_sweep(now=at(2027, 6, 17, 8, 0))
+    assert _stages(deadline) == [("before:2wd", region.vt.username)]
+    participant_end(actor=region.cvc, participant=participation)
+
+    reminders_sweep(now=at(2027, 6, 21, 8, 1))
+
+    # Not to the professional who left: to the vast gezicht, who still works on the case.
+    assert _stages(deadline) == [("before:2wd", region.vt.username), ("due", region.cvc.username)]
+
+
 def test_a_second_sweep_at_the_same_moment_records_nothing_new(region):
     _joint_assessment(region)
     first = reminders_sweep(now=at(2027, 6, 22, 0, 1))
