@@ -16,3 +16,8 @@ class WorkflowsConfig(AppConfig):
         on_event(*DEADLINE_EVENT_KINDS)(on_start_event)
         on_event(*DEADLINE_EVENT_KINDS)(on_close_event)
         on_event(EventKind.STATUS_CHANGED)(on_case_closed)
+
+        from cases.selectors import register_overdue_filter
+        from workflows.deadline_selectors import cases_with_overdue_deadlines
+
+        register_overdue_filter(cases_with_overdue_deadlines)

@@ -6,10 +6,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Now
 from django.http import Http404
 from django.utils import timezone
 
+from cases.models import Case
 from cases.selectors import case_for, cases_visible_to
 from partners.selectors import coordinated_team_ids
 from workflows.calendar import end_of_day, local_date
@@ -36,6 +38,12 @@ def deadline_for(user, deadline_id, *, ip: str | None = None) -> Deadline:
         raise Http404("Termijn niet gevonden")
     deadline.case = case_for(user, deadline.case_id, ip=ip, detail="deadline")
     return deadline
+
+
+def cases_with_overdue_deadlines(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The case lists' "overdue" filter (registered in WorkflowsConfig.ready): an open deadline past due."""
+    overdue = Deadline.objects.alias(open_due=open_due_at()).filter(case=OuterRef("pk"), open_due__lt=Now())
+    return cases.filter(Exists(overdue))
 
 
 def my_deadlines(user) -> QuerySet[Deadline]:

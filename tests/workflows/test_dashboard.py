@@ -137,3 +137,14 @@ def test_the_dashboard_counts_and_tallies_cover_every_open_deadline_of_the_week_
     assert [d.pk for d in sections["today"].rows] == [open_ids[2]]
     assert sum(row["overdue"] for row in data["per_organisation"]) == 1
     assert sum(row["total"] for row in data["per_organisation"]) == sum(row["total"] for row in data["per_rule"]) == 5
+
+
+def test_the_case_lists_filter_on_cases_with_an_overdue_deadline(region, client, login_verified):
+    late = region.open_case(opened_at=at(2026, 5, 13, 10))  # its joint assessment fell due in May 2026
+    on_time = region.open_case(opened_at=timezone.now())
+    login_verified(client, region.coordinator)
+    everything = client.get("/teamzaken/").content.decode()
+    overdue = client.get("/teamzaken/", {"overdue": "on"}).content.decode()
+    assert 'name="overdue"' in everything  # the filter is offered
+    assert late.reference in everything and on_time.reference in everything
+    assert late.reference in overdue and on_time.reference not in overdue
