@@ -43,8 +43,9 @@ def completed_judgement_exists(case: Case) -> bool:
 
 
 def latest_judgement(case: Case) -> JointJudgement | None:
+    """The joint judgement of the case's latest assessment round in its current episode."""
     return (
-        JointJudgement.objects.filter(assessment__case=case)
+        JointJudgement.objects.filter(assessment__case=case, assessment__episode=case.episode)
         .select_related("assessment")
         .order_by("-assessment__started_at", "-id")
         .first()

@@ -142,11 +142,6 @@ def log_search(user, *, ip: str | None, detail: str) -> None:
                      detail=detail)  # fmt: skip
 
 
-def professionals_of_organisation_in_team(*, organisation_id: int, team_id: int) -> QuerySet:
-    """Active memberships through which a professional may join a case of this team."""
-    return Membership.objects.active().filter(organisation_id=organisation_id, team_id=team_id)
-
-
 def cases_participating(user) -> QuerySet[Case]:
     """ "Mijn zaken": the cases the user holds an active participation (grant) on."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

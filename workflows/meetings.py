@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.assessment_selectors import latest_judgement
 from cases.assessment_services import assessment_start, condition_agree, judgement_record
 from cases.intervention_services import intervention_agree
 from cases.model_validation import full_clean_held
@@ -133,11 +134,7 @@ def meeting_condition(
     occurred_at: datetime | None = None,
 ) -> Veiligheidsvoorwaarde:  # fmt: skip
     """Agree a veiligheidsvoorwaarde in the meeting, in the case's latest joint judgement."""
-    judgement = (
-        JointJudgement.objects.filter(assessment__case=item.case, assessment__episode=item.case.episode)
-        .order_by("-assessment__started_at", "-id")
-        .first()
-    )
+    judgement = latest_judgement(item.case)
     if judgement is None:
         raise ValidationError(_("Leg eerst het gezamenlijk oordeel vast; voorwaarden horen daarbij."))
     result = condition_agree(actor=actor, judgement=judgement, description=description,
