@@ -21,7 +21,7 @@ from cases import services
 from cases.access_log import AccessAction
 from cases.exceptions import ConcurrentEditError
 from cases.models import Case, CaseStatus, Note, Participant, Person, TimelineEvent
-from cases.selectors import case_for, cases_filter, cases_visible_to, client_ip, log_search, person_for
+from cases.selectors import case_for, cases_filter, cases_visible_to, log_search, person_for
 from cases.serializers import (
     CaseCreateSerializer,
     CaseSerializer,
@@ -34,6 +34,7 @@ from cases.serializers import (
 from partners.models import Role, SafetyTeam
 from partners.selectors import memberships_of
 from safetyteams.api import MethodCheckedFirst
+from security.services import client_ip
 
 
 def run_service(func: Callable[..., Any], **kwargs) -> Any:

@@ -32,10 +32,6 @@ def reset_permission_cache() -> None:
     _view_permission_id.cache_clear()
 
 
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
-
-
 def cases_visible_to(user) -> QuerySet[Case]:
     """All cases the user may see. Two queries at most, whatever the data size."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -30,13 +30,13 @@ from cases.selectors import (
     cases_filter,
     cases_of_coordinated_teams,
     cases_participating,
-    client_ip,
     log_search,
     overdue_filter_available,
     person_for,
 )
 from partners.models import Municipality, Role, SafetyTeam
 from partners.selectors import active_memberships, memberships_of
+from security.services import client_ip
 
 PAGE_SIZE = 25
 LIST_SCOPES = {"mine": cases_participating, "team": cases_of_coordinated_teams}

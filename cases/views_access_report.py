@@ -18,7 +18,7 @@ from cases.access_report import (
     is_privacy_officer,
 )
 from cases.forms import AccessReportLookupForm
-from cases.selectors import client_ip
+from security.services import client_ip
 
 CSV_HEADER = ("tijdstip", "gebruiker", "organisatie", "rol", "handeling", "onderdeel")
 

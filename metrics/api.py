@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from cases.api import run_service
-from cases.selectors import actor_for, client_ip
+from cases.selectors import actor_for
 from metrics.access import IsEvaluator
 from metrics.exports import filters_json, log_export
 from metrics.forms import ExportForm, FilterForm
@@ -20,6 +20,7 @@ from metrics.selectors import export_job_for, export_jobs_of
 from metrics.services import export_job_create
 from metrics.views import job_status
 from safetyteams.api import MethodCheckedFirst
+from security.services import client_ip
 
 
 class MetricsView(MethodCheckedFirst, APIView):

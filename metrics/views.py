@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.access_log import AccessAction, AccessOutcome, access_log_write
-from cases.selectors import actor_for, client_ip
+from cases.selectors import actor_for
 from metrics.access import require_evaluator
 from metrics.charts import table_chart
 from metrics.definitions import EXPLANATIONS, MILESTONES
@@ -19,6 +19,7 @@ from metrics.models import ExportStatus
 from metrics.report import published_tables
 from metrics.selectors import export_job_for, export_jobs_of
 from metrics.services import NOT_COMPUTABLE, computable, export_job_create
+from security.services import client_ip
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",

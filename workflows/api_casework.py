@@ -20,7 +20,7 @@ from cases.api import CaseScoped, run_service
 from cases.assessment_selectors import assessments_of, conditions_of, interventions_of
 from cases.exceptions import ConcurrentEditError
 from cases.models import Assessment, Intervention, JointJudgement, Veiligheidsvoorwaarde
-from cases.selectors import client_ip
+from security.services import client_ip
 from workflows import lifecycle
 from workflows.api_serializers import (
     AssessmentSerializer,

@@ -11,7 +11,8 @@ from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.selectors import client_ip, log_search
+from cases.selectors import log_search
+from security.services import client_ip
 from workflows.deadline_selectors import deadlines_filtered, notifications_of
 from workflows.inbox import notifications_mark_read
 from workflows.models import Deadline, DeadlineState, Notification

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from cases.selectors import client_ip, log_search
+from cases.selectors import log_search
 from partners.selectors import coordinated_team_ids
+from security.services import client_ip
 from workflows.deadline_selectors import (
     DASHBOARD_SECTIONS,
     deadline_for,

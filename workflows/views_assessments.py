@@ -24,7 +24,8 @@ from cases.assessment_forms import (
 )
 from cases.assessment_selectors import assessments_of, conditions_of
 from cases.models import JointJudgement
-from cases.selectors import case_for, client_ip
+from cases.selectors import case_for
+from security.services import client_ip
 from workflows.view_helpers import run_form
 
 FORM_PAGE = "workflows/form_page.html"

@@ -13,7 +13,8 @@ from cases import intervention_services as services
 from cases.access_log import AccessAction
 from cases.assessment_forms import InterventionEndForm, InterventionForm
 from cases.assessment_selectors import interventions_of
-from cases.selectors import case_for, client_ip
+from cases.selectors import case_for
+from security.services import client_ip
 from workflows.view_helpers import run_form
 
 ACTIONS = {

@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy
 
 from cases.access_log import AccessAction
 from cases.models import CaseStatus
-from cases.selectors import case_for, client_ip
+from cases.selectors import case_for
+from security.services import client_ip
 from workflows import lifecycle
 from workflows.view_helpers import run_form
 

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_POST
 from cases.access_log import AccessAction
 from cases.assessment_forms import ConditionForm, InterventionForm, JudgementForm
 from cases.assessment_selectors import actions_of_my_organisations
-from cases.selectors import case_for, client_ip, log_search
+from cases.selectors import case_for, log_search
 from partners.selectors import coordinated_team_ids, user_coordinates_team
+from security.services import client_ip
 from workflows import meetings as services
 from workflows.meeting_forms import AgendaAddForm, AttendanceForm, AttendanceListForm, MeetingForm, MinutesForm
 from workflows.meeting_selectors import agenda_item_for, meeting_agenda, meeting_for, meetings_visible_to

@@ -44,6 +44,20 @@ def test_reading_a_case_leaves_exactly_one_allowed_read_row_with_the_nen7513_fie
     assert row.detail == "case"
 
 
+def test_behind_a_trusted_proxy_the_log_names_the_forwarded_address_as_the_security_log_does(
+    world, client, login_verified, settings
+):
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    login_verified(client, world.vt_professional)
+    before = last_log_id()
+
+    client.get(f"/zaken/{world.case.pk}/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7, 10.0.0.1")
+
+    [row] = rows_since(before)
+    assert row.ip_address == "198.51.100.7"
+
+
 def test_the_detail_page_never_writes_the_persons_data_into_the_log(world, client, login_verified):
     login_verified(client, world.professional)
     before = last_log_id()
