@@ -201,19 +201,11 @@ class PersonDetail(generics.RetrieveUpdateAPIView):
         except ConcurrentEditError as exc:
             body = {
                 "detail": str(exc.messages[0]),
-                "changed_fields": sorted(_changed_since(exc.current, expected)),
+                "changed_fields": sorted(exc.changed_fields),
                 "current": PersonSerializer(exc.current).data,
             }
             return Response(body, status=status.HTTP_409_CONFLICT)
         return Response(PersonSerializer(person).data)
-
-
-def _changed_since(current: Person, version: int) -> list[str]:
-    seen = Person.history.filter(id=current.pk, version=version).order_by("-history_id").first()
-    if seen is None:
-        return []
-    names = ("role", "full_name", "date_of_birth", "bsn")
-    return [name for name in names if getattr(seen, name) != getattr(current, name)]
 
 
 @extend_schema_view(

@@ -175,30 +175,21 @@ def apply_service_errors(form: forms.Form, exc) -> None:
         form.add_error(None, exc.messages)
 
 
-def conflict_message(exc: ConcurrentEditError, model, *, expected_version: int | None) -> str:
+def conflict_message(exc: ConcurrentEditError, model) -> str:
     """What another editor changed since this editor loaded the record, named by field label."""
-    current = exc.current
     changed: list[str] = []
-    seen = (
-        model.history.filter(id=current.pk, version=expected_version).order_by("-history_id").first()
-        if expected_version is not None
-        else None
-    )
-    if seen is not None:
-        for field in model._meta.concrete_fields:
-            if field.name in {"id", "version", "case"}:
-                continue
-            old, new = getattr(seen, field.attname), getattr(current, field.attname)
-            if old == new:
-                continue
-            label = str(field.verbose_name)
-            if field.name == "bsn":
-                changed.append(label)  # never show a BSN in full
-            else:
-                changed.append(
-                    gettext("%(field)s: was „%(old)s”, nu „%(new)s”")
-                    % {"field": label, "old": old or "—", "new": new or "—"}
-                )
+    for name, (old, new) in exc.changed_fields.items():
+        field = model._meta.get_field(name)
+        if field.name == "case":
+            continue
+        label = str(field.verbose_name)
+        if field.name == "bsn":
+            changed.append(label)  # never show a BSN in full
+        else:
+            changed.append(
+                gettext("%(field)s: was „%(old)s”, nu „%(new)s”")
+                % {"field": label, "old": old or "—", "new": new or "—"}
+            )
     details = "; ".join(changed) if changed else gettext("onbekend welke velden")
     return gettext(
         "Iemand anders heeft dit intussen gewijzigd (%(changes)s). Uw wijziging is niet opgeslagen; "

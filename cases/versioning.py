@@ -8,6 +8,22 @@ from cases.exceptions import ConcurrentEditError
 from cases.model_validation import full_clean_held
 
 
+def changed_since(current: models.Model, expected_version: int | None) -> dict[str, tuple[object, object]]:
+    """{field: (as the editor saw it, as it is now)} for what changed after `expected_version`, read from
+    the record's history (the editor's own copy may already be the current row)."""
+    history = getattr(type(current), "history", None)
+    if history is None or expected_version is None:
+        return {}
+    seen = history.filter(id=current.pk, version=expected_version).order_by("-history_id").first()
+    if seen is None:
+        return {}
+    return {
+        field.name: (getattr(seen, field.attname), getattr(current, field.attname))
+        for field in type(current)._meta.concrete_fields
+        if field.name not in ("id", "version") and getattr(seen, field.attname) != getattr(current, field.attname)
+    }
+
+
 def versioned_update(obj: models.Model, *, actor, expected_version: int | None, fields: dict) -> dict:
     """Apply `fields` to `obj` under a row lock; returns {field: (old, new)} of what changed.
 
@@ -17,9 +33,7 @@ def versioned_update(obj: models.Model, *, actor, expected_version: int | None, 
     model = type(obj)
     locked = model._default_manager.select_for_update().get(pk=obj.pk)
     if expected_version is not None and locked.version != expected_version:
-        changed = {name: (getattr(obj, name), getattr(locked, name)) for name in fields
-                   if getattr(obj, name) != getattr(locked, name)}  # fmt: skip
-        raise ConcurrentEditError(current=locked, changed_fields=changed)
+        raise ConcurrentEditError(current=locked, changed_fields=changed_since(locked, expected_version))
     changes = {name: (getattr(locked, name), value) for name, value in fields.items() if getattr(locked, name) != value}
     for name, value in fields.items():
         setattr(locked, name, value)

@@ -179,7 +179,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
             post["version"] = str(exc.current.version)
             form = PersonForm(post, initial=initial, person=exc.current)
             form.is_valid()
-            form.add_error(None, conflict_message(exc, Person, expected_version=expected))
+            form.add_error(None, conflict_message(exc, Person))
             return render(
                 request,
                 "cases/person_form.html",

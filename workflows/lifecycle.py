@@ -30,6 +30,7 @@ from cases.models import (
 )
 from cases.selectors import actor_for
 from cases.timeline import timeline_record
+from cases.versioning import changed_since
 from partners.models import Organisation
 from partners.selectors import user_coordinates_team
 
@@ -124,9 +125,7 @@ def allowed_targets(case: Case) -> list[str]:
 def _lock(case: Case, *, expected_version: int, expected_status: str | None = None) -> Case:
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if locked.version != expected_version:
-        changed = {name: (getattr(case, name), getattr(locked, name)) for name in ("status", "crisis", "episode")
-                   if getattr(case, name) != getattr(locked, name)}  # fmt: skip
-        raise ConcurrentEditError(current=locked, changed_fields=changed)
+        raise ConcurrentEditError(current=locked, changed_fields=changed_since(locked, expected_version))
     if expected_status is not None and locked.status != expected_status:
         raise ValidationError({"status": _("De status van de casus is intussen gewijzigd.")})
     return locked

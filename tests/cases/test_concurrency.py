@@ -55,6 +55,7 @@ def test_a_stale_api_update_gets_409_with_the_changed_fields_and_nothing_is_lost
     body = stale.json()
     assert body["changed_fields"] == ["full_name"]
     assert "Iemand anders heeft dit intussen gewijzigd" in body["detail"]
+    assert "(full_name)" in body["detail"]  # the message names the change, not "(-)"
     assert body["current"]["full_name"] == "Kim de Vries" and "bsn" not in body["current"]
     person = Person.objects.get(pk=world.child.pk)
     assert (person.full_name, person.role, person.version) == ("Kim de Vries", "jeugdige", version + 1)

@@ -107,10 +107,11 @@ def test_a_stale_version_is_refused_and_nothing_changes(region):
     case = open_case(region)
     stale = Case.objects.get(pk=case.pk)
     _move(region, case, S.VEILIGHEIDSBEOORDELING)
-    with pytest.raises(ConcurrentEditError):
+    with pytest.raises(ConcurrentEditError) as raised:
         case_transition(actor=region.vt_user, case=stale, to=S.VEILIGHEIDSBEOORDELING, reason="x",
                         expected_version=stale.version)  # fmt: skip
     assert Case.objects.get(pk=case.pk).version == case.version
+    assert raised.value.changed_fields["status"] == (S.AANGEMELD, S.VEILIGHEIDSBEOORDELING)
 
 
 def test_no_closure_while_interventions_are_open(region):
