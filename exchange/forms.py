@@ -1,11 +1,11 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from partners.models import SafetyTeam
 
 # A caseload of ~10k cases with history fits well within this.
-MAX_UPLOAD_BYTES = getattr(settings, "EXCHANGE_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+MAX_UPLOAD_MB = 20
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 ALLOWED_SUFFIXES = (".jsonl", ".json")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import replace
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -38,8 +39,7 @@ def filters_from_params(params: dict) -> Filters:
 def export_filters(filters: Filters, kind: str) -> Filters:
     """Aggregate exports are per period, team and municipality; the event extract has them as columns."""
     if kind == ExportKind.AGGREGATES:
-        return Filters(filters.date_from, filters.date_to, filters.granularity, filters.team_id,
-                       filters.municipality_id, AGGREGATE_DIMENSIONS)  # fmt: skip
+        return replace(filters, by=AGGREGATE_DIMENSIONS)
     return filters
 
 

@@ -36,9 +36,9 @@ def client_ip(request: HttpRequest | None) -> str | None:
 
 def _acting_for(user: Any) -> tuple[str, str]:
     """Organisations and roles the user acts for now (active memberships), for the log line."""
-    from partners.selectors import memberships_of
+    from partners.selectors import active_memberships
 
-    memberships = list(memberships_of(user).order_by("organisation__name", "role"))
+    memberships = active_memberships(user)  # read once per request, shared with the pages
     organisations = sorted({m.organisation.name for m in memberships})
     roles = sorted({m.role for m in memberships})
     return ", ".join(organisations)[:500], ", ".join(roles)[:200]
