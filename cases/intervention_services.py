@@ -143,3 +143,15 @@ def intervention_stop(
     return _move(actor=actor, intervention=intervention, to=InterventionStatus.GESTOPT,
                  expected_version=expected_version, occurred_at=occurred_at,
                  fields={"result": result.strip(), "ended_at": occurred_at})  # fmt: skip
+
+
+def intervention_move(
+    *, action: str, actor, intervention: Intervention, expected_version: int | None, result: str = "",
+    ip: str | None = None,
+) -> Intervention:  # fmt: skip
+    """One of the page's and the API's three moves by name: start, complete (with its result) or stop
+    (with why)."""
+    if action == "start":
+        return intervention_start(actor=actor, intervention=intervention, expected_version=expected_version, ip=ip)
+    ending = {"complete": intervention_complete, "stop": intervention_stop}[action]
+    return ending(actor=actor, intervention=intervention, result=result, expected_version=expected_version, ip=ip)

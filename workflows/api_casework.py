@@ -121,13 +121,6 @@ class InterventionDetail(CaseScoped, generics.RetrieveAPIView):
         return get_object_or_404(interventions_of(self.get_case()), pk=self.kwargs["intervention_id"])
 
 
-INTERVENTION_ACTIONS = {
-    "start": intervention_services.intervention_start,
-    "complete": intervention_services.intervention_complete,
-    "stop": intervention_services.intervention_stop,
-}
-
-
 class InterventionStatus(CaseScoped, APIView):
     """Start, complete or stop an intervention (with the version the caller last saw)."""
 
@@ -140,11 +133,9 @@ class InterventionStatus(CaseScoped, APIView):
         serializer = InterventionActionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        kwargs = {"actor": request.user, "intervention": intervention, "expected_version": data["version"],
-                  "ip": client_ip(request)}  # fmt: skip
-        if data["action"] != "start":
-            kwargs["result"] = data.get("result", "")
-        run(INTERVENTION_ACTIONS[data["action"]], **kwargs)
+        run(intervention_services.intervention_move, action=data["action"], actor=request.user,
+            intervention=intervention, expected_version=data["version"], result=data.get("result", ""),
+            ip=client_ip(request))  # fmt: skip
         return Response(InterventionSerializer(intervention).data)
 
 
@@ -191,15 +182,9 @@ class CaseTransition(CaseScoped, APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         case = self.get_case()
-        common = {"actor": request.user, "case": case, "reason": data["reason"], "expected_version": data["version"],
-                  "ip": client_ip(request)}  # fmt: skip
-        step = data["step"]
-        if step.startswith("to:"):
-            run(lifecycle.case_transition, to=step[3:], override_reason=data.get("override_reason", ""), **common)
-        else:
-            services = {"crisis": lifecycle.case_flag_crisis, "resolve_crisis": lifecycle.case_resolve_crisis,
-                        "reopen": lifecycle.case_reopen}  # fmt: skip
-            run(services[step], **common)
+        run(lifecycle.case_step, actor=request.user, case=case, step=data["step"], reason=data["reason"],
+            expected_version=data["version"], override_reason=data.get("override_reason", ""),
+            ip=client_ip(request))  # fmt: skip
         return Response(CaseStateSerializer(case).data)
 
 

@@ -247,3 +247,16 @@ def case_reopen(
     timeline_record(case=case, kind=EventKind.STATUS_CHANGED, actor=actor, organisation=organisation,
                     summary=reason, data={"from": frm, "to": S.AANGEMELD}, occurred_at=occurred_at)  # fmt: skip
     return case
+
+
+def case_step(
+    *, actor, case: Case, step: str, reason: str, expected_version: int, override_reason: str = "",
+    ip: str | None = None,
+) -> Case:  # fmt: skip
+    """One of the status page's and the API's steps by name: "to:<status>", "crisis", "resolve_crisis"
+    or "reopen"."""
+    common = {"actor": actor, "case": case, "reason": reason, "expected_version": expected_version, "ip": ip}
+    if step.startswith("to:"):
+        return case_transition(to=step[3:], override_reason=override_reason, **common)
+    services = {"crisis": case_flag_crisis, "resolve_crisis": case_resolve_crisis, "reopen": case_reopen}
+    return services[step](**common)

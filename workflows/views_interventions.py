@@ -18,9 +18,9 @@ from security.services import client_ip
 from workflows.view_helpers import run_form
 
 ACTIONS = {
-    "start": (gettext_lazy("Inzet starten"), lambda **kw: services.intervention_start(**kw)),
-    "complete": (gettext_lazy("Inzet afronden"), lambda **kw: services.intervention_complete(**kw)),
-    "stop": (gettext_lazy("Inzet stoppen"), lambda **kw: services.intervention_stop(**kw)),
+    "start": gettext_lazy("Inzet starten"),
+    "complete": gettext_lazy("Inzet afronden"),
+    "stop": gettext_lazy("Inzet stoppen"),
 }
 
 
@@ -53,14 +53,12 @@ def intervention_detail(request: HttpRequest, case_id: int, intervention_id: int
         return render(request, "workflows/intervention_detail.html",
                       {"case": case, "intervention": intervention, "form": InterventionEndForm(),
                        "error": _("Onbekende actie.")}, status=400)  # fmt: skip
-    title, service = ACTIONS.get(action, ACTIONS["start"])
+    title = ACTIONS.get(action, ACTIONS["start"])
 
     def call(data):
-        kwargs = {"actor": request.user, "intervention": intervention, "expected_version": data["version"],
-                  "ip": client_ip(request)}  # fmt: skip
-        if action != "start":
-            kwargs["result"] = data.get("result") or ""
-        service(**kwargs)
+        services.intervention_move(action=action or "start", actor=request.user, intervention=intervention,
+                                   expected_version=data["version"], result=data.get("result") or "",
+                                   ip=client_ip(request))  # fmt: skip
 
     back = reverse("intervention-detail", kwargs={"case_id": case.pk, "intervention_id": intervention.pk})
     decision = getattr(intervention, "meeting_decision", None)

@@ -47,17 +47,9 @@ def case_status(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_for(request.user, case_id, ip=client_ip(request), action=action, detail="status")
 
     def call(data):
-        common = {"actor": request.user, "case": case, "reason": data["reason"], "expected_version": data["version"],
-                  "ip": client_ip(request)}  # fmt: skip
-        step = data["step"]
-        if step.startswith("to:"):
-            lifecycle.case_transition(to=step[3:], override_reason=data.get("override_reason") or "", **common)
-        elif step == "reopen":
-            lifecycle.case_reopen(**common)
-        elif step == "crisis":
-            lifecycle.case_flag_crisis(**common)
-        else:
-            lifecycle.case_resolve_crisis(**common)
+        lifecycle.case_step(actor=request.user, case=case, step=data["step"], reason=data["reason"],
+                            expected_version=data["version"], override_reason=data.get("override_reason") or "",
+                            ip=client_ip(request))  # fmt: skip
 
     form = TransitionForm(request.POST or None, case=case, initial={"version": case.version})
     return run_form(

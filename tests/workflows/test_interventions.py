@@ -176,3 +176,18 @@ def test_the_api_answers_404_for_a_foreign_case_and_a_foreign_intervention(regio
     other = open_case(make_region())
     login_verified(client, region.cvc_user)
     assert client.get(f"/api/v1/cases/{other.pk}/interventions/{intervention.pk}/").status_code == 404
+
+
+def test_the_api_starts_and_completes_an_intervention_and_refuses_a_stale_move(region, case, login_verified, client):
+    judge(region, case)
+    intervention = _agree(region, case)
+    login_verified(client, region.vt_user)
+    url = f"/api/v1/cases/{case.pk}/interventions/{intervention.pk}/status/"
+    started = client.post(url, {"action": "start", "version": intervention.version})
+    assert started.status_code == 200, started.content
+    stale = client.post(url, {"action": "stop", "result": "x", "version": intervention.version})
+    assert stale.status_code == 409
+    done = client.post(url, {"action": "complete", "result": "Onderzoek afgerond", "version": intervention.version + 1})
+    assert done.status_code == 200, done.content
+    intervention.refresh_from_db()
+    assert (intervention.status, intervention.result) == ("afgerond", "Onderzoek afgerond")

@@ -237,6 +237,21 @@ def test_the_status_page_flags_a_crisis_and_answers_409_on_a_stale_version(regio
     assert client.post(url, {"step": "resolve_crisis", "reason": "x", "version": case.version}).status_code == 409
 
 
+def test_the_api_takes_the_same_steps_and_refuses_a_stale_one_with_409(region, login_verified, client):
+    case = open_case(region)
+    login_verified(client, region.vt_user)
+    url = f"/api/v1/cases/{case.pk}/transitions/"
+    moved = client.post(url, {"step": "to:veiligheidsbeoordeling", "reason": "Start", "version": case.version})
+    assert moved.status_code == 200, moved.content
+    flagged = client.post(url, {"step": "crisis", "reason": "Acuut", "version": case.version + 1})
+    assert flagged.status_code == 200, flagged.content
+    fresh = Case.objects.get(pk=case.pk)
+    assert (fresh.status, fresh.crisis, fresh.version) == (S.VEILIGHEIDSBEOORDELING, True, case.version + 2)
+    stale = client.post(url, {"step": "resolve_crisis", "reason": "x", "version": case.version})
+    assert stale.status_code == 409
+    assert Case.objects.get(pk=case.pk).crisis is True
+
+
 def test_the_status_page_of_a_foreign_case_answers_404(region, login_verified, client):
     case = open_case(region)
     login_verified(client, make_region().coordinator)
