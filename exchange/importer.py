@@ -194,7 +194,7 @@ def _create(doc: dict, directory: Directory, *, team_name, imported_by) -> Case:
     replayer.actors.add(opener)
     replayer.run(history_steps(doc))
     ImportedCase.objects.create(case=case, digest=digest(doc), document=doc, keys=keys, imported_by=imported_by)
-    _log(case, replayer.actors, action=AccessAction.CREATE)
+    _log(case, replayer.actors, action=AccessAction.CREATE, imported_by=imported_by)
     return case
 
 
@@ -211,11 +211,14 @@ def _day(value):
     return parse_date(value) if value else None
 
 
-def _log(case: Case, users, *, action: str) -> None:
-    """The access log names every professional the import acted as (written on commit)."""
+def _log(case: Case, users, *, action: str, imported_by=None) -> None:
+    """The access log names every professional the import acted as, and who ran it (written on commit)."""
     for user in sorted(users, key=lambda u: u.pk):
         access_log_write(actor=actor_for(user, case), action=action, outcome=AccessOutcome.ALLOWED, case_id=case.pk,
                          detail="import")  # fmt: skip
+    if imported_by is not None:
+        access_log_write(actor=actor_for(imported_by), action=action, outcome=AccessOutcome.ALLOWED,
+                         case_id=case.pk, detail="import:run")  # fmt: skip
 
 
 def _update(doc: dict, case: Case, record: ImportedCase, directory: Directory, *, team_name, imported_by) -> None:
@@ -297,4 +300,4 @@ def _update(doc: dict, case: Case, record: ImportedCase, directory: Directory, *
     record.digest, record.document, record.keys = digest(doc), doc, keys
     record.imported_by, record.updated_at = imported_by or record.imported_by, timezone.now()
     record.save(update_fields=["digest", "document", "keys", "imported_by", "updated_at"])
-    _log(case, replayer.actors, action=AccessAction.CHANGE)
+    _log(case, replayer.actors, action=AccessAction.CHANGE, imported_by=imported_by)

@@ -5,6 +5,7 @@ import json
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from cases.access_log import access_log_rows
 from cases.models import Case
 from exchange import forms
 from tests.exchange.world import make_world, minimal_document
@@ -15,30 +16,41 @@ def _upload(name, text):
     return SimpleUploadedFile(name, text.encode(), content_type="application/octet-stream")
 
 
-def test_a_functional_admin_imports_a_file_and_sees_the_report(client, db):
+def test_a_functional_admin_imports_a_file_and_sees_the_report(client, db, django_capture_on_commit_callbacks):
     world = make_world()
     bad = minimal_document(world, "WEB-2")
     bad["persons"][0]["bsn"] = "123456789"
     text = "\n".join(json.dumps(d) for d in [minimal_document(world, "WEB-1"), bad]) + "\n"
     login(client, world.admin)
 
-    response = client.post(reverse("exchange-import"), {"file": _upload("zaken.jsonl", text)})
+    with django_capture_on_commit_callbacks(execute=True):  # the log rows are written on commit
+        response = client.post(reverse("exchange-import"), {"file": _upload("zaken.jsonl", text)})
 
     assert response.status_code == 200
     page = response.content.decode()
     assert "WEB-2" in page and "/persons/0/bsn" in page and "elfproef" in page
     assert Case.objects.filter(external_reference="WEB-1").exists()
     assert not Case.objects.filter(external_reference="WEB-2").exists()
+    # The access log names the professional the import acted as, and the administrator who ran it.
+    case = Case.objects.get(external_reference="WEB-1")
+    logged = set(access_log_rows().filter(case_id=case.pk).values_list("username", "action", "detail"))
+    assert (world.admin.username, "create", "import:run") in logged
+    assert {username for username, _action, _detail in logged} >= {world.cvc_user.username, world.admin.username}
 
 
-def test_the_dry_run_box_writes_nothing(client, db):
+def test_the_dry_run_box_writes_nothing(client, db, django_capture_on_commit_callbacks):
     world = make_world()
     login(client, world.admin)
 
     upload = _upload("zaken.jsonl", json.dumps(minimal_document(world, "WEB-3")))
-    client.post(reverse("exchange-import"), {"file": upload, "dry_run": "on"})
+    before = access_log_rows().count()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("exchange-import"), {"file": upload, "dry_run": "on"})
 
+    assert response.status_code == 200
+    assert "Resultaat van de proefimport (niets opgeslagen)" in response.content.decode()
     assert not Case.objects.filter(external_reference="WEB-3").exists()
+    assert access_log_rows().count() == before  # nothing about a case that was never stored
 
 
 def test_a_professional_may_not_use_the_upload_page(client, db):
