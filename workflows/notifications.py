@@ -105,17 +105,10 @@ def digests_collect(*, now: datetime | None = None) -> list[int]:
         except IntegrityError:
             continue  # today's digest exists
         created.append(digest.pk)
-    stale = Digest.objects.filter(sent_at__isnull=True, retry_at__lte=now).filter(
-        Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
-    )
-    for digest_id in list(stale.values_list("id", flat=True)[:1000]):
-        Digest.objects.filter(pk=digest_id).update(
-            retry_at=now + timedelta(seconds=settings.REMINDER_REDISPATCH_SECONDS)
-        )
-        if settings.REMINDER_DISPATCH:
-            from workflows.tasks import send_digest_email
+    from workflows.reminders import redispatch_stale
+    from workflows.tasks import send_digest_email
 
-            send_digest_email.delay(digest_id)
+    redispatch_stale(Digest.objects.filter(sent_at__isnull=True), send_digest_email, now=now)
     return created
 
 

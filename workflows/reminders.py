@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -251,19 +251,27 @@ def reminders_sweep(*, now: datetime | None = None, batch_size: int = 1000) -> S
     return result
 
 
-def reminders_redispatch(*, now: datetime, limit: int = 1000) -> int:
-    """Enqueue again the e-mails still unsent after their retry moment (task lost or worker killed)."""
-    stale = Reminder.objects.filter(sent_at__isnull=True, delivery=Delivery.IMMEDIATE, retry_at__lte=now).filter(
-        Q(claimed_until__isnull=True) | Q(claimed_until__lte=now)
-    )
+def redispatch_stale(unsent: QuerySet, task, *, now: datetime, limit: int = 1000) -> int:
+    """Enqueue `task` again for the unsent rows (reminders, digests) past their retry moment and not
+    held by a live worker (task lost or worker killed): one UPDATE moves their retry moment on, one task
+    each after commit."""
+    stale = unsent.filter(retry_at__lte=now).filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
     ids = list(stale.order_by("retry_at").values_list("id", flat=True)[:limit])
     if not ids:
         return 0
-    Reminder.objects.filter(pk__in=ids).update(retry_at=now + timedelta(seconds=settings.REMINDER_REDISPATCH_SECONDS))
+    unsent.model.objects.filter(pk__in=ids).update(
+        retry_at=now + timedelta(seconds=settings.REMINDER_REDISPATCH_SECONDS)
+    )
     if settings.REMINDER_DISPATCH:
-        from workflows.tasks import send_reminder_email
-
         with transaction.atomic():
-            for reminder_id in ids:
-                send_reminder_email.delay_on_commit(reminder_id)
+            for pk in ids:
+                task.delay_on_commit(pk)
     return len(ids)
+
+
+def reminders_redispatch(*, now: datetime, limit: int = 1000) -> int:
+    """Enqueue again the e-mails still unsent after their retry moment (task lost or worker killed)."""
+    from workflows.tasks import send_reminder_email
+
+    unsent = Reminder.objects.filter(sent_at__isnull=True, delivery=Delivery.IMMEDIATE)
+    return redispatch_stale(unsent, send_reminder_email, now=now, limit=limit)

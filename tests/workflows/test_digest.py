@@ -36,3 +36,25 @@ def test_immediate_users_get_no_digest(region):
     region.open_case(opened_at=at(2027, 6, 7, 10))
     reminders_sweep(now=at(2027, 6, 17, 8, 0))
     assert digests_collect(now=at(2027, 6, 17, 23, 0)) == []
+
+
+def test_an_unsent_digest_is_dispatched_again_after_its_retry_moment_once(
+    region, settings, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    preference_set(user=region.cvc, delivery="digest", digest_hour=17)
+    region.open_case(opened_at=at(2027, 6, 7, 10))
+    reminders_sweep(now=at(2027, 6, 17, 8, 0))
+    [digest_id] = digests_collect(now=at(2027, 6, 17, 17, 0))  # its task was lost: nothing sent
+    retry_at = Digest.objects.get(pk=digest_id).retry_at
+    settings.REMINDER_DISPATCH = True
+    later = retry_at + timedelta(minutes=1)
+
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        digests_collect(now=later)
+    with django_capture_on_commit_callbacks(execute=False) as again:
+        digests_collect(now=later)  # moved on: not due again at the same moment
+
+    assert len(queued) == 1 and again == []
+    assert Digest.objects.get(pk=digest_id).retry_at > later
