@@ -89,7 +89,7 @@ def _top_up_timeline(cursor) -> int:
 
 
 def _top_up_deadlines(cursor) -> int:
-    from workflows.models import DeadlineRule
+    from workflows.deadlines.models import DeadlineRule
 
     cursor.execute("SELECT count(*) FROM workflows_deadline")
     missing = DEADLINES - cursor.fetchone()[0]

@@ -23,7 +23,7 @@ DUE = 10_000
 
 
 def due_ids() -> list[int]:
-    from workflows.models import Deadline
+    from workflows.deadlines.models import Deadline
 
     open_rows = Deadline.objects.filter(state="open", subject__startswith=DEADLINE_SUBJECT)
     return list(open_rows.order_by("id").values_list("id", flat=True)[:DUE])
@@ -33,7 +33,7 @@ def reset(ids: list[int], *, remind_at: datetime, due_at: datetime | None = None
     """Forget the reminders of these deadlines and set their next reminder moment."""
     from django.db import connection
 
-    from workflows.models import Notification, Reminder
+    from workflows.deadlines.models import Notification, Reminder
 
     Notification.objects.filter(reminder__deadline_id__in=ids).delete()
     Reminder.objects.filter(deadline_id__in=ids).delete()
@@ -60,7 +60,7 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from workflows.reminders import reminders_sweep
+    from workflows.deadlines.reminders import reminders_sweep
 
     now = timezone.now().replace(microsecond=0)
     ids = due_ids()

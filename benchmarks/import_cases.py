@@ -29,7 +29,7 @@ def seed_world():
     from django.core.management import call_command
 
     from partners.models import Membership, Municipality, Organisation, Role, SafetyTeam, User
-    from workflows.default_rules import load_defaults
+    from workflows.deadlines.rules import load_defaults
 
     call_command("migrate", verbosity=0)
     load_defaults(apps.get_model("workflows", "DeadlineRule"), apps.get_model("workflows", "GelijkgesteldeDag"))

@@ -25,8 +25,8 @@ def ensure_meeting(coordinator):
 
     from cases.models import Case
     from partners.selectors import coordinated_team_ids
-    from workflows.meeting_models import Meeting
-    from workflows.meetings import agenda_add, meeting_schedule
+    from workflows.meetings.models import Meeting
+    from workflows.meetings.services import agenda_add, meeting_schedule
 
     meeting = Meeting.objects.filter(location=LOCATION).first()
     if meeting is None:

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from cases import api
 
@@ -15,4 +15,6 @@ urlpatterns: list = [
     ),
     path("cases/<id:case_id>/notes/", api.NoteListCreate.as_view(), name="api-note-list"),
     path("cases/<id:case_id>/timeline/", api.TimelineList.as_view(), name="api-timeline"),
+    path("", include("cases.assessments.api_urls")),
+    path("", include("cases.interventions.api_urls")),
 ]

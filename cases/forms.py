@@ -162,10 +162,6 @@ class NoteForm(forms.Form):
         return value
 
 
-class AccessReportLookupForm(forms.Form):
-    reference = forms.CharField(label=_("Zaaknummer"), max_length=32, help_text=_("Bijvoorbeeld: VT-2026-000123"))
-
-
 def apply_service_errors(form: forms.Form, exc) -> None:
     """Put a service's ValidationError on the form: field errors on their fields, the rest on top."""
     if hasattr(exc, "error_dict"):

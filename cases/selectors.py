@@ -14,7 +14,8 @@ from django.contrib.auth.models import Permission
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from cases.access_log import AccessAction, AccessOutcome, Actor, access_log_write
+from cases.access_log.models import AccessAction, AccessOutcome
+from cases.access_log.services import Actor, access_log_write
 from cases.models import Case, CaseUserObjectPermission, Participant, Person
 from partners.models import Membership, Role
 from partners.selectors import active_memberships, coordinated_team_ids

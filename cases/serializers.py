@@ -162,3 +162,7 @@ class ConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
     changed_fields = serializers.ListField(child=serializers.CharField())
     current = PersonSerializer()
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()

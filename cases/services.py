@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import remove_perm
 
-from cases.access_log import AccessAction, AccessOutcome, access_log_write
+from cases.access_log.models import AccessAction, AccessOutcome
+from cases.access_log.services import access_log_write
 from cases.model_validation import full_clean_held
 from cases.models import Case, CaseUserObjectPermission, EventKind, Intake, Note, Participant, ParticipantRole, Person
 from cases.selectors import VIEW_CASE, _view_permission_id, actor_for
@@ -107,7 +108,7 @@ def case_open(
 
 @transaction.atomic
 def case_change(*, actor, case: Case, expected_version: int | None, ip: str | None = None, **fields) -> Case:
-    """Change the case's own data (not its status: that goes through workflows.lifecycle)."""
+    """Change the case's own data (not its status: that goes through workflows.lifecycle.services)."""
     unknown = set(fields) - set(CASE_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(_("Deze velden kunnen hier niet worden gewijzigd: %s") % ", ".join(sorted(unknown)))

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from cases import views, views_access_report
+from cases import views
 
 urlpatterns: list = [
     path("mijn-zaken/", views.my_cases, name="my-cases"),
@@ -16,8 +16,7 @@ urlpatterns: list = [
         name="participant-end",
     ),
     path("zaken/<id:case_id>/notities/nieuw/", views.note_add, name="note-add"),
-    # The privacy officer's "who looked at this file": the access log only, no case content.
-    path("inzage/", views_access_report.access_report_lookup, name="access-report-lookup"),
-    path("inzage/zaken/<id:case_id>/", views_access_report.access_report, name="case-access-report"),
-    path("inzage/zaken/<id:case_id>/csv/", views_access_report.access_report_csv, name="case-access-report-csv"),
+    path("", include("cases.assessments.urls")),
+    path("", include("cases.interventions.urls")),
+    path("", include("cases.access_log.urls")),
 ]

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cases import services
-from cases.access_log import AccessAction
+from cases.access_log.models import AccessAction
 from cases.exceptions import ConcurrentEditError
 from cases.forms import (
     CaseFilterForm,

@@ -11,12 +11,12 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.access_log import AccessAction
+from cases.access_log.models import AccessAction
 from cases.models import Case, CaseStatus, EventKind, Person, TimelineEvent
 from cases.selectors import case_for
 from exchange.format import FORMAT
 from exchange.models import ImportedCase
-from workflows.meeting_models import AgendaItem, Attendance, MeetingDecision
+from workflows.meetings.models import AgendaItem, Attendance, MeetingDecision
 
 
 class ExportRefused(Exception):
@@ -140,7 +140,7 @@ def _decision_meetings(case: Case, meeting_keys: dict[int, str]) -> dict[tuple[s
 
 
 def _assessments(case: Case, by_subject: dict, meeting_keys: dict) -> list[dict]:
-    from cases.assessment_selectors import assessments_of
+    from cases.assessments.selectors import assessments_of
 
     decided = _decision_meetings(case, meeting_keys)
     result = []

@@ -18,7 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.access_log import AccessAction, AccessOutcome, access_log_deferred, access_log_write
+from cases.access_log.models import AccessAction, AccessOutcome
+from cases.access_log.services import access_log_deferred, access_log_write
 from cases.models import Case, Person
 from cases.selectors import actor_for
 from cases.services import case_change, case_open, person_add, person_change
@@ -26,7 +27,7 @@ from exchange.format import Problem, digest, history_steps, parse_date, parse_mo
 from exchange.models import ImportedCase
 from exchange.replay import Replayer, StepFailed, problems_of
 from exchange.validation import Checker, Directory
-from workflows.deadlines import deadline_rules_cached
+from workflows.deadlines.services import deadline_rules_cached
 
 # Case fields a changed record may update (through case_change); others are refused.
 CHANGEABLE_CASE_FIELDS = ("family_name", "municipality", "vast_gezicht")

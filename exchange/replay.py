@@ -8,7 +8,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from cases.assessment_services import (
+from cases.assessments.models import Assessment, JointJudgement, Veiligheidsvoorwaarde
+from cases.assessments.services import (
     assessment_start,
     condition_agree,
     condition_check,
@@ -16,19 +17,20 @@ from cases.assessment_services import (
     dissent_record,
     judgement_record,
 )
-from cases.intervention_services import (
+from cases.interventions.models import Intervention
+from cases.interventions.services import (
     intervention_agree,
     intervention_complete,
     intervention_start,
     intervention_stop,
 )
-from cases.models import Assessment, Case, Intervention, JointJudgement, Participant, Veiligheidsvoorwaarde
+from cases.models import Case, Participant
 from cases.services import participant_add, participant_end
 from exchange.format import Problem, Step, parse_date, parse_moment
 from exchange.validation import Directory
-from workflows.lifecycle import case_flag_crisis, case_reopen, case_resolve_crisis, case_transition
-from workflows.meeting_models import AgendaItem, Attendance, Meeting
-from workflows.meetings import (
+from workflows.lifecycle.services import case_flag_crisis, case_reopen, case_resolve_crisis, case_transition
+from workflows.meetings.models import AgendaItem, Attendance, Meeting
+from workflows.meetings.services import (
     agenda_add,
     attendance_record,
     meeting_condition,

@@ -19,7 +19,7 @@ from metrics.report import as_json, published_tables
 from metrics.selectors import export_job_for, export_jobs_of
 from metrics.services import export_job_create
 from metrics.views import job_status
-from safetyteams.api import MethodCheckedFirst
+from security.api import MethodCheckedFirst
 from security.services import client_ip
 
 

@@ -16,16 +16,8 @@ from django.db.models.functions import TruncMonth, TruncQuarter
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import (
-    PROTECTION_MEASURES,
-    Case,
-    CaseStatus,
-    EventKind,
-    Intervention,
-    InterventionKind,
-    Participant,
-    TimelineEvent,
-)
+from cases.interventions.models import PROTECTION_MEASURES, Intervention, InterventionKind
+from cases.models import Case, CaseStatus, EventKind, Participant, TimelineEvent
 from metrics.definitions import CLOSING_STATUSES, EPISODE_START_KINDS, MILESTONES, QUARTER, Filters, period_label
 from metrics.tables import Table
 from partners.models import Municipality, Organisation, SafetyTeam
@@ -148,7 +140,7 @@ def rereports(filters: Filters) -> Table:
 
 def deadline_adherence(filters: Filters) -> Table:
     """Per period of the due date and per rule: met, missed, and open past the due date."""
-    from workflows.models import Deadline, DeadlineState  # workflows sits before metrics in the chain
+    from workflows.deadlines.models import Deadline, DeadlineState  # workflows sits before metrics in the chain
 
     start, end = filters.window()
     now = timezone.now()

@@ -31,7 +31,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import CharField, F, FloatField, Func, IntegerField, QuerySet
 from openpyxl import Workbook
 
-from cases.access_log import AccessAction, AccessOutcome, Actor, access_log_write
+from cases.access_log.models import AccessAction, AccessOutcome
+from cases.access_log.services import Actor, access_log_write
 from cases.models import Case, Participant, Person, PersonRole, TimelineEvent
 from metrics.compute import case_scope
 from metrics.definitions import AGE_UNKNOWN, Filters, age_band

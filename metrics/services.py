@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.access_log import Actor
+from cases.access_log.services import Actor
 from cases.selectors import actor_for
 from metrics.definitions import MONTH, Filters
 from metrics.exports import filters_json, log_export, write_export

@@ -9,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases.access_log import AccessAction, AccessOutcome, access_log_write
+from cases.access_log.models import AccessAction, AccessOutcome
+from cases.access_log.services import access_log_write
 from cases.selectors import actor_for
 from metrics.access import require_evaluator
 from metrics.charts import table_chart

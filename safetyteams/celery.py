@@ -3,12 +3,15 @@
 import os
 
 from celery import Celery
+from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safetyteams.settings")
 
 app = Celery("safetyteams")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Sub-packages' tasks modules (workflows.deadlines.tasks …); task names are explicit and never change.
+app.autodiscover_tasks(lambda: settings.SUBPACKAGES)
 
 
 def ensure_broker_folders() -> None:

@@ -77,10 +77,20 @@ MIDDLEWARE = [
 ROOT_URLCONF = "safetyteams.urls"
 WSGI_APPLICATION = "safetyteams.wsgi.application"
 
+# Apps that hold several ideas keep one sub-package per idea, each with its own templates and tasks.
+SUBPACKAGES = [
+    "cases.access_log",
+    "cases.assessments",
+    "cases.interventions",
+    "workflows.lifecycle",
+    "workflows.meetings",
+    "workflows.deadlines",
+]
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        "DIRS": [BASE_DIR / name.replace(".", "/") / "templates" for name in SUBPACKAGES],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -90,7 +100,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "metrics.context_processors.evaluator",
                 "partners.context_processors.case_work",
-                "workflows.context_processors.notifications",
+                "workflows.deadlines.context_processors.notifications",
             ],
         },
     },

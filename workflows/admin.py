@@ -1,3 +1,3 @@
 """Admin registrations of the workflows app, one module per idea."""
 
-from workflows import deadline_admin  # noqa: F401
+from workflows.deadlines import admin as deadline_admin  # noqa: F401

@@ -1,13 +1,9 @@
-from django.urls import path
+"""API routes of the workflows app: one api_urls module per sub-package."""
 
-from workflows import deadline_api
-from workflows.api_urls_casework import urlpatterns as casework_urlpatterns
+from django.urls import include, path
 
-urlpatterns: list = [
-    path("deadlines/", deadline_api.DeadlineList.as_view(), name="api-deadlines"),
-    path("notifications/", deadline_api.NotificationList.as_view(), name="api-notifications"),
-    path("notifications/read/", deadline_api.NotificationMarkRead.as_view(), name="api-notifications-read"),
+urlpatterns = [
+    path("", include("workflows.lifecycle.api_urls")),
+    path("", include("workflows.meetings.api_urls")),
+    path("", include("workflows.deadlines.api_urls")),
 ]
-
-# Assessments, interventions, conditions, lifecycle and meetings.
-urlpatterns += casework_urlpatterns

@@ -9,8 +9,8 @@ class WorkflowsConfig(AppConfig):
     def ready(self) -> None:
         from cases.models import EventKind
         from cases.timeline import on_event
-        from workflows.deadline_models import DEADLINE_EVENT_KINDS
-        from workflows.deadlines import on_case_closed, on_close_event, on_start_event
+        from workflows.deadlines.models import DEADLINE_EVENT_KINDS
+        from workflows.deadlines.services import on_case_closed, on_close_event, on_start_event
 
         # Which of these kinds starts or closes a deadline is data (DeadlineRule), not code.
         on_event(*DEADLINE_EVENT_KINDS)(on_start_event)
@@ -18,6 +18,6 @@ class WorkflowsConfig(AppConfig):
         on_event(EventKind.STATUS_CHANGED)(on_case_closed)
 
         from cases.selectors import register_overdue_filter
-        from workflows.deadline_selectors import cases_with_overdue_deadlines
+        from workflows.deadlines.selectors import cases_with_overdue_deadlines
 
         register_overdue_filter(cases_with_overdue_deadlines)

@@ -1,14 +1,13 @@
-"""Workflows models, split by idea into modules; Django finds them all through this one."""
+"""Django discovers the workflows app's models through this module; each lives in its sub-package."""
 
-from workflows.deadline_models import (  # noqa: F401
+from workflows.deadlines.models import (  # noqa: F401
+    CalendarFeedToken,
     Deadline,
     DeadlineRule,
-    DeadlineState,
-    Delivery,
+    Digest,
     GelijkgesteldeDag,
+    Notification,
+    NotificationPreference,
     Reminder,
-    Responsible,
-    TermUnit,
 )
-from workflows.meeting_models import AgendaItem, Attendance, DecisionKind, Meeting, MeetingDecision  # noqa: F401
-from workflows.notification_models import CalendarFeedToken, Digest, Notification, NotificationPreference  # noqa: F401
+from workflows.meetings.models import AgendaItem, Attendance, Meeting, MeetingDecision  # noqa: F401

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from safetyteams.append_only import append_only
+from security.append_only import append_only
 
 
 class Migration(migrations.Migration):

@@ -3,13 +3,14 @@
 from django import template
 from django.utils import timezone
 
-from cases.assessment_selectors import open_conditions, open_interventions, score_trajectory
-from cases.score_chart import score_chart
+from cases.assessments.score_chart import score_chart
+from cases.assessments.selectors import open_conditions, score_trajectory
+from cases.interventions.selectors import open_interventions
 
 register = template.Library()
 
 
-@register.inclusion_tag("cases/_assessment_summary.html")
+@register.inclusion_tag("assessments/_assessment_summary.html")
 def case_assessment_summary(case):
     """For a case the view obtained through case_for; a fixed number of queries (three)."""
     points = score_trajectory(case)

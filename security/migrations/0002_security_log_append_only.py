@@ -3,7 +3,7 @@ model's own refusal only covers code that goes through `save()` and `delete()`."
 
 from django.db import migrations
 
-from safetyteams.append_only import append_only
+from security.append_only import append_only
 
 
 class Migration(migrations.Migration):

@@ -10,9 +10,8 @@ from playwright.sync_api import expect
 
 from cases.services import case_open
 from tests.browser.world import make_world
-from workflows.deadline_models import Deadline
-from workflows.notification_models import Notification
-from workflows.reminders import reminders_sweep
+from workflows.deadlines.models import Deadline, Notification
+from workflows.deadlines.reminders import reminders_sweep
 
 
 @pytest.fixture

@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from cases.models import Intervention, JointJudgement
+from cases.assessments.models import JointJudgement
+from cases.interventions.models import Intervention
 from cases.services import case_open, participant_add
 from tests.browser.world import make_world
 
@@ -30,7 +31,7 @@ def world(transactional_db):
 
 def open_assessment(page, case):
     """From the case page to the current assessment round (starting one when there is none)."""
-    from cases.models import Assessment
+    from cases.assessments.models import Assessment
 
     page.goto(f"/zaken/{case.pk}/")
     page.get_by_role("link", name="Veiligheidsbeoordelingen").first.click()

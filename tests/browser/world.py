@@ -18,7 +18,7 @@ def member(team, organisation, *, role="professional", username: str, full_name:
 def make_world() -> SimpleNamespace:
     """Team "Veiligheidsteam Zuidrand" with CVC, Veilig Thuis, a GI and the RvdK; one professional each,
     a coordinator, an evaluator; plus a professional of another team (who must see nothing)."""
-    from workflows.default_rules import load_defaults
+    from workflows.deadlines.rules import load_defaults
 
     # Live-server tests flush the database between tests: the data migration's rules are gone.
     load_defaults(apps.get_model("workflows", "DeadlineRule"), apps.get_model("workflows", "GelijkgesteldeDag"))

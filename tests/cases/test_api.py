@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cases.access_log import access_log_rows
+from cases.access_log.services import access_log_rows
 from cases.models import Case, CaseUserObjectPermission, Note, Participant, Person
 from tests.cases.conftest import OTHER_VALID_BSN, VALID_BSN, open_case
 from tests.factories import OrganisationFactory

@@ -5,8 +5,9 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cases.assessments.models import PartnerContribution
 from cases.model_validation import full_clean_held
-from cases.models import PartnerContribution, Person
+from cases.models import Person
 from tests.exchange.world import build_live_case, make_world
 
 

@@ -13,7 +13,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
-from cases.models import Assessment, Intervention, JointJudgement, PartnerContribution, Veiligheidsvoorwaarde
+from cases.assessments.models import Assessment, JointJudgement, PartnerContribution, Veiligheidsvoorwaarde
+from cases.interventions.models import Intervention
 from cases.services import participant_add, participant_end
 from tests import factories
 

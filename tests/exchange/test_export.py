@@ -6,7 +6,8 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from cases.access_log import AccessAction, AccessOutcome, access_log_rows
+from cases.access_log.models import AccessAction, AccessOutcome
+from cases.access_log.services import access_log_rows
 from tests.exchange.world import build_live_case, make_world
 
 

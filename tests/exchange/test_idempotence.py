@@ -11,7 +11,7 @@ from exchange.format import parse_moment
 from exchange.importer import import_cases
 from exchange.models import ImportedCase
 from tests.exchange.world import make_world, minimal_document
-from workflows.models import Deadline
+from workflows.deadlines.models import Deadline
 
 COUNTED = ["cases.Case", "cases.Person", "cases.Participant", "cases.TimelineEvent", "cases.HistoricalCase",
            "cases.HistoricalPerson", "workflows.Deadline", "exchange.ImportedCase"]  # fmt: skip

@@ -3,15 +3,16 @@ yields the same timeline, deadlines (met/missed) and metrics as the history ente
 
 import json
 
-from cases.models import Case, TimelineEvent, Veiligheidsvoorwaarde
+from cases.assessments.models import Veiligheidsvoorwaarde
+from cases.models import Case, TimelineEvent
 from exchange.exporter import export_case
 from exchange.format import schema_problems
 from exchange.importer import import_cases
 from metrics.definitions import Filters
 from metrics.report import metric_tables
 from tests.exchange.world import build_live_case, make_world, normalised
-from workflows.meeting_models import MeetingDecision
-from workflows.models import Deadline
+from workflows.deadlines.models import Deadline
+from workflows.meetings.models import MeetingDecision
 
 
 def _timeline(case):

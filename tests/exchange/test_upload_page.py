@@ -5,7 +5,7 @@ import json
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cases.access_log import access_log_rows
+from cases.access_log.services import access_log_rows
 from cases.models import Case
 from exchange import forms
 from tests.exchange.world import make_world, minimal_document

@@ -10,16 +10,16 @@ from datetime import datetime, time, timedelta
 from django.apps import apps
 from django.utils import timezone
 
-from cases.assessment_services import assessment_start, condition_agree, condition_check, contribution_add
-from cases.intervention_services import intervention_complete, intervention_start
+from cases.assessments.services import assessment_start, condition_agree, condition_check, contribution_add
+from cases.interventions.services import intervention_complete, intervention_start
 from cases.models import Case
 from cases.services import case_open, participant_add, participant_end, person_add
 from partners.models import OrganisationKind, Role
 from tests import factories
-from workflows.calendar import AMSTERDAM
-from workflows.default_rules import load_defaults
-from workflows.lifecycle import case_transition
-from workflows.meetings import (
+from workflows.deadlines.calendar import AMSTERDAM
+from workflows.deadlines.rules import load_defaults
+from workflows.lifecycle.services import case_transition
+from workflows.meetings.services import (
     agenda_add,
     attendance_record,
     meeting_intervention,

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from cases.models import Case, CaseStatus, EventKind, Intervention, Note, Participant, Person, PersonRole
+from cases.interventions.models import Intervention
+from cases.models import Case, CaseStatus, EventKind, Note, Participant, Person, PersonRole
 from cases.timeline import timeline_record
 from partners.models import OrganisationKind, Role
 from tests import factories

@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.access_log import AccessAction, access_log_rows
+from cases.access_log.models import AccessAction
+from cases.access_log.services import access_log_rows
 from cases.selectors import cases_visible_to
 from metrics.models import ExportJob
 from partners.models import Role

@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.access_log import AccessAction, access_log_rows
+from cases.access_log.models import AccessAction
+from cases.access_log.services import access_log_rows
 from metrics import exports, services
 from metrics.definitions import Filters
 from metrics.models import ExportJob, ExportStatus

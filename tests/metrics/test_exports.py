@@ -7,7 +7,8 @@ from datetime import date
 import pytest
 from openpyxl import load_workbook
 
-from cases.access_log import AccessAction, access_log_rows
+from cases.access_log.models import AccessAction
+from cases.access_log.services import access_log_rows
 from cases.models import TimelineEvent
 from metrics.definitions import Filters
 from metrics.exports import EVENT_COLUMNS, write_aggregates, write_events

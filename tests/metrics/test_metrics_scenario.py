@@ -8,7 +8,7 @@ from django.utils import timezone
 from metrics.definitions import QUARTER, Filters
 from metrics.report import metric_tables, published_tables
 from tests.metrics import scenario
-from workflows.models import Deadline, DeadlineRule, DeadlineState
+from workflows.deadlines.models import Deadline, DeadlineRule, DeadlineState
 
 FIRST_HALF = Filters(date(2025, 1, 1), date(2025, 6, 30))
 

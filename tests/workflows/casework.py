@@ -7,8 +7,9 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from cases.assessment_services import assessment_start, contribution_add, judgement_record
-from cases.models import Case, JointJudgement
+from cases.assessments.models import JointJudgement
+from cases.assessments.services import assessment_start, contribution_add, judgement_record
+from cases.models import Case
 from cases.services import case_open, participant_add
 from partners.models import Organisation, Role
 from tests.factories import MembershipFactory, OrganisationFactory, SafetyTeamFactory, UserFactory

@@ -9,8 +9,8 @@ from django.apps import apps
 from cases.models import Intake
 from cases.services import case_open
 from tests import factories
-from workflows.calendar import AMSTERDAM
-from workflows.default_rules import load_defaults
+from workflows.deadlines.calendar import AMSTERDAM
+from workflows.deadlines.rules import load_defaults
 
 
 def at(*args) -> datetime:

@@ -6,7 +6,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import workflows.reminder_offsets
+import workflows.deadlines.reminder_offsets
 
 
 class Migration(migrations.Migration):
@@ -182,7 +182,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         help_text="Kommagescheiden, bijvoorbeeld '2wd, 1d': 2 werkdagen en 1 dag voor de termijn (h, d, wd, w).",
                         max_length=200,
-                        validators=[workflows.reminder_offsets.validate_offsets],
+                        validators=[workflows.deadlines.reminder_offsets.validate_offsets],
                         verbose_name="herinneringen vooraf",
                     ),
                 ),

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.access_log import access_log_rows, access_log_verify
+from cases.access_log.services import access_log_rows, access_log_verify
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.access_log import Actor
+from cases.access_log.services import Actor
 from metrics.definitions import GRANULARITIES, MONTH, Filters
 from metrics.formats import FORMATS
 from metrics.models import ExportKind

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from cases.demo import DEFAULT_DEMO_CASES, seed_cases
 from partners.demo import demo_usernames, seed_region
 from security.demo import seed_demo_devices
-from workflows.deadlines import deadlines_from_timeline
+from workflows.deadlines.services import deadlines_from_timeline
 
 DEADLINES_FROM_TIMELINE_MAX = 1000
 

@@ -1,0 +1,107 @@
+""" "Who looked at this file": the privacy officer's report for one case, read from the access log only.
+
+The privacy officer of a case's team may see who read or changed the case and when, but never the
+case's content: these selectors resolve only the case's id, reference and team, and they log the
+report itself (a read of the report, or an export for the CSV).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from cases.access_log.models import AccessAction, AccessLogEntry, AccessOutcome
+from cases.access_log.services import Actor, access_log_rows, access_log_write
+from cases.models import Case
+from partners.models import Membership, Role
+from partners.selectors import memberships_of
+
+REPORT_DETAIL = "access_report"
+
+
+@dataclass(frozen=True)
+class ReportCase:
+    """What the privacy officer may know about the case: its identity, not its content."""
+
+    id: int
+    reference: str
+    team_id: int
+
+
+def _privacy_memberships(user) -> QuerySet[Membership]:
+    return memberships_of(user).filter(role=Role.PRIVACY_OFFICER, team__isnull=False)
+
+
+def _actor(user, membership: Membership | None, ip: str | None) -> Actor:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Actor(user_id=None, username="", ip_address=ip)
+    if membership is None:
+        return Actor(user_id=user.pk, username=user.get_username(), ip_address=ip)
+    return Actor(
+        user.pk, user.get_username(), membership.organisation_id, membership.organisation.name, membership.role, ip
+    )
+
+
+def access_report_case_for(
+    user, case_id, *, ip: str | None = None, action: str = AccessAction.READ, detail: str = REPORT_DETAIL
+) -> ReportCase:
+    """The case's identity when the user is privacy officer of its team (logged); else Http404 (logged)."""
+    try:
+        case_pk = int(case_id)
+    except (TypeError, ValueError):
+        case_pk = None
+    memberships = list(_privacy_memberships(user)) if getattr(user, "is_authenticated", False) else []
+    row = (
+        Case.objects.filter(pk=case_pk, team_id__in=[m.team_id for m in memberships])
+        .values("id", "reference", "team_id")
+        .first()
+        if case_pk is not None and memberships
+        else None
+    )
+    if row is None:
+        access_log_write(
+            actor=_actor(user, memberships[0] if memberships else None, ip),
+            action=action,
+            outcome=AccessOutcome.DENIED,
+            case_id=case_pk,
+            detail=detail,
+        )
+        raise Http404("Casus niet gevonden")
+    membership = next(m for m in memberships if m.team_id == row["team_id"])
+    access_log_write(
+        actor=_actor(user, membership, ip),
+        action=action,
+        outcome=AccessOutcome.ALLOWED,
+        case_id=row["id"],
+        detail=detail,
+    )
+    return ReportCase(**row)
+
+
+def access_report_case_id_by_reference(user, reference: str) -> int | None:
+    """Find the case id for a reference among the privacy officer's teams (nothing else is revealed)."""
+    team_ids = list(_privacy_memberships(user).values_list("team_id", flat=True))
+    if not team_ids or not reference.strip():
+        return None
+    return (
+        Case.objects.filter(reference__iexact=reference.strip(), team_id__in=team_ids)
+        .values_list("id", flat=True)
+        .first()
+    )
+
+
+def is_privacy_officer(user) -> bool:
+    return getattr(user, "is_authenticated", False) and _privacy_memberships(user).exists()
+
+
+def access_report_rows(report_case: ReportCase) -> QuerySet[AccessLogEntry]:
+    """Every allowed read, change, creation and export of the case, oldest first."""
+    return (
+        access_log_rows()
+        .filter(case_id=report_case.id, outcome=AccessOutcome.ALLOWED)
+        .exclude(detail=REPORT_DETAIL)
+        .order_by("at", "id")
+        .only("at", "username", "organisation_name", "role", "action", "detail", "person_id")
+    )

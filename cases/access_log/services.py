@@ -1,0 +1,171 @@
+"""The access log (NEN 7513): who did what with which case, when, for which organisation, and
+whether it was allowed. Append-only (database triggers refuse UPDATE and DELETE) and
+tamper-evident: each row's hash covers its content and the previous row's hash.
+
+Rows are written on their own connection ("audit" alias on PostgreSQL) so that a denied or failed
+attempt stays logged even when the request's transaction rolls back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import connections, models, transaction
+from django.utils import timezone
+
+from cases.access_log.models import AccessLogEntry
+
+# Any constant: the PostgreSQL advisory lock that orders writers of the hash chain.
+_CHAIN_LOCK_KEY = 7_513_000
+
+
+GENESIS_HASH = "0" * 64
+
+
+HASHED_FIELDS = (
+    "at", "user_id", "username", "organisation_id", "organisation_name", "role",
+    "case_id", "person_id", "action", "outcome", "ip_address", "detail",
+)  # fmt: skip
+
+
+def entry_hash(values: dict, prev_hash: str) -> str:
+    payload = {name: values[name] for name in HASHED_FIELDS}
+    payload["at"] = payload["at"].isoformat() if hasattr(payload["at"], "isoformat") else payload["at"]
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str) + prev_hash
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def audit_alias() -> str:
+    # SQLite has one writer at a time: a second connection would wait on the request's own lock.
+    return "audit" if "audit" in settings.DATABASES else "default"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts, for which organisation and in which role, from where."""
+
+    user_id: int | None
+    username: str
+    organisation_id: int | None = None
+    organisation_name: str = ""
+    role: str = ""
+    ip_address: str | None = None
+
+
+_deferred: ContextVar[bool] = ContextVar("access_log_deferred", default=False)
+
+
+@contextmanager
+def access_log_deferred():
+    """Inside, rows are appended only when the default connection's transaction commits: a dry
+    run or a rolled-back import case leaves no log rows about cases that never existed."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
+def _entry_values(
+    actor: Actor, *, action: str, outcome: str, case_id: int | None, person_id: int | None, detail: str, at: datetime
+) -> dict:
+    return {
+        "at": at,
+        "user_id": actor.user_id,
+        "username": actor.username,
+        "organisation_id": actor.organisation_id,
+        "organisation_name": actor.organisation_name,
+        "role": actor.role,
+        "case_id": case_id,
+        "person_id": person_id,
+        "action": action,
+        "outcome": outcome,
+        "ip_address": actor.ip_address,
+        "detail": detail[:300],
+    }
+
+
+def access_log_write(
+    *,
+    actor: Actor,
+    action: str,
+    outcome: str,
+    case_id: int | None = None,
+    person_id: int | None = None,
+    detail: str = "",
+) -> AccessLogEntry | None:
+    """Append one row to the chain. Commits on its own connection where the database allows
+    (inside `access_log_deferred`: on commit of the default connection, and returns None)."""
+    values = _entry_values(actor, action=action, outcome=outcome, case_id=case_id, person_id=person_id,
+                           detail=detail, at=timezone.now())  # fmt: skip
+    written = _write([values])
+    return written[0] if written else None
+
+
+def access_log_write_many(
+    *, actor: Actor, action: str, outcome: str, case_ids: Iterable[int], detail: str = ""
+) -> list[AccessLogEntry] | None:
+    """Append one row per case, in this order, for one actor and moment: one lock, one read of the
+    previous hash and one multi-row INSERT, chained exactly as `access_log_write` one by one would.
+    Same connection and deferral rules as `access_log_write` (deferred: returns None)."""
+    at = timezone.now()
+    rows = [
+        _entry_values(actor, action=action, outcome=outcome, case_id=case_id, person_id=None, detail=detail, at=at)
+        for case_id in case_ids
+    ]
+    return _write(rows) if rows else []
+
+
+def _write(rows: list[dict]) -> list[AccessLogEntry] | None:
+    alias = audit_alias()
+    if _deferred.get():
+        transaction.on_commit(lambda: _append(alias, rows))
+        return None
+    return _append(alias, rows)
+
+
+def _append(alias: str, rows: list[dict]) -> list[AccessLogEntry]:
+    with transaction.atomic(using=alias):
+        if connections[alias].vendor == "postgresql":
+            with connections[alias].cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        last = AccessLogEntry.objects.using(alias).order_by("-id").values_list("hash", flat=True).first()
+        prev_hash = last or GENESIS_HASH
+        entries = []
+        for values in rows:
+            entries.append(AccessLogEntry(**values, prev_hash=prev_hash, hash=entry_hash(values, prev_hash)))
+            prev_hash = entries[-1].hash
+        # Ids are handed out in list order (one INSERT per batch): the chain is walked by id.
+        return AccessLogEntry.objects.using(alias).bulk_create(entries, batch_size=500)
+
+
+def access_log_rows() -> models.QuerySet[AccessLogEntry]:
+    """Read the log on the connection that writes it (in tests that is the only one that sees it)."""
+    return AccessLogEntry.objects.using(audit_alias())
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    entry_id: int
+    reason: str
+
+
+def access_log_verify(*, batch_size: int = 5000) -> BrokenLink | None:
+    """Walk the chain in order; return the first row whose hash or link does not hold."""
+    prev_hash = GENESIS_HASH
+    fields = ("id", *HASHED_FIELDS, "prev_hash", "hash")
+    rows: Iterator[dict] = access_log_rows().order_by("id").values(*fields).iterator(chunk_size=batch_size)
+    for row in rows:
+        if row["prev_hash"] != prev_hash:
+            return BrokenLink(row["id"], "prev_hash does not match the previous row")
+        if entry_hash(row, prev_hash) != row["hash"]:
+            return BrokenLink(row["id"], "content does not match its hash")
+        prev_hash = row["hash"]
+    return None

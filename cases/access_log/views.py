@@ -1,0 +1,69 @@
+"""The privacy officer's "who looked at this file" pages: read only the access log, never case content."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.access_log.forms import AccessReportLookupForm
+from cases.access_log.models import AccessAction
+from cases.access_log.selectors import (
+    access_report_case_for,
+    access_report_case_id_by_reference,
+    access_report_rows,
+    is_privacy_officer,
+)
+from security.services import client_ip
+
+CSV_HEADER = ("tijdstip", "gebruiker", "organisatie", "rol", "handeling", "onderdeel")
+
+
+@login_required
+def access_report_lookup(request: HttpRequest) -> HttpResponse:
+    """Find a case by its reference; only the privacy officer of its team gets further."""
+    if not is_privacy_officer(request.user):
+        raise Http404("Geen privacy officer")
+    form = AccessReportLookupForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        case_id = access_report_case_id_by_reference(request.user, form.cleaned_data["reference"])
+        if case_id is not None:
+            return redirect("case-access-report", case_id=case_id)
+        form.add_error("reference", _("Zaaknummer: geen casus met dit nummer in uw teams."))
+    status = 404 if form.is_bound and form.errors else 200
+    return render(request, "access_log/access_report_lookup.html", {"form": form}, status=status)
+
+
+@login_required
+def access_report(request: HttpRequest, case_id: int) -> HttpResponse:
+    report_case = access_report_case_for(request.user, case_id, ip=client_ip(request))
+    rows = list(access_report_rows(report_case)[:1000])
+    return render(request, "access_log/access_report.html", {"report_case": report_case, "rows": rows})
+
+
+@login_required
+def access_report_csv(request: HttpRequest, case_id: int) -> HttpResponse:
+    report_case = access_report_case_for(request.user, case_id, ip=client_ip(request), action=AccessAction.EXPORT)
+    tz = timezone.get_current_timezone()
+    actions = dict(AccessAction.choices)
+    # One case's log is small (thousands of rows at most): built in memory, streamed by the server.
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    writer = csv.writer(response)
+    writer.writerow(CSV_HEADER)
+    for row in access_report_rows(report_case).iterator(chunk_size=2000):
+        writer.writerow(
+            [
+                row.at.astimezone(tz).isoformat(timespec="seconds"),
+                row.username,
+                row.organisation_name,
+                row.role,
+                str(actions.get(row.action, row.action)),
+                row.detail,
+            ]
+        )
+    response["Content-Disposition"] = f'attachment; filename="inzage-{report_case.reference}.csv"'
+    return response

@@ -1,0 +1,104 @@
+"""REST API of the joint safety assessment: rounds, contributions, the joint judgement and
+veiligheidsvoorwaarden. Every case through `case_for` (need-to-know, access log), every sub-object
+within that case, every write through the services."""
+
+from __future__ import annotations
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from cases.api import CaseScoped, run
+from cases.assessments import services as assessment_services
+from cases.assessments.models import Assessment, JointJudgement, Veiligheidsvoorwaarde
+from cases.assessments.selectors import assessments_of, conditions_of
+from cases.assessments.serializers import (
+    AssessmentSerializer,
+    ConditionCheckSerializer,
+    ConditionSerializer,
+    ContributionSerializer,
+    JudgementSerializer,
+)
+from cases.serializers import ErrorSerializer
+from security.services import client_ip
+
+
+class AssessmentListCreate(CaseScoped, generics.ListCreateAPIView):
+    """Assessment rounds of the case (GET); POST starts a new round."""
+
+    serializer_class = AssessmentSerializer
+    log_detail = "assessments"
+
+    def get_queryset(self):
+        return self.of_case(Assessment, lambda case: assessments_of(case))
+
+    @extend_schema(request=None, responses={201: AssessmentSerializer})
+    def post(self, request: Request, *args, **kwargs) -> Response:
+        assessment = run(assessment_services.assessment_start, actor=request.user, case=self.get_case(),
+                         ip=client_ip(request))  # fmt: skip
+        return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
+
+
+class ContributionCreate(CaseScoped, APIView):
+    """The caller's organisation's contribution to an assessment round."""
+
+    log_detail = "assessment"
+
+    @extend_schema(request=ContributionSerializer, responses={201: ContributionSerializer})
+    def post(self, request: Request, case_id: int, assessment_id: int) -> Response:
+        assessment = get_object_or_404(Assessment, case=self.get_case(), pk=assessment_id)
+        serializer = ContributionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        contribution = run(assessment_services.contribution_add, actor=request.user, assessment=assessment,
+                           ip=client_ip(request), **serializer.validated_data)  # fmt: skip
+        return Response(ContributionSerializer(contribution).data, status=status.HTTP_201_CREATED)
+
+
+class JudgementCreate(CaseScoped, APIView):
+    """The joint judgement of an assessment round (completes it)."""
+
+    log_detail = "assessment"
+
+    @extend_schema(request=JudgementSerializer, responses={201: JudgementSerializer})
+    def post(self, request: Request, case_id: int, assessment_id: int) -> Response:
+        assessment = get_object_or_404(Assessment, case=self.get_case(), pk=assessment_id)
+        serializer = JudgementSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        judgement = run(assessment_services.judgement_record, actor=request.user, assessment=assessment,
+                        ip=client_ip(request), **serializer.validated_data)  # fmt: skip
+        return Response(JudgementSerializer(judgement).data, status=status.HTTP_201_CREATED)
+
+
+class ConditionListCreate(CaseScoped, generics.ListCreateAPIView):
+    """Veiligheidsvoorwaarden of the case; POST agrees one in a joint judgement of this case."""
+
+    serializer_class = ConditionSerializer
+    log_detail = "conditions"
+
+    def get_queryset(self):
+        return self.of_case(Veiligheidsvoorwaarde, lambda case: conditions_of(case))
+
+    def perform_create(self, serializer: ConditionSerializer) -> None:
+        data = dict(serializer.validated_data)
+        judgement = JointJudgement.objects.filter(assessment__case=self.get_case(), pk=data.pop("judgement_id")).first()
+        if judgement is None:
+            raise serializers.ValidationError({"judgement": ["Onbekend gezamenlijk oordeel van deze casus."]})
+        serializer.instance = run(assessment_services.condition_agree, actor=self.request.user, judgement=judgement,
+                                  ip=client_ip(self.request), **data)  # fmt: skip
+
+
+class ConditionCheck(CaseScoped, APIView):
+    log_detail = "condition"
+
+    @extend_schema(request=ConditionCheckSerializer, responses={200: ConditionSerializer, 409: ErrorSerializer})
+    def post(self, request: Request, case_id: int, condition_id: int) -> Response:
+        condition = get_object_or_404(Veiligheidsvoorwaarde, case=self.get_case(), pk=condition_id)
+        serializer = ConditionCheckSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        run(assessment_services.condition_check, actor=request.user, condition=condition,
+            met=serializer.validated_data["met"], expected_version=serializer.validated_data["version"],
+            ip=client_ip(request))  # fmt: skip
+        return Response(ConditionSerializer(condition).data)

@@ -1,0 +1,83 @@
+"""Forms of the joint safety assessment and veiligheidsvoorwaarden: thin, Dutch, checking input
+before a service sees it (the services check the business rules again)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.assessments.models import Classification, RiskLevel
+from cases.assessments.selectors import active_participants
+from cases.models import Case
+from partners.models import Organisation, User
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+SCORE_ERRORS = {
+    "min_value": _("De veiligheidsscore moet een geheel getal van 0 tot en met 10 zijn."),
+    "max_value": _("De veiligheidsscore moet een geheel getal van 0 tot en met 10 zijn."),
+    "invalid": _("De veiligheidsscore moet een geheel getal van 0 tot en met 10 zijn."),
+}
+
+
+def score_field(label):
+    hint = _("0 = het kind kan niet blijven, 10 = veilig genoeg om af te sluiten")
+    return forms.IntegerField(label=label, min_value=0, max_value=10, error_messages=SCORE_ERRORS, help_text=hint)
+
+
+class ContributionForm(forms.Form):
+    worries = forms.CharField(label=_("Zorgen (schade en gevaar)"), required=False, widget=forms.Textarea)
+    strengths = forms.CharField(label=_("Wat gaat goed (bestaande veiligheid)"), required=False, widget=forms.Textarea)
+    must_happen = forms.CharField(label=_("Wat moet er gebeuren"), required=False, widget=forms.Textarea)
+    safety_score = score_field(_("Veiligheidsscore (0–10)"))
+    classification = forms.ChoiceField(label=_("Classificatie"), choices=Classification.choices)
+    arij_outcome = forms.CharField(label=_("ARIJ-veiligheidstaxatie"), required=False, max_length=200)
+    risk_level = forms.ChoiceField(label=_("Risiconiveau"), required=False,
+                                   choices=[("", _("Geen")), *RiskLevel.choices])  # fmt: skip
+    lirik_outcome = forms.CharField(label=_("LIRIK-uitkomst"), required=False, max_length=200)
+
+
+class JudgementForm(forms.Form):
+    classification = forms.ChoiceField(label=_("Classificatie"), choices=Classification.choices)
+    joint_score = score_field(_("Gezamenlijke veiligheidsscore (0–10)"))
+    rationale = forms.CharField(label=_("Onderbouwing"), widget=forms.Textarea)
+    parents_view = forms.CharField(label=_("Wat ouders zeggen"), required=False, widget=forms.Textarea)
+    children_view = forms.CharField(label=_("Wat kinderen zeggen"), required=False, widget=forms.Textarea)
+    parents_present = forms.BooleanField(label=_("Ouders waren aanwezig"), required=False)
+    children_present = forms.BooleanField(label=_("Kinderen waren aanwezig"), required=False)
+
+
+class JudgementEditForm(JudgementForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class DissentForm(forms.Form):
+    reason = forms.CharField(label=_("Reden van het afwijkende standpunt"), widget=forms.Textarea)
+
+
+def _participating(case: Case):
+    """Organisations and professionals that take part in the case (owners of actions)."""
+    participants = list(active_participants(case))
+    organisations = Organisation.objects.filter(pk__in={p.organisation_id for p in participants})
+    professionals = User.objects.filter(pk__in={p.professional_id for p in participants})
+    return organisations, professionals
+
+
+class ConditionForm(forms.Form):
+    description = forms.CharField(label=_("Veiligheidsvoorwaarde"), widget=forms.Textarea)
+    owner_organisation = forms.ModelChoiceField(label=_("Eigenaar (organisatie)"), queryset=Organisation.objects.none())
+    owner = forms.ModelChoiceField(label=_("Eigenaar (professional)"), queryset=User.objects.none())
+    check_date = forms.DateField(label=_("Controledatum"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, case: Case, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisations, professionals = _participating(case)
+        self.fields["owner_organisation"].queryset = organisations
+        self.fields["owner"].queryset = professionals
+
+
+class ConditionCheckForm(forms.Form):
+    met = forms.TypedChoiceField(label=_("Uitkomst"), coerce=lambda v: v == "1",
+                                 choices=[("1", _("nagekomen")), ("0", _("niet nagekomen"))])  # fmt: skip
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -1,0 +1,161 @@
+"""The joint safety assessment (gezamenlijke veiligheidsbeoordeling): rounds, each partner's
+contribution, the joint judgement with dissent, and the veiligheidsvoorwaarden agreed in it."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cases.models import Case, GuardedQuerySet
+from partners.models import Organisation
+
+
+class Classification(models.TextChoices):
+    ACUTE = "acute", _("acute onveiligheid")
+    STRUCTUREEL = "structureel", _("structurele onveiligheid")
+    GEEN = "geen", _("geen onveiligheid")
+
+
+class RiskLevel(models.TextChoices):
+    LAAG = "laag", _("laag")
+    MIDDEL = "middel", _("middel")
+    HOOG = "hoog", _("hoog")
+
+
+class Assessment(models.Model):
+    """One round of the joint safety assessment; repeated over time."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assessments")
+    episode = models.PositiveIntegerField(default=1)
+    started_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("veiligheidsbeoordeling")
+        verbose_name_plural = _("veiligheidsbeoordelingen")
+        ordering = ["started_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Assessment {self.pk}"
+
+
+class SafetyScoreField(models.PositiveSmallIntegerField):
+    """Signs of Safety scale: 0 = the child cannot stay, 10 = safe enough to close."""
+
+
+class PartnerContribution(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="contributions")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    worries = models.TextField(_("zorgen (schade en gevaar)"), blank=True)
+    strengths = models.TextField(_("wat gaat goed (bestaande veiligheid)"), blank=True)
+    must_happen = models.TextField(_("wat moet er gebeuren"), blank=True)
+    safety_score = SafetyScoreField(_("veiligheidsscore (0–10)"))
+    classification = models.CharField(_("classificatie"), max_length=16, choices=Classification.choices)
+    arij_outcome = models.CharField(_("ARIJ-veiligheidstaxatie"), max_length=200, blank=True)
+    risk_level = models.CharField(_("risiconiveau"), max_length=8, choices=RiskLevel.choices, blank=True)
+    lirik_outcome = models.CharField(_("LIRIK-uitkomst"), max_length=200, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+    objects = GuardedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partnerbijdrage")
+        verbose_name_plural = _("partnerbijdragen")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "organisation"], name="contribution_one_per_partner"),
+            models.CheckConstraint(condition=Q(safety_score__lte=10), name="contribution_score_0_10"),
+        ]
+
+    def __str__(self) -> str:
+        return f"PartnerContribution {self.pk}"
+
+
+class JointJudgement(models.Model):
+    """The team's one joint judgement for an assessment round."""
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="judgement")
+    classification = models.CharField(_("classificatie"), max_length=16, choices=Classification.choices)
+    joint_score = SafetyScoreField(_("gezamenlijke veiligheidsscore (0–10)"))
+    rationale = models.TextField(_("onderbouwing"))
+    parents_view = models.TextField(_("wat ouders zeggen"), blank=True)
+    children_view = models.TextField(_("wat kinderen zeggen"), blank=True)
+    parents_present = models.BooleanField(_("ouders aanwezig"), default=False)
+    children_present = models.BooleanField(_("kinderen aanwezig"), default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+    objects = GuardedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("gezamenlijk oordeel")
+        verbose_name_plural = _("gezamenlijke oordelen")
+        constraints = [models.CheckConstraint(condition=Q(joint_score__lte=10), name="judgement_score_0_10")]
+
+    def __str__(self) -> str:
+        return f"JointJudgement {self.pk}"
+
+
+class Dissent(models.Model):
+    """A partner that disagrees with the joint judgement: recorded, never overwritten."""
+
+    judgement = models.ForeignKey(JointJudgement, on_delete=models.CASCADE, related_name="dissents")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reden van afwijkend standpunt"))
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("afwijkend standpunt")
+        verbose_name_plural = _("afwijkende standpunten")
+        constraints = [models.UniqueConstraint(fields=["judgement", "organisation"], name="dissent_one_per_partner")]
+
+    def __str__(self) -> str:
+        return f"Dissent {self.pk}"
+
+
+class ConditionStatus(models.TextChoices):
+    OPEN = "open", _("open")
+    MET = "met", _("nagekomen")
+    NOT_MET = "not_met", _("niet nagekomen")
+
+
+class Veiligheidsvoorwaarde(models.Model):
+    """A minimum safety condition agreed in a joint judgement, with an owner and a check date."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="veiligheidsvoorwaarden")
+    judgement = models.ForeignKey(
+        JointJudgement, on_delete=models.PROTECT, related_name="veiligheidsvoorwaarden", null=True, blank=True
+    )
+    description = models.TextField(_("voorwaarde"))
+    owner_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("eigenaar (organisatie)")
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("eigenaar")
+    )
+    check_date = models.DateField(_("controledatum"))
+    status = models.CharField(_("status"), max_length=8, choices=ConditionStatus.choices, default=ConditionStatus.OPEN)
+    agreed_at = models.DateTimeField(default=timezone.now)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    history = HistoricalRecords()
+    objects = GuardedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("veiligheidsvoorwaarde")
+        verbose_name_plural = _("veiligheidsvoorwaarden")
+        ordering = ["check_date", "id"]
+
+    def __str__(self) -> str:
+        return f"Veiligheidsvoorwaarde {self.pk}"

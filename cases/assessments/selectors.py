@@ -1,0 +1,74 @@
+"""Reads on assessments, joint judgements and veiligheidsvoorwaarden.
+
+Every function takes a case the caller obtained through `cases.selectors.case_for`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from cases.assessments.models import Assessment, Classification, ConditionStatus, JointJudgement, Veiligheidsvoorwaarde
+from cases.models import Case, Participant
+
+
+def assessments_of(case: Case) -> QuerySet[Assessment]:
+    """All assessment rounds of the case, oldest first, with contributions, judgement and dissent."""
+    return (
+        Assessment.objects.filter(case=case)
+        .select_related("judgement", "judgement__recorded_by", "created_by")
+        .prefetch_related("contributions__organisation", "contributions__author", "judgement__dissents__organisation")
+        .order_by("started_at", "id")
+    )
+
+
+def completed_judgement_exists(case: Case) -> bool:
+    """A joint judgement completes an assessment round; only the current episode counts."""
+    return JointJudgement.objects.filter(assessment__case=case, assessment__episode=case.episode).exists()
+
+
+def latest_judgement(case: Case) -> JointJudgement | None:
+    """The joint judgement of the case's latest assessment round in its current episode."""
+    return (
+        JointJudgement.objects.filter(assessment__case=case, assessment__episode=case.episode)
+        .select_related("assessment")
+        .order_by("-assessment__started_at", "-id")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class ScorePoint:
+    on: date
+    score: int
+    classification: str
+    episode: int
+
+    @property
+    def classification_label(self) -> str:
+        return Classification(self.classification).label
+
+
+def score_trajectory(case: Case) -> list[ScorePoint]:
+    """The joint score of every completed assessment round, in time order (one query)."""
+    rows = (
+        JointJudgement.objects.filter(assessment__case=case)
+        .order_by("assessment__started_at", "id")
+        .values_list("assessment__started_at", "joint_score", "classification", "assessment__episode")
+    )
+    return [ScorePoint(timezone.localdate(started), score, kind, episode) for started, score, kind, episode in rows]
+
+
+def open_conditions(case: Case) -> QuerySet[Veiligheidsvoorwaarde]:
+    return case.veiligheidsvoorwaarden.filter(status=ConditionStatus.OPEN).select_related("owner_organisation", "owner")
+
+
+def conditions_of(case: Case) -> QuerySet[Veiligheidsvoorwaarde]:
+    return case.veiligheidsvoorwaarden.select_related("owner_organisation", "owner")
+
+
+def active_participants(case: Case) -> QuerySet[Participant]:
+    """Who takes part now: the organisations and professionals that may own actions."""
+    return Participant.objects.active().filter(case=case).select_related("organisation", "professional")

@@ -1,0 +1,311 @@
+"""Writes on the joint safety assessment: rounds, partner contributions, the joint judgement,
+dissent and veiligheidsvoorwaarden. One transaction each; callers pass a case (or an object of a
+case) they obtained through `cases.selectors.case_for`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.assessments.models import (
+    Assessment,
+    Classification,
+    ConditionStatus,
+    Dissent,
+    JointJudgement,
+    PartnerContribution,
+    RiskLevel,
+    Veiligheidsvoorwaarde,
+)
+from cases.model_validation import full_clean_held
+from cases.models import Case, EventKind, Participant
+from cases.timeline import timeline_record
+from cases.versioning import versioned_update
+from partners.models import Membership, Organisation, Role
+
+JUDGEMENT_EDITABLE_FIELDS = (
+    "classification", "joint_score", "rationale", "parents_view", "children_view", "parents_present",
+    "children_present",
+)  # fmt: skip
+
+
+def acting_organisation(actor, case: Case) -> Organisation:
+    """The organisation the actor works for on this case: their participation, else their
+    coordinatorship of the case's team. Anyone else does not work on the case."""
+    participation = (
+        Participant.objects.active().filter(case=case, professional=actor).select_related("organisation")
+        .order_by("started_at", "id").first()
+    )  # fmt: skip
+    if participation is not None:
+        return participation.organisation
+    membership = (
+        Membership.objects.active().filter(user=actor, team_id=case.team_id, role=Role.COORDINATOR)
+        .select_related("organisation").order_by("id").first()
+    )  # fmt: skip
+    if membership is None:
+        raise PermissionDenied(_("U werkt niet aan deze casus."))
+    return membership.organisation
+
+
+def require_open_case(case: Case) -> None:
+    if case.is_closed:
+        raise ValidationError(_("De casus is gesloten. Heropen de casus eerst."))
+
+
+def check_score(value, *, field: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+        raise ValidationError({field: _("De veiligheidsscore moet een geheel getal van 0 tot en met 10 zijn.")})
+
+
+def check_owner_on_case(case: Case, *, organisation: Organisation, professional, org_field: str, person_field: str):
+    """An action's owner must take part in the case: an active participant of that organisation."""
+    participating = Participant.objects.active().filter(case=case, organisation=organisation)
+    if not participating.exists():
+        raise ValidationError({org_field: _("Deze organisatie is niet betrokken bij de casus.")})
+    if not participating.filter(professional=professional).exists():
+        raise ValidationError(
+            {person_field: _("Deze professional is niet namens deze organisatie betrokken bij de casus.")}
+        )
+
+
+def check_participating_organisations(case: Case, organisations, *, field: str) -> None:
+    wanted = {organisation.pk for organisation in organisations}
+    present = set(
+        Participant.objects.active()
+        .filter(case=case, organisation_id__in=wanted)
+        .values_list("organisation_id", flat=True)
+    )
+    if wanted - present:
+        raise ValidationError({field: _("Alleen organisaties die bij de casus betrokken zijn kunnen hier staan.")})
+
+
+@transaction.atomic
+def assessment_start(*, actor, case: Case, ip: str | None = None, occurred_at: datetime | None = None) -> Assessment:
+    """Start a new round of the joint safety assessment in the case's current episode.
+    `occurred_at` (here and below) dates a replayed past event (exchange import); default now."""
+    require_open_case(case)
+    assessment = Assessment.objects.create(case=case, episode=case.episode, created_by=actor,
+                                           started_at=occurred_at or timezone.now())  # fmt: skip
+    return assessment
+
+
+@transaction.atomic
+def contribution_add(
+    *,
+    actor,
+    assessment: Assessment,
+    safety_score: int,
+    classification: str,
+    worries: str = "",
+    strengths: str = "",
+    must_happen: str = "",
+    arij_outcome: str = "",
+    risk_level: str = "",
+    lirik_outcome: str = "",
+    ip: str | None = None,
+    occurred_at: datetime | None = None,
+) -> PartnerContribution:
+    """Record the actor's organisation's contribution to a round: one per organisation per round."""
+    case = assessment.case
+    require_open_case(case)
+    check_score(safety_score, field="safety_score")
+    if classification not in Classification.values:
+        raise ValidationError({"classification": _("Kies acute, structurele of geen onveiligheid.")})
+    if risk_level and risk_level not in RiskLevel.values:
+        raise ValidationError({"risk_level": _("Kies laag, middel of hoog.")})
+    if assessment.episode != case.episode:
+        raise ValidationError(_("Deze beoordelingsronde hoort bij een eerdere episode."))
+    if JointJudgement.objects.filter(assessment=assessment).exists():
+        raise ValidationError(_("Het gezamenlijk oordeel van deze ronde is al vastgelegd; start een nieuwe ronde."))
+    organisation = acting_organisation(actor, case)
+    if PartnerContribution.objects.filter(assessment=assessment, organisation=organisation).exists():
+        raise ValidationError(_("Uw organisatie heeft al bijgedragen aan deze beoordelingsronde."))
+    contribution = PartnerContribution(
+        assessment=assessment, organisation=organisation, author=actor, worries=worries.strip(),
+        strengths=strengths.strip(), must_happen=must_happen.strip(), safety_score=safety_score,
+        classification=classification, arij_outcome=arij_outcome.strip(), risk_level=risk_level,
+        lirik_outcome=lirik_outcome.strip(), recorded_at=occurred_at or timezone.now(),
+    )  # fmt: skip
+    full_clean_held(contribution)
+    contribution._history_user = actor
+    try:
+        with transaction.atomic():
+            contribution.save()
+    except IntegrityError as exc:  # a colleague of the same organisation was faster
+        raise ValidationError(_("Uw organisatie heeft al bijgedragen aan deze beoordelingsronde.")) from exc
+    timeline_record(case=case, kind=EventKind.CONTRIBUTION_ADDED, actor=actor, organisation=organisation,
+                    occurred_at=contribution.recorded_at,
+                    data={"assessment_id": assessment.pk, "contribution_id": contribution.pk, "score": safety_score,
+                          "classification": classification, "organisation_kind": organisation.kind})  # fmt: skip
+    return contribution
+
+
+def _judgement_data(judgement: JointJudgement) -> dict:
+    return {
+        "assessment_id": judgement.assessment_id,
+        "judgement_id": judgement.pk,
+        "joint_score": judgement.joint_score,
+        "classification": judgement.classification,
+    }
+
+
+@transaction.atomic
+def judgement_record(
+    *,
+    actor,
+    assessment: Assessment,
+    classification: str,
+    joint_score: int,
+    rationale: str,
+    parents_view: str = "",
+    children_view: str = "",
+    parents_present: bool = False,
+    children_present: bool = False,
+    dissents: list[tuple[Organisation, str]] = (),
+    ip: str | None = None,
+    occurred_at: datetime | None = None,
+) -> JointJudgement:
+    """Record the team's one joint judgement of a round (this completes the round), with the
+    family's voice and the dissent of partners who disagree."""
+    case = assessment.case
+    require_open_case(case)
+    check_score(joint_score, field="joint_score")
+    if classification not in Classification.values:
+        raise ValidationError({"classification": _("Kies acute, structurele of geen onveiligheid.")})
+    if not rationale.strip():
+        raise ValidationError({"rationale": _("Onderbouw het gezamenlijk oordeel.")})
+    if assessment.episode != case.episode:
+        raise ValidationError(_("Deze beoordelingsronde hoort bij een eerdere episode."))
+    if JointJudgement.objects.filter(assessment=assessment).exists():
+        raise ValidationError(_("Het gezamenlijk oordeel van deze ronde is al vastgelegd."))
+    organisation = acting_organisation(actor, case)
+    judgement = JointJudgement(
+        assessment=assessment, classification=classification, joint_score=joint_score, rationale=rationale.strip(),
+        parents_view=parents_view.strip(), children_view=children_view.strip(), parents_present=parents_present,
+        children_present=children_present, recorded_by=actor, recorded_at=occurred_at or timezone.now(),
+    )  # fmt: skip
+    full_clean_held(judgement)
+    judgement._history_user = actor
+    judgement.save()
+    for dissenting, reason in dissents:
+        _dissent_create(actor=actor, judgement=judgement, organisation=dissenting, reason=reason,
+                        occurred_at=judgement.recorded_at)  # fmt: skip
+    timeline_record(case=case, kind=EventKind.JUDGEMENT_RECORDED, actor=actor, organisation=organisation,
+                    occurred_at=judgement.recorded_at, data=_judgement_data(judgement))  # fmt: skip
+    return judgement
+
+
+@transaction.atomic
+def judgement_change(
+    *, actor, judgement: JointJudgement, expected_version: int | None, ip: str | None = None, **fields
+) -> JointJudgement:
+    """Correct the joint judgement; history keeps every version and who made it. Dissent is
+    separate and never touched here."""
+    unknown = set(fields) - set(JUDGEMENT_EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(_("Deze velden kunnen hier niet worden gewijzigd: %s") % ", ".join(sorted(unknown)))
+    case = judgement.assessment.case
+    require_open_case(case)
+    if "joint_score" in fields:
+        check_score(fields["joint_score"], field="joint_score")
+    if "rationale" in fields and not str(fields["rationale"]).strip():
+        raise ValidationError({"rationale": _("Onderbouw het gezamenlijk oordeel.")})
+    changes = versioned_update(judgement, actor=actor, expected_version=expected_version, fields=fields)
+    if changes:
+        timeline_record(case=case, kind=EventKind.JUDGEMENT_RECORDED, actor=actor,
+                        data={**_judgement_data(judgement), "revision": judgement.version,
+                              "fields": sorted(changes)})  # fmt: skip
+    return judgement
+
+
+def _dissent_create(
+    *, actor, judgement: JointJudgement, organisation: Organisation, reason: str, occurred_at: datetime | None = None
+) -> Dissent:
+    case = judgement.assessment.case
+    if not reason.strip():
+        raise ValidationError({"reason": _("Geef de reden van het afwijkende standpunt.")})
+    check_participating_organisations(case, [organisation], field="organisation")
+    if Dissent.objects.filter(judgement=judgement, organisation=organisation).exists():
+        # Recorded, never overwritten: a partner's dissent stays as it was said.
+        raise ValidationError(
+            {"organisation": _("Het afwijkende standpunt van %(organisation)s is al vastgelegd.")
+             % {"organisation": organisation}}
+        )  # fmt: skip
+    dissent = Dissent(judgement=judgement, organisation=organisation, recorded_by=actor, reason=reason.strip(),
+                      recorded_at=occurred_at or timezone.now())  # fmt: skip
+    dissent._history_user = actor
+    dissent.save()
+    return dissent
+
+
+@transaction.atomic
+def dissent_record(
+    *, actor, judgement: JointJudgement, reason: str, organisation: Organisation | None = None, ip: str | None = None,
+    occurred_at: datetime | None = None,
+) -> Dissent:  # fmt: skip
+    """Record that a partner (by default the actor's own organisation) disagrees with the judgement."""
+    case = judgement.assessment.case
+    organisation = organisation or acting_organisation(actor, case)
+    dissent = _dissent_create(actor=actor, judgement=judgement, organisation=organisation, reason=reason,
+                              occurred_at=occurred_at)  # fmt: skip
+    timeline_record(case=case, kind=EventKind.CASE_CHANGED, actor=actor, organisation=organisation,
+                    occurred_at=dissent.recorded_at,
+                    data={"fields": ["dissent"], "judgement_id": judgement.pk, "dissent_id": dissent.pk})  # fmt: skip
+    return dissent
+
+
+@transaction.atomic
+def condition_agree(
+    *,
+    actor,
+    judgement: JointJudgement,
+    description: str,
+    owner_organisation: Organisation,
+    owner,
+    check_date: date,
+    ip: str | None = None,
+    occurred_at: datetime | None = None,
+) -> Veiligheidsvoorwaarde:
+    """Agree a veiligheidsvoorwaarde in a joint judgement, owned by a participating organisation."""
+    case = judgement.assessment.case
+    require_open_case(case)
+    if not description.strip():
+        raise ValidationError({"description": _("Beschrijf de veiligheidsvoorwaarde.")})
+    agreed_at = occurred_at or timezone.now()
+    if check_date < timezone.localdate(agreed_at):
+        raise ValidationError({"check_date": _("De controledatum kan niet in het verleden liggen.")})
+    check_owner_on_case(case, organisation=owner_organisation, professional=owner, org_field="owner_organisation",
+                        person_field="owner")  # fmt: skip
+    condition = Veiligheidsvoorwaarde(
+        case=case, judgement=judgement, description=description.strip(), owner_organisation=owner_organisation,
+        owner=owner, check_date=check_date, agreed_at=agreed_at,
+    )  # fmt: skip
+    full_clean_held(condition)
+    condition._history_user = actor
+    condition.save()
+    timeline_record(case=case, kind=EventKind.CONDITION_AGREED, actor=actor, organisation=owner_organisation,
+                    occurred_at=agreed_at,
+                    data={"condition_id": condition.pk, "judgement_id": judgement.pk})  # fmt: skip
+    return condition
+
+
+@transaction.atomic
+def condition_check(
+    *, actor, condition: Veiligheidsvoorwaarde, met: bool, expected_version: int | None, ip: str | None = None,
+    occurred_at: datetime | None = None,
+) -> Veiligheidsvoorwaarde:  # fmt: skip
+    """Record whether an open veiligheidsvoorwaarde was met."""
+    if condition.status != ConditionStatus.OPEN:
+        raise ValidationError(_("Deze veiligheidsvoorwaarde is al gecontroleerd."))
+    status = ConditionStatus.MET if met else ConditionStatus.NOT_MET
+    versioned_update(condition, actor=actor, expected_version=expected_version,
+                     fields={"status": status, "checked_at": occurred_at or timezone.now()})  # fmt: skip
+    timeline_record(case=condition.case, kind=EventKind.CONDITION_CHECKED, actor=actor,
+                    organisation=condition.owner_organisation, occurred_at=condition.checked_at,
+                    data={"condition_id": condition.pk, "status": status})  # fmt: skip
+    return condition

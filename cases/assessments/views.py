@@ -1,0 +1,176 @@
+"""Pages of the joint safety assessment: rounds, contributions, the joint judgement, dissent and
+veiligheidsvoorwaarden. Every case through `case_for`; sub-objects looked up within that case."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.access_log.models import AccessAction
+from cases.assessments import services
+from cases.assessments.forms import (
+    ConditionCheckForm,
+    ConditionForm,
+    ContributionForm,
+    DissentForm,
+    JudgementEditForm,
+    JudgementForm,
+)
+from cases.assessments.models import JointJudgement
+from cases.assessments.selectors import assessments_of, conditions_of
+from cases.selectors import case_for
+from cases.view_helpers import run_form
+from security.services import client_ip
+
+FORM_PAGE = "cases/form_page.html"
+
+
+def _case(request: HttpRequest, case_id):
+    action = AccessAction.CHANGE if request.method == "POST" else AccessAction.READ
+    return case_for(request.user, case_id, ip=client_ip(request), action=action, detail="assessment")
+
+
+@login_required
+def assessment_list(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    rounds = list(assessments_of(case).reverse())
+    conditions = list(conditions_of(case).filter(judgement__assessment__in=[r.pk for r in rounds]))
+    return render(request, "assessments/assessment_list.html", {"case": case, "rounds": rounds, "conditions": conditions})
+
+
+@login_required
+@require_POST
+def assessment_start(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    try:
+        assessment = services.assessment_start(actor=request.user, case=case, ip=client_ip(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("assessment-list", case_id=case.pk)
+    return redirect("assessment-detail", case_id=case.pk, assessment_id=assessment.pk)
+
+
+@login_required
+def assessment_detail(request: HttpRequest, case_id: int, assessment_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    assessment = get_object_or_404(assessments_of(case), pk=assessment_id)
+    judgement = getattr(assessment, "judgement", None)  # RelatedObjectDoesNotExist is an AttributeError
+    context = {
+        "case": case,
+        "assessment": assessment,
+        "judgement": judgement,
+        "contributions": list(assessment.contributions.all()),
+        "conditions": list(conditions_of(case).filter(judgement=judgement)) if judgement else [],
+        "contribution_form": ContributionForm() if judgement is None else None,
+        "judgement_form": JudgementForm() if judgement is None else None,
+        "dissent_form": DissentForm() if judgement else None,
+        "check_form_class": ConditionCheckForm,
+    }
+    return render(request, "assessments/assessment_detail.html", context)
+
+
+def _back(case, assessment_id) -> str:
+    return reverse("assessment-detail", kwargs={"case_id": case.pk, "assessment_id": assessment_id})
+
+
+@login_required
+def contribution_add(request: HttpRequest, case_id: int, assessment_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    assessment = get_object_or_404(case.assessments, pk=assessment_id)
+    back = _back(case, assessment.pk)
+    return run_form(
+        request, ContributionForm(request.POST or None),
+        lambda data: services.contribution_add(actor=request.user, assessment=assessment, ip=client_ip(request),
+                                               **data),
+        template=FORM_PAGE, context={"case": case, "title": _("Bijdrage aan de veiligheidsbeoordeling"),
+                                     "back_url": back},
+        success_url=back, success_message=_("Uw bijdrage is vastgelegd."),
+    )  # fmt: skip
+
+
+@login_required
+def judgement_record(request: HttpRequest, case_id: int, assessment_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    assessment = get_object_or_404(case.assessments, pk=assessment_id)
+    back = _back(case, assessment.pk)
+    return run_form(
+        request, JudgementForm(request.POST or None),
+        lambda data: services.judgement_record(actor=request.user, assessment=assessment, ip=client_ip(request),
+                                               **data),
+        template=FORM_PAGE, context={"case": case, "title": _("Gezamenlijk oordeel"), "back_url": back},
+        success_url=back, success_message=_("Het gezamenlijk oordeel is vastgelegd."),
+    )  # fmt: skip
+
+
+def _judgement(case, judgement_id) -> JointJudgement:
+    return get_object_or_404(JointJudgement.objects.select_related("assessment__case"), assessment__case=case,
+                             pk=judgement_id)  # fmt: skip
+
+
+@login_required
+def judgement_edit(request: HttpRequest, case_id: int, judgement_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    judgement = _judgement(case, judgement_id)
+    initial = {name: getattr(judgement, name) for name in (*services.JUDGEMENT_EDITABLE_FIELDS, "version")}
+    back = _back(case, judgement.assessment_id)
+
+    def call(data):
+        expected = data.pop("version")
+        services.judgement_change(actor=request.user, judgement=judgement, expected_version=expected,
+                                  ip=client_ip(request), **data)  # fmt: skip
+
+    return run_form(
+        request, JudgementEditForm(request.POST or None, initial=initial), call,
+        template=FORM_PAGE, context={"case": case, "title": _("Gezamenlijk oordeel wijzigen"), "back_url": back},
+        success_url=back, success_message=_("Het gezamenlijk oordeel is gewijzigd."),
+    )  # fmt: skip
+
+
+@login_required
+def dissent_add(request: HttpRequest, case_id: int, judgement_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    judgement = _judgement(case, judgement_id)
+    back = _back(case, judgement.assessment_id)
+    return run_form(
+        request, DissentForm(request.POST or None),
+        lambda data: services.dissent_record(actor=request.user, judgement=judgement, reason=data["reason"],
+                                             ip=client_ip(request)),
+        template=FORM_PAGE, context={"case": case, "title": _("Afwijkend standpunt"), "back_url": back},
+        success_url=back, success_message=_("Het afwijkende standpunt van uw organisatie is vastgelegd."),
+    )  # fmt: skip
+
+
+@login_required
+def condition_add(request: HttpRequest, case_id: int, judgement_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    judgement = _judgement(case, judgement_id)
+    back = _back(case, judgement.assessment_id)
+    return run_form(
+        request, ConditionForm(request.POST or None, case=case),
+        lambda data: services.condition_agree(actor=request.user, judgement=judgement, ip=client_ip(request),
+                                              **data),
+        template=FORM_PAGE, context={"case": case, "title": _("Veiligheidsvoorwaarde afspreken"), "back_url": back},
+        success_url=back, success_message=_("De veiligheidsvoorwaarde is vastgelegd."),
+    )  # fmt: skip
+
+
+@login_required
+def condition_check(request: HttpRequest, case_id: int, condition_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    condition = get_object_or_404(case.veiligheidsvoorwaarden, pk=condition_id)
+    back = reverse("assessment-list", kwargs={"case_id": case.pk})
+    return run_form(
+        request, ConditionCheckForm(request.POST or None, initial={"version": condition.version}),
+        lambda data: services.condition_check(actor=request.user, condition=condition, met=data["met"],
+                                              expected_version=data["version"], ip=client_ip(request)),
+        template=FORM_PAGE,
+        context={"case": case, "title": _("Veiligheidsvoorwaarde controleren"), "back_url": back,
+                 "intro": condition.description},
+        success_url=back, success_message=_("De controle is vastgelegd."),
+    )  # fmt: skip

@@ -1,0 +1,33 @@
+"""Serializers of the intervention API."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from cases.interventions.models import Intervention, InterventionKind
+from partners.models import Organisation, User
+
+
+class InterventionSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=InterventionKind.choices)
+    responsible_organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    responsible_professional = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    agreed_by = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), many=True, required=False)
+
+    class Meta:
+        model = Intervention
+        fields = ["id", "episode", "kind", "description", "responsible_organisation", "responsible_professional",
+                  "start_date", "due_date", "status", "result", "started_at", "ended_at", "agreed_at", "agreed_by",
+                  "version"]  # fmt: skip
+        read_only_fields = ["id", "episode", "status", "result", "started_at", "ended_at", "agreed_at", "version"]
+
+    def validate(self, attrs):
+        if attrs["due_date"] < attrs["start_date"]:
+            raise serializers.ValidationError({"due_date": "De einddatum kan niet vóór de startdatum liggen."})
+        return attrs
+
+
+class InterventionActionSerializer(serializers.Serializer):
+    action = serializers.ChoiceField(choices=["start", "complete", "stop"])
+    result = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    version = serializers.IntegerField(min_value=1)

@@ -1,0 +1,158 @@
+"""Writes on agreed interventions (passende inzet): agreeing, starting, completing, stopping.
+
+The meeting in which an intervention was agreed is linked from `workflows` (MeetingDecision);
+this module knows nothing of meetings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.assessments.selectors import completed_judgement_exists
+from cases.assessments.services import (
+    acting_organisation,
+    check_owner_on_case,
+    check_participating_organisations,
+    require_open_case,
+)
+from cases.interventions.models import Intervention, InterventionKind, InterventionStatus
+from cases.model_validation import full_clean_held
+from cases.models import Case, EventKind
+from cases.timeline import timeline_record
+from cases.versioning import versioned_update
+from partners.models import Organisation
+
+
+def intervention_allowed(case: Case, *, kind: str) -> bool:
+    """No agreed intervention without a completed joint judgement in the current episode; on the
+    crisis path (acute onveiligheid) a crisis intervention may come first."""
+    if case.crisis and kind == InterventionKind.CRISISINTERVENTIE:
+        return True
+    return completed_judgement_exists(case)
+
+
+@transaction.atomic
+def intervention_agree(
+    *,
+    actor,
+    case: Case,
+    kind: str,
+    responsible_organisation: Organisation,
+    responsible_professional,
+    start_date: date,
+    due_date: date,
+    agreed_by: Iterable[Organisation] = (),
+    description: str = "",
+    agreed_at: datetime | None = None,
+    ip: str | None = None,
+) -> Intervention:
+    """Agree an intervention with a responsible partner that takes part in the case, and record
+    which partners agreed (by default the actor's own organisation)."""
+    require_open_case(case)
+    if kind not in InterventionKind.values:
+        raise ValidationError({"kind": _("Kies een soort inzet uit de lijst.")})
+    if not intervention_allowed(case, kind=kind):
+        raise ValidationError(
+            _("Er kan pas inzet worden afgesproken als het gezamenlijk oordeel van deze episode is vastgelegd.")
+        )
+    if due_date < start_date:
+        raise ValidationError({"due_date": _("De einddatum kan niet vóór de startdatum liggen.")})
+    check_owner_on_case(case, organisation=responsible_organisation, professional=responsible_professional,
+                        org_field="responsible_organisation", person_field="responsible_professional")  # fmt: skip
+    agreed_by = list(agreed_by) or [acting_organisation(actor, case)]
+    check_participating_organisations(case, agreed_by, field="agreed_by")
+    intervention = Intervention(
+        case=case, episode=case.episode, kind=kind, description=description.strip(),
+        responsible_organisation=responsible_organisation, responsible_professional=responsible_professional,
+        start_date=start_date, due_date=due_date, agreed_at=agreed_at or timezone.now(),
+    )  # fmt: skip
+    full_clean_held(intervention)
+    intervention._history_user = actor
+    intervention.save()
+    intervention.agreed_by.set(agreed_by)
+    timeline_record(case=case, kind=EventKind.INTERVENTION_AGREED, actor=actor,
+                    organisation=responsible_organisation, occurred_at=intervention.agreed_at,
+                    data={"intervention_id": intervention.pk, "kind": kind,
+                          "organisation_kind": responsible_organisation.kind})  # fmt: skip
+    return intervention
+
+
+# status -> the statuses it may move to
+_MOVES = {
+    InterventionStatus.AFGESPROKEN: {InterventionStatus.LOPEND, InterventionStatus.GESTOPT},
+    InterventionStatus.LOPEND: {InterventionStatus.AFGEROND, InterventionStatus.GESTOPT},
+}
+
+
+def _move(
+    *, actor, intervention: Intervention, to: str, expected_version: int | None, fields: dict, occurred_at=None
+) -> Intervention:
+    if to not in _MOVES.get(intervention.status, set()):
+        raise ValidationError(
+            _("Inzet met status '%(status)s' kan niet naar '%(to)s'.")
+            % {"status": intervention.get_status_display(), "to": InterventionStatus(to).label}
+        )
+    versioned_update(intervention, actor=actor, expected_version=expected_version, fields={"status": to, **fields})
+    kind = EventKind.INTERVENTION_STARTED if to == InterventionStatus.LOPEND else EventKind.INTERVENTION_ENDED
+    timeline_record(case=intervention.case, kind=kind, actor=actor, occurred_at=occurred_at,
+                    organisation=intervention.responsible_organisation,
+                    data={"intervention_id": intervention.pk, "status": to,
+                          "kind": intervention.kind})  # fmt: skip
+    return intervention
+
+
+@transaction.atomic
+def intervention_start(
+    *, actor, intervention: Intervention, expected_version: int | None, ip: str | None = None,
+    occurred_at: datetime | None = None,
+) -> Intervention:  # fmt: skip
+    """The responsible partner has started the agreed intervention (`occurred_at`: a replayed past start)."""
+    occurred_at = occurred_at or timezone.now()
+    return _move(actor=actor, intervention=intervention, to=InterventionStatus.LOPEND, occurred_at=occurred_at,
+                 expected_version=expected_version, fields={"started_at": occurred_at})  # fmt: skip
+
+
+@transaction.atomic
+def intervention_complete(
+    *, actor, intervention: Intervention, result: str, expected_version: int | None, ip: str | None = None,
+    occurred_at: datetime | None = None,
+) -> Intervention:  # fmt: skip
+    """The intervention is done; its result is recorded."""
+    if not result.strip():
+        raise ValidationError({"result": _("Beschrijf het resultaat van de inzet.")})
+    occurred_at = occurred_at or timezone.now()
+    return _move(actor=actor, intervention=intervention, to=InterventionStatus.AFGEROND,
+                 expected_version=expected_version, occurred_at=occurred_at,
+                 fields={"result": result.strip(), "ended_at": occurred_at})  # fmt: skip
+
+
+@transaction.atomic
+def intervention_stop(
+    *, actor, intervention: Intervention, result: str, expected_version: int | None, ip: str | None = None,
+    occurred_at: datetime | None = None,
+) -> Intervention:  # fmt: skip
+    """The intervention ends before it is done; why is recorded as its result."""
+    if not result.strip():
+        raise ValidationError({"result": _("Geef aan waarom de inzet stopt.")})
+    occurred_at = occurred_at or timezone.now()
+    return _move(actor=actor, intervention=intervention, to=InterventionStatus.GESTOPT,
+                 expected_version=expected_version, occurred_at=occurred_at,
+                 fields={"result": result.strip(), "ended_at": occurred_at})  # fmt: skip
+
+
+def intervention_move(
+    *, action: str, actor, intervention: Intervention, expected_version: int | None, result: str = "",
+    ip: str | None = None,
+) -> Intervention:  # fmt: skip
+    """One of the page's and the API's three moves by name: start, complete (with its result) or stop
+    (with why)."""
+    if action == "start":
+        return intervention_start(actor=actor, intervention=intervention, expected_version=expected_version, ip=ip)
+    ending = {"complete": intervention_complete, "stop": intervention_stop}[action]
+    return ending(actor=actor, intervention=intervention, result=result, expected_version=expected_version, ip=ip)

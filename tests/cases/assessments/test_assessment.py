@@ -1,0 +1,225 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from cases.assessments.models import ConditionStatus, Dissent, JointJudgement, PartnerContribution
+from cases.assessments.selectors import score_trajectory
+from cases.assessments.services import (
+    assessment_start,
+    condition_agree,
+    condition_check,
+    contribution_add,
+    dissent_record,
+    judgement_change,
+    judgement_record,
+)
+from cases.models import EventKind
+from cases.services import participant_end
+from tests.factories import MembershipFactory
+from tests.workflows.casework import in_days, judge, make_region, open_case
+
+
+@pytest.fixture
+def region(db):
+    return make_region()
+
+
+@pytest.fixture
+def case(region):
+    return open_case(region)
+
+
+def test_each_partner_contributes_once_per_round_for_its_acting_organisation(region, case):
+    assessment = assessment_start(actor=region.cvc_user, case=case)
+    contribution = contribution_add(actor=region.vt_user, assessment=assessment, safety_score=3,
+                                    classification="structureel", worries="Huiselijk geweld",
+                                    arij_outcome="Onveilig", risk_level="hoog")  # fmt: skip
+    assert contribution.organisation == region.vt and contribution.author == region.vt_user
+    event = case.timeline.get(kind=EventKind.CONTRIBUTION_ADDED)
+    assert event.data["score"] == 3 and event.data["organisation_kind"] == "veilig_thuis"
+    with pytest.raises(ValidationError, match="al bijgedragen"):
+        contribution_add(actor=region.vt_user, assessment=assessment, safety_score=5, classification="geen")
+    assert PartnerContribution.objects.filter(assessment=assessment).count() == 1
+
+
+def test_someone_not_working_on_the_case_cannot_contribute(region, case):
+    assessment = assessment_start(actor=region.cvc_user, case=case)
+    outsider = MembershipFactory().user
+    with pytest.raises(PermissionDenied):
+        contribution_add(actor=outsider, assessment=assessment, safety_score=5, classification="geen")
+
+
+@pytest.mark.parametrize("score", [-1, 11, 100, "7", None])
+def test_a_contribution_score_outside_0_to_10_is_refused_and_nothing_saved(region, case, score):
+    assessment = assessment_start(actor=region.cvc_user, case=case)
+    with pytest.raises(ValidationError) as refusal:
+        contribution_add(actor=region.cvc_user, assessment=assessment, safety_score=score, classification="geen")
+    assert refusal.value.message_dict == {
+        "safety_score": ["De veiligheidsscore moet een geheel getal van 0 tot en met 10 zijn."]
+    }
+    assert not PartnerContribution.objects.exists()
+    assert not case.timeline.filter(kind=EventKind.CONTRIBUTION_ADDED).exists()
+
+
+def test_a_joint_score_outside_0_to_10_is_refused_and_nothing_saved(region, case):
+    assessment = assessment_start(actor=region.cvc_user, case=case)
+    with pytest.raises(ValidationError) as refusal:
+        judgement_record(actor=region.cvc_user, assessment=assessment, classification="acute", joint_score=11,
+                         rationale="x")  # fmt: skip
+    assert "joint_score" in refusal.value.message_dict
+    assert not JointJudgement.objects.exists()
+
+
+def test_the_joint_judgement_records_the_familys_voice_and_completes_the_round(region, case):
+    assessment = assessment_start(actor=region.cvc_user, case=case)
+    judgement = judgement_record(
+        actor=region.cvc_user, assessment=assessment, classification="structureel", joint_score=4,
+        rationale="Spanningen thuis", parents_view="Moeder wil hulp", children_view="Zoon is bang voor vader",
+        parents_present=True, children_present=False,
+    )  # fmt: skip
+    judgement.refresh_from_db()
+    assert (judgement.parents_view, judgement.parents_present, judgement.children_present) == (
+        "Moeder wil hulp", True, False,
+    )  # fmt: skip
+    event = case.timeline.get(kind=EventKind.JUDGEMENT_RECORDED)
+    assert event.data == {"assessment_id": assessment.pk, "judgement_id": judgement.pk, "joint_score": 4,
+                          "classification": "structureel"}  # fmt: skip
+    with pytest.raises(ValidationError, match="start een nieuwe ronde"):
+        contribution_add(actor=region.vt_user, assessment=assessment, safety_score=5, classification="geen")
+
+
+def test_dissent_stays_recorded_after_later_edits_by_others(region, case):
+    assessment = assessment_start(actor=region.cvc_user, case=case)
+    judgement = judgement_record(actor=region.cvc_user, assessment=assessment, classification="structureel",
+                                 joint_score=5, rationale="Eerste oordeel",
+                                 dissents=[(region.gi, "Wij zien acute onveiligheid")])  # fmt: skip
+    dissent_record(actor=region.vt_user, judgement=judgement, reason="Score is te hoog")
+    judgement_change(actor=region.cvc_user, judgement=judgement, expected_version=judgement.version, joint_score=3,
+                     rationale="Bijgesteld na nieuwe informatie")  # fmt: skip
+    judgement_change(actor=region.coordinator, judgement=judgement, expected_version=judgement.version,
+                     classification="acute")  # fmt: skip
+    with pytest.raises(ValidationError, match="al vastgelegd"):
+        dissent_record(actor=region.cvc_user, judgement=judgement, organisation=region.vt, reason="Overschreven")
+
+    dissents = {d.organisation_id: d.reason for d in Dissent.objects.filter(judgement=judgement)}
+    assert dissents == {region.gi.pk: "Wij zien acute onveiligheid", region.vt.pk: "Score is te hoog"}
+    assert Dissent.objects.get(organisation=region.vt).recorded_by == region.vt_user
+
+
+def test_the_joint_judgements_history_shows_who_changed_what(region, case):
+    judgement = judge(region, case, score=5)
+    judgement_change(actor=region.vt_user, judgement=judgement, expected_version=judgement.version, joint_score=3)
+    judgement_change(actor=region.coordinator, judgement=judgement, expected_version=judgement.version,
+                     rationale="Nieuwe onderbouwing")  # fmt: skip
+
+    newest, middle, first = judgement.history.order_by("-history_id")[:3]
+    assert [h.history_user for h in (first, middle, newest)] == [region.cvc_user, region.vt_user, region.coordinator]
+    assert [c.field for c in middle.diff_against(first).changes if c.field != "version"] == ["joint_score"]
+    assert [(c.old, c.new) for c in middle.diff_against(first).changes if c.field == "joint_score"] == [(5, 3)]
+    assert [c.field for c in newest.diff_against(middle).changes if c.field != "version"] == ["rationale"]
+
+
+def test_a_stale_judgement_edit_is_refused(region, case):
+    judgement = judge(region, case, score=5)
+    stale_version = judgement.version
+    judgement_change(actor=region.vt_user, judgement=judgement, expected_version=stale_version, joint_score=3)
+    with pytest.raises(ValidationError, match="intussen gewijzigd"):
+        judgement_change(actor=region.gi_user, judgement=judgement, expected_version=stale_version, joint_score=8)
+    assert JointJudgement.objects.get(pk=judgement.pk).joint_score == 3
+
+
+def test_repeated_assessments_form_the_score_trajectory(region, case):
+    for score in (2, 4, 7):
+        judge(region, case, score=score)
+    assert [point.score for point in score_trajectory(case)] == [2, 4, 7]
+
+
+def test_a_condition_owner_must_take_part_in_the_case(region, case):
+    judgement = judge(region, case)
+    participant_end(actor=region.cvc_user, participant=case.participants.get(organisation=region.gi))
+    with pytest.raises(ValidationError) as refusal:
+        condition_agree(actor=region.cvc_user, judgement=judgement, description="Dagelijks contact school",
+                        owner_organisation=region.gi, owner=region.gi_user, check_date=in_days(7))  # fmt: skip
+    assert refusal.value.message_dict == {"owner_organisation": ["Deze organisatie is niet betrokken bij de casus."]}
+    assert not case.veiligheidsvoorwaarden.exists()
+
+
+def test_a_condition_check_date_in_the_past_is_refused(region, case):
+    judgement = judge(region, case)
+    with pytest.raises(ValidationError) as refusal:
+        condition_agree(actor=region.cvc_user, judgement=judgement, description="x", owner_organisation=region.vt,
+                        owner=region.vt_user, check_date=in_days(-1))  # fmt: skip
+    assert "check_date" in refusal.value.message_dict
+
+
+def test_checking_a_condition_records_met_or_not_met_once(region, case):
+    judgement = judge(region, case)
+    condition = condition_agree(actor=region.cvc_user, judgement=judgement, description="Vader woont elders",
+                                owner_organisation=region.vt, owner=region.vt_user, check_date=in_days(14))  # fmt: skip
+    agreed = case.timeline.get(kind=EventKind.CONDITION_AGREED)
+    assert agreed.data["condition_id"] == condition.pk
+    condition_check(actor=region.vt_user, condition=condition, met=True, expected_version=condition.version)
+    condition.refresh_from_db()
+    assert condition.status == ConditionStatus.MET and condition.checked_at is not None
+    checked = case.timeline.get(kind=EventKind.CONDITION_CHECKED)
+    assert checked.data == {"condition_id": condition.pk, "status": "met"}
+    with pytest.raises(ValidationError, match="al gecontroleerd"):
+        condition_check(actor=region.vt_user, condition=condition, met=False, expected_version=condition.version)
+
+
+def test_the_case_page_shows_the_score_trajectory_as_an_accessible_svg(region, case, login_verified, client):
+    for score in (2, 6):
+        judge(region, case, score=score)
+    login_verified(client, region.cvc_user)
+    body = client.get(reverse("case-detail", kwargs={"case_id": case.pk})).content.decode()
+    assert "<svg" in body and 'role="img"' in body and "<polyline" in body
+    assert body.count('class="score-dot"') == 2
+    assert "Verloop van de gezamenlijke veiligheidsscore" in body and '<table class="table score-table">' in body
+
+
+def test_a_score_outside_0_to_10_on_the_web_form_is_refused_naming_the_field(region, case, login_verified, client):
+    assessment = assessment_start(actor=region.cvc_user, case=case)
+    login_verified(client, region.vt_user)
+    url = reverse("contribution-add", kwargs={"case_id": case.pk, "assessment_id": assessment.pk})
+    response = client.post(url, {"safety_score": "11", "classification": "geen"})
+    assert response.status_code == 400
+    assert "Veiligheidsscore (0–10): De veiligheidsscore moet een geheel getal van 0 tot en met 10 zijn." in (
+        response.content.decode()
+    )
+    assert not PartnerContribution.objects.exists()
+    assert client.post(url, {"safety_score": "6", "classification": "geen"}).status_code == 302
+    assert PartnerContribution.objects.get().organisation == region.vt
+
+
+def test_assessment_pages_of_a_foreign_case_answer_404(region, case, login_verified, client):
+    assessment = assessment_start(actor=region.cvc_user, case=case)
+    login_verified(client, make_region().cvc_user)
+    assert client.get(reverse("assessment-list", kwargs={"case_id": case.pk})).status_code == 404
+    url = reverse("assessment-detail", kwargs={"case_id": case.pk, "assessment_id": assessment.pk})
+    assert client.get(url).status_code == 404
+    other = open_case(make_region())
+    login_verified(client, region.cvc_user)
+    # An assessment id of this case under another case's id is just as unknown.
+    assert client.get(reverse("assessment-detail", kwargs={"case_id": other.pk, "assessment_id": assessment.pk})
+                      ).status_code == 404  # fmt: skip
+
+
+def test_a_stale_judgement_edit_on_the_web_answers_409(region, case, login_verified, client):
+    judgement = judge(region, case, score=5)
+    url = reverse("judgement-edit", kwargs={"case_id": case.pk, "judgement_id": judgement.pk})
+    judgement_change(actor=region.vt_user, judgement=judgement, expected_version=judgement.version, joint_score=3)
+    login_verified(client, region.cvc_user)
+    response = client.post(url, {"classification": "geen", "joint_score": "9", "rationale": "Alles goed",
+                                 "version": "1"})  # fmt: skip
+    assert response.status_code == 409
+    assert JointJudgement.objects.get(pk=judgement.pk).joint_score == 3
+
+
+def test_the_round_page_shows_contributions_judgement_and_dissent(region, case, login_verified, client):
+    judgement = judge(region, case, score=4)
+    dissent_record(actor=region.gi_user, judgement=judgement, reason="Wij zien acute onveiligheid")
+    login_verified(client, region.vt_user)
+    assert client.get(reverse("assessment-list", kwargs={"case_id": case.pk})).status_code == 200
+    url = reverse("assessment-detail", kwargs={"case_id": case.pk, "assessment_id": judgement.assessment_id})
+    body = client.get(url).content.decode()
+    assert "Zorgen over veiligheid thuis." in body and "Wij zien acute onveiligheid" in body

@@ -1,0 +1,254 @@
+"""Exactly-once reminders against real Celery workers and Redis (subprocesses).
+
+The workers run `celery -A safetyteams worker` on the TEST database (committed data: transactional
+tests), a Redis database of their own, and a file mail backend whose messages the test counts.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess  # noqa: S404 - the test starts its own workers and Redis
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import redis
+from django.db import connection
+
+from tests.conftest import require_service
+from tests.workflows.conftest import at
+from workflows.deadlines.models import Reminder
+
+ROOT = Path(__file__).resolve().parents[2]
+CELERY = str(Path(sys.executable).with_name("celery"))
+WORKER_REDIS = os.environ.get("WORKER_REDIS_URL", "redis://127.0.0.1:6379/7")
+BEFORE_STAGE = at(2027, 6, 17, 8, 0)  # the "2 working days before" moment of the joint assessment
+
+
+class Stack:
+    """Workers (and optionally a private Redis) for one test; everything is stopped afterwards."""
+
+    def __init__(self, tmp_path: Path, broker: str) -> None:
+        self.tmp_path, self.broker = tmp_path, broker
+        self.mail_dir = tmp_path / "mail"
+        self.mail_dir.mkdir()
+        self.processes: list[subprocess.Popen] = []
+
+    def env(self, **extra) -> dict:
+        db = connection.settings_dict
+        return {
+            **os.environ,
+            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+            "CELERY_BROKER_URL": self.broker,
+            "REDIS_URL": self.broker,
+            "EMAIL_URL": f"filemail:///{self.mail_dir}",
+            "REMINDER_SEND_LEASE_SECONDS": "3",
+            "REMINDER_REDISPATCH_SECONDS": "2",
+            "CONN_MAX_AGE": "0",
+            "LOG_LEVEL": "WARNING",
+            **extra,
+        }
+
+    def start_worker(self, name: str, **extra) -> subprocess.Popen:
+        log = open(self.tmp_path / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
+        proc = subprocess.Popen(  # noqa: S603
+            [
+                CELERY,
+                "-A",
+                "safetyteams",
+                "worker",
+                "-P",
+                "solo",
+                "-n",
+                f"{name}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "INFO",
+            ],
+            cwd=ROOT,
+            env=self.env(**extra),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.processes.append(proc)
+        self._wait_for(lambda: "ready" in (self.tmp_path / f"{name}.log").read_text(), 30, f"{name} did not start")
+        return proc
+
+    def kill(self, proc: subprocess.Popen) -> None:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
+
+    def stop(self) -> None:
+        for proc in self.processes:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    os.killpg(proc.pid, signal.SIGKILL)
+
+    def sweep(self, now) -> None:
+        from safetyteams.celery import app
+
+        with app.connection_for_write(self.broker) as conn:
+            app.send_task("workflows.sweep", kwargs={"now": now.isoformat()}, connection=conn)
+
+    def emails(self) -> list[str]:
+        """Message-IDs of every e-mail written by the workers."""
+        ids = []
+        for path in self.mail_dir.glob("*.log"):
+            ids += [
+                line.split(":", 1)[1].strip()
+                for line in path.read_text().splitlines()
+                if line.startswith("Message-ID:")
+            ]
+        return ids
+
+    def _wait_for(self, check, seconds: float, message: str) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if check():
+                return
+            time.sleep(0.2)
+        logs = "\n".join(p.read_text()[-2000:] for p in self.tmp_path.glob("*.log") if p.parent == self.tmp_path)
+        pytest.fail(f"{message}\n{logs}")
+
+    def wait_for_emails(self, count: int, seconds: float = 30) -> None:
+        self._wait_for(
+            lambda: len(self.emails()) >= count, seconds, f"expected {count} e-mails, got {len(self.emails())}"
+        )
+
+
+@pytest.fixture
+def stack(transactional_db, tmp_path):
+    client = redis.Redis.from_url(WORKER_REDIS, socket_connect_timeout=2)
+    try:
+        client.flushdb()  # this Redis database belongs to these tests: no stale tasks
+    except redis.RedisError as exc:
+        require_service("Redis", str(exc))
+    s = Stack(tmp_path, WORKER_REDIS)
+    yield s
+    s.stop()
+
+
+def _cases(region, n: int) -> None:
+    for _ in range(n):
+        region.open_case(opened_at=at(2027, 6, 7, 10))
+
+
+def test_a_due_reminder_is_delivered_exactly_once(stack, region):
+    _cases(region, 1)
+    stack.start_worker("w1")
+    stack.sweep(BEFORE_STAGE)
+    stack.wait_for_emails(1)
+    stack.sweep(BEFORE_STAGE)
+    stack.sweep(BEFORE_STAGE + timedelta(minutes=5))
+    time.sleep(3)
+    assert len(stack.emails()) == 1
+    reminder = Reminder.objects.get()
+    assert reminder.sent_at is not None and reminder.attempts == 1
+
+
+def test_two_workers_and_two_sweeps_at_once_still_send_each_reminder_once(stack, region):
+    _cases(region, 20)
+    stack.start_worker("w1")
+    stack.start_worker("w2")
+    stack.sweep(BEFORE_STAGE)
+    stack.sweep(BEFORE_STAGE)
+    stack.wait_for_emails(20)
+    time.sleep(3)
+    ids = stack.emails()
+    assert len(ids) == 20 and len(set(ids)) == 20
+    assert Reminder.objects.count() == 20
+    assert not Reminder.objects.filter(sent_at__isnull=True).exists()
+
+
+def test_a_worker_killed_while_sending_delivers_once_after_restart(stack, region):
+    _cases(region, 1)
+    slow = stack.start_worker("slow", REMINDER_SEND_DELAY_SECONDS="60")
+    stack.sweep(BEFORE_STAGE)
+    stack._wait_for(lambda: Reminder.objects.filter(attempts=1).exists(), 30, "the reminder was never claimed")
+    stack.kill(slow)
+    assert stack.emails() == []
+    time.sleep(3.5)  # the dead worker's claim (3 s) expires
+    stack.start_worker("fresh")
+    stack.sweep(BEFORE_STAGE + timedelta(minutes=1))  # the next beat tick re-dispatches the unsent e-mail
+    stack.wait_for_emails(1)
+    stack.sweep(BEFORE_STAGE + timedelta(minutes=2))
+    time.sleep(3)
+    assert len(stack.emails()) == 1
+    assert Reminder.objects.get().attempts == 2
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start_redis(port: int, tmp_path: Path) -> subprocess.Popen:
+    redis_server = shutil.which("redis-server")
+    if redis_server is None:
+        require_service("redis-server", "not installed")
+    proc = subprocess.Popen(  # noqa: S603
+        [redis_server, "--port", str(port), "--save", "", "--appendonly", "no", "--dir", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    client = redis.Redis(port=port)
+    for _ in range(50):
+        try:
+            client.ping()
+            return proc
+        except redis.RedisError:
+            time.sleep(0.1)
+    pytest.fail("private redis-server did not start")
+
+
+def test_nothing_is_lost_when_redis_restarts(transactional_db, tmp_path, region, settings):
+    from workflows.deadlines.reminders import reminders_sweep
+
+    port = _free_port()
+    own_redis = _start_redis(port, tmp_path)
+    s = Stack(tmp_path, f"redis://127.0.0.1:{port}/0")
+    try:
+        _cases(region, 3)
+        s.start_worker("w1")
+        # Redis goes down while the sweep records reminders: their e-mail tasks never reach a queue.
+        os.killpg(own_redis.pid, signal.SIGKILL)
+        own_redis.wait(10)
+        settings.REMINDER_DISPATCH = False
+        settings.REMINDER_REDISPATCH_SECONDS = 2
+        assert reminders_sweep(now=BEFORE_STAGE).reminders == 3
+        own_redis = _start_redis(port, tmp_path)  # empty: whatever was queued is gone
+        s.sweep(BEFORE_STAGE + timedelta(minutes=1))
+        s.wait_for_emails(3, seconds=60)
+        time.sleep(3)
+        assert sorted(s.emails()) == sorted({*s.emails()}) and len(s.emails()) == 3
+    finally:
+        s.stop()
+        os.killpg(own_redis.pid, signal.SIGKILL)
+
+
+def test_after_beat_was_down_two_hours_everything_due_is_sent_once_with_escalations(stack, region):
+    _cases(region, 1)
+    stack.start_worker("w1")
+    # Due Mon 21 June 2027 (end of day); beat returns at 02:00 on the 22nd after two hours away:
+    # before, due and overdue to the vast gezicht; overdue and escalation to the coordinator.
+    from workflows.deadlines.models import Deadline
+
+    Deadline.objects.update(escalation_interval_hours=1)
+    stack.sweep(at(2027, 6, 22, 2, 0))
+    stack.wait_for_emails(6)
+    stack.sweep(at(2027, 6, 22, 2, 0))
+    time.sleep(3)
+    stages = sorted(Reminder.objects.values_list("stage", flat=True))
+    assert stages == ["before:2wd", "due", "escalation:1", "escalation:2", "overdue", "overdue"]
+    assert len(stack.emails()) == 6

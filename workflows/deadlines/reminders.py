@@ -1,0 +1,277 @@
+"""The reminder sweep: beat runs it every minute (workflows.tasks.sweep).
+
+Stages of a deadline, in time order: `before:<offset>` (per rule), `due` (08:00 on the due day),
+`overdue` (the due moment; also to the coordinators) and `escalation:<n>` (every escalation
+interval after that, to the coordinators). `Deadline.remind_at` is the first stage not yet handled.
+
+A sweep claims open deadlines with `remind_at <= now` using SELECT … FOR UPDATE SKIP LOCKED (the
+partial index makes that read cheap), inserts one Reminder per stage and recipient with
+INSERT … ON CONFLICT DO NOTHING (the unique key is the exactly-once guarantee), adds the in-app
+notification for each new row, moves `remind_at` on and commits. E-mails go out afterwards, one
+task per reminder id, enqueued on commit; the sweep re-dispatches e-mails whose task was lost.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import CaseUserObjectPermission, Participant
+from cases.selectors import _view_permission_id
+from partners.models import Membership, Role
+from workflows.deadlines.calendar import WorkingDayCalendar, calendar, local_date, start_of_day
+from workflows.deadlines.models import Deadline, DeadlineState, Delivery, Notification, NotificationPreference, Reminder
+from workflows.deadlines.reminder_offsets import parse_offsets
+
+DUE_DAY_HOUR = 8
+
+
+def stages_between(
+    deadline: Deadline, *, start: datetime, end: datetime, cal: WorkingDayCalendar, limit_escalations: int = 1000
+) -> list[tuple[str, datetime]]:
+    """The deadline's stages with start <= moment <= end, in time order."""
+    due_at = deadline.due_at
+    stages = [(f"before:{o.label}", o.before(due_at, cal)) for o in parse_offsets(deadline.reminder_offsets)]
+    stages = [(name, at) for name, at in stages if at > deadline.started_at]
+    due_day = min(start_of_day(local_date(due_at), hour=DUE_DAY_HOUR), due_at)
+    if due_day > deadline.started_at:
+        stages.append(("due", due_day))
+    stages.append(("overdue", due_at))
+    interval = timedelta(hours=max(deadline.escalation_interval_hours, 1))
+    if end > due_at and limit_escalations:
+        first = max(1, int((start - due_at) / interval)) if start > due_at else 1
+        last = min(int((end - due_at) / interval), first + limit_escalations - 1)
+        stages += [(f"escalation:{n}", due_at + n * interval) for n in range(first, last + 1)]
+    return sorted(((n, at) for n, at in stages if start <= at <= end), key=lambda s: s[1])
+
+
+def next_remind_at(deadline: Deadline, *, after: datetime, cal: WorkingDayCalendar) -> datetime:
+    """The first stage strictly after `after` (escalations never run out while the deadline is open)."""
+    horizon = max(after, deadline.due_at) + timedelta(hours=max(deadline.escalation_interval_hours, 1) + 1)
+    upcoming = [at for _n, at in stages_between(deadline, start=after, end=horizon, cal=cal) if at > after]
+    return upcoming[0]
+
+
+@dataclass
+class SweepResult:
+    claimed: int = 0
+    reminders: int = 0
+    dispatched: int = 0
+    reminder_ids: list[int] = field(default_factory=list)
+
+
+def _recipients(batch: list[Deadline]) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
+    """(responsible user ids per deadline, coordinator user ids per team), in three queries. Need-to-know
+    holds here too: someone who may no longer see the case (a participation ended) gets none of its
+    reminders; the next in line does (the organisation's active participants, the vast gezicht, the
+    coordinators)."""
+    team_ids = {d.case.team_id for d in batch}
+    case_ids = {d.case_id for d in batch}
+    coordinators: dict[int, list[int]] = defaultdict(list)
+    for team_id, user_id in (
+        Membership.objects.active()
+        .filter(role=Role.COORDINATOR, team_id__in=team_ids)
+        .values_list("team_id", "user_id")
+    ):
+        coordinators[team_id].append(user_id)
+    granted = set(
+        CaseUserObjectPermission.objects.filter(
+            content_object_id__in=case_ids, permission_id=_view_permission_id()
+        ).values_list("content_object_id", "user_id")
+    )
+    participants: dict[tuple[int, int], list[int]] = defaultdict(list)
+    rows = Participant.objects.active().filter(case_id__in=case_ids)
+    for case_id, org_id, user_id in rows.values_list("case_id", "organisation_id", "professional_id"):
+        participants[(case_id, org_id)].append(user_id)
+    responsible = {}
+    for d in batch:
+        team_coordinators = coordinators.get(d.case.team_id, [])
+        in_line = (
+            [d.responsible_user_id] if d.responsible_user_id else [],
+            participants.get((d.case_id, d.responsible_organisation_id), []),
+            [d.case.vast_gezicht_id] if d.case.vast_gezicht_id else [],
+        )
+        allowed = ([u for u in users if (d.case_id, u) in granted or u in team_coordinators] for users in in_line)
+        responsible[d.pk] = sorted(set(next((users for users in allowed if users), []))) or team_coordinators
+    return responsible, coordinators
+
+
+def _insert_reminders(rows: list[tuple]) -> list[tuple[int, int, str, int]]:
+    """INSERT … ON CONFLICT DO NOTHING RETURNING: only rows that are new come back.
+
+    Columns travel as arrays (unnest): seven parameters whatever the batch size."""
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        return _insert_reminders_portable(rows)
+    columns = list(zip(*rows, strict=True))
+    sql = (
+        f"INSERT INTO {Reminder._meta.db_table} (deadline_id, stage, recipient_id, scheduled_for, created_at, "  # noqa: S608 - table name from the model, values bound
+        "delivery, retry_at, attempts) SELECT d, s, r, sf, c, dl, rt, 0 FROM unnest(%s::bigint[], %s::text[], "
+        "%s::bigint[], %s::timestamptz[], %s::timestamptz[], %s::text[], %s::timestamptz[]) "
+        "AS t(d, s, r, sf, c, dl, rt) "
+        "ON CONFLICT (deadline_id, stage, recipient_id) DO NOTHING RETURNING id, deadline_id, stage, recipient_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(column) for column in columns])
+        return list(cursor.fetchall())
+
+
+def _insert_reminders_portable(rows: list[tuple]) -> list[tuple[int, int, str, int]]:
+    """The same through the ORM, a row at a time: the SQLite quick start has one writer and few rows."""
+    created = []
+    for deadline_id, stage, recipient_id, scheduled_for, created_at, delivery, retry_at in rows:
+        reminder, new = Reminder.objects.get_or_create(
+            deadline_id=deadline_id, stage=stage, recipient_id=recipient_id,
+            defaults={"scheduled_for": scheduled_for, "created_at": created_at, "delivery": delivery,
+                      "retry_at": retry_at, "attempts": 0},
+        )  # fmt: skip
+        if new:
+            created.append((reminder.pk, deadline_id, stage, recipient_id))
+    return created
+
+
+def _insert_notifications(rows: list[tuple]) -> None:
+    """(user_id, reminder_id, created_at, title, url) rows in one INSERT from arrays."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        Notification.objects.bulk_create(
+            Notification(user_id=u, reminder_id=r, created_at=c, title=t, body="", url=url) for u, r, c, t, url in rows
+        )
+        return
+    columns = [list(column) for column in zip(*rows, strict=True)]
+    sql = (
+        f"INSERT INTO {Notification._meta.db_table} (user_id, reminder_id, created_at, title, body, url) "  # noqa: S608 - table name from the model, values bound
+        "SELECT u, r, c, t, '', l FROM unnest(%s::bigint[], %s::bigint[], %s::timestamptz[], %s::text[], %s::text[]) "
+        "AS x(u, r, c, t, l)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, columns)
+
+
+def _set_remind_at(batch: list[Deadline]) -> None:
+    """One UPDATE from arrays for the whole batch (bulk_update's CASE WHEN grows badly with the batch)."""
+    if connection.vendor != "postgresql":
+        Deadline.objects.bulk_update(batch, ["remind_at"])
+        return
+    sql = (
+        f"UPDATE {Deadline._meta.db_table} AS d SET remind_at = v.remind_at "  # noqa: S608 - table name from the model, values bound
+        "FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, remind_at) WHERE d.id = v.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [[d.pk for d in batch], [d.remind_at for d in batch]])
+
+
+def _notification_text(deadline: Deadline, stage: str) -> str:
+    reference = deadline.case.reference
+    due = timezone.localtime(deadline.due_at).strftime("%d-%m-%Y %H:%M")
+    if stage.startswith("before"):
+        return _("Termijn '%(name)s' voor %(ref)s verloopt op %(due)s.") % {
+            "name": deadline.name,
+            "ref": reference,
+            "due": due,
+        }
+    if stage == "due":
+        return _("Termijn '%(name)s' voor %(ref)s verloopt vandaag.") % {"name": deadline.name, "ref": reference}
+    return _("Termijn '%(name)s' voor %(ref)s is verlopen (uiterlijk %(due)s).") % {
+        "name": deadline.name,
+        "ref": reference,
+        "due": due,
+    }
+
+
+def _sweep_batch(*, now: datetime, batch_size: int, cal: WorkingDayCalendar, result: SweepResult) -> int:
+    batch = list(
+        Deadline.objects.filter(state=DeadlineState.OPEN, remind_at__lte=now)
+        .order_by("remind_at")
+        .select_for_update(skip_locked=True, of=("self",))
+        .select_related("case")[:batch_size]
+    )
+    if not batch:
+        return 0
+    responsible, coordinators = _recipients(batch)
+    retry_at = now + timedelta(seconds=settings.REMINDER_REDISPATCH_SECONDS)
+    planned: list[tuple] = []
+    for deadline in batch:
+        for stage, at in stages_between(deadline, start=deadline.remind_at, end=now, cal=cal):
+            users = set(responsible[deadline.pk]) if not stage.startswith("escalation") else set()
+            if stage == "overdue" or stage.startswith("escalation"):
+                users |= set(coordinators.get(deadline.case.team_id, []))
+            planned += [(deadline.pk, stage, user_id, at, now) for user_id in sorted(users)]
+        deadline.remind_at = next_remind_at(deadline, after=now, cal=cal)
+    digest_users = set(
+        NotificationPreference.objects.filter(
+            user_id__in={row[2] for row in planned}, delivery=Delivery.DIGEST
+        ).values_list("user_id", flat=True)
+    )
+    rows = [(*row, Delivery.DIGEST if row[2] in digest_users else Delivery.IMMEDIATE, retry_at) for row in planned]
+    created = _insert_reminders(rows)
+    by_id = {d.pk: d for d in batch}
+    # reverse() once: the detail URL differs only in the id.
+    url = reverse("deadline-detail", kwargs={"deadline_id": 999999999}).replace("999999999", "{}")
+    _insert_notifications(
+        [
+            (user_id, reminder_id, now, _notification_text(by_id[deadline_id], stage)[:200], url.format(deadline_id))
+            for reminder_id, deadline_id, stage, user_id in created
+        ]
+    )
+    _set_remind_at(batch)
+    immediate = [row[0] for row in created if row[3] not in digest_users]
+    result.claimed += len(batch)
+    result.reminders += len(created)
+    result.reminder_ids += [row[0] for row in created]
+    result.dispatched += len(immediate)
+    if immediate and settings.REMINDER_DISPATCH:
+        from workflows.deadlines.tasks import send_reminder_email
+
+        for reminder_id in immediate:
+            send_reminder_email.delay_on_commit(reminder_id)
+    return len(batch)
+
+
+def reminders_sweep(*, now: datetime | None = None, batch_size: int = 1000) -> SweepResult:
+    """Record every reminder stage that has come due by `now` (once), then dispatch the e-mails."""
+    now = now or timezone.now()
+    cal = calendar()
+    result = SweepResult()
+    while True:
+        with transaction.atomic():
+            if _sweep_batch(now=now, batch_size=batch_size, cal=cal, result=result) < batch_size:
+                break
+    result.dispatched += reminders_redispatch(now=now)
+    return result
+
+
+def redispatch_stale(unsent: QuerySet, task, *, now: datetime, limit: int = 1000) -> int:
+    """Enqueue `task` again for the unsent rows (reminders, digests) past their retry moment and not
+    held by a live worker (task lost or worker killed): one UPDATE moves their retry moment on, one task
+    each after commit."""
+    stale = unsent.filter(retry_at__lte=now).filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
+    ids = list(stale.order_by("retry_at").values_list("id", flat=True)[:limit])
+    if not ids:
+        return 0
+    unsent.model.objects.filter(pk__in=ids).update(
+        retry_at=now + timedelta(seconds=settings.REMINDER_REDISPATCH_SECONDS)
+    )
+    if settings.REMINDER_DISPATCH:
+        with transaction.atomic():
+            for pk in ids:
+                task.delay_on_commit(pk)
+    return len(ids)
+
+
+def reminders_redispatch(*, now: datetime, limit: int = 1000) -> int:
+    """Enqueue again the e-mails still unsent after their retry moment (task lost or worker killed)."""
+    from workflows.deadlines.tasks import send_reminder_email
+
+    unsent = Reminder.objects.filter(sent_at__isnull=True, delivery=Delivery.IMMEDIATE)
+    return redispatch_stale(unsent, send_reminder_email, now=now, limit=limit)

@@ -1,0 +1,168 @@
+"""Reads on deadlines and notifications, always scoped to one user (need-to-know through the one door)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Now
+from django.http import Http404
+from django.utils import timezone
+
+from cases.models import Case
+from cases.selectors import case_for, cases_visible_to
+from partners.selectors import coordinated_team_ids
+from workflows.deadlines.calendar import end_of_day, local_date
+from workflows.deadlines.models import Deadline, DeadlineState, Notification, open_due_at
+
+
+def deadlines_visible_to(user) -> QuerySet[Deadline]:
+    """Deadlines of the cases the user may see (one subquery; nothing else leaks)."""
+    return Deadline.objects.filter(case__in=cases_visible_to(user).values("pk")).select_related(
+        "case", "rule", "responsible_organisation", "responsible_user"
+    )
+
+
+def deadline_for(user, deadline_id, *, ip: str | None = None) -> Deadline:
+    """One deadline of a case the user may see, its case read through the one door (logged, also
+    when refused). Otherwise Http404."""
+    deadline = (
+        Deadline.objects.select_related("rule", "responsible_organisation", "responsible_user")
+        .filter(pk=int(deadline_id) if str(deadline_id).isdigit() else None)
+        .first()
+    )
+    if deadline is None:
+        raise Http404("Termijn niet gevonden")
+    deadline.case = case_for(user, deadline.case_id, ip=ip, detail="deadline")
+    return deadline
+
+
+def cases_with_overdue_deadlines(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The case lists' "overdue" filter (registered in WorkflowsConfig.ready): an open deadline past due."""
+    overdue = Deadline.objects.alias(open_due=open_due_at()).filter(case=OuterRef("pk"), open_due__lt=Now())
+    return cases.filter(Exists(overdue))
+
+
+def my_deadlines(user) -> QuerySet[Deadline]:
+    """Open deadlines the user answers for, within need-to-know."""
+    return deadlines_visible_to(user).filter(state=DeadlineState.OPEN, responsible_user=user).order_by("due_at", "id")
+
+
+def deadlines_filtered(
+    user,
+    *,
+    case_id=None,
+    state: str | None = None,
+    due_from: datetime | None = None,
+    due_to: datetime | None = None,
+    now: datetime | None = None,
+) -> QuerySet[Deadline]:
+    """The API list: filters on case, state (open/met/missed/cancelled/overdue) and due range."""
+    qs = deadlines_visible_to(user)
+    if case_id is not None:
+        qs = qs.filter(case_id=case_id)
+    if state == "overdue":
+        qs = qs.filter(state=DeadlineState.OPEN, due_at__lt=now or timezone.now())
+    elif state:
+        qs = qs.filter(state=state)
+    if due_from is not None:
+        qs = qs.filter(due_at__gte=due_from)
+    if due_to is not None:
+        qs = qs.filter(due_at__lte=due_to)
+    return qs.order_by("due_at", "id")
+
+
+# Rows per section on the overview; a section shown on its own is paged by SECTION_PAGE_SIZE.
+SECTION_PREVIEW = 20
+SECTION_PAGE_SIZE = 100
+DASHBOARD_SECTIONS = ("overdue", "today", "week")
+
+
+@dataclass
+class DashboardSection:
+    key: str  # one of DASHBOARD_SECTIONS
+    count: int
+    rows: Sequence[Deadline] = field(default_factory=list)
+    page: int = 1
+    pages: int = 1
+
+    @property
+    def more(self) -> bool:
+        """True when the section has more deadlines than the rows shown."""
+        return self.count > len(self.rows)
+
+
+def team_dashboard(user, *, now: datetime | None = None, section: str | None = None, page: int = 1) -> dict:
+    """The coordinator's overview of open deadlines in their teams: overdue, due today, due later this week,
+    each with its count and its first SECTION_PREVIEW rows (or, with `section`, that one section by pages),
+    and counts per organisation and per rule. A fixed number of queries, whatever the team's size."""
+    now = now or timezone.now()
+    today_end = end_of_day(local_date(now))
+    week_end = end_of_day(local_date(now) + timedelta(days=6 - local_date(now).weekday()))
+    # Every case of a team the user coordinates is visible to them (cases_visible_to), so the team filter
+    # is the need-to-know filter here: without the visibility subquery PostgreSQL starts from the few
+    # open deadlines due this week instead of hashing all of a big team's cases.
+    team_ids = coordinated_team_ids(user) if getattr(user, "is_active", False) else []
+    open_in_teams = Deadline.objects.alias(open_due=open_due_at()).filter(
+        case__team_id__in=team_ids, open_due__lte=week_end
+    )
+    bounds = {
+        "overdue": Q(open_due__lt=now),
+        "today": Q(open_due__gte=now, open_due__lte=today_end),
+        "week": Q(open_due__gt=today_end),
+    }
+    # One grouped query gives the section counts and both tallies (at most organisations × rules rows).
+    groups = list(
+        open_in_teams.values("responsible_organisation__name", "name")
+        .annotate(overdue=Count("pk", filter=Q(due_at__lt=now)),
+                  today=Count("pk", filter=Q(due_at__gte=now, due_at__lte=today_end)), total=Count("pk"))
+        .order_by()
+    )  # fmt: skip
+    counts = {"overdue": sum(g["overdue"] for g in groups), "today": sum(g["today"] for g in groups)}
+    counts["week"] = sum(g["total"] for g in groups) - counts["overdue"] - counts["today"]
+
+    listed = open_in_teams.select_related("case", "responsible_organisation", "responsible_user").only(
+        "id", "name", "statutory", "due_at", "state", "case__reference", "responsible_organisation__name",
+        "responsible_user__username", "responsible_user__full_name", "responsible_user__first_name",
+        "responsible_user__last_name",
+    ).order_by("open_due", "id")  # fmt: skip
+    sections = {}
+    for key in DASHBOARD_SECTIONS:
+        if section is not None and key != section:
+            sections[key] = DashboardSection(key, counts[key])
+            continue
+        size = SECTION_PREVIEW if section is None else SECTION_PAGE_SIZE
+        pages = max(1, -(-counts[key] // size))
+        number = min(max(page, 1), pages) if section is not None else 1
+        offset = (number - 1) * size
+        rows = list(listed.filter(bounds[key])[offset : offset + size])
+        sections[key] = DashboardSection(key, counts[key], rows, number, pages)
+    return {
+        "sections": sections,
+        "section": section,
+        "counts": counts,
+        "per_organisation": _tally(groups, "responsible_organisation__name"),
+        "per_rule": _tally(groups, "name"),
+    }
+
+
+def _tally(groups: Sequence[Mapping], label: str) -> list[dict]:
+    """Per label: total and overdue, ordered by label with the empty label last (as ORDER BY in PostgreSQL)."""
+    totals: dict = {}
+    for group in groups:
+        entry = totals.setdefault(group[label], {label: group[label], "overdue": 0, "total": 0})
+        entry["total"] += group["total"]
+        entry["overdue"] += group["overdue"]
+    return sorted(totals.values(), key=lambda e: (e[label] is None, e[label] or ""))
+
+
+def notifications_of(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+def unread_count(user) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

@@ -1,0 +1,312 @@
+"""Writes on deadlines: opened and closed by timeline events, recomputed on request.
+
+The handlers are registered in `WorkflowsConfig.ready` with `cases.timeline.on_event` and run in
+the transaction of the service that recorded the event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from cases.assessments.models import Veiligheidsvoorwaarde
+from cases.interventions.models import Intervention
+from cases.models import CLOSED_STATUSES, Case, EventKind, Participant, TimelineEvent
+from cases.timeline import timeline_replay
+from workflows.deadlines.calendar import WorkingDayCalendar, add_months, end_of_day, local_date
+from workflows.deadlines.calendar import calendar as calendar_from_database
+from workflows.deadlines.models import Deadline, DeadlineRule, DeadlineState, Responsible, TermUnit
+
+# Events that concern one object, and the key of its id in the event's data.
+SUBJECT_KEYS = {
+    EventKind.CONDITION_AGREED: "condition",
+    EventKind.CONDITION_CHECKED: "condition",
+    EventKind.INTERVENTION_AGREED: "intervention",
+    EventKind.INTERVENTION_STARTED: "intervention",
+    EventKind.INTERVENTION_ENDED: "intervention",
+}
+
+
+def rules_for_team(team_id: int):
+    """The team's active rules: its own, and the region's defaults for codes it does not override."""
+    own = DeadlineRule.objects.filter(team_id=team_id)
+    return DeadlineRule.objects.filter(active=True).filter(
+        Q(team_id=team_id) | Q(team__isnull=True) & ~Q(code__in=own.values("code"))
+    )
+
+
+@dataclass
+class _RuleCache:
+    team_rules: dict[int, list[DeadlineRule]] = field(default_factory=dict)
+    close_kinds: set[str] | None = None
+    calendar: WorkingDayCalendar | None = None
+
+
+_rule_cache: ContextVar[_RuleCache | None] = ContextVar("deadline_rule_cache", default=None)
+
+
+@contextmanager
+def deadline_rules_cached() -> Iterator[None]:
+    """Inside, rules and gelijkgestelde dagen are read once instead of at every event: an import
+    replays thousands of events in one transaction, during which the rules do not change."""
+    token = _rule_cache.set(_RuleCache())
+    try:
+        yield
+    finally:
+        _rule_cache.reset(token)
+
+
+def _team_rules(team_id: int) -> list[DeadlineRule]:
+    cache = _rule_cache.get()
+    if cache is None:
+        return list(rules_for_team(team_id))
+    if team_id not in cache.team_rules:
+        cache.team_rules[team_id] = list(rules_for_team(team_id))
+    return cache.team_rules[team_id]
+
+
+def _may_close(kind: str) -> bool:
+    """False when no rule closes on this kind of event (known without a query inside the cache)."""
+    cache = _rule_cache.get()
+    if cache is None:
+        return True
+    if cache.close_kinds is None:
+        cache.close_kinds = set(DeadlineRule.objects.exclude(close_event="").values_list("close_event", flat=True))
+    return kind in cache.close_kinds
+
+
+def calendar() -> WorkingDayCalendar:
+    cache = _rule_cache.get()
+    if cache is None:
+        return calendar_from_database()
+    if cache.calendar is None:
+        cache.calendar = calendar_from_database()
+    return cache.calendar
+
+
+def _subject(event: TimelineEvent) -> tuple[str, object | None]:
+    prefix = SUBJECT_KEYS.get(event.kind)
+    if prefix is None:
+        return "", None
+    object_id = event.data.get(f"{prefix}_id")
+    model = Veiligheidsvoorwaarde if prefix == "condition" else Intervention
+    obj = model.objects.filter(pk=object_id, case_id=event.case_id).first() if object_id else None
+    return f"{prefix}:{object_id}", obj
+
+
+def _term_end(
+    *, unit: str, value: int, start: datetime, subject_date: date | None, statutory: bool, cal: WorkingDayCalendar
+) -> datetime:
+    """The due moment of a term that starts at `start` (Atw art. 1 and 2 for statutory terms)."""
+    if unit == TermUnit.HOURS:
+        return start + timedelta(hours=value)
+    first = local_date(start)
+    if unit == TermUnit.WORKING_DAYS:
+        return end_of_day(cal.add_working_days(first, value))
+    if unit == TermUnit.SUBJECT_DATE:
+        end = subject_date or first
+    elif unit == TermUnit.MONTHS:
+        end = add_months(first, value)
+    else:
+        end = first + timedelta(days=value * (7 if unit == TermUnit.WEEKS else 1))
+    if statutory:
+        end = cal.statutory_end(first, end)
+    return end_of_day(end)
+
+
+def _responsible(rule: DeadlineRule, case: Case, subject) -> tuple[int | None, int | None]:
+    """(organisation id, user id) answerable for the deadline."""
+    if rule.responsible == Responsible.SUBJECT_OWNER and subject is not None:
+        if isinstance(subject, Intervention):
+            return subject.responsible_organisation_id, subject.responsible_professional_id
+        return subject.owner_organisation_id, subject.owner_id
+    if rule.responsible == Responsible.ORGANISATION_KIND:
+        participant = (
+            Participant.objects.active()
+            .filter(case=case, organisation__kind=rule.responsible_organisation_kind)
+            .order_by("started_at", "id")
+            .first()
+        )
+        if participant is not None:
+            return participant.organisation_id, participant.professional_id
+        org = case.team.organisations.filter(kind=rule.responsible_organisation_kind).order_by("id").first()
+        return (org.pk if org else None), None
+    vast = Participant.objects.active().filter(case=case, professional_id=case.vast_gezicht_id).first()
+    return (vast.organisation_id if vast else None), case.vast_gezicht_id
+
+
+def first_remind_at(deadline: Deadline, *, now: datetime, cal: WorkingDayCalendar) -> datetime:
+    """Where the sweep starts: at the latest stage that had already passed when the deadline opened,
+    else at the first to come. A deadline that opens long overdue (registered late, imported, seeded)
+    starts at its latest escalation: one reminder now, not every escalation it missed since."""
+    from workflows.deadlines.reminders import stages_between
+
+    start = deadline.started_at
+    if now > deadline.due_at:
+        start = max(start, now - timedelta(hours=max(deadline.escalation_interval_hours, 1)))
+    passed = stages_between(deadline, start=start, end=now, cal=cal)
+    if passed:
+        return passed[-1][1]
+    upcoming = stages_between(deadline, start=now, end=deadline.due_at, cal=cal, limit_escalations=0)
+    return upcoming[0][1] if upcoming else deadline.due_at
+
+
+def _apply_term(deadline: Deadline, *, subject, cal: WorkingDayCalendar) -> None:
+    subject_date = None
+    if subject is not None:
+        subject_date = subject.due_date if isinstance(subject, Intervention) else subject.check_date
+    kwargs = {
+        "unit": deadline.term_unit,
+        "start": deadline.started_at,
+        "subject_date": subject_date,
+        "statutory": deadline.statutory,
+        "cal": cal,
+    }
+    deadline.due_at = _term_end(value=deadline.term_value, **kwargs)
+    max_value = deadline.rule.max_term_value
+    deadline.latest_due_at = _term_end(value=max_value, **kwargs) if max_value else None
+
+
+@transaction.atomic
+def deadline_open(*, rule: DeadlineRule, event: TimelineEvent, now: datetime | None = None) -> Deadline | None:
+    """Open the rule's deadline for the event's case (at most one open per rule, case and subject)."""
+    case = event.case
+    subject_key, subject = _subject(event)
+    existing = Deadline.objects.filter(rule=rule, case=case, subject=subject_key, state=DeadlineState.OPEN).first()
+    if existing is not None:
+        return existing
+    cal = calendar()
+    organisation_id, user_id = _responsible(rule, case, subject)
+    deadline = Deadline(
+        rule=rule,
+        case=case,
+        subject=subject_key,
+        name=rule.name,
+        started_at=event.occurred_at,
+        start_event=event,
+        term_value=rule.term_value,
+        term_unit=rule.term_unit,
+        statutory=rule.statutory,
+        reminder_offsets=rule.reminder_offsets,
+        escalation_interval_hours=rule.escalation_interval_hours,
+        responsible_organisation_id=organisation_id,
+        responsible_user_id=user_id,
+    )
+    _apply_term(deadline, subject=subject, cal=cal)
+    deadline.remind_at = first_remind_at(deadline, now=now or timezone.now(), cal=cal)
+    deadline.save()
+    return deadline
+
+
+@transaction.atomic
+def deadline_close(*, deadline: Deadline, closed_at: datetime, event: TimelineEvent | None = None) -> bool:
+    """Close an open deadline as met (on or before due) or missed; False when it was not open."""
+    state = DeadlineState.MET if closed_at <= deadline.due_at else DeadlineState.MISSED
+    # Compare-and-set: a concurrent close or sweep cannot close it twice.
+    changed = Deadline.objects.filter(pk=deadline.pk, state=DeadlineState.OPEN).update(
+        state=state, closed_at=closed_at, close_event=event, remind_at=None
+    )
+    if changed:
+        deadline.state, deadline.closed_at, deadline.close_event, deadline.remind_at = state, closed_at, event, None
+    return bool(changed)
+
+
+def on_start_event(event: TimelineEvent) -> None:
+    """Timeline hook: open the deadlines whose rules start at this event."""
+    for rule in _team_rules(event.case.team_id):
+        if rule.start_event != event.kind:
+            continue
+        if rule.start_status and event.data.get("to") != rule.start_status:
+            continue
+        deadline_open(rule=rule, event=event)
+
+
+def on_close_event(event: TimelineEvent) -> None:
+    """Timeline hook: close the open deadlines this event fulfils."""
+    if not _may_close(event.kind):
+        return
+    subject_key, _subject_obj = _subject(event)
+    open_deadlines = Deadline.objects.filter(
+        case_id=event.case_id, state=DeadlineState.OPEN, rule__close_event=event.kind
+    ).select_related("rule")
+    if subject_key:
+        open_deadlines = open_deadlines.filter(subject=subject_key)
+    for deadline in open_deadlines:
+        wanted_kind = deadline.rule.close_organisation_kind
+        if wanted_kind and (event.organisation is None or event.organisation.kind != wanted_kind):
+            continue
+        deadline_close(deadline=deadline, closed_at=event.occurred_at, event=event)
+
+
+# Deadlines started by these events outlive the case's closure: a destruction request concerns the
+# closed file itself and must still be answered in time.
+OUTLIVE_CLOSURE = (EventKind.DESTRUCTION_REQUESTED,)
+
+
+def on_case_closed(event: TimelineEvent) -> None:
+    """Timeline hook: when a case is afgeschaald or afgesloten nobody works on it any more, so its open
+    deadlines end there — missed if already past due (closing does not hide a miss), otherwise
+    vervallen — and no reminders run for it."""
+    if event.data.get("to") not in CLOSED_STATUSES:
+        return
+    open_deadlines = (
+        Deadline.objects.filter(case_id=event.case_id, state=DeadlineState.OPEN)
+        .exclude(start_event__kind__in=OUTLIVE_CLOSURE)
+        .exclude(start_event=event)
+    )
+    ends = {"closed_at": event.occurred_at, "close_event": event, "remind_at": None}
+    open_deadlines.filter(due_at__lt=event.occurred_at).update(state=DeadlineState.MISSED, **ends)
+    open_deadlines.update(state=DeadlineState.CANCELLED, **ends)
+
+
+def deadlines_from_timeline(case_ids: list[int]) -> int:
+    """Open and close the deadlines of cases whose timeline was written in bulk (the demo seed): every
+    event, in time order, through the same hooks as a live one. Returns the number of events."""
+    events = (
+        TimelineEvent.objects.filter(case_id__in=case_ids)
+        .select_related("case", "organisation")
+        .order_by("case_id", "occurred_at", "id")
+    )
+    with deadline_rules_cached():
+        return timeline_replay(events.iterator(chunk_size=2000))
+
+
+@transaction.atomic
+def deadlines_recompute(*, rule: DeadlineRule, now: datetime | None = None) -> int:
+    """Apply the rule's current term to its open deadlines (the admin's explicit action)."""
+    cal = calendar()
+    now = now or timezone.now()
+    count = 0
+    for deadline in Deadline.objects.select_for_update().filter(rule=rule, state=DeadlineState.OPEN):
+        deadline.term_value, deadline.term_unit, deadline.statutory = rule.term_value, rule.term_unit, rule.statutory
+        deadline.reminder_offsets = rule.reminder_offsets
+        deadline.escalation_interval_hours = rule.escalation_interval_hours
+        deadline.rule = rule
+        subject = None
+        if deadline.subject:
+            kind, _sep, object_id = deadline.subject.partition(":")
+            model = Intervention if kind == "intervention" else Veiligheidsvoorwaarde
+            subject = model.objects.filter(pk=object_id).first()
+        _apply_term(deadline, subject=subject, cal=cal)
+        deadline.remind_at = first_remind_at(deadline, now=now, cal=cal)
+        deadline.save(
+            update_fields=[
+                "term_value",
+                "term_unit",
+                "statutory",
+                "reminder_offsets",
+                "escalation_interval_hours",
+                "due_at",
+                "latest_due_at",
+                "remind_at",
+            ]
+        )
+        count += 1
+    return count

@@ -1,0 +1,30 @@
+"""Celery tasks: thin wrappers around the services. They take ids and are idempotent."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils.dateparse import parse_datetime
+
+from workflows.deadlines.notifications import digest_email_send, digests_collect, reminder_email_send
+from workflows.deadlines.reminders import reminders_sweep
+
+
+@shared_task(name="workflows.sweep")
+def sweep(now: str | None = None) -> dict:
+    """Run by beat every minute: record due reminders, dispatch e-mails, start digests.
+
+    `now` (ISO 8601) moves the sweep's clock; beat never passes it (tests and catch-up runs do)."""
+    moment = parse_datetime(now) if now else None
+    result = reminders_sweep(now=moment)
+    digests = digests_collect(now=moment)
+    return {"claimed": result.claimed, "reminders": result.reminders, "digests": len(digests)}
+
+
+@shared_task(name="workflows.send_reminder_email")
+def send_reminder_email(reminder_id: int) -> bool:
+    return reminder_email_send(reminder_id=reminder_id)
+
+
+@shared_task(name="workflows.send_digest_email")
+def send_digest_email(digest_id: int) -> bool:
+    return digest_email_send(digest_id=digest_id)

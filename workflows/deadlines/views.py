@@ -1,0 +1,114 @@
+"""Pages for deadlines ("Termijnen", "Mijn termijnen"), notifications ("Meldingen") and the .ics feed."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from cases.selectors import log_search
+from partners.selectors import coordinated_team_ids
+from security.services import client_ip
+from workflows.deadlines.ics import calendar_feed, feed_user
+from workflows.deadlines.inbox import (
+    calendar_feed_create,
+    calendar_feed_revoke,
+    notifications_mark_read,
+    preference_set,
+)
+from workflows.deadlines.models import CalendarFeedToken, Delivery, NotificationPreference
+from workflows.deadlines.selectors import (
+    DASHBOARD_SECTIONS,
+    deadline_for,
+    my_deadlines,
+    notifications_of,
+    team_dashboard,
+)
+
+
+@login_required
+def dashboard(request):
+    if not coordinated_team_ids(request.user):
+        return redirect("my-deadlines")
+    section = request.GET.get("section")
+    section = section if section in DASHBOARD_SECTIONS else None
+    page = request.GET.get("page", "")
+    data = team_dashboard(request.user, section=section, page=int(page) if page.isascii() and page.isdigit() else 1)
+    detail = f"deadline dashboard;{section};page={data['sections'][section].page}" if section else "deadline dashboard"
+    log_search(request.user, ip=client_ip(request), detail=detail)
+    return render(request, "deadlines/deadline_dashboard.html", data)
+
+
+@login_required
+def my_deadlines_view(request):
+    deadlines = list(my_deadlines(request.user)[:500])
+    log_search(request.user, ip=client_ip(request), detail="my deadlines")
+    return render(request, "deadlines/my_deadlines.html", {"deadlines": deadlines})
+
+
+@login_required
+def deadline_detail(request, deadline_id):
+    deadline = deadline_for(request.user, deadline_id, ip=client_ip(request))
+    return render(request, "deadlines/deadline_detail.html", {"deadline": deadline})
+
+
+@login_required
+def notification_list(request):
+    items = list(notifications_of(request.user)[:200])
+    return render(request, "deadlines/notifications.html", {"items": items})
+
+
+@login_required
+@require_POST
+def notification_mark_read(request):
+    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+    notifications_mark_read(user=request.user, notification_ids=ids)
+    return redirect("notifications")
+
+
+class PreferenceForm(forms.Form):
+    delivery = forms.ChoiceField(label=gettext_lazy("E-mail over termijnen"), choices=Delivery.choices)
+    digest_hour = forms.IntegerField(label=gettext_lazy("Tijdstip dagoverzicht (uur, 0–23)"), min_value=0, max_value=23)
+
+
+@login_required
+def preferences(request):
+    current = NotificationPreference.objects.filter(user=request.user).first()
+    initial = {
+        "delivery": current.delivery if current else Delivery.IMMEDIATE,
+        "digest_hour": current.digest_hour if current else 8,
+    }
+    form = PreferenceForm(request.POST or None, initial=initial)
+    new_token = None
+    if request.method == "POST" and request.POST.get("action") == "feed-create":
+        new_token = calendar_feed_create(user=request.user)
+    elif request.method == "POST" and request.POST.get("action") == "feed-revoke":
+        calendar_feed_revoke(user=request.user)
+        messages.success(request, _("Het agenda-abonnement is ingetrokken."))
+        return redirect("notification-preferences")
+    elif request.method == "POST" and form.is_valid():
+        preference_set(user=request.user, **form.cleaned_data)
+        messages.success(request, _("Uw voorkeur is opgeslagen."))
+        return redirect("notification-preferences")
+    feed_url = request.build_absolute_uri(f"/termijnen/agenda/{new_token}.ics") if new_token else None
+    has_feed = CalendarFeedToken.objects.filter(user=request.user).exists()
+    return render(
+        request, "deadlines/notification_preferences.html", {"form": form, "feed_url": feed_url, "has_feed": has_feed}
+    )
+
+
+@require_GET
+def ics_feed(request, token):
+    user = feed_user(token)
+    if user is None:
+        raise Http404("Onbekende agenda")
+    # The feed lists case references: one list row in the access log, as for the deadline pages.
+    log_search(user, ip=client_ip(request), detail="ics feed")
+    response = HttpResponse(calendar_feed(user, host=request.get_host()), content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, no-store"
+    return response

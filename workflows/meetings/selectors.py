@@ -1,0 +1,156 @@
+"""Reads on team meetings, always for one user. A meeting is seen by members of its team who
+need to know (see `meetings_visible_to`); its agenda cases only as far as `cases_visible_to` allows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from cases.access_log.models import AccessAction, AccessOutcome
+from cases.access_log.services import access_log_write_many
+from cases.assessments.models import JointJudgement
+from cases.interventions.selectors import open_items_prefetches
+from cases.models import Case, Participant, Person, PersonRole
+from cases.selectors import actor_for, cases_visible_to
+from partners.models import Membership, Organisation, Role
+from partners.selectors import coordinated_team_ids, memberships_of
+from workflows.meetings.models import AgendaItem, Meeting, MeetingDecision
+from workflows.meetings.services import MEETING_ROLES
+
+
+def meeting_team_ids(user) -> QuerySet:
+    return memberships_of(user).filter(role__in=MEETING_ROLES, team__isnull=False).values("team_id")
+
+
+def meetings_visible_to(user) -> QuerySet[Meeting]:
+    """Meetings of the user's teams that the user needs to know about: every meeting of a team
+    they coordinate; otherwise one they chair, attend, or that discusses a case they may see."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Meeting.objects.none()
+    need_to_know = (
+        Q(team_id__in=coordinated_team_ids(user))
+        | Q(chair=user)
+        | Q(attendances__user=user)
+        | Q(agenda_items__case__in=cases_visible_to(user).values("pk"))
+    )
+    ids = Meeting.objects.filter(team_id__in=meeting_team_ids(user)).filter(need_to_know).values("pk")
+    return Meeting.objects.filter(pk__in=ids).select_related("team", "chair")
+
+
+def meeting_for(user, meeting_id) -> Meeting:
+    """The meeting if the user may see it; otherwise 404, as for a missing id."""
+    pk = int(meeting_id) if str(meeting_id).isdigit() else None
+    meeting = meetings_visible_to(user).filter(pk=pk).first() if pk is not None else None
+    if meeting is None:
+        raise Http404("Overleg niet gevonden")
+    return meeting
+
+
+def agenda_item_for(meeting: Meeting, item_id) -> AgendaItem:
+    item = AgendaItem.objects.filter(meeting=meeting, pk=item_id).select_related("case", "meeting").first()
+    if item is None:
+        raise Http404("Agendapunt niet gevonden")
+    return item
+
+
+def attendance_members(meeting: Meeting) -> QuerySet[Membership]:
+    """Everyone who can be recorded as present: active members of the team in a meeting role, not yet
+    on the attendance list."""
+    return (
+        Membership.objects.active().filter(team_id=meeting.team_id, role__in=MEETING_ROLES)
+        .exclude(user__in=meeting.attendances.values("user_id")).select_related("user", "organisation")
+    )  # fmt: skip
+
+
+def attendance_suggestions(meeting: Meeting, *, organisation: Organisation | None = None) -> QuerySet[Membership]:
+    """Whom the chair is offered (a region's team has hundreds of members): by default the chair, the
+    coordinators and the professionals taking part in the agenda's cases for their organisation; with
+    `organisation`, every member of that organisation. Ordered by organisation, then name."""
+    members = attendance_members(meeting)
+    if organisation is not None:
+        members = members.filter(organisation=organisation)
+    else:
+        on_agenda = Participant.objects.active().filter(
+            case__agenda_items__meeting=meeting, professional=OuterRef("user_id"),
+            organisation=OuterRef("organisation_id"),
+        )  # fmt: skip
+        members = members.filter(Q(user_id=meeting.chair_id) | Q(role=Role.COORDINATOR) | Exists(on_agenda))
+    return members.order_by("organisation__name", "user__full_name", "user__username", "id")
+
+
+def attendance_organisations(meeting: Meeting) -> QuerySet[Organisation]:
+    """The organisations with members who can attend (to list one organisation's members in full)."""
+    return Organisation.objects.filter(
+        pk__in=Membership.objects.active().filter(team_id=meeting.team_id, role__in=MEETING_ROLES)
+        .values("organisation_id")
+    ).order_by("name")  # fmt: skip
+
+
+def _age(born: date | None, today: date) -> int | None:
+    if born is None:
+        return None
+    return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+@dataclass
+class AgendaRow:
+    item: AgendaItem
+    case: Case | None  # None: the user may not see this case (need-to-know)
+    family_line: str = ""
+    judgement: JointJudgement | None = None
+    open_interventions: list = field(default_factory=list)
+    open_conditions: list = field(default_factory=list)
+    overdue: list = field(default_factory=list)
+    decisions: list = field(default_factory=list)
+
+
+def family_line(case: Case, today: date) -> str:
+    children = [p for p in case.persons.all() if p.role == PersonRole.JEUGDIGE]
+    ages = [str(age) for p in children if (age := _age(p.date_of_birth, today)) is not None]
+    parts = [case.family_name, case.municipality.name, case.get_status_display()]
+    if children:
+        parts.append(f"{len(children)} × jeugdige" + (f" ({', '.join(ages)} jr)" if ages else ""))
+    return " · ".join(parts)
+
+
+def meeting_agenda(user, meeting: Meeting, *, today: date, ip: str | None = None) -> list[AgendaRow]:
+    """The chair's view: per agenda case the family in one line, the latest joint judgement, open
+    interventions and veiligheidsvoorwaarden and what is overdue. A fixed number of queries,
+    whatever the agenda size; each shown case is written to the access log (in one batch)."""
+    visible_ids = set(cases_visible_to(user).filter(agenda_items__meeting=meeting).values_list("pk", flat=True))
+    items = list(
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("case__municipality")
+        .prefetch_related(
+            Prefetch("case__persons", queryset=Person.objects.order_by("date_of_birth", "id")),
+            *open_items_prefetches("case__"),
+            Prefetch(
+                "decisions", queryset=MeetingDecision.objects.select_related("intervention", "condition", "judgement")
+            ),
+        )  # fmt: skip
+        .order_by("position", "id")
+    )
+    rows = []
+    actor = actor_for(user, ip=ip) if visible_ids else None
+    for item in items:
+        if item.case_id not in visible_ids:
+            rows.append(AgendaRow(item=item, case=None))
+            continue
+        case = item.case
+        judged = case.judged_assessments
+        overdue = [i for i in case.open_interventions if i.due_date < today]
+        overdue += [c for c in case.open_conditions if c.check_date < today]
+        rows.append(AgendaRow(
+            item=item, case=case, family_line=family_line(case, today),
+            judgement=judged[0].judgement if judged else None,
+            open_interventions=case.open_interventions, open_conditions=case.open_conditions,
+            overdue=overdue, decisions=list(item.decisions.all()),
+        ))  # fmt: skip
+    shown = [row.case.pk for row in rows if row.case is not None]
+    if actor is not None:
+        access_log_write_many(actor=actor, action=AccessAction.READ, outcome=AccessOutcome.ALLOWED, case_ids=shown,
+                              detail=f"meeting:{meeting.pk}")  # fmt: skip
+    return rows

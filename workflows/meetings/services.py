@@ -1,0 +1,147 @@
+"""Writes on team meetings: scheduling, the agenda, attendance, minutes and the decisions taken
+per agenda case. Decisions go through the cases services (guards, timeline) and are linked to
+the meeting here. Callers pass cases obtained through `cases.selectors.case_for` and meetings
+through `workflows.meeting_selectors.meeting_for`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.assessments.models import Assessment, JointJudgement, Veiligheidsvoorwaarde
+from cases.assessments.selectors import latest_judgement
+from cases.assessments.services import assessment_start, condition_agree, judgement_record
+from cases.interventions.models import Intervention
+from cases.interventions.services import intervention_agree
+from cases.model_validation import full_clean_held
+from cases.models import Case, EventKind, Participant
+from cases.timeline import timeline_record
+from cases.versioning import versioned_update
+from partners.models import Membership, Organisation, Role, SafetyTeam
+from partners.selectors import user_coordinates_team
+from workflows.meetings.models import AgendaItem, Attendance, DecisionKind, Meeting, MeetingDecision
+
+MEETING_ROLES = (Role.COORDINATOR, Role.PROFESSIONAL)
+
+
+def _require_coordinator(actor, team_id: int) -> None:
+    if not user_coordinates_team(actor, team_id):
+        raise PermissionDenied(_("Alleen een coördinator van het team kan dit doen."))
+
+
+@transaction.atomic
+def meeting_schedule(*, actor, team: SafetyTeam, scheduled_at: datetime, chair, location: str = "") -> Meeting:
+    """A coordinator plans a meeting of their team, chaired by a member of the team."""
+    _require_coordinator(actor, team.pk)
+    if timezone.is_naive(scheduled_at):
+        raise ValidationError({"scheduled_at": _("Geef datum en tijd van het overleg.")})
+    if not Membership.objects.active().filter(user=chair, team=team, role__in=MEETING_ROLES).exists():
+        raise ValidationError({"chair": _("De voorzitter moet lid zijn van het team.")})
+    meeting = Meeting(team=team, scheduled_at=scheduled_at, chair=chair, location=location.strip(), created_by=actor)
+    full_clean_held(meeting)
+    meeting._history_user = actor
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def agenda_add(*, actor, meeting: Meeting, case: Case) -> AgendaItem:
+    """Put a case of the meeting's team on its agenda (a coordinator builds the agenda)."""
+    _require_coordinator(actor, meeting.team_id)
+    if case.team_id != meeting.team_id:
+        raise ValidationError({"case": _("Deze casus hoort niet bij het team van dit overleg.")})
+    if AgendaItem.objects.filter(meeting=meeting, case=case).exists():
+        raise ValidationError({"case": _("Deze casus staat al op de agenda.")})
+    last = AgendaItem.objects.filter(meeting=meeting).order_by("-position").values_list("position", flat=True).first()
+    item = AgendaItem(meeting=meeting, case=case, position=(last or 0) + 1)
+    item._history_user = actor
+    item.save()
+    return item
+
+
+@transaction.atomic
+def attendance_record(*, actor, meeting: Meeting, user, organisation: Organisation) -> Attendance:
+    """Record that `user` attended for `organisation` (a member organisation of the team)."""
+    _require_coordinator(actor, meeting.team_id)
+    member = Membership.objects.active().filter(user=user, organisation=organisation, team_id=meeting.team_id)
+    if not member.exists():
+        raise ValidationError({"user": _("Deze persoon werkt niet voor deze organisatie in het team.")})
+    if Attendance.objects.filter(meeting=meeting, user=user).exists():
+        raise ValidationError({"user": _("Deze persoon staat al op de presentielijst.")})
+    return Attendance.objects.create(meeting=meeting, user=user, organisation=organisation)
+
+
+def _mark_discussed(*, actor, item: AgendaItem, occurred_at: datetime | None = None) -> None:
+    if item.discussed_at is None:
+        occurred_at = occurred_at or timezone.now()
+        versioned_update(item, actor=actor, expected_version=None, fields={"discussed_at": occurred_at})
+        timeline_record(case=item.case, kind=EventKind.DISCUSSED_IN_MEETING, actor=actor, occurred_at=occurred_at,
+                        data={"meeting_id": item.meeting_id, "agenda_item_id": item.pk})  # fmt: skip
+
+
+@transaction.atomic
+def minutes_record(
+    *, actor, item: AgendaItem, minutes: str, expected_version: int | None, occurred_at: datetime | None = None
+) -> AgendaItem:
+    """Write the minutes of an agenda case; the first time marks the case as discussed
+    (`occurred_at`, here and below: a replayed past meeting, exchange import)."""
+    versioned_update(item, actor=actor, expected_version=expected_version, fields={"minutes": minutes.strip()})
+    _mark_discussed(actor=actor, item=item, occurred_at=occurred_at)
+    return item
+
+
+def _present_partners(item: AgendaItem) -> list[Organisation]:
+    """Organisations present at the meeting that take part in the case: they agree together."""
+    present = Attendance.objects.filter(meeting_id=item.meeting_id).values("organisation_id")
+    participating = Participant.objects.active().filter(case_id=item.case_id).values("organisation_id")
+    return list(Organisation.objects.filter(pk__in=present).filter(pk__in=participating))
+
+
+@transaction.atomic
+def meeting_judgement(*, actor, item: AgendaItem, occurred_at: datetime | None = None, **judgement) -> JointJudgement:
+    """Record the joint judgement of an agenda case in the meeting (an open round of the current
+    episode is completed, or a new round is started)."""
+    case = item.case
+    assessment = Assessment.objects.filter(case=case, episode=case.episode, judgement__isnull=True).order_by(
+        "-id"
+    ).first() or assessment_start(actor=actor, case=case, occurred_at=occurred_at)
+    result = judgement_record(actor=actor, assessment=assessment, occurred_at=occurred_at, **judgement)
+    MeetingDecision.objects.create(agenda_item=item, kind=DecisionKind.ASSESSMENT, judgement=result, recorded_by=actor)
+    _mark_discussed(actor=actor, item=item, occurred_at=occurred_at)
+    return result
+
+
+@transaction.atomic
+def meeting_intervention(
+    *, actor, item: AgendaItem, agreed_by=None, occurred_at: datetime | None = None, **intervention
+) -> Intervention:
+    """Agree an intervention in the meeting; by default the partners present agreed to it."""
+    agreed_by = list(agreed_by) if agreed_by else _present_partners(item)
+    result = intervention_agree(actor=actor, case=item.case, agreed_by=agreed_by, agreed_at=occurred_at, **intervention)
+    MeetingDecision.objects.create(
+        agenda_item=item, kind=DecisionKind.INTERVENTION, intervention=result, recorded_by=actor
+    )
+    _mark_discussed(actor=actor, item=item, occurred_at=occurred_at)
+    return result
+
+
+@transaction.atomic
+def meeting_condition(
+    *, actor, item: AgendaItem, description: str, owner_organisation: Organisation, owner, check_date: date,
+    occurred_at: datetime | None = None,
+) -> Veiligheidsvoorwaarde:  # fmt: skip
+    """Agree a veiligheidsvoorwaarde in the meeting, in the case's latest joint judgement."""
+    judgement = latest_judgement(item.case)
+    if judgement is None:
+        raise ValidationError(_("Leg eerst het gezamenlijk oordeel vast; voorwaarden horen daarbij."))
+    result = condition_agree(actor=actor, judgement=judgement, description=description,
+                             owner_organisation=owner_organisation, owner=owner, check_date=check_date,
+                             occurred_at=occurred_at)  # fmt: skip
+    MeetingDecision.objects.create(agenda_item=item, kind=DecisionKind.CONDITION, condition=result, recorded_by=actor)
+    _mark_discussed(actor=actor, item=item, occurred_at=occurred_at)
+    return result
