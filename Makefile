@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PIP    := $(VENV)/bin/pip
 export DJANGO_SETTINGS_MODULE := safetyteams.settings
 
-# Tests always run against the real services on this machine (PostgreSQL and Redis).
+# Tests always run against real PostgreSQL and Redis (local by default; override the URLs below).
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/veiligheidsteam
 TEST_REDIS_URL    ?= redis://127.0.0.1:6379/0
 

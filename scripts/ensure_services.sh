@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Starts PostgreSQL and Redis on this machine when they have stopped (the tests need both).
+# Starts the local PostgreSQL and Redis when they are installed but stopped (the tests need both).
 set -u
 if command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; then
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start || true
