@@ -4,11 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
@@ -18,14 +14,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases import services
-from cases.access_log.models import AccessAction
-from cases.exceptions import ConcurrentEditError
+from cases.api_errors import BAD_REQUEST, CONFLICT, conflict_shape
 from cases.models import Case, CaseStatus, Note, Participant, Person, TimelineEvent
-from cases.selectors import case_for, cases_filter, cases_visible_to, log_search, person_for
+from cases.selectors import (
+    case_for_request,
+    cases_filter,
+    cases_visible_to,
+    log_search,
+    person_for_request,
+)
 from cases.serializers import (
     CaseCreateSerializer,
     CaseSerializer,
-    ConflictSerializer,
     NoteSerializer,
     ParticipantSerializer,
     PersonSerializer,
@@ -35,24 +35,6 @@ from partners.models import Role, SafetyTeam
 from partners.selectors import memberships_of
 from security.api import MethodCheckedFirst
 from security.services import client_ip
-
-
-def run_service(func: Callable[..., Any], **kwargs) -> Any:
-    """Call a service in its own savepoint; its Django errors become DRF 400s with the field named."""
-    try:
-        with transaction.atomic():
-            return func(**kwargs)
-    except ConcurrentEditError:
-        raise
-    except DjangoValidationError as exc:
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
-        raise serializers.ValidationError(detail) from exc
-    except DjangoPermissionDenied as exc:
-        raise serializers.ValidationError({"non_field_errors": [str(exc)]}) from exc
-
-
-def _write_action(request: Request) -> str:
-    return AccessAction.READ if request.method in ("GET", "HEAD", "OPTIONS") else AccessAction.CHANGE
 
 
 class CaseFilterSerializer(serializers.Serializer):
@@ -107,7 +89,7 @@ class CaseListCreate(generics.ListCreateAPIView):
         )
         serializer = CaseCreateSerializer(data=request.data, teams=teams)
         serializer.is_valid(raise_exception=True)
-        case = run_service(services.case_open, actor=request.user, ip=client_ip(request), **serializer.validated_data)
+        case = services.case_open(actor=request.user, ip=client_ip(request), **serializer.validated_data)
         return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
 
 
@@ -116,7 +98,7 @@ class CaseRetrieve(generics.RetrieveAPIView):
     serializer_class = CaseSerializer
 
     def get_object(self) -> Case:
-        return case_for(self.request.user, self.kwargs["case_id"], ip=client_ip(self.request))
+        return case_for_request(self.request, self.kwargs["case_id"])
 
 
 class CaseScoped(MethodCheckedFirst):
@@ -134,13 +116,7 @@ class CaseScoped(MethodCheckedFirst):
 
     def get_case(self) -> Case:
         if not hasattr(self, "_case"):
-            self._case = case_for(
-                self.request.user,
-                self.kwargs["case_id"],
-                ip=client_ip(self.request),
-                action=_write_action(self.request),
-                detail=self.log_detail,
-            )
+            self._case = case_for_request(self.request, self.kwargs["case_id"], detail=self.log_detail)
         return self._case
 
     def of_case(self, model: type[Model], rows: Callable[[Case], QuerySet]) -> QuerySet:
@@ -162,26 +138,24 @@ class PersonListCreate(CaseScoped, generics.ListCreateAPIView):
 
     def perform_create(self, serializer: PersonSerializer) -> None:
         data = {k: v for k, v in serializer.validated_data.items() if k != "version"}
-        serializer.instance = run_service(
-            services.person_add, actor=self.request.user, case=self.get_case(), ip=client_ip(self.request), **data
-        )
+        serializer.instance = services.person_add(actor=self.request.user, case=self.get_case(), **data)
 
 
 @extend_schema_view(
     get=extend_schema(summary="Eén persoon"),
     put=extend_schema(
-        summary="Persoon wijzigen (met versie)", responses={200: PersonSerializer, 409: ConflictSerializer}
+        summary="Persoon wijzigen (met versie)", responses={200: PersonSerializer, 400: BAD_REQUEST, 409: CONFLICT}
     ),
     patch=extend_schema(
-        summary="Persoon deels wijzigen (met versie)", responses={200: PersonSerializer, 409: ConflictSerializer}
+        summary="Persoon deels wijzigen (met versie)",
+        responses={200: PersonSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     ),
 )
 class PersonDetail(generics.RetrieveUpdateAPIView):
     serializer_class = PersonSerializer
 
     def get_object(self) -> Person:
-        return person_for(self.request.user, self.kwargs["person_id"], case_id=self.kwargs["case_id"],
-                          ip=client_ip(self.request), action=_write_action(self.request))  # fmt: skip
+        return person_for_request(self.request, self.kwargs["person_id"], case_id=self.kwargs["case_id"])
 
     def update(self, request: Request, *args, **kwargs) -> Response:
         person = self.get_object()
@@ -189,22 +163,7 @@ class PersonDetail(generics.RetrieveUpdateAPIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         expected = data.pop("version")
-        try:
-            run_service(
-                services.person_change,
-                actor=request.user,
-                person=person,
-                expected_version=expected,
-                ip=client_ip(request),
-                **data,
-            )
-        except ConcurrentEditError as exc:
-            body = {
-                "detail": str(exc.messages[0]),
-                "changed_fields": sorted(exc.changed_fields),
-                "current": PersonSerializer(exc.current).data,
-            }
-            return Response(body, status=status.HTTP_409_CONFLICT)
+        services.person_change(actor=request.user, person=person, expected_version=expected, **data)
         return Response(PersonSerializer(person).data)
 
 
@@ -220,12 +179,8 @@ class ParticipantListCreate(CaseScoped, generics.ListCreateAPIView):
         return self.of_case(Participant, lambda case: case.participants.select_related("organisation", "professional"))
 
     def perform_create(self, serializer: ParticipantSerializer) -> None:
-        serializer.instance = run_service(
-            services.participant_add,
-            actor=self.request.user,
-            case=self.get_case(),
-            ip=client_ip(self.request),
-            **serializer.validated_data,
+        serializer.instance = services.participant_add(
+            actor=self.request.user, case=self.get_case(), **serializer.validated_data
         )
 
 
@@ -251,7 +206,7 @@ class ParticipantDetail(CaseScoped, generics.RetrieveDestroyAPIView):
     def destroy(self, request: Request, *args, **kwargs) -> Response:
         """Ends the participation (the row stays, with its end time: the history is kept)."""
         participant = self.get_object()
-        run_service(services.participant_end, actor=request.user, participant=participant, ip=client_ip(request))
+        services.participant_end(actor=request.user, participant=participant)
         return Response(ParticipantSerializer(participant).data)
 
 
@@ -266,12 +221,10 @@ class NoteListCreate(CaseScoped, generics.ListCreateAPIView):
         return self.of_case(Note, lambda case: case.notes.select_related("author", "organisation"))
 
     def perform_create(self, serializer: NoteSerializer) -> None:
-        serializer.instance = run_service(
-            services.note_add,
+        serializer.instance = services.note_add(
             actor=self.request.user,
             case=self.get_case(),
             text=serializer.validated_data["text"],
-            ip=client_ip(self.request),
         )
 
 
@@ -284,13 +237,4 @@ class TimelineList(CaseScoped, generics.ListAPIView):
         return self.of_case(TimelineEvent, lambda case: case.timeline.select_related("actor"))
 
 
-def run(func: Callable[..., Any], **kwargs) -> Any:
-    """`cases.api.run_service` (refusals become 400 with the field named); a stale version is a 409."""
-    try:
-        return run_service(func, **kwargs)
-    except ConcurrentEditError as exc:
-        raise Conflict(" ".join(exc.messages)) from exc
-
-
-class Conflict(serializers.ValidationError):
-    status_code = status.HTTP_409_CONFLICT
+conflict_shape(Person, PersonSerializer)

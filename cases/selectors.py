@@ -19,6 +19,7 @@ from cases.access_log.services import Actor, access_log_write
 from cases.models import Case, CaseUserObjectPermission, Participant, Person
 from partners.models import Membership, Role
 from partners.selectors import active_memberships, coordinated_team_ids
+from security.services import client_ip
 
 VIEW_CASE = "view_case"
 
@@ -63,9 +64,13 @@ def actor_for(user, case: Case | None = None, *, ip: str | None = None) -> Actor
         )
         if participation is not None:
             return Actor(
-                user.pk, user.get_username(), participation.organisation_id, participation.organisation.name,
-                f"participant:{participation.role}", ip,
-            )  # fmt: skip
+                user.pk,
+                user.get_username(),
+                participation.organisation_id,
+                participation.organisation.name,
+                f"participant:{participation.role}",
+                ip,
+            )
         membership = next(
             (m for m in _by_id(active_memberships(user)) if m.role == Role.COORDINATOR and m.team_id == case.team_id),
             None,
@@ -111,8 +116,14 @@ def case_for(
             actor=actor_for(user, ip=ip), action=action, outcome=AccessOutcome.DENIED, case_id=case_pk, detail=detail
         )
         raise Http404("Casus niet gevonden")
-    access_log_write(actor=actor_for(user, case, ip=ip), action=action, outcome=AccessOutcome.ALLOWED,
-                     case_id=case.pk, person_id=person_id, detail=detail)  # fmt: skip
+    access_log_write(
+        actor=actor_for(user, case, ip=ip),
+        action=action,
+        outcome=AccessOutcome.ALLOWED,
+        case_id=case.pk,
+        person_id=person_id,
+        detail=detail,
+    )
     return case
 
 
@@ -126,17 +137,38 @@ def person_for(
         people = people.filter(case_id=case_id)
     person = people.first()
     if person is None:
-        access_log_write(actor=actor_for(user, ip=ip), action=action, outcome=AccessOutcome.DENIED,
-                         case_id=case_id, detail=f"person:{person_id}"[:300])  # fmt: skip
+        access_log_write(
+            actor=actor_for(user, ip=ip),
+            action=action,
+            outcome=AccessOutcome.DENIED,
+            case_id=case_id,
+            detail=f"person:{person_id}"[:300],
+        )
         raise Http404("Persoon niet gevonden")
     person.case = case_for(user, person.case_id, ip=ip, action=action, detail="person", person_id=person.pk)
     return person
 
 
+def request_action(request) -> str:
+    """The access-log action of a request: a read for GET/HEAD/OPTIONS, a change for anything else."""
+    return AccessAction.READ if request.method in ("GET", "HEAD", "OPTIONS") else AccessAction.CHANGE
+
+
+def case_for_request(request, case_id, *, detail: str = "case") -> Case:
+    """`case_for` for a web or API request: actor, address and action come from the request."""
+    return case_for(request.user, case_id, ip=client_ip(request), action=request_action(request), detail=detail)
+
+
+def person_for_request(request, person_id, *, case_id: int | None = None) -> Person:
+    """`person_for` for a web or API request: actor, address and action come from the request."""
+    return person_for(request.user, person_id, case_id=case_id, ip=client_ip(request), action=request_action(request))
+
+
 def log_search(user, *, ip: str | None, detail: str) -> None:
     """A list or search over cases: one log row, without the case content."""
-    access_log_write(actor=actor_for(user, ip=ip), action=AccessAction.SEARCH, outcome=AccessOutcome.ALLOWED,
-                     detail=detail)  # fmt: skip
+    access_log_write(
+        actor=actor_for(user, ip=ip), action=AccessAction.SEARCH, outcome=AccessOutcome.ALLOWED, detail=detail
+    )
 
 
 def cases_participating(user) -> QuerySet[Case]:

@@ -154,15 +154,3 @@ class TimelineEventSerializer(serializers.ModelSerializer):
 
     def get_actor_name(self, event: TimelineEvent) -> str:
         return event.actor.get_full_name() if event.actor else ""
-
-
-class ConflictSerializer(serializers.Serializer):
-    """409 answer: someone else saved first; nothing of this request was stored."""
-
-    detail = serializers.CharField()
-    changed_fields = serializers.ListField(child=serializers.CharField())
-    current = PersonSerializer()
-
-
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()

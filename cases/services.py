@@ -86,28 +86,50 @@ def case_open(
     del case.skip_history_when_saving
 
     role = ParticipantRole.VAST_GEZICHT if vast_gezicht == actor else ParticipantRole.CASUSREGISSEUR
-    _participant_create(case=case, organisation=membership.organisation, professional=actor, role=role,
-                        started_at=opened_at)  # fmt: skip
+    _participant_create(
+        case=case, organisation=membership.organisation, professional=actor, role=role, started_at=opened_at
+    )
     if vast_gezicht is not None and vast_gezicht != actor:
         vast_membership = _team_membership(vast_gezicht, team)
         if vast_membership is None:
             raise ValidationError({"vast_gezicht": _("Het vaste gezicht moet lid zijn van dit team.")})
-        _participant_create(case=case, organisation=vast_membership.organisation, professional=vast_gezicht,
-                            role=ParticipantRole.VAST_GEZICHT, started_at=opened_at)  # fmt: skip
+        _participant_create(
+            case=case,
+            organisation=vast_membership.organisation,
+            professional=vast_gezicht,
+            role=ParticipantRole.VAST_GEZICHT,
+            started_at=opened_at,
+        )
     intake_event = INTAKE_EVENTS.get(intake)
     if intake_event is not None:
         reported_at = timezone.make_aware(datetime.combine(reported_on, datetime.min.time()))
-        timeline_record(case=case, kind=intake_event, actor=actor, organisation=membership.organisation,
-                        occurred_at=min(reported_at, opened_at))  # fmt: skip
-    timeline_record(case=case, kind=EventKind.CASE_OPENED, actor=actor, organisation=membership.organisation,
-                    occurred_at=opened_at, data={"intake": intake})  # fmt: skip
-    access_log_write(actor=actor_for(actor, case, ip=ip), action=AccessAction.CREATE,
-                     outcome=AccessOutcome.ALLOWED, case_id=case.pk, detail="case")  # fmt: skip
+        timeline_record(
+            case=case,
+            kind=intake_event,
+            actor=actor,
+            organisation=membership.organisation,
+            occurred_at=min(reported_at, opened_at),
+        )
+    timeline_record(
+        case=case,
+        kind=EventKind.CASE_OPENED,
+        actor=actor,
+        organisation=membership.organisation,
+        occurred_at=opened_at,
+        data={"intake": intake},
+    )
+    access_log_write(
+        actor=actor_for(actor, case, ip=ip),
+        action=AccessAction.CREATE,
+        outcome=AccessOutcome.ALLOWED,
+        case_id=case.pk,
+        detail="case",
+    )
     return case
 
 
 @transaction.atomic
-def case_change(*, actor, case: Case, expected_version: int | None, ip: str | None = None, **fields) -> Case:
+def case_change(*, actor, case: Case, expected_version: int | None, **fields) -> Case:
     """Change the case's own data (not its status: that goes through workflows.lifecycle.services)."""
     unknown = set(fields) - set(CASE_EDITABLE_FIELDS)
     if unknown:
@@ -116,30 +138,42 @@ def case_change(*, actor, case: Case, expected_version: int | None, ip: str | No
         raise ValidationError({"municipality": _("Dit team bedient deze gemeente niet.")})
     changes = versioned_update(case, actor=actor, expected_version=expected_version, fields=fields)
     if changes:
-        timeline_record(case=case, kind=EventKind.CASE_CHANGED, actor=actor,
-                        data={"fields": sorted(changes)})  # fmt: skip
+        timeline_record(case=case, kind=EventKind.CASE_CHANGED, actor=actor, data={"fields": sorted(changes)})
         if "vast_gezicht" in changes:
-            timeline_record(case=case, kind=EventKind.VAST_GEZICHT_ASSIGNED, actor=actor,
-                            data={"user_id": getattr(fields["vast_gezicht"], "pk", None)})  # fmt: skip
+            timeline_record(
+                case=case,
+                kind=EventKind.VAST_GEZICHT_ASSIGNED,
+                actor=actor,
+                data={"user_id": getattr(fields["vast_gezicht"], "pk", None)},
+            )
     return case
 
 
 def _participant_create(*, case: Case, organisation: Organisation, professional, role: str, started_at=None):
     participant = Participant.objects.create(
-        case=case, organisation=organisation, professional=professional, role=role,
+        case=case,
+        organisation=organisation,
+        professional=professional,
+        role=role,
         started_at=started_at or timezone.now(),
-    )  # fmt: skip
+    )
     # guardian's assign_perm, without its content type and permission lookups at every grant.
-    CaseUserObjectPermission.objects.get_or_create(user=professional, permission_id=_view_permission_id(),
-                                                   content_object=case)  # fmt: skip
+    CaseUserObjectPermission.objects.get_or_create(
+        user=professional, permission_id=_view_permission_id(), content_object=case
+    )
     return participant
 
 
 @transaction.atomic
 def participant_add(
-    *, actor, case: Case, organisation: Organisation, professional, role: str, ip: str | None = None,
+    *,
+    actor,
+    case: Case,
+    organisation: Organisation,
+    professional,
+    role: str,
     occurred_at: datetime | None = None,
-) -> Participant:  # fmt: skip
+) -> Participant:
     """Involve an organisation's professional in the case; grants access in the same transaction.
     `occurred_at` dates a replayed past event (exchange import); default now."""
     if role not in ParticipantRole.values:
@@ -152,19 +186,23 @@ def participant_add(
         )
     if Participant.objects.active().filter(case=case, professional=professional, organisation=organisation).exists():
         raise ValidationError({"professional": _("Deze professional is al betrokken bij de casus.")})
-    participant = _participant_create(case=case, organisation=organisation, professional=professional, role=role,
-                                      started_at=occurred_at)  # fmt: skip
-    timeline_record(case=case, kind=EventKind.PARTICIPANT_ADDED, actor=actor, organisation=organisation,
-                    summary=f"{professional} ({organisation})", occurred_at=occurred_at,
-                    data={"participant_id": participant.pk, "organisation_kind": organisation.kind,
-                          "role": role})  # fmt: skip
+    participant = _participant_create(
+        case=case, organisation=organisation, professional=professional, role=role, started_at=occurred_at
+    )
+    timeline_record(
+        case=case,
+        kind=EventKind.PARTICIPANT_ADDED,
+        actor=actor,
+        organisation=organisation,
+        summary=f"{professional} ({organisation})",
+        occurred_at=occurred_at,
+        data={"participant_id": participant.pk, "organisation_kind": organisation.kind, "role": role},
+    )
     return participant
 
 
 @transaction.atomic
-def participant_end(
-    *, actor, participant: Participant, ip: str | None = None, occurred_at: datetime | None = None
-) -> Participant:
+def participant_end(*, actor, participant: Participant, occurred_at: datetime | None = None) -> Participant:
     """End a participation; without another active one on the case, the access ends with it."""
     if participant.ended_at is not None:
         raise ValidationError(_("Deze betrokkenheid is al beëindigd."))
@@ -174,41 +212,64 @@ def participant_end(
     still_involved = Participant.objects.active().filter(case=case, professional=participant.professional).exists()
     if not still_involved:
         remove_perm(f"cases.{VIEW_CASE}", participant.professional, case)
-    timeline_record(case=case, kind=EventKind.PARTICIPANT_ENDED, actor=actor, organisation=participant.organisation,
-                    summary=str(participant), data={"participant_id": participant.pk},
-                    occurred_at=participant.ended_at)  # fmt: skip
+    timeline_record(
+        case=case,
+        kind=EventKind.PARTICIPANT_ENDED,
+        actor=actor,
+        organisation=participant.organisation,
+        summary=str(participant),
+        data={"participant_id": participant.pk},
+        occurred_at=participant.ended_at,
+    )
     return participant
 
 
 @transaction.atomic
 def person_add(
-    *, actor, case: Case, role: str, full_name: str, date_of_birth: date | None = None, bsn: str = "",
-    ip: str | None = None, occurred_at: datetime | None = None,
-) -> Person:  # fmt: skip
+    *,
+    actor,
+    case: Case,
+    role: str,
+    full_name: str,
+    date_of_birth: date | None = None,
+    bsn: str = "",
+    occurred_at: datetime | None = None,
+) -> Person:
     """Add a child, parent/carer or network member to the case."""
     person = Person(case=case, role=role, full_name=full_name.strip(), date_of_birth=date_of_birth, bsn=bsn.strip())
     full_clean_held(person)
     person.save()
-    timeline_record(case=case, kind=EventKind.PERSON_ADDED, actor=actor, summary=person.full_name,
-                    data={"person_id": person.pk, "role": role}, occurred_at=occurred_at)  # fmt: skip
+    timeline_record(
+        case=case,
+        kind=EventKind.PERSON_ADDED,
+        actor=actor,
+        summary=person.full_name,
+        data={"person_id": person.pk, "role": role},
+        occurred_at=occurred_at,
+    )
     return person
 
 
 @transaction.atomic
-def person_change(*, actor, person: Person, expected_version: int | None, ip: str | None = None, **fields) -> Person:
+def person_change(*, actor, person: Person, expected_version: int | None, **fields) -> Person:
     """Change a person; a stale `expected_version` is refused with what changed meanwhile."""
     unknown = set(fields) - set(PERSON_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(_("Deze velden kunnen hier niet worden gewijzigd: %s") % ", ".join(sorted(unknown)))
     changes = versioned_update(person, actor=actor, expected_version=expected_version, fields=fields)
     if changes:
-        timeline_record(case=person.case, kind=EventKind.PERSON_CHANGED, actor=actor, summary=person.full_name,
-                        data={"person_id": person.pk, "fields": sorted(changes)})  # fmt: skip
+        timeline_record(
+            case=person.case,
+            kind=EventKind.PERSON_CHANGED,
+            actor=actor,
+            summary=person.full_name,
+            data={"person_id": person.pk, "fields": sorted(changes)},
+        )
     return person
 
 
 @transaction.atomic
-def note_add(*, actor, case: Case, text: str, ip: str | None = None) -> Note:
+def note_add(*, actor, case: Case, text: str) -> Note:
     """Add a plain-text note, written for the organisation the actor works for on this case."""
     text = text.strip()
     if not text:

@@ -13,7 +13,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cases import services
-from cases.access_log.models import AccessAction
 from cases.exceptions import ConcurrentEditError
 from cases.forms import (
     CaseFilterForm,
@@ -26,13 +25,13 @@ from cases.forms import (
 )
 from cases.models import Person
 from cases.selectors import (
-    case_for,
+    case_for_request,
     cases_filter,
     cases_of_coordinated_teams,
     cases_participating,
     log_search,
     overdue_filter_available,
-    person_for,
+    person_for_request,
 )
 from partners.models import Municipality, Role, SafetyTeam
 from partners.selectors import active_memberships, memberships_of
@@ -122,7 +121,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
 @transaction.non_atomic_requests  # reads only; the access log has its own connection
 @login_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    case = case_for(request.user, case_id, ip=client_ip(request))
+    case = case_for_request(request, case_id)
     context = {
         "case": case,
         "persons": list(case.persons.all()),
@@ -136,14 +135,13 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 def person_add(request: HttpRequest, case_id: int) -> HttpResponse:
-    action = AccessAction.CHANGE if request.method == "POST" else AccessAction.READ
-    case = case_for(request.user, case_id, ip=client_ip(request), action=action, detail="person:add")
+    case = case_for_request(request, case_id, detail="person:add")
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             with transaction.atomic():
-                person = services.person_add(actor=request.user, case=case, ip=client_ip(request), **data)
+                person = services.person_add(actor=request.user, case=case, **data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -155,8 +153,7 @@ def person_add(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
-    action = AccessAction.CHANGE if request.method == "POST" else AccessAction.READ
-    person = person_for(request.user, person_id, ip=client_ip(request), action=action)
+    person = person_for_request(request, person_id)
     initial = {
         "role": person.role,
         "full_name": person.full_name,
@@ -170,9 +167,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
         expected = form.cleaned_data["version"]
         try:
             with transaction.atomic():
-                services.person_change(
-                    actor=request.user, person=person, expected_version=expected, ip=client_ip(request), **data
-                )
+                services.person_change(actor=request.user, person=person, expected_version=expected, **data)
         except ConcurrentEditError as exc:
             # Keep the editor's input, but against the current version so a re-save is deliberate.
             post = request.POST.copy()
@@ -200,13 +195,12 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @login_required
 def participant_add(request: HttpRequest, case_id: int) -> HttpResponse:
-    action = AccessAction.CHANGE if request.method == "POST" else AccessAction.READ
-    case = case_for(request.user, case_id, ip=client_ip(request), action=action, detail="participant:add")
+    case = case_for_request(request, case_id, detail="participant:add")
     form = ParticipantForm(request.POST or None, team=case.team)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                services.participant_add(actor=request.user, case=case, ip=client_ip(request), **form.cleaned_data)
+                services.participant_add(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -218,8 +212,7 @@ def participant_add(request: HttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 def participant_end(request: HttpRequest, case_id: int, participant_id: int) -> HttpResponse:
-    action = AccessAction.CHANGE if request.method == "POST" else AccessAction.READ
-    case = case_for(request.user, case_id, ip=client_ip(request), action=action, detail="participant:end")
+    case = case_for_request(request, case_id, detail="participant:end")
     participant = case.participants.select_related("organisation", "professional").filter(pk=participant_id).first()
     if participant is None:
         raise Http404("Betrokkene niet gevonden")
@@ -227,7 +220,7 @@ def participant_end(request: HttpRequest, case_id: int, participant_id: int) -> 
     if request.method == "POST":
         try:
             with transaction.atomic():
-                services.participant_end(actor=request.user, participant=participant, ip=client_ip(request))
+                services.participant_end(actor=request.user, participant=participant)
         except ValidationError as exc:
             error = " ".join(exc.messages)
         else:
@@ -245,13 +238,12 @@ def participant_end(request: HttpRequest, case_id: int, participant_id: int) -> 
 
 @login_required
 def note_add(request: HttpRequest, case_id: int) -> HttpResponse:
-    action = AccessAction.CHANGE if request.method == "POST" else AccessAction.READ
-    case = case_for(request.user, case_id, ip=client_ip(request), action=action, detail="note:add")
+    case = case_for_request(request, case_id, detail="note:add")
     form = NoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                services.note_add(actor=request.user, case=case, text=form.cleaned_data["text"], ip=client_ip(request))
+                services.note_add(actor=request.user, case=case, text=form.cleaned_data["text"])
         except ValidationError as exc:
             apply_service_errors(form, exc)
         except PermissionDenied as exc:

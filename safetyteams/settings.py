@@ -278,6 +278,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["security.api.TokenRateThrottle"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # One error contract for every endpoint: 400 with field errors, 409 with the current record.
+    "EXCEPTION_HANDLER": "cases.api_errors.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }

@@ -11,7 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api import CaseScoped, run
+from cases.api import CaseScoped
+from cases.api_errors import BAD_REQUEST, CONFLICT, conflict_shape
 from cases.assessments import services as assessment_services
 from cases.assessments.models import Assessment, JointJudgement, Veiligheidsvoorwaarde
 from cases.assessments.selectors import assessments_of, conditions_of
@@ -22,8 +23,6 @@ from cases.assessments.serializers import (
     ContributionSerializer,
     JudgementSerializer,
 )
-from cases.serializers import ErrorSerializer
-from security.services import client_ip
 
 
 class AssessmentListCreate(CaseScoped, generics.ListCreateAPIView):
@@ -37,8 +36,7 @@ class AssessmentListCreate(CaseScoped, generics.ListCreateAPIView):
 
     @extend_schema(request=None, responses={201: AssessmentSerializer})
     def post(self, request: Request, *args, **kwargs) -> Response:
-        assessment = run(assessment_services.assessment_start, actor=request.user, case=self.get_case(),
-                         ip=client_ip(request))  # fmt: skip
+        assessment = assessment_services.assessment_start(actor=request.user, case=self.get_case())
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
 
@@ -52,8 +50,9 @@ class ContributionCreate(CaseScoped, APIView):
         assessment = get_object_or_404(Assessment, case=self.get_case(), pk=assessment_id)
         serializer = ContributionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        contribution = run(assessment_services.contribution_add, actor=request.user, assessment=assessment,
-                           ip=client_ip(request), **serializer.validated_data)  # fmt: skip
+        contribution = assessment_services.contribution_add(
+            actor=request.user, assessment=assessment, **serializer.validated_data
+        )
         return Response(ContributionSerializer(contribution).data, status=status.HTTP_201_CREATED)
 
 
@@ -67,8 +66,9 @@ class JudgementCreate(CaseScoped, APIView):
         assessment = get_object_or_404(Assessment, case=self.get_case(), pk=assessment_id)
         serializer = JudgementSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        judgement = run(assessment_services.judgement_record, actor=request.user, assessment=assessment,
-                        ip=client_ip(request), **serializer.validated_data)  # fmt: skip
+        judgement = assessment_services.judgement_record(
+            actor=request.user, assessment=assessment, **serializer.validated_data
+        )
         return Response(JudgementSerializer(judgement).data, status=status.HTTP_201_CREATED)
 
 
@@ -86,19 +86,26 @@ class ConditionListCreate(CaseScoped, generics.ListCreateAPIView):
         judgement = JointJudgement.objects.filter(assessment__case=self.get_case(), pk=data.pop("judgement_id")).first()
         if judgement is None:
             raise serializers.ValidationError({"judgement": ["Onbekend gezamenlijk oordeel van deze casus."]})
-        serializer.instance = run(assessment_services.condition_agree, actor=self.request.user, judgement=judgement,
-                                  ip=client_ip(self.request), **data)  # fmt: skip
+        serializer.instance = assessment_services.condition_agree(actor=self.request.user, judgement=judgement, **data)
 
 
 class ConditionCheck(CaseScoped, APIView):
     log_detail = "condition"
 
-    @extend_schema(request=ConditionCheckSerializer, responses={200: ConditionSerializer, 409: ErrorSerializer})
+    @extend_schema(
+        request=ConditionCheckSerializer, responses={200: ConditionSerializer, 400: BAD_REQUEST, 409: CONFLICT}
+    )
     def post(self, request: Request, case_id: int, condition_id: int) -> Response:
         condition = get_object_or_404(Veiligheidsvoorwaarde, case=self.get_case(), pk=condition_id)
         serializer = ConditionCheckSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        run(assessment_services.condition_check, actor=request.user, condition=condition,
-            met=serializer.validated_data["met"], expected_version=serializer.validated_data["version"],
-            ip=client_ip(request))  # fmt: skip
+        assessment_services.condition_check(
+            actor=request.user,
+            condition=condition,
+            met=serializer.validated_data["met"],
+            expected_version=serializer.validated_data["version"],
+        )
         return Response(ConditionSerializer(condition).data)
+
+
+conflict_shape(Veiligheidsvoorwaarde, ConditionSerializer)

@@ -29,24 +29,35 @@ from cases.versioning import versioned_update
 from partners.models import Membership, Organisation, Role
 
 JUDGEMENT_EDITABLE_FIELDS = (
-    "classification", "joint_score", "rationale", "parents_view", "children_view", "parents_present",
+    "classification",
+    "joint_score",
+    "rationale",
+    "parents_view",
+    "children_view",
+    "parents_present",
     "children_present",
-)  # fmt: skip
+)
 
 
 def acting_organisation(actor, case: Case) -> Organisation:
     """The organisation the actor works for on this case: their participation, else their
     coordinatorship of the case's team. Anyone else does not work on the case."""
     participation = (
-        Participant.objects.active().filter(case=case, professional=actor).select_related("organisation")
-        .order_by("started_at", "id").first()
-    )  # fmt: skip
+        Participant.objects.active()
+        .filter(case=case, professional=actor)
+        .select_related("organisation")
+        .order_by("started_at", "id")
+        .first()
+    )
     if participation is not None:
         return participation.organisation
     membership = (
-        Membership.objects.active().filter(user=actor, team_id=case.team_id, role=Role.COORDINATOR)
-        .select_related("organisation").order_by("id").first()
-    )  # fmt: skip
+        Membership.objects.active()
+        .filter(user=actor, team_id=case.team_id, role=Role.COORDINATOR)
+        .select_related("organisation")
+        .order_by("id")
+        .first()
+    )
     if membership is None:
         raise PermissionDenied(_("U werkt niet aan deze casus."))
     return membership.organisation
@@ -85,12 +96,13 @@ def check_participating_organisations(case: Case, organisations, *, field: str) 
 
 
 @transaction.atomic
-def assessment_start(*, actor, case: Case, ip: str | None = None, occurred_at: datetime | None = None) -> Assessment:
+def assessment_start(*, actor, case: Case, occurred_at: datetime | None = None) -> Assessment:
     """Start a new round of the joint safety assessment in the case's current episode.
     `occurred_at` (here and below) dates a replayed past event (exchange import); default now."""
     require_open_case(case)
-    assessment = Assessment.objects.create(case=case, episode=case.episode, created_by=actor,
-                                           started_at=occurred_at or timezone.now())  # fmt: skip
+    assessment = Assessment.objects.create(
+        case=case, episode=case.episode, created_by=actor, started_at=occurred_at or timezone.now()
+    )
     return assessment
 
 
@@ -107,7 +119,6 @@ def contribution_add(
     arij_outcome: str = "",
     risk_level: str = "",
     lirik_outcome: str = "",
-    ip: str | None = None,
     occurred_at: datetime | None = None,
 ) -> PartnerContribution:
     """Record the actor's organisation's contribution to a round: one per organisation per round."""
@@ -126,11 +137,19 @@ def contribution_add(
     if PartnerContribution.objects.filter(assessment=assessment, organisation=organisation).exists():
         raise ValidationError(_("Uw organisatie heeft al bijgedragen aan deze beoordelingsronde."))
     contribution = PartnerContribution(
-        assessment=assessment, organisation=organisation, author=actor, worries=worries.strip(),
-        strengths=strengths.strip(), must_happen=must_happen.strip(), safety_score=safety_score,
-        classification=classification, arij_outcome=arij_outcome.strip(), risk_level=risk_level,
-        lirik_outcome=lirik_outcome.strip(), recorded_at=occurred_at or timezone.now(),
-    )  # fmt: skip
+        assessment=assessment,
+        organisation=organisation,
+        author=actor,
+        worries=worries.strip(),
+        strengths=strengths.strip(),
+        must_happen=must_happen.strip(),
+        safety_score=safety_score,
+        classification=classification,
+        arij_outcome=arij_outcome.strip(),
+        risk_level=risk_level,
+        lirik_outcome=lirik_outcome.strip(),
+        recorded_at=occurred_at or timezone.now(),
+    )
     full_clean_held(contribution)
     contribution._history_user = actor
     try:
@@ -138,10 +157,20 @@ def contribution_add(
             contribution.save()
     except IntegrityError as exc:  # a colleague of the same organisation was faster
         raise ValidationError(_("Uw organisatie heeft al bijgedragen aan deze beoordelingsronde.")) from exc
-    timeline_record(case=case, kind=EventKind.CONTRIBUTION_ADDED, actor=actor, organisation=organisation,
-                    occurred_at=contribution.recorded_at,
-                    data={"assessment_id": assessment.pk, "contribution_id": contribution.pk, "score": safety_score,
-                          "classification": classification, "organisation_kind": organisation.kind})  # fmt: skip
+    timeline_record(
+        case=case,
+        kind=EventKind.CONTRIBUTION_ADDED,
+        actor=actor,
+        organisation=organisation,
+        occurred_at=contribution.recorded_at,
+        data={
+            "assessment_id": assessment.pk,
+            "contribution_id": contribution.pk,
+            "score": safety_score,
+            "classification": classification,
+            "organisation_kind": organisation.kind,
+        },
+    )
     return contribution
 
 
@@ -167,7 +196,6 @@ def judgement_record(
     parents_present: bool = False,
     children_present: bool = False,
     dissents: list[tuple[Organisation, str]] = (),
-    ip: str | None = None,
     occurred_at: datetime | None = None,
 ) -> JointJudgement:
     """Record the team's one joint judgement of a round (this completes the round), with the
@@ -185,25 +213,37 @@ def judgement_record(
         raise ValidationError(_("Het gezamenlijk oordeel van deze ronde is al vastgelegd."))
     organisation = acting_organisation(actor, case)
     judgement = JointJudgement(
-        assessment=assessment, classification=classification, joint_score=joint_score, rationale=rationale.strip(),
-        parents_view=parents_view.strip(), children_view=children_view.strip(), parents_present=parents_present,
-        children_present=children_present, recorded_by=actor, recorded_at=occurred_at or timezone.now(),
-    )  # fmt: skip
+        assessment=assessment,
+        classification=classification,
+        joint_score=joint_score,
+        rationale=rationale.strip(),
+        parents_view=parents_view.strip(),
+        children_view=children_view.strip(),
+        parents_present=parents_present,
+        children_present=children_present,
+        recorded_by=actor,
+        recorded_at=occurred_at or timezone.now(),
+    )
     full_clean_held(judgement)
     judgement._history_user = actor
     judgement.save()
     for dissenting, reason in dissents:
-        _dissent_create(actor=actor, judgement=judgement, organisation=dissenting, reason=reason,
-                        occurred_at=judgement.recorded_at)  # fmt: skip
-    timeline_record(case=case, kind=EventKind.JUDGEMENT_RECORDED, actor=actor, organisation=organisation,
-                    occurred_at=judgement.recorded_at, data=_judgement_data(judgement))  # fmt: skip
+        _dissent_create(
+            actor=actor, judgement=judgement, organisation=dissenting, reason=reason, occurred_at=judgement.recorded_at
+        )
+    timeline_record(
+        case=case,
+        kind=EventKind.JUDGEMENT_RECORDED,
+        actor=actor,
+        organisation=organisation,
+        occurred_at=judgement.recorded_at,
+        data=_judgement_data(judgement),
+    )
     return judgement
 
 
 @transaction.atomic
-def judgement_change(
-    *, actor, judgement: JointJudgement, expected_version: int | None, ip: str | None = None, **fields
-) -> JointJudgement:
+def judgement_change(*, actor, judgement: JointJudgement, expected_version: int | None, **fields) -> JointJudgement:
     """Correct the joint judgement; history keeps every version and who made it. Dissent is
     separate and never touched here."""
     unknown = set(fields) - set(JUDGEMENT_EDITABLE_FIELDS)
@@ -217,9 +257,12 @@ def judgement_change(
         raise ValidationError({"rationale": _("Onderbouw het gezamenlijk oordeel.")})
     changes = versioned_update(judgement, actor=actor, expected_version=expected_version, fields=fields)
     if changes:
-        timeline_record(case=case, kind=EventKind.JUDGEMENT_RECORDED, actor=actor,
-                        data={**_judgement_data(judgement), "revision": judgement.version,
-                              "fields": sorted(changes)})  # fmt: skip
+        timeline_record(
+            case=case,
+            kind=EventKind.JUDGEMENT_RECORDED,
+            actor=actor,
+            data={**_judgement_data(judgement), "revision": judgement.version, "fields": sorted(changes)},
+        )
     return judgement
 
 
@@ -233,11 +276,18 @@ def _dissent_create(
     if Dissent.objects.filter(judgement=judgement, organisation=organisation).exists():
         # Recorded, never overwritten: a partner's dissent stays as it was said.
         raise ValidationError(
-            {"organisation": _("Het afwijkende standpunt van %(organisation)s is al vastgelegd.")
-             % {"organisation": organisation}}
-        )  # fmt: skip
-    dissent = Dissent(judgement=judgement, organisation=organisation, recorded_by=actor, reason=reason.strip(),
-                      recorded_at=occurred_at or timezone.now())  # fmt: skip
+            {
+                "organisation": _("Het afwijkende standpunt van %(organisation)s is al vastgelegd.")
+                % {"organisation": organisation}
+            }
+        )
+    dissent = Dissent(
+        judgement=judgement,
+        organisation=organisation,
+        recorded_by=actor,
+        reason=reason.strip(),
+        recorded_at=occurred_at or timezone.now(),
+    )
     dissent._history_user = actor
     dissent.save()
     return dissent
@@ -245,17 +295,27 @@ def _dissent_create(
 
 @transaction.atomic
 def dissent_record(
-    *, actor, judgement: JointJudgement, reason: str, organisation: Organisation | None = None, ip: str | None = None,
+    *,
+    actor,
+    judgement: JointJudgement,
+    reason: str,
+    organisation: Organisation | None = None,
     occurred_at: datetime | None = None,
-) -> Dissent:  # fmt: skip
+) -> Dissent:
     """Record that a partner (by default the actor's own organisation) disagrees with the judgement."""
     case = judgement.assessment.case
     organisation = organisation or acting_organisation(actor, case)
-    dissent = _dissent_create(actor=actor, judgement=judgement, organisation=organisation, reason=reason,
-                              occurred_at=occurred_at)  # fmt: skip
-    timeline_record(case=case, kind=EventKind.CASE_CHANGED, actor=actor, organisation=organisation,
-                    occurred_at=dissent.recorded_at,
-                    data={"fields": ["dissent"], "judgement_id": judgement.pk, "dissent_id": dissent.pk})  # fmt: skip
+    dissent = _dissent_create(
+        actor=actor, judgement=judgement, organisation=organisation, reason=reason, occurred_at=occurred_at
+    )
+    timeline_record(
+        case=case,
+        kind=EventKind.CASE_CHANGED,
+        actor=actor,
+        organisation=organisation,
+        occurred_at=dissent.recorded_at,
+        data={"fields": ["dissent"], "judgement_id": judgement.pk, "dissent_id": dissent.pk},
+    )
     return dissent
 
 
@@ -268,7 +328,6 @@ def condition_agree(
     owner_organisation: Organisation,
     owner,
     check_date: date,
-    ip: str | None = None,
     occurred_at: datetime | None = None,
 ) -> Veiligheidsvoorwaarde:
     """Agree a veiligheidsvoorwaarde in a joint judgement, owned by a participating organisation."""
@@ -279,33 +338,57 @@ def condition_agree(
     agreed_at = occurred_at or timezone.now()
     if check_date < timezone.localdate(agreed_at):
         raise ValidationError({"check_date": _("De controledatum kan niet in het verleden liggen.")})
-    check_owner_on_case(case, organisation=owner_organisation, professional=owner, org_field="owner_organisation",
-                        person_field="owner")  # fmt: skip
+    check_owner_on_case(
+        case, organisation=owner_organisation, professional=owner, org_field="owner_organisation", person_field="owner"
+    )
     condition = Veiligheidsvoorwaarde(
-        case=case, judgement=judgement, description=description.strip(), owner_organisation=owner_organisation,
-        owner=owner, check_date=check_date, agreed_at=agreed_at,
-    )  # fmt: skip
+        case=case,
+        judgement=judgement,
+        description=description.strip(),
+        owner_organisation=owner_organisation,
+        owner=owner,
+        check_date=check_date,
+        agreed_at=agreed_at,
+    )
     full_clean_held(condition)
     condition._history_user = actor
     condition.save()
-    timeline_record(case=case, kind=EventKind.CONDITION_AGREED, actor=actor, organisation=owner_organisation,
-                    occurred_at=agreed_at,
-                    data={"condition_id": condition.pk, "judgement_id": judgement.pk})  # fmt: skip
+    timeline_record(
+        case=case,
+        kind=EventKind.CONDITION_AGREED,
+        actor=actor,
+        organisation=owner_organisation,
+        occurred_at=agreed_at,
+        data={"condition_id": condition.pk, "judgement_id": judgement.pk},
+    )
     return condition
 
 
 @transaction.atomic
 def condition_check(
-    *, actor, condition: Veiligheidsvoorwaarde, met: bool, expected_version: int | None, ip: str | None = None,
+    *,
+    actor,
+    condition: Veiligheidsvoorwaarde,
+    met: bool,
+    expected_version: int | None,
     occurred_at: datetime | None = None,
-) -> Veiligheidsvoorwaarde:  # fmt: skip
+) -> Veiligheidsvoorwaarde:
     """Record whether an open veiligheidsvoorwaarde was met."""
     if condition.status != ConditionStatus.OPEN:
         raise ValidationError(_("Deze veiligheidsvoorwaarde is al gecontroleerd."))
     status = ConditionStatus.MET if met else ConditionStatus.NOT_MET
-    versioned_update(condition, actor=actor, expected_version=expected_version,
-                     fields={"status": status, "checked_at": occurred_at or timezone.now()})  # fmt: skip
-    timeline_record(case=condition.case, kind=EventKind.CONDITION_CHECKED, actor=actor,
-                    organisation=condition.owner_organisation, occurred_at=condition.checked_at,
-                    data={"condition_id": condition.pk, "status": status})  # fmt: skip
+    versioned_update(
+        condition,
+        actor=actor,
+        expected_version=expected_version,
+        fields={"status": status, "checked_at": occurred_at or timezone.now()},
+    )
+    timeline_record(
+        case=condition.case,
+        kind=EventKind.CONDITION_CHECKED,
+        actor=actor,
+        organisation=condition.owner_organisation,
+        occurred_at=condition.checked_at,
+        data={"condition_id": condition.pk, "status": status},
+    )
     return condition

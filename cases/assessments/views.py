@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cases.access_log.models import AccessAction
 from cases.assessments import services
 from cases.assessments.forms import (
     ConditionCheckForm,
@@ -24,16 +23,14 @@ from cases.assessments.forms import (
 )
 from cases.assessments.models import JointJudgement
 from cases.assessments.selectors import assessments_of, conditions_of
-from cases.selectors import case_for
+from cases.selectors import case_for_request
 from cases.view_helpers import run_form
-from security.services import client_ip
 
 FORM_PAGE = "cases/form_page.html"
 
 
 def _case(request: HttpRequest, case_id):
-    action = AccessAction.CHANGE if request.method == "POST" else AccessAction.READ
-    return case_for(request.user, case_id, ip=client_ip(request), action=action, detail="assessment")
+    return case_for_request(request, case_id, detail="assessment")
 
 
 @login_required
@@ -41,7 +38,9 @@ def assessment_list(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id)
     rounds = list(assessments_of(case).reverse())
     conditions = list(conditions_of(case).filter(judgement__assessment__in=[r.pk for r in rounds]))
-    return render(request, "assessments/assessment_list.html", {"case": case, "rounds": rounds, "conditions": conditions})
+    return render(
+        request, "assessments/assessment_list.html", {"case": case, "rounds": rounds, "conditions": conditions}
+    )
 
 
 @login_required
@@ -49,7 +48,7 @@ def assessment_list(request: HttpRequest, case_id: int) -> HttpResponse:
 def assessment_start(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id)
     try:
-        assessment = services.assessment_start(actor=request.user, case=case, ip=client_ip(request))
+        assessment = services.assessment_start(actor=request.user, case=case)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("assessment-list", case_id=case.pk)
@@ -85,13 +84,14 @@ def contribution_add(request: HttpRequest, case_id: int, assessment_id: int) -> 
     assessment = get_object_or_404(case.assessments, pk=assessment_id)
     back = _back(case, assessment.pk)
     return run_form(
-        request, ContributionForm(request.POST or None),
-        lambda data: services.contribution_add(actor=request.user, assessment=assessment, ip=client_ip(request),
-                                               **data),
-        template=FORM_PAGE, context={"case": case, "title": _("Bijdrage aan de veiligheidsbeoordeling"),
-                                     "back_url": back},
-        success_url=back, success_message=_("Uw bijdrage is vastgelegd."),
-    )  # fmt: skip
+        request,
+        ContributionForm(request.POST or None),
+        lambda data: services.contribution_add(actor=request.user, assessment=assessment, **data),
+        template=FORM_PAGE,
+        context={"case": case, "title": _("Bijdrage aan de veiligheidsbeoordeling"), "back_url": back},
+        success_url=back,
+        success_message=_("Uw bijdrage is vastgelegd."),
+    )
 
 
 @login_required
@@ -100,17 +100,20 @@ def judgement_record(request: HttpRequest, case_id: int, assessment_id: int) -> 
     assessment = get_object_or_404(case.assessments, pk=assessment_id)
     back = _back(case, assessment.pk)
     return run_form(
-        request, JudgementForm(request.POST or None),
-        lambda data: services.judgement_record(actor=request.user, assessment=assessment, ip=client_ip(request),
-                                               **data),
-        template=FORM_PAGE, context={"case": case, "title": _("Gezamenlijk oordeel"), "back_url": back},
-        success_url=back, success_message=_("Het gezamenlijk oordeel is vastgelegd."),
-    )  # fmt: skip
+        request,
+        JudgementForm(request.POST or None),
+        lambda data: services.judgement_record(actor=request.user, assessment=assessment, **data),
+        template=FORM_PAGE,
+        context={"case": case, "title": _("Gezamenlijk oordeel"), "back_url": back},
+        success_url=back,
+        success_message=_("Het gezamenlijk oordeel is vastgelegd."),
+    )
 
 
 def _judgement(case, judgement_id) -> JointJudgement:
-    return get_object_or_404(JointJudgement.objects.select_related("assessment__case"), assessment__case=case,
-                             pk=judgement_id)  # fmt: skip
+    return get_object_or_404(
+        JointJudgement.objects.select_related("assessment__case"), assessment__case=case, pk=judgement_id
+    )
 
 
 @login_required
@@ -122,14 +125,17 @@ def judgement_edit(request: HttpRequest, case_id: int, judgement_id: int) -> Htt
 
     def call(data):
         expected = data.pop("version")
-        services.judgement_change(actor=request.user, judgement=judgement, expected_version=expected,
-                                  ip=client_ip(request), **data)  # fmt: skip
+        services.judgement_change(actor=request.user, judgement=judgement, expected_version=expected, **data)
 
     return run_form(
-        request, JudgementEditForm(request.POST or None, initial=initial), call,
-        template=FORM_PAGE, context={"case": case, "title": _("Gezamenlijk oordeel wijzigen"), "back_url": back},
-        success_url=back, success_message=_("Het gezamenlijk oordeel is gewijzigd."),
-    )  # fmt: skip
+        request,
+        JudgementEditForm(request.POST or None, initial=initial),
+        call,
+        template=FORM_PAGE,
+        context={"case": case, "title": _("Gezamenlijk oordeel wijzigen"), "back_url": back},
+        success_url=back,
+        success_message=_("Het gezamenlijk oordeel is gewijzigd."),
+    )
 
 
 @login_required
@@ -138,12 +144,14 @@ def dissent_add(request: HttpRequest, case_id: int, judgement_id: int) -> HttpRe
     judgement = _judgement(case, judgement_id)
     back = _back(case, judgement.assessment_id)
     return run_form(
-        request, DissentForm(request.POST or None),
-        lambda data: services.dissent_record(actor=request.user, judgement=judgement, reason=data["reason"],
-                                             ip=client_ip(request)),
-        template=FORM_PAGE, context={"case": case, "title": _("Afwijkend standpunt"), "back_url": back},
-        success_url=back, success_message=_("Het afwijkende standpunt van uw organisatie is vastgelegd."),
-    )  # fmt: skip
+        request,
+        DissentForm(request.POST or None),
+        lambda data: services.dissent_record(actor=request.user, judgement=judgement, reason=data["reason"]),
+        template=FORM_PAGE,
+        context={"case": case, "title": _("Afwijkend standpunt"), "back_url": back},
+        success_url=back,
+        success_message=_("Het afwijkende standpunt van uw organisatie is vastgelegd."),
+    )
 
 
 @login_required
@@ -152,12 +160,14 @@ def condition_add(request: HttpRequest, case_id: int, judgement_id: int) -> Http
     judgement = _judgement(case, judgement_id)
     back = _back(case, judgement.assessment_id)
     return run_form(
-        request, ConditionForm(request.POST or None, case=case),
-        lambda data: services.condition_agree(actor=request.user, judgement=judgement, ip=client_ip(request),
-                                              **data),
-        template=FORM_PAGE, context={"case": case, "title": _("Veiligheidsvoorwaarde afspreken"), "back_url": back},
-        success_url=back, success_message=_("De veiligheidsvoorwaarde is vastgelegd."),
-    )  # fmt: skip
+        request,
+        ConditionForm(request.POST or None, case=case),
+        lambda data: services.condition_agree(actor=request.user, judgement=judgement, **data),
+        template=FORM_PAGE,
+        context={"case": case, "title": _("Veiligheidsvoorwaarde afspreken"), "back_url": back},
+        success_url=back,
+        success_message=_("De veiligheidsvoorwaarde is vastgelegd."),
+    )
 
 
 @login_required
@@ -166,11 +176,18 @@ def condition_check(request: HttpRequest, case_id: int, condition_id: int) -> Ht
     condition = get_object_or_404(case.veiligheidsvoorwaarden, pk=condition_id)
     back = reverse("assessment-list", kwargs={"case_id": case.pk})
     return run_form(
-        request, ConditionCheckForm(request.POST or None, initial={"version": condition.version}),
-        lambda data: services.condition_check(actor=request.user, condition=condition, met=data["met"],
-                                              expected_version=data["version"], ip=client_ip(request)),
+        request,
+        ConditionCheckForm(request.POST or None, initial={"version": condition.version}),
+        lambda data: services.condition_check(
+            actor=request.user, condition=condition, met=data["met"], expected_version=data["version"]
+        ),
         template=FORM_PAGE,
-        context={"case": case, "title": _("Veiligheidsvoorwaarde controleren"), "back_url": back,
-                 "intro": condition.description},
-        success_url=back, success_message=_("De controle is vastgelegd."),
-    )  # fmt: skip
+        context={
+            "case": case,
+            "title": _("Veiligheidsvoorwaarde controleren"),
+            "back_url": back,
+            "intro": condition.description,
+        },
+        success_url=back,
+        success_message=_("De controle is vastgelegd."),
+    )

@@ -10,13 +10,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api import CaseScoped, run
+from cases.api import CaseScoped
+from cases.api_errors import BAD_REQUEST, CONFLICT, conflict_shape
 from cases.interventions import services as intervention_services
 from cases.interventions.models import Intervention
 from cases.interventions.selectors import interventions_of
 from cases.interventions.serializers import InterventionActionSerializer, InterventionSerializer
-from cases.serializers import ErrorSerializer
-from security.services import client_ip
 
 
 class InterventionListCreate(CaseScoped, generics.ListCreateAPIView):
@@ -29,9 +28,9 @@ class InterventionListCreate(CaseScoped, generics.ListCreateAPIView):
         return self.of_case(Intervention, lambda case: interventions_of(case).order_by("due_date", "id"))
 
     def perform_create(self, serializer: InterventionSerializer) -> None:
-        serializer.instance = run(intervention_services.intervention_agree, actor=self.request.user,
-                                  case=self.get_case(), ip=client_ip(self.request),
-                                  **serializer.validated_data)  # fmt: skip
+        serializer.instance = intervention_services.intervention_agree(
+            actor=self.request.user, case=self.get_case(), **serializer.validated_data
+        )
 
 
 class InterventionDetail(CaseScoped, generics.RetrieveAPIView):
@@ -47,14 +46,22 @@ class InterventionStatus(CaseScoped, APIView):
 
     log_detail = "intervention"
 
-    @extend_schema(request=InterventionActionSerializer, responses={200: InterventionSerializer,
-                                                                    409: ErrorSerializer})  # fmt: skip
+    @extend_schema(
+        request=InterventionActionSerializer, responses={200: InterventionSerializer, 400: BAD_REQUEST, 409: CONFLICT}
+    )
     def post(self, request: Request, case_id: int, intervention_id: int) -> Response:
         intervention = get_object_or_404(Intervention, case=self.get_case(), pk=intervention_id)
         serializer = InterventionActionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        run(intervention_services.intervention_move, action=data["action"], actor=request.user,
-            intervention=intervention, expected_version=data["version"], result=data.get("result", ""),
-            ip=client_ip(request))  # fmt: skip
+        intervention_services.intervention_move(
+            action=data["action"],
+            actor=request.user,
+            intervention=intervention,
+            expected_version=data["version"],
+            result=data.get("result", ""),
+        )
         return Response(InterventionSerializer(intervention).data)
+
+
+conflict_shape(Intervention, InterventionSerializer)

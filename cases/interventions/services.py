@@ -50,7 +50,6 @@ def intervention_agree(
     agreed_by: Iterable[Organisation] = (),
     description: str = "",
     agreed_at: datetime | None = None,
-    ip: str | None = None,
 ) -> Intervention:
     """Agree an intervention with a responsible partner that takes part in the case, and record
     which partners agreed (by default the actor's own organisation)."""
@@ -63,23 +62,38 @@ def intervention_agree(
         )
     if due_date < start_date:
         raise ValidationError({"due_date": _("De einddatum kan niet vóór de startdatum liggen.")})
-    check_owner_on_case(case, organisation=responsible_organisation, professional=responsible_professional,
-                        org_field="responsible_organisation", person_field="responsible_professional")  # fmt: skip
+    check_owner_on_case(
+        case,
+        organisation=responsible_organisation,
+        professional=responsible_professional,
+        org_field="responsible_organisation",
+        person_field="responsible_professional",
+    )
     agreed_by = list(agreed_by) or [acting_organisation(actor, case)]
     check_participating_organisations(case, agreed_by, field="agreed_by")
     intervention = Intervention(
-        case=case, episode=case.episode, kind=kind, description=description.strip(),
-        responsible_organisation=responsible_organisation, responsible_professional=responsible_professional,
-        start_date=start_date, due_date=due_date, agreed_at=agreed_at or timezone.now(),
-    )  # fmt: skip
+        case=case,
+        episode=case.episode,
+        kind=kind,
+        description=description.strip(),
+        responsible_organisation=responsible_organisation,
+        responsible_professional=responsible_professional,
+        start_date=start_date,
+        due_date=due_date,
+        agreed_at=agreed_at or timezone.now(),
+    )
     full_clean_held(intervention)
     intervention._history_user = actor
     intervention.save()
     intervention.agreed_by.set(agreed_by)
-    timeline_record(case=case, kind=EventKind.INTERVENTION_AGREED, actor=actor,
-                    organisation=responsible_organisation, occurred_at=intervention.agreed_at,
-                    data={"intervention_id": intervention.pk, "kind": kind,
-                          "organisation_kind": responsible_organisation.kind})  # fmt: skip
+    timeline_record(
+        case=case,
+        kind=EventKind.INTERVENTION_AGREED,
+        actor=actor,
+        organisation=responsible_organisation,
+        occurred_at=intervention.agreed_at,
+        data={"intervention_id": intervention.pk, "kind": kind, "organisation_kind": responsible_organisation.kind},
+    )
     return intervention
 
 
@@ -100,59 +114,89 @@ def _move(
         )
     versioned_update(intervention, actor=actor, expected_version=expected_version, fields={"status": to, **fields})
     kind = EventKind.INTERVENTION_STARTED if to == InterventionStatus.LOPEND else EventKind.INTERVENTION_ENDED
-    timeline_record(case=intervention.case, kind=kind, actor=actor, occurred_at=occurred_at,
-                    organisation=intervention.responsible_organisation,
-                    data={"intervention_id": intervention.pk, "status": to,
-                          "kind": intervention.kind})  # fmt: skip
+    timeline_record(
+        case=intervention.case,
+        kind=kind,
+        actor=actor,
+        occurred_at=occurred_at,
+        organisation=intervention.responsible_organisation,
+        data={"intervention_id": intervention.pk, "status": to, "kind": intervention.kind},
+    )
     return intervention
 
 
 @transaction.atomic
 def intervention_start(
-    *, actor, intervention: Intervention, expected_version: int | None, ip: str | None = None,
+    *,
+    actor,
+    intervention: Intervention,
+    expected_version: int | None,
     occurred_at: datetime | None = None,
-) -> Intervention:  # fmt: skip
+) -> Intervention:
     """The responsible partner has started the agreed intervention (`occurred_at`: a replayed past start)."""
     occurred_at = occurred_at or timezone.now()
-    return _move(actor=actor, intervention=intervention, to=InterventionStatus.LOPEND, occurred_at=occurred_at,
-                 expected_version=expected_version, fields={"started_at": occurred_at})  # fmt: skip
+    return _move(
+        actor=actor,
+        intervention=intervention,
+        to=InterventionStatus.LOPEND,
+        occurred_at=occurred_at,
+        expected_version=expected_version,
+        fields={"started_at": occurred_at},
+    )
 
 
 @transaction.atomic
 def intervention_complete(
-    *, actor, intervention: Intervention, result: str, expected_version: int | None, ip: str | None = None,
+    *,
+    actor,
+    intervention: Intervention,
+    result: str,
+    expected_version: int | None,
     occurred_at: datetime | None = None,
-) -> Intervention:  # fmt: skip
+) -> Intervention:
     """The intervention is done; its result is recorded."""
     if not result.strip():
         raise ValidationError({"result": _("Beschrijf het resultaat van de inzet.")})
     occurred_at = occurred_at or timezone.now()
-    return _move(actor=actor, intervention=intervention, to=InterventionStatus.AFGEROND,
-                 expected_version=expected_version, occurred_at=occurred_at,
-                 fields={"result": result.strip(), "ended_at": occurred_at})  # fmt: skip
+    return _move(
+        actor=actor,
+        intervention=intervention,
+        to=InterventionStatus.AFGEROND,
+        expected_version=expected_version,
+        occurred_at=occurred_at,
+        fields={"result": result.strip(), "ended_at": occurred_at},
+    )
 
 
 @transaction.atomic
 def intervention_stop(
-    *, actor, intervention: Intervention, result: str, expected_version: int | None, ip: str | None = None,
+    *,
+    actor,
+    intervention: Intervention,
+    result: str,
+    expected_version: int | None,
     occurred_at: datetime | None = None,
-) -> Intervention:  # fmt: skip
+) -> Intervention:
     """The intervention ends before it is done; why is recorded as its result."""
     if not result.strip():
         raise ValidationError({"result": _("Geef aan waarom de inzet stopt.")})
     occurred_at = occurred_at or timezone.now()
-    return _move(actor=actor, intervention=intervention, to=InterventionStatus.GESTOPT,
-                 expected_version=expected_version, occurred_at=occurred_at,
-                 fields={"result": result.strip(), "ended_at": occurred_at})  # fmt: skip
+    return _move(
+        actor=actor,
+        intervention=intervention,
+        to=InterventionStatus.GESTOPT,
+        expected_version=expected_version,
+        occurred_at=occurred_at,
+        fields={"result": result.strip(), "ended_at": occurred_at},
+    )
 
 
 def intervention_move(
-    *, action: str, actor, intervention: Intervention, expected_version: int | None, result: str = "",
-    ip: str | None = None,
-) -> Intervention:  # fmt: skip
+    *, action: str, actor, intervention: Intervention, expected_version: int | None, result: str = ""
+) -> Intervention:
     """One of the page's and the API's three moves by name: start, complete (with its result) or stop
     (with why)."""
     if action == "start":
-        return intervention_start(actor=actor, intervention=intervention, expected_version=expected_version, ip=ip)
+        return intervention_start(actor=actor, intervention=intervention, expected_version=expected_version)
     ending = {"complete": intervention_complete, "stop": intervention_stop}[action]
-    return ending(actor=actor, intervention=intervention, result=result, expected_version=expected_version, ip=ip)
+    return ending(actor=actor, intervention=intervention, result=result, expected_version=expected_version)

@@ -9,13 +9,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.access_log.models import AccessAction
 from cases.interventions import services
 from cases.interventions.forms import InterventionEndForm, InterventionForm
 from cases.interventions.selectors import interventions_of
-from cases.selectors import case_for
+from cases.selectors import case_for_request
 from cases.view_helpers import run_form
-from security.services import client_ip
 
 ACTIONS = {
     "start": gettext_lazy("Inzet starten"),
@@ -25,8 +23,7 @@ ACTIONS = {
 
 
 def _case(request: HttpRequest, case_id):
-    action = AccessAction.CHANGE if request.method == "POST" else AccessAction.READ
-    return case_for(request.user, case_id, ip=client_ip(request), action=action, detail="intervention")
+    return case_for_request(request, case_id, detail="intervention")
 
 
 @login_required
@@ -36,11 +33,14 @@ def intervention_list(request: HttpRequest, case_id: int) -> HttpResponse:
     back = reverse("intervention-list", kwargs={"case_id": case.pk})
     context = {"case": case, "interventions": list(interventions_of(case).order_by("-agreed_at", "-id"))}
     return run_form(
-        request, InterventionForm(request.POST or None, case=case),
-        lambda data: services.intervention_agree(actor=request.user, case=case, ip=client_ip(request), **data),
-        template="interventions/intervention_list.html", context=context,
-        success_url=back, success_message=_("De inzet is afgesproken."),
-    )  # fmt: skip
+        request,
+        InterventionForm(request.POST or None, case=case),
+        lambda data: services.intervention_agree(actor=request.user, case=case, **data),
+        template="interventions/intervention_list.html",
+        context=context,
+        success_url=back,
+        success_message=_("De inzet is afgesproken."),
+    )
 
 
 @login_required
@@ -50,21 +50,31 @@ def intervention_detail(request: HttpRequest, case_id: int, intervention_id: int
     intervention = get_object_or_404(interventions_of(case), pk=intervention_id)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     if request.method == "POST" and action not in ACTIONS:
-        return render(request, "interventions/intervention_detail.html",
-                      {"case": case, "intervention": intervention, "form": InterventionEndForm(),
-                       "error": _("Onbekende actie.")}, status=400)  # fmt: skip
+        return render(
+            request,
+            "interventions/intervention_detail.html",
+            {"case": case, "intervention": intervention, "form": InterventionEndForm(), "error": _("Onbekende actie.")},
+            status=400,
+        )
     title = ACTIONS.get(action, ACTIONS["start"])
 
     def call(data):
-        services.intervention_move(action=action or "start", actor=request.user, intervention=intervention,
-                                   expected_version=data["version"], result=data.get("result") or "",
-                                   ip=client_ip(request))  # fmt: skip
+        services.intervention_move(
+            action=action or "start",
+            actor=request.user,
+            intervention=intervention,
+            expected_version=data["version"],
+            result=data.get("result") or "",
+        )
 
     back = reverse("intervention-detail", kwargs={"case_id": case.pk, "intervention_id": intervention.pk})
     decision = getattr(intervention, "meeting_decision", None)
     return run_form(
-        request, InterventionEndForm(request.POST or None, initial={"version": intervention.version}), call,
+        request,
+        InterventionEndForm(request.POST or None, initial={"version": intervention.version}),
+        call,
         template="interventions/intervention_detail.html",
         context={"case": case, "intervention": intervention, "title": title, "decision": decision},
-        success_url=back, success_message=_("De inzet is bijgewerkt."),
-    )  # fmt: skip
+        success_url=back,
+        success_message=_("De inzet is bijgewerkt."),
+    )

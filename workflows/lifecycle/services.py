@@ -144,9 +144,15 @@ def _require_reason(reason: str) -> str:
 
 @transaction.atomic
 def case_transition(
-    *, actor, case: Case, to: str, reason: str, expected_version: int, override_reason: str = "",
-    ip: str | None = None, occurred_at: datetime | None = None,
-) -> Case:  # fmt: skip
+    *,
+    actor,
+    case: Case,
+    to: str,
+    reason: str,
+    expected_version: int,
+    override_reason: str = "",
+    occurred_at: datetime | None = None,
+) -> Case:
     """Move the case to status `to` if the table allows it from its status and every guard agrees;
     otherwise a ValidationError that says why, and nothing changes. `occurred_at` (here and below)
     dates a replayed past event (exchange import); default now."""
@@ -155,9 +161,11 @@ def case_transition(
     frm = locked.status
     if (frm, to) not in TRANSITIONS:
         raise ValidationError(
-            {"to": _("Van '%(from)s' kan de casus niet naar '%(to)s'.")
-             % {"from": S(frm).label, "to": S(to).label if to in S.values else to}}
-        )  # fmt: skip
+            {
+                "to": _("Van '%(from)s' kan de casus niet naar '%(to)s'.")
+                % {"from": S(frm).label, "to": S(to).label if to in S.values else to}
+            }
+        )
     attempt = Attempt(case=locked, actor=actor, override_reason=override_reason)
     refusals = [message for guard in TRANSITIONS[(frm, to)] if (message := guard(attempt))]
     if refusals:
@@ -177,14 +185,21 @@ def case_transition(
     ):
         data["override"] = True
         summary = f"{reason} — {_('afgesloten met openstaande punten')}: {override_reason.strip()}"
-    timeline_record(case=case, kind=EventKind.STATUS_CHANGED, actor=actor, occurred_at=occurred_at,
-                    organisation=_acting_organisation(actor, case), summary=summary, data=data)  # fmt: skip
+    timeline_record(
+        case=case,
+        kind=EventKind.STATUS_CHANGED,
+        actor=actor,
+        occurred_at=occurred_at,
+        organisation=_acting_organisation(actor, case),
+        summary=summary,
+        data=data,
+    )
     return case
 
 
 @transaction.atomic
 def case_flag_crisis(
-    *, actor, case: Case, reason: str, expected_version: int, ip: str | None = None, occurred_at: datetime | None = None
+    *, actor, case: Case, reason: str, expected_version: int, occurred_at: datetime | None = None
 ) -> Case:
     """Acute onveiligheid: puts an open case on the crisis path, whatever its status."""
     reason = _require_reason(reason)
@@ -195,15 +210,21 @@ def case_flag_crisis(
         raise ValidationError(_("De casus staat al op het crisispad."))
     locked.crisis = True
     _save(locked, case, actor=actor, fields=["crisis"])
-    timeline_record(case=case, kind=EventKind.CRISIS_FLAGGED, actor=actor, occurred_at=occurred_at,
-                    organisation=_acting_organisation(actor, case), summary=reason,
-                    data={"status": locked.status})  # fmt: skip
+    timeline_record(
+        case=case,
+        kind=EventKind.CRISIS_FLAGGED,
+        actor=actor,
+        occurred_at=occurred_at,
+        organisation=_acting_organisation(actor, case),
+        summary=reason,
+        data={"status": locked.status},
+    )
     return case
 
 
 @transaction.atomic
 def case_resolve_crisis(
-    *, actor, case: Case, reason: str, expected_version: int, ip: str | None = None, occurred_at: datetime | None = None
+    *, actor, case: Case, reason: str, expected_version: int, occurred_at: datetime | None = None
 ) -> Case:
     """The acute unsafety is over; the case continues on its normal path."""
     reason = _require_reason(reason)
@@ -212,16 +233,20 @@ def case_resolve_crisis(
         raise ValidationError(_("De casus staat niet op het crisispad."))
     locked.crisis = False
     _save(locked, case, actor=actor, fields=["crisis"])
-    timeline_record(case=case, kind=EventKind.CRISIS_RESOLVED, actor=actor, occurred_at=occurred_at,
-                    organisation=_acting_organisation(actor, case), summary=reason,
-                    data={"status": locked.status})  # fmt: skip
+    timeline_record(
+        case=case,
+        kind=EventKind.CRISIS_RESOLVED,
+        actor=actor,
+        occurred_at=occurred_at,
+        organisation=_acting_organisation(actor, case),
+        summary=reason,
+        data={"status": locked.status},
+    )
     return case
 
 
 @transaction.atomic
-def case_reopen(
-    *, actor, case: Case, reason: str, expected_version: int, ip: str | None = None, occurred_at: datetime | None = None
-) -> Case:
+def case_reopen(*, actor, case: Case, reason: str, expected_version: int, occurred_at: datetime | None = None) -> Case:
     """Reopen a closed case as a new episode (a re-report): back to aangemeld."""
     reason = _require_reason(reason)
     locked = _lock(case, expected_version=expected_version, expected_status=case.status)
@@ -234,20 +259,39 @@ def case_reopen(
     locked.crisis = False
     _save(locked, case, actor=actor, fields=["status", "episode", "closed_at", "crisis"])
     organisation = _acting_organisation(actor, case)
-    timeline_record(case=case, kind=EventKind.CASE_REOPENED, actor=actor, organisation=organisation,
-                    summary=reason, occurred_at=occurred_at, data={"episode": case.episode})  # fmt: skip
-    timeline_record(case=case, kind=EventKind.STATUS_CHANGED, actor=actor, organisation=organisation,
-                    summary=reason, data={"from": frm, "to": S.AANGEMELD}, occurred_at=occurred_at)  # fmt: skip
+    timeline_record(
+        case=case,
+        kind=EventKind.CASE_REOPENED,
+        actor=actor,
+        organisation=organisation,
+        summary=reason,
+        occurred_at=occurred_at,
+        data={"episode": case.episode},
+    )
+    timeline_record(
+        case=case,
+        kind=EventKind.STATUS_CHANGED,
+        actor=actor,
+        organisation=organisation,
+        summary=reason,
+        data={"from": frm, "to": S.AANGEMELD},
+        occurred_at=occurred_at,
+    )
     return case
 
 
 def case_step(
-    *, actor, case: Case, step: str, reason: str, expected_version: int, override_reason: str = "",
-    ip: str | None = None,
-) -> Case:  # fmt: skip
+    *,
+    actor,
+    case: Case,
+    step: str,
+    reason: str,
+    expected_version: int,
+    override_reason: str = "",
+) -> Case:
     """One of the status page's and the API's steps by name: "to:<status>", "crisis", "resolve_crisis"
     or "reopen"."""
-    common = {"actor": actor, "case": case, "reason": reason, "expected_version": expected_version, "ip": ip}
+    common = {"actor": actor, "case": case, "reason": reason, "expected_version": expected_version}
     if step.startswith("to:"):
         return case_transition(to=step[3:], override_reason=override_reason, **common)
     services = {"crisis": case_flag_crisis, "resolve_crisis": case_resolve_crisis, "reopen": case_reopen}

@@ -9,11 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.access_log.models import AccessAction
 from cases.models import CaseStatus
-from cases.selectors import case_for
+from cases.selectors import case_for_request
 from cases.view_helpers import run_form
-from security.services import client_ip
 from workflows.lifecycle import services as lifecycle
 
 
@@ -21,17 +19,21 @@ class TransitionForm(forms.Form):
     step = forms.ChoiceField(label=gettext_lazy("Stap"))
     reason = forms.CharField(label=gettext_lazy("Reden"), widget=forms.Textarea(attrs={"rows": 3}))
     override_reason = forms.CharField(
-        label=gettext_lazy("Toch afsluiten met openstaande punten, omdat"), required=False,
+        label=gettext_lazy("Toch afsluiten met openstaande punten, omdat"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=gettext_lazy("Alleen voor een coördinator: waarom de casus sluit terwijl er nog inzet of "
-                               "voorwaarden openstaan."),
-    )  # fmt: skip
+        help_text=gettext_lazy(
+            "Alleen voor een coördinator: waarom de casus sluit terwijl er nog inzet of voorwaarden openstaan."
+        ),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
-        steps = [(f"to:{to}", _("Naar %(status)s") % {"status": CaseStatus(to).label})
-                 for to in lifecycle.allowed_targets(case)]  # fmt: skip
+        steps = [
+            (f"to:{to}", _("Naar %(status)s") % {"status": CaseStatus(to).label})
+            for to in lifecycle.allowed_targets(case)
+        ]
         if case.is_closed:
             steps.append(("reopen", _("Heropenen (nieuwe episode)")))
         elif case.crisis:
@@ -43,17 +45,25 @@ class TransitionForm(forms.Form):
 
 @login_required
 def case_status(request: HttpRequest, case_id: int) -> HttpResponse:
-    action = AccessAction.CHANGE if request.method == "POST" else AccessAction.READ
-    case = case_for(request.user, case_id, ip=client_ip(request), action=action, detail="status")
+    case = case_for_request(request, case_id, detail="status")
 
     def call(data):
-        lifecycle.case_step(actor=request.user, case=case, step=data["step"], reason=data["reason"],
-                            expected_version=data["version"], override_reason=data.get("override_reason") or "",
-                            ip=client_ip(request))  # fmt: skip
+        lifecycle.case_step(
+            actor=request.user,
+            case=case,
+            step=data["step"],
+            reason=data["reason"],
+            expected_version=data["version"],
+            override_reason=data.get("override_reason") or "",
+        )
 
     form = TransitionForm(request.POST or None, case=case, initial={"version": case.version})
     return run_form(
-        request, form, call, template="lifecycle/case_status.html", context={"case": case},
+        request,
+        form,
+        call,
+        template="lifecycle/case_status.html",
+        context={"case": case},
         success_url=reverse("case-detail", kwargs={"case_id": case.pk}),
         success_message=_("De status van de casus is bijgewerkt."),
-    )  # fmt: skip
+    )

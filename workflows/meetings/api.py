@@ -29,6 +29,7 @@ class MeetingDetail(generics.RetrieveAPIView):
     def get_object(self) -> Meeting:
         meeting = meeting_for(self.request.user, self.kwargs["meeting_id"])
         # The agenda as the web page shows it: cases the caller may not see stay anonymous.
-        meeting.agenda = meeting_agenda(self.request.user, meeting, today=timezone.localdate(),
-                                        ip=client_ip(self.request))  # fmt: skip
+        meeting.agenda = meeting_agenda(
+            self.request.user, meeting, today=timezone.localdate(), ip=client_ip(self.request)
+        )
         return meeting

@@ -18,7 +18,7 @@ from cases.access_log.models import AccessAction
 from cases.assessments.forms import ConditionForm, JudgementForm
 from cases.interventions.forms import InterventionForm
 from cases.interventions.selectors import actions_of_my_organisations
-from cases.selectors import case_for, log_search
+from cases.selectors import case_for, case_for_request, log_search
 from cases.view_helpers import run_form
 from partners.selectors import coordinated_team_ids, user_coordinates_team
 from security.services import client_ip
@@ -43,10 +43,14 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         context["created"] = services.meeting_schedule(actor=request.user, **data)
 
     response = run_form(
-        request, MeetingForm(request.POST or None, user=request.user), call,
-        template="meetings/meeting_list.html", context=context,
-        success_url=reverse("meeting-list"), success_message=_("Het overleg is gepland."),
-    )  # fmt: skip
+        request,
+        MeetingForm(request.POST or None, user=request.user),
+        call,
+        template="meetings/meeting_list.html",
+        context=context,
+        success_url=reverse("meeting-list"),
+        success_message=_("Het overleg is gepland."),
+    )
     if "created" in context:
         return redirect("meeting-detail", meeting_id=context["created"].pk)
     return response
@@ -81,9 +85,15 @@ def _meeting_post(request, meeting_id, form_class, call, message, **form_kwargs)
     meeting = meeting_for(request.user, meeting_id)
     form = form_class(request.POST, meeting=meeting, **form_kwargs)
     back = reverse("meeting-detail", kwargs={"meeting_id": meeting.pk})
-    return run_form(request, form, lambda data: call(meeting, data), template=FORM_PAGE,
-                    context={"meeting": meeting, "title": meeting, "back_url": back},
-                    success_url=back, success_message=message)  # fmt: skip
+    return run_form(
+        request,
+        form,
+        lambda data: call(meeting, data),
+        template=FORM_PAGE,
+        context={"meeting": meeting, "title": meeting, "back_url": back},
+        success_url=back,
+        success_message=message,
+    )
 
 
 @login_required
@@ -91,12 +101,16 @@ def _meeting_post(request, meeting_id, form_class, call, message, **form_kwargs)
 def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     def call(meeting, data):
         # The agenda reaches a case only through the one door.
-        case = case_for(request.user, data["case"].pk, ip=client_ip(request), action=AccessAction.CHANGE,
-                        detail=f"meeting:{meeting.pk}")  # fmt: skip
+        case = case_for(
+            request.user,
+            data["case"].pk,
+            ip=client_ip(request),
+            action=AccessAction.CHANGE,
+            detail=f"meeting:{meeting.pk}",
+        )
         services.agenda_add(actor=request.user, meeting=meeting, case=case)
 
-    return _meeting_post(request, meeting_id, AgendaAddForm, call, _("De casus staat op de agenda."),
-                         user=request.user)  # fmt: skip
+    return _meeting_post(request, meeting_id, AgendaAddForm, call, _("De casus staat op de agenda."), user=request.user)
 
 
 @login_required
@@ -104,8 +118,9 @@ def agenda_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def attendance_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
     def call(meeting, data):
         member = data["member"]
-        services.attendance_record(actor=request.user, meeting=meeting, user=member.user,
-                                   organisation=member.organisation)  # fmt: skip
+        services.attendance_record(
+            actor=request.user, meeting=meeting, user=member.user, organisation=member.organisation
+        )
 
     return _meeting_post(request, meeting_id, AttendanceForm, call, _("De aanwezigheid is vastgelegd."))
 
@@ -113,8 +128,7 @@ def attendance_add(request: HttpRequest, meeting_id: int) -> HttpResponse:
 def _item(request: HttpRequest, meeting_id, item_id):
     meeting = meeting_for(request.user, meeting_id)
     item = agenda_item_for(meeting, item_id)
-    action = AccessAction.CHANGE if request.method == "POST" else AccessAction.READ
-    case = case_for(request.user, item.case_id, ip=client_ip(request), action=action, detail=f"meeting:{meeting.pk}")
+    case = case_for_request(request, item.case_id, detail=f"meeting:{meeting.pk}")
     item.case = case
     return meeting, item, case
 
@@ -146,25 +160,37 @@ def agenda_item(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
     back = reverse("meeting-item", kwargs={"meeting_id": meeting.pk, "item_id": item.pk})
     kind = request.POST.get("kind", "") if request.method == "POST" else ""
     forms = {name: _item_form(name, case, item) for name in ITEM_FORMS}
-    context = {"meeting": meeting, "item": item, "case": case, "forms": forms,
-               "decisions": list(item.decisions.select_related("intervention", "condition", "judgement"))}  # fmt: skip
+    context = {
+        "meeting": meeting,
+        "item": item,
+        "case": case,
+        "forms": forms,
+        "decisions": list(item.decisions.select_related("intervention", "condition", "judgement")),
+    }
     if request.method != "POST":
         return render(request, "meetings/meeting_item.html", context)
     if kind not in ITEM_FORMS:
         messages.error(request, _("Onbekend soort besluit."))
         return render(request, "meetings/meeting_item.html", context, status=400)
-    actor, ip = request.user, client_ip(request)
+    actor = request.user
     calls = {
-        "minutes": lambda d: services.minutes_record(actor=actor, item=item, minutes=d["minutes"],
-                                                     expected_version=d["version"]),
-        "judgement": lambda d: services.meeting_judgement(actor=actor, item=item, ip=ip, **d),
-        "intervention": lambda d: services.meeting_intervention(actor=actor, item=item, ip=ip, **d),
+        "minutes": lambda d: services.minutes_record(
+            actor=actor, item=item, minutes=d["minutes"], expected_version=d["version"]
+        ),
+        "judgement": lambda d: services.meeting_judgement(actor=actor, item=item, **d),
+        "intervention": lambda d: services.meeting_intervention(actor=actor, item=item, **d),
         "condition": lambda d: services.meeting_condition(actor=actor, item=item, **d),
-    }  # fmt: skip
+    }
     forms[kind] = _item_form(kind, case, item, request.POST)
-    return run_form(request, forms[kind], calls[kind], template="meetings/meeting_item.html",
-                    context={**context, "failed": kind}, success_url=back,
-                    success_message=_("Vastgelegd: %(what)s.") % {"what": ITEM_FORMS[kind][1]})  # fmt: skip
+    return run_form(
+        request,
+        forms[kind],
+        calls[kind],
+        template="meetings/meeting_item.html",
+        context={**context, "failed": kind},
+        success_url=back,
+        success_message=_("Vastgelegd: %(what)s.") % {"what": ITEM_FORMS[kind][1]},
+    )
 
 
 @login_required
