@@ -16,7 +16,7 @@ from collections import Counter
 from datetime import timedelta
 from django.utils import timezone
 from workflows.models import Deadline, Notification, Reminder
-from workflows.reminders import reminders_sweep
+from workflows.deadlines.reminders import reminders_sweep
 
 states = Counter(Deadline.objects.values_list("state", flat=True))
 runs = []

@@ -1,4 +1,4 @@
-"""The reminder sweep: beat runs it every minute (workflows.tasks.sweep).
+"""The reminder sweep: beat runs it every minute (workflows.deadlines.tasks.sweep).
 
 Stages of a deadline, in time order: `before:<offset>` (per rule), `due` (08:00 on the due day),
 `overdue` (the due moment; also to the coordinators) and `escalation:<n>` (every escalation

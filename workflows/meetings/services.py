@@ -1,7 +1,7 @@
 """Writes on team meetings: scheduling, the agenda, attendance, minutes and the decisions taken
 per agenda case. Decisions go through the cases services (guards, timeline) and are linked to
 the meeting here. Callers pass cases obtained through `cases.selectors.case_for` and meetings
-through `workflows.meeting_selectors.meeting_for`.
+through `workflows.meetings.selectors.meeting_for`.
 """
 
 from __future__ import annotations
