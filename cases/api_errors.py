@@ -64,12 +64,12 @@ def _current(exc: ConcurrentEditError, context: dict) -> dict | None:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ConcurrentEditError):
-        set_rollback()
         body = {
             "detail": exc.messages[0],
             "changed_fields": sorted(exc.changed_fields),
             "current": _current(exc, context),
         }
+        set_rollback()  # after reading the current record: a transaction marked for rollback runs no query
         return Response(body, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         exc = serializers.ValidationError(_messages(exc))
