@@ -31,6 +31,7 @@ run: $(VENV)/.installed
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 deploy-check: $(VENV)/.installed
 	DEBUG=false SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-key-for-the-check \
