@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.exceptions import ConcurrentEditError
 from cases.models import CaseStatus, Intake, ParticipantRole, Person, PersonRole
+from cases.services import TEAM_DOES_NOT_SERVE, team_serves
 from cases.validators import bsn_is_valid
 from partners.models import Membership, Municipality, Role, SafetyTeam, User
 
@@ -77,8 +78,8 @@ class CaseOpenForm(forms.Form):
     def clean(self):
         data = super().clean()
         team, municipality = data.get("team"), data.get("municipality")
-        if team and municipality and not team.municipalities.filter(pk=municipality.pk).exists():
-            self.add_error("municipality", gettext("Gemeente: dit team bedient deze gemeente niet."))
+        if team and municipality and not team_serves(team, municipality):
+            self.add_error("municipality", TEAM_DOES_NOT_SERVE)
         return data
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from guardian.shortcuts import remove_perm
 
 from cases.access_log.models import AccessAction, AccessOutcome
@@ -29,6 +30,14 @@ INTAKE_EVENTS = {
 }
 CASE_EDITABLE_FIELDS = ("family_name", "municipality", "intake", "reported_on", "vast_gezicht")
 PERSON_EDITABLE_FIELDS = ("role", "full_name", "date_of_birth", "bsn")
+
+
+# Rules of the case record, each written once; forms, serializers and the import reuse them.
+TEAM_DOES_NOT_SERVE = gettext_lazy("Dit team bedient deze gemeente niet.")
+
+
+def team_serves(team: SafetyTeam, municipality) -> bool:
+    return team.municipalities.filter(pk=municipality.pk).exists()
 
 
 def _team_membership(user, team: SafetyTeam) -> Membership | None:
@@ -61,8 +70,8 @@ def case_open(
     membership = _team_membership(actor, team)
     if membership is None:
         raise PermissionDenied(_("U bent geen lid van dit veiligheidsteam."))
-    if not team.municipalities.filter(pk=municipality.pk).exists():
-        raise ValidationError({"municipality": _("Dit team bedient deze gemeente niet.")})
+    if not team_serves(team, municipality):
+        raise ValidationError({"municipality": TEAM_DOES_NOT_SERVE})
     opened_at = opened_at or timezone.now()
     case = Case(
         reference=f"TMP-{timezone.now().timestamp()}",
@@ -134,8 +143,8 @@ def case_change(*, actor, case: Case, expected_version: int | None, **fields) ->
     unknown = set(fields) - set(CASE_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(_("Deze velden kunnen hier niet worden gewijzigd: %s") % ", ".join(sorted(unknown)))
-    if "municipality" in fields and not case.team.municipalities.filter(pk=fields["municipality"].pk).exists():
-        raise ValidationError({"municipality": _("Dit team bedient deze gemeente niet.")})
+    if "municipality" in fields and not team_serves(case.team, fields["municipality"]):
+        raise ValidationError({"municipality": TEAM_DOES_NOT_SERVE})
     changes = versioned_update(case, actor=actor, expected_version=expected_version, fields=fields)
     if changes:
         timeline_record(case=case, kind=EventKind.CASE_CHANGED, actor=actor, data={"fields": sorted(changes)})

@@ -19,6 +19,8 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 from jsonschema.exceptions import best_match
 
+from cases.assessments.services import SCORE_OUT_OF_RANGE
+
 FORMAT = "veiligheidsteam/case-v1"
 SCHEMA_PATH = Path(__file__).resolve().parent / "schema" / "case-v1.schema.json"
 
@@ -80,6 +82,8 @@ def _schema_problems(error: SchemaError) -> list[Problem]:
         return _schema_problems(best_match(error.context))
     where = list(error.absolute_path)
     kind, value = error.validator, error.validator_value
+    if where and where[-1] in ("safety_score", "joint_score") and kind in ("minimum", "maximum", "type"):
+        return [Problem(pointer(where), str(SCORE_OUT_OF_RANGE))]  # the service's own rule and message
     if kind == "required":
         missing = [name for name in value if isinstance(error.instance, dict) and name not in error.instance]
         return [Problem(pointer([*where, name]), _("Dit veld ontbreekt.")) for name in missing]

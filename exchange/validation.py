@@ -13,6 +13,8 @@ from datetime import date, datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.interventions.services import DUE_BEFORE_START
+from cases.services import TEAM_DOES_NOT_SERVE
 from cases.validators import bsn_is_valid
 from exchange.format import Problem, parse_date, parse_moment
 from partners.models import Membership, Municipality, Organisation, Role, SafetyTeam, User
@@ -164,7 +166,7 @@ class Checker:
                 "/municipality", _("Onbekende gemeente (CBS-code of naam): %(value)s.") % {"value": doc["municipality"]}
             )
         elif self.team is not None and (self.team.pk, municipality.pk) not in self.dir.served:
-            self.fail("/municipality", _("Dit team bedient deze gemeente niet."))
+            self.fail("/municipality", str(TEAM_DOES_NOT_SERVE))
         self.organisation(doc["source_organisation"], "/source_organisation", in_team=False)
         reported_on = self.day(doc["reported_on"], "/reported_on")
         self.opened_at = self.moment(doc["opened_at"], "/opened_at")
@@ -302,7 +304,7 @@ class Checker:
             start = self.day(intervention["start_date"], f"{where}/start_date", future_ok=True)
             due = self.day(intervention["due_date"], f"{where}/due_date", future_ok=True)
             if start and due and due < start:
-                self.fail(f"{where}/due_date", _("De einddatum kan niet vóór de startdatum liggen."))
+                self.fail(f"{where}/due_date", str(DUE_BEFORE_START))
             started = None
             if intervention.get("started"):
                 started = self.moment(intervention["started"]["at"], f"{where}/started/at", not_before=agreed,

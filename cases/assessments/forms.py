@@ -8,22 +8,25 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.assessments.models import Classification, RiskLevel
 from cases.assessments.selectors import active_participants
+from cases.assessments.services import SCORE_OUT_OF_RANGE, SCORE_RANGE
 from cases.models import Case
 from partners.models import Organisation, User
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-SCORE_ERRORS = {
-    "min_value": _("De veiligheidsscore moet een geheel getal van 0 tot en met 10 zijn."),
-    "max_value": _("De veiligheidsscore moet een geheel getal van 0 tot en met 10 zijn."),
-    "invalid": _("De veiligheidsscore moet een geheel getal van 0 tot en met 10 zijn."),
-}
+SCORE_ERRORS = dict.fromkeys(("min_value", "max_value", "invalid", "required"), SCORE_OUT_OF_RANGE)
 
 
 def score_field(label):
     hint = _("0 = het kind kan niet blijven, 10 = veilig genoeg om af te sluiten")
-    return forms.IntegerField(label=label, min_value=0, max_value=10, error_messages=SCORE_ERRORS, help_text=hint)
+    return forms.IntegerField(
+        label=label,
+        min_value=SCORE_RANGE.start,
+        max_value=SCORE_RANGE.stop - 1,
+        error_messages=SCORE_ERRORS,
+        help_text=hint,
+    )
 
 
 class ContributionForm(forms.Form):

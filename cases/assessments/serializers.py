@@ -14,14 +14,16 @@ from cases.assessments.models import (
     RiskLevel,
     Veiligheidsvoorwaarde,
 )
+from cases.assessments.services import SCORE_OUT_OF_RANGE, SCORE_RANGE
 from partners.models import Organisation, User
-
-SCORE_MESSAGE = "De veiligheidsscore moet een geheel getal van 0 tot en met 10 zijn."
 
 
 def score_field() -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=0, max_value=10, error_messages={
-        "min_value": SCORE_MESSAGE, "max_value": SCORE_MESSAGE, "invalid": SCORE_MESSAGE})  # fmt: skip
+    return serializers.IntegerField(
+        min_value=SCORE_RANGE.start,
+        max_value=SCORE_RANGE.stop - 1,
+        error_messages=dict.fromkeys(("min_value", "max_value", "invalid"), SCORE_OUT_OF_RANGE),
+    )
 
 
 class ContributionSerializer(serializers.ModelSerializer):

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.assessments.models import (
     Assessment,
@@ -37,6 +38,12 @@ JUDGEMENT_EDITABLE_FIELDS = (
     "parents_present",
     "children_present",
 )
+
+
+# The Signs of Safety scale: 0 = the child cannot stay, 10 = safe enough to close. Forms, serializers
+# and the import reuse the range and its message.
+SCORE_RANGE = range(0, 11)
+SCORE_OUT_OF_RANGE = gettext_lazy("De veiligheidsscore moet een geheel getal van 0 tot en met 10 zijn.")
 
 
 def acting_organisation(actor, case: Case) -> Organisation:
@@ -69,8 +76,8 @@ def require_open_case(case: Case) -> None:
 
 
 def check_score(value, *, field: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
-        raise ValidationError({field: _("De veiligheidsscore moet een geheel getal van 0 tot en met 10 zijn.")})
+    if isinstance(value, bool) or not isinstance(value, int) or value not in SCORE_RANGE:
+        raise ValidationError({field: SCORE_OUT_OF_RANGE})
 
 
 def check_owner_on_case(case: Case, *, organisation: Organisation, professional, org_field: str, person_field: str):

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.assessments.forms import _participating
 from cases.forms import DATE_WIDGET
 from cases.interventions.models import InterventionKind
+from cases.interventions.services import DUE_BEFORE_START
 from cases.models import Case
 from partners.models import Organisation, User
 
@@ -41,7 +41,7 @@ class InterventionForm(forms.Form):
         data = super().clean()
         start, due = data.get("start_date"), data.get("due_date")
         if start and due and due < start:
-            self.add_error("due_date", gettext("De einddatum kan niet vóór de startdatum liggen."))
+            self.add_error("due_date", DUE_BEFORE_START)
         return data
 
 

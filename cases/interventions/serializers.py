@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from cases.interventions.models import Intervention, InterventionKind
+from cases.interventions.services import DUE_BEFORE_START
 from partners.models import Organisation, User
 
 
@@ -23,7 +24,7 @@ class InterventionSerializer(serializers.ModelSerializer):
 
     def validate(self, attrs):
         if attrs["due_date"] < attrs["start_date"]:
-            raise serializers.ValidationError({"due_date": "De einddatum kan niet vóór de startdatum liggen."})
+            raise serializers.ValidationError({"due_date": DUE_BEFORE_START})
         return attrs
 
 

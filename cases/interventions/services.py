@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.assessments.selectors import completed_judgement_exists
 from cases.assessments.services import (
@@ -27,6 +28,9 @@ from cases.models import Case, EventKind
 from cases.timeline import timeline_record
 from cases.versioning import versioned_update
 from partners.models import Organisation
+
+# Each rule's message once; the form, the serializer and the import reuse it.
+DUE_BEFORE_START = gettext_lazy("De einddatum kan niet vóór de startdatum liggen.")
 
 
 def intervention_allowed(case: Case, *, kind: str) -> bool:
@@ -61,7 +65,7 @@ def intervention_agree(
             _("Er kan pas inzet worden afgesproken als het gezamenlijk oordeel van deze episode is vastgelegd.")
         )
     if due_date < start_date:
-        raise ValidationError({"due_date": _("De einddatum kan niet vóór de startdatum liggen.")})
+        raise ValidationError({"due_date": DUE_BEFORE_START})
     check_owner_on_case(
         case,
         organisation=responsible_organisation,

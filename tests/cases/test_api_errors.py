@@ -56,9 +56,14 @@ def test_a_stale_person_edit_is_a_409_with_the_person_as_it_is_now(region, case,
 def test_a_stale_intervention_move_is_a_409_with_the_intervention_as_it_is_now(region, case, api):
     judge(region, case)
     intervention = intervention_agree(
-        actor=region.cvc_user, case=case, kind="vrijwillig_lokaal_team", responsible_organisation=region.cvc,
-        responsible_professional=region.cvc_user, start_date=timezone.localdate(), due_date=in_days(30),
-    )  # fmt: skip
+        actor=region.cvc_user,
+        case=case,
+        kind="vrijwillig_lokaal_team",
+        responsible_organisation=region.cvc,
+        responsible_professional=region.cvc_user,
+        start_date=timezone.localdate(),
+        due_date=in_days(30),
+    )
     intervention_start(actor=region.cvc_user, intervention=intervention, expected_version=1)
     url = f"/api/v1/cases/{case.pk}/interventions/{intervention.pk}/status/"
     response = api.post(url, {"action": "stop", "result": "x", "version": 1}, content_type="application/json")
@@ -69,9 +74,13 @@ def test_a_stale_intervention_move_is_a_409_with_the_intervention_as_it_is_now(r
 def test_a_stale_condition_check_is_a_409_with_the_condition_as_it_is_now(region, case, api):
     judgement = judge(region, case)
     condition = condition_agree(
-        actor=region.cvc_user, judgement=judgement, description="Vader woont elders", owner_organisation=region.cvc,
-        owner=region.cvc_user, check_date=in_days(7),
-    )  # fmt: skip
+        actor=region.cvc_user,
+        judgement=judgement,
+        description="Vader woont elders",
+        owner_organisation=region.cvc,
+        owner=region.cvc_user,
+        check_date=in_days(7),
+    )
     url = f"/api/v1/cases/{case.pk}/conditions/{condition.pk}/check/"
     # A version the caller cannot have seen (a check raced it): refused, the condition stays open.
     response = api.post(url, {"met": False, "version": 7}, content_type="application/json")
@@ -81,19 +90,28 @@ def test_a_stale_condition_check_is_a_409_with_the_condition_as_it_is_now(region
 
 def test_a_stale_transition_is_a_409_with_the_case_state_as_it_is_now(region, case, api):
     url = f"/api/v1/cases/{case.pk}/transitions/"
-    first = api.post(url, {"step": "to:veiligheidsbeoordeling", "reason": "Start", "version": case.version},
-                     content_type="application/json")  # fmt: skip
+    first = api.post(
+        url,
+        {"step": "to:veiligheidsbeoordeling", "reason": "Start", "version": case.version},
+        content_type="application/json",
+    )
     assert first.status_code == 200
-    stale = api.post(url, {"step": "crisis", "reason": "Acuut", "version": case.version},
-                     content_type="application/json")  # fmt: skip
+    stale = api.post(
+        url, {"step": "crisis", "reason": "Acuut", "version": case.version}, content_type="application/json"
+    )
     body = _assert_conflict(stale, changed="status", current_version=Case.objects.get(pk=case.pk).version)
     assert body["current"]["status"] == "veiligheidsbeoordeling"
 
 
 def test_a_rule_a_service_refuses_is_a_400_naming_the_field_or_the_whole(region, case, api):
     url = f"/api/v1/cases/{case.pk}/interventions/"
-    body = {"kind": "ots", "responsible_organisation": region.gi.pk, "responsible_professional": region.gi_user.pk,
-            "start_date": str(timezone.localdate()), "due_date": str(in_days(30))}  # fmt: skip
+    body = {
+        "kind": "ots",
+        "responsible_organisation": region.gi.pk,
+        "responsible_professional": region.gi_user.pk,
+        "start_date": str(timezone.localdate()),
+        "due_date": str(in_days(30)),
+    }
     refused = api.post(url, body, content_type="application/json")
     assert refused.status_code == 400
     assert refused.json() == {"non_field_errors": [refused.json()["non_field_errors"][0]]}
