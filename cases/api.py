@@ -31,7 +31,7 @@ from cases.serializers import (
     PersonSerializer,
     TimelineEventSerializer,
 )
-from partners.models import Role, SafetyTeam
+from partners.models import WORKING_ROLES, SafetyTeam
 from partners.selectors import memberships_of
 from security.api import MethodCheckedFirst
 from security.services import client_ip
@@ -85,7 +85,7 @@ class CaseListCreate(generics.ListCreateAPIView):
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         teams = SafetyTeam.objects.filter(
-            pk__in=memberships_of(request.user).filter(role__in=[Role.PROFESSIONAL, Role.COORDINATOR]).values("team_id")
+            pk__in=memberships_of(request.user).filter(role__in=WORKING_ROLES).values("team_id")
         )
         serializer = CaseCreateSerializer(data=request.data, teams=teams)
         serializer.is_valid(raise_exception=True)

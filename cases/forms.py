@@ -11,7 +11,7 @@ from cases.exceptions import ConcurrentEditError
 from cases.models import CaseStatus, Intake, ParticipantRole, Person, PersonRole
 from cases.services import TEAM_DOES_NOT_SERVE, team_serves
 from cases.validators import bsn_is_valid
-from partners.models import Membership, Municipality, Role, SafetyTeam, User
+from partners.models import WORKING_ROLES, Membership, Municipality, Role, SafetyTeam, User
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -135,7 +135,7 @@ class ParticipantForm(forms.Form):
     def __init__(self, *args, team: SafetyTeam, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = team.organisations.order_by("name")
-        members = Membership.objects.active().filter(team=team, role__in=[Role.PROFESSIONAL, Role.COORDINATOR])
+        members = Membership.objects.active().filter(team=team, role__in=WORKING_ROLES)
         self.fields["professional"].queryset = User.objects.filter(pk__in=members.values("user")).order_by(
             "full_name", "username"
         )

@@ -11,13 +11,15 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from cases.access_log.models import AccessAction, AccessOutcome
 from cases.access_log.services import Actor, access_log_write
 from cases.models import Case, CaseUserObjectPermission, Participant, Person
-from partners.models import Membership, Role
+from partners.models import Membership, Organisation, Role
 from partners.selectors import active_memberships, coordinated_team_ids
 from security.services import client_ip
 
@@ -49,41 +51,47 @@ def _by_id(memberships: list[Membership]) -> list[Membership]:
     return sorted(memberships, key=lambda m: m.pk)
 
 
+NOT_ON_CASE = gettext_lazy("U werkt niet aan deze casus.")
+
+
+def working_for(user, case: Case) -> tuple[Organisation, str] | None:
+    """The one answer to "for which organisation does this user work on this case": their earliest
+    active participation, else their coordinatorship of the case's team; None if neither."""
+    participation = (
+        Participant.objects.active()
+        .filter(case=case, professional=user)
+        .select_related("organisation")
+        .order_by("started_at", "id")
+        .first()
+    )
+    if participation is not None:
+        return participation.organisation, f"participant:{participation.role}"
+    membership = next(
+        (m for m in _by_id(active_memberships(user)) if m.role == Role.COORDINATOR and m.team_id == case.team_id),
+        None,
+    )
+    if membership is not None:
+        return membership.organisation, Role.COORDINATOR
+    return None
+
+
+def acting_organisation(user, case: Case) -> Organisation:
+    """The organisation a write on this case is done for; PermissionDenied for anyone not working on it."""
+    working = working_for(user, case)
+    if working is None:
+        raise PermissionDenied(NOT_ON_CASE)
+    return working[0]
+
+
 def actor_for(user, case: Case | None = None, *, ip: str | None = None) -> Actor:
-    """Who acts, and for which organisation and role: the participation on this case first,
-    else the coordinatorship of its team, else the user's first active membership."""
+    """Who acts, for the access log: as `working_for` on the case; otherwise (no case, or a case the
+    user does not work on) the user's first active membership, so that a refused attempt names one."""
     if user is None or not getattr(user, "is_authenticated", False):
         return Actor(user_id=None, username="", ip_address=ip)
-    if case is not None:
-        participation = (
-            Participant.objects.active()
-            .filter(case=case, professional=user)
-            .select_related("organisation")
-            .order_by("started_at")
-            .first()
-        )
-        if participation is not None:
-            return Actor(
-                user.pk,
-                user.get_username(),
-                participation.organisation_id,
-                participation.organisation.name,
-                f"participant:{participation.role}",
-                ip,
-            )
-        membership = next(
-            (m for m in _by_id(active_memberships(user)) if m.role == Role.COORDINATOR and m.team_id == case.team_id),
-            None,
-        )
-        if membership is not None:
-            return Actor(
-                user.pk,
-                user.get_username(),
-                membership.organisation_id,
-                membership.organisation.name,
-                Role.COORDINATOR,
-                ip,
-            )
+    working = working_for(user, case) if case is not None else None
+    if working is not None:
+        organisation, role = working
+        return Actor(user.pk, user.get_username(), organisation.pk, organisation.name, role, ip)
     membership = next(iter(_by_id(active_memberships(user))), None)
     if membership is not None:
         return Actor(

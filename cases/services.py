@@ -19,10 +19,10 @@ from cases.access_log.models import AccessAction, AccessOutcome
 from cases.access_log.services import access_log_write
 from cases.model_validation import full_clean_held
 from cases.models import Case, CaseUserObjectPermission, EventKind, Intake, Note, Participant, ParticipantRole, Person
-from cases.selectors import VIEW_CASE, _view_permission_id, actor_for
+from cases.selectors import VIEW_CASE, _view_permission_id, acting_organisation, actor_for
 from cases.timeline import timeline_record
 from cases.versioning import versioned_update
-from partners.models import Membership, Municipality, Organisation, Role, SafetyTeam
+from partners.models import WORKING_ROLES, Membership, Municipality, Organisation, SafetyTeam
 
 INTAKE_EVENTS = {
     Intake.MELDING_VT: EventKind.MELDING_RECEIVED,
@@ -43,7 +43,7 @@ def team_serves(team: SafetyTeam, municipality) -> bool:
 def _team_membership(user, team: SafetyTeam) -> Membership | None:
     return (
         Membership.objects.active()
-        .filter(user=user, team=team, role__in=[Role.PROFESSIONAL, Role.COORDINATOR])
+        .filter(user=user, team=team, role__in=WORKING_ROLES)
         .select_related("organisation")
         # Prefer the professional membership ("professional" sorts after "coordinator").
         .order_by("role", "id")
@@ -283,10 +283,7 @@ def note_add(*, actor, case: Case, text: str) -> Note:
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Schrijf eerst een notitie.")})
-    acting = actor_for(actor, case)
-    if acting.organisation_id is None:
-        raise PermissionDenied(_("U werkt niet aan deze casus."))
-    note = Note(case=case, author=actor, organisation_id=acting.organisation_id, text=text)
+    note = Note(case=case, author=actor, organisation=acting_organisation(actor, case), text=text)
     full_clean_held(note)
     note.save()
     timeline_record(

@@ -33,7 +33,7 @@ from cases.selectors import (
     overdue_filter_available,
     person_for_request,
 )
-from partners.models import Municipality, Role, SafetyTeam
+from partners.models import WORKING_ROLES, Municipality, SafetyTeam
 from partners.selectors import active_memberships, memberships_of
 from security.services import client_ip
 
@@ -93,7 +93,7 @@ def team_cases(request: HttpRequest) -> HttpResponse:
 
 def _teams_to_open_in(user):
     return SafetyTeam.objects.filter(
-        pk__in=memberships_of(user).filter(role__in=[Role.PROFESSIONAL, Role.COORDINATOR]).values("team_id")
+        pk__in=memberships_of(user).filter(role__in=WORKING_ROLES).values("team_id")
     ).order_by("name")
 
 

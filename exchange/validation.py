@@ -17,9 +17,7 @@ from cases.interventions.services import DUE_BEFORE_START
 from cases.services import TEAM_DOES_NOT_SERVE
 from cases.validators import bsn_is_valid
 from exchange.format import Problem, parse_date, parse_moment
-from partners.models import Membership, Municipality, Organisation, Role, SafetyTeam, User
-
-CASEWORK_ROLES = (Role.PROFESSIONAL, Role.COORDINATOR)
+from partners.models import WORKING_ROLES, Membership, Municipality, Organisation, Role, SafetyTeam, User
 
 
 class Directory:
@@ -54,7 +52,7 @@ class Directory:
         return self.municipalities.get(value.upper()) or self.municipalities.get(value.casefold())
 
     def is_member(self, user: User, team: SafetyTeam, *, organisation: Organisation | None = None,
-                  roles=CASEWORK_ROLES) -> bool:  # fmt: skip
+                  roles=WORKING_ROLES) -> bool:  # fmt: skip
         return any(
             role in roles and (organisation is None or org_id == organisation.pk)
             for org_id, role in self.memberships.get((user.pk, team.pk), ())
@@ -128,7 +126,7 @@ class Checker:
         return organisation
 
     def member(self, username, where: str, *, organisation: Organisation | None = None,
-               roles=CASEWORK_ROLES) -> User | None:  # fmt: skip
+               roles=WORKING_ROLES) -> User | None:  # fmt: skip
         user = self.dir.users.get(username)
         if user is None:
             self.fail(where, _("Onbekende of niet-actieve gebruiker: %(name)s.") % {"name": username})

@@ -3,10 +3,8 @@ to this user. Evaluators, functional administrators and privacy officers see no 
 
 from django.utils.functional import SimpleLazyObject
 
-from partners.models import Role
+from partners.models import WORKING_ROLES
 from partners.selectors import active_memberships
-
-CASE_ROLES = (Role.PROFESSIONAL, Role.COORDINATOR)
 
 
 def case_work(request) -> dict:
@@ -15,6 +13,6 @@ def case_work(request) -> dict:
     def works_cases() -> bool:
         if user is None or not user.is_authenticated:
             return False
-        return any(m.role in CASE_ROLES for m in active_memberships(user))
+        return any(m.role in WORKING_ROLES for m in active_memberships(user))
 
     return {"works_cases": SimpleLazyObject(works_cases)}

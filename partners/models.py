@@ -96,6 +96,10 @@ class Role(models.TextChoices):
     PRIVACY_OFFICER = "privacy_officer", _("privacy officer")
 
 
+# The roles that work on cases: only they open cases, take part in one and see its content.
+WORKING_ROLES = (Role.PROFESSIONAL, Role.COORDINATOR)
+
+
 class MembershipQuerySet(models.QuerySet):
     def active(self, on: date | None = None) -> MembershipQuerySet:
         on = on or timezone.localdate()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,9 +25,10 @@ from cases.assessments.models import (
 )
 from cases.model_validation import full_clean_held
 from cases.models import Case, EventKind, Participant
+from cases.selectors import acting_organisation
 from cases.timeline import timeline_record
 from cases.versioning import versioned_update
-from partners.models import Membership, Organisation, Role
+from partners.models import Organisation
 
 JUDGEMENT_EDITABLE_FIELDS = (
     "classification",
@@ -44,30 +45,6 @@ JUDGEMENT_EDITABLE_FIELDS = (
 # and the import reuse the range and its message.
 SCORE_RANGE = range(0, 11)
 SCORE_OUT_OF_RANGE = gettext_lazy("De veiligheidsscore moet een geheel getal van 0 tot en met 10 zijn.")
-
-
-def acting_organisation(actor, case: Case) -> Organisation:
-    """The organisation the actor works for on this case: their participation, else their
-    coordinatorship of the case's team. Anyone else does not work on the case."""
-    participation = (
-        Participant.objects.active()
-        .filter(case=case, professional=actor)
-        .select_related("organisation")
-        .order_by("started_at", "id")
-        .first()
-    )
-    if participation is not None:
-        return participation.organisation
-    membership = (
-        Membership.objects.active()
-        .filter(user=actor, team_id=case.team_id, role=Role.COORDINATOR)
-        .select_related("organisation")
-        .order_by("id")
-        .first()
-    )
-    if membership is None:
-        raise PermissionDenied(_("U werkt niet aan deze casus."))
-    return membership.organisation
 
 
 def require_open_case(case: Case) -> None:

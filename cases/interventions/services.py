@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy
 
 from cases.assessments.selectors import completed_judgement_exists
 from cases.assessments.services import (
-    acting_organisation,
     check_owner_on_case,
     check_participating_organisations,
     require_open_case,
@@ -25,6 +24,7 @@ from cases.assessments.services import (
 from cases.interventions.models import Intervention, InterventionKind, InterventionStatus
 from cases.model_validation import full_clean_held
 from cases.models import Case, EventKind
+from cases.selectors import acting_organisation
 from cases.timeline import timeline_record
 from cases.versioning import versioned_update
 from partners.models import Organisation

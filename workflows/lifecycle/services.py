@@ -20,7 +20,7 @@ from cases.assessments.selectors import completed_judgement_exists
 from cases.exceptions import ConcurrentEditError
 from cases.interventions.models import OPEN_INTERVENTION_STATUSES, Intervention
 from cases.models import CLOSED_STATUSES, Case, CaseStatus, EventKind
-from cases.selectors import actor_for
+from cases.selectors import working_for
 from cases.timeline import timeline_record
 from cases.versioning import changed_since
 from partners.models import Organisation
@@ -132,8 +132,9 @@ def _save(locked: Case, case: Case, *, actor, fields: list[str]) -> None:
 
 
 def _acting_organisation(actor, case: Case) -> Organisation | None:
-    organisation_id = actor_for(actor, case).organisation_id
-    return Organisation.objects.filter(pk=organisation_id).first() if organisation_id else None
+    # The timeline names the organisation; a step by someone outside the case (an import) names none.
+    working = working_for(actor, case)
+    return working[0] if working else None
 
 
 def _require_reason(reason: str) -> str:

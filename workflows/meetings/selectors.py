@@ -15,14 +15,13 @@ from cases.assessments.models import JointJudgement
 from cases.interventions.selectors import open_items_prefetches
 from cases.models import Case, Participant, Person, PersonRole
 from cases.selectors import actor_for, cases_visible_to
-from partners.models import Membership, Organisation, Role
+from partners.models import WORKING_ROLES, Membership, Organisation, Role
 from partners.selectors import coordinated_team_ids, memberships_of
 from workflows.meetings.models import AgendaItem, Meeting, MeetingDecision
-from workflows.meetings.services import MEETING_ROLES
 
 
 def meeting_team_ids(user) -> QuerySet:
-    return memberships_of(user).filter(role__in=MEETING_ROLES, team__isnull=False).values("team_id")
+    return memberships_of(user).filter(role__in=WORKING_ROLES, team__isnull=False).values("team_id")
 
 
 def meetings_visible_to(user) -> QuerySet[Meeting]:
@@ -60,7 +59,7 @@ def attendance_members(meeting: Meeting) -> QuerySet[Membership]:
     """Everyone who can be recorded as present: active members of the team in a meeting role, not yet
     on the attendance list."""
     return (
-        Membership.objects.active().filter(team_id=meeting.team_id, role__in=MEETING_ROLES)
+        Membership.objects.active().filter(team_id=meeting.team_id, role__in=WORKING_ROLES)
         .exclude(user__in=meeting.attendances.values("user_id")).select_related("user", "organisation")
     )  # fmt: skip
 
@@ -84,7 +83,7 @@ def attendance_suggestions(meeting: Meeting, *, organisation: Organisation | Non
 def attendance_organisations(meeting: Meeting) -> QuerySet[Organisation]:
     """The organisations with members who can attend (to list one organisation's members in full)."""
     return Organisation.objects.filter(
-        pk__in=Membership.objects.active().filter(team_id=meeting.team_id, role__in=MEETING_ROLES)
+        pk__in=Membership.objects.active().filter(team_id=meeting.team_id, role__in=WORKING_ROLES)
         .values("organisation_id")
     ).order_by("name")  # fmt: skip
 

@@ -22,11 +22,9 @@ from cases.model_validation import full_clean_held
 from cases.models import Case, EventKind, Participant
 from cases.timeline import timeline_record
 from cases.versioning import versioned_update
-from partners.models import Membership, Organisation, Role, SafetyTeam
+from partners.models import WORKING_ROLES, Membership, Organisation, SafetyTeam
 from partners.selectors import user_coordinates_team
 from workflows.meetings.models import AgendaItem, Attendance, DecisionKind, Meeting, MeetingDecision
-
-MEETING_ROLES = (Role.COORDINATOR, Role.PROFESSIONAL)
 
 
 def _require_coordinator(actor, team_id: int) -> None:
@@ -40,7 +38,7 @@ def meeting_schedule(*, actor, team: SafetyTeam, scheduled_at: datetime, chair, 
     _require_coordinator(actor, team.pk)
     if timezone.is_naive(scheduled_at):
         raise ValidationError({"scheduled_at": _("Geef datum en tijd van het overleg.")})
-    if not Membership.objects.active().filter(user=chair, team=team, role__in=MEETING_ROLES).exists():
+    if not Membership.objects.active().filter(user=chair, team=team, role__in=WORKING_ROLES).exists():
         raise ValidationError({"chair": _("De voorzitter moet lid zijn van het team.")})
     meeting = Meeting(team=team, scheduled_at=scheduled_at, chair=chair, location=location.strip(), created_by=actor)
     full_clean_held(meeting)
