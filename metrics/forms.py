@@ -98,13 +98,19 @@ class FilterForm(forms.Form):
     municipality = IdChoiceField(label=_("Gemeente"), queryset=Municipality.objects.order_by("name"),
                                  required=False, empty_label=_("alle gemeenten"))  # fmt: skip
 
+    # The dashboard shows the default range at once: without data the form is bound to the defaults.
+    bind_defaults = True
+
     def __init__(self, data: Mapping | None = None, **kwargs):
         given = {key: value for key, value in (data or {}).items() if value not in ("", None)}
         granularity = given.get("granularity")
         start, end = default_range(granularity if isinstance(granularity, str) and granularity in GRANULARITIES
                                    else MONTH)  # fmt: skip
-        super().__init__({"date_from": start.isoformat(), "date_to": end.isoformat(), "granularity": MONTH, **given},
-                         **kwargs)  # fmt: skip
+        defaults = {"date_from": start.isoformat(), "date_to": end.isoformat(), "granularity": MONTH}
+        if data is None and not self.bind_defaults:
+            super().__init__(initial=defaults, **kwargs)
+        else:
+            super().__init__({**defaults, **given}, **kwargs)
 
     def needs_whole_periods(self, cleaned: dict) -> bool:
         """Every table on the dashboard and in the API carries suppression."""
@@ -140,6 +146,7 @@ class FilterForm(forms.Form):
 class ExportForm(FilterForm):
     kind = StrictChoiceField(label=_("Soort export"), choices=ExportKind.choices)
     format = StrictChoiceField(label=_("Formaat"), choices=ExportFormat.choices)
+    bind_defaults = False  # the page opens with an empty form, not with "required" errors and a 400
 
     def needs_whole_periods(self, cleaned: dict) -> bool:
         """The tables do; the event extract has no suppression and takes any range of days."""

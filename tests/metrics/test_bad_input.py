@@ -210,3 +210,8 @@ def _filters():
     from metrics.definitions import Filters
 
     return Filters(date(2025, 1, 1), date(2025, 3, 31))
+
+
+def test_the_exports_page_opens_without_errors(api):
+    page = api.get("/evaluatie/exports/")
+    assert page.status_code == 200 and "error-message" not in page.content.decode()
