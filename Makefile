@@ -33,8 +33,10 @@ lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports --no-cache
 
+# Production settings with fresh random secrets: each of the three must be set, long and its own.
+NEW_SECRET = $$($(PY) -c 'import secrets; print(secrets.token_urlsafe(48))')
 deploy-check: $(VENV)/.installed
-	DEBUG=false SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-key-for-the-check \
+	DEBUG=false SECRET_KEY=$(NEW_SECRET) PSEUDONYM_SECRET=$(NEW_SECRET) ACCESS_LOG_KEY=$(NEW_SECRET) \
 	ALLOWED_HOSTS=veiligheidsteam.example.org DATABASE_URL=$(TEST_DATABASE_URL) \
 	$(PY) manage.py check --deploy --fail-level WARNING
 

@@ -102,7 +102,7 @@ def main() -> int:
     total = TimelineEvent.objects.count()
     from metrics.definitions import Filters
 
-    filters = Filters(date(2000, 1, 1), date(2100, 12, 31))
+    filters = Filters(date(2000, 1, 1), date(2099, 12, 31))
     marks: dict[int, tuple[float, float]] = {}
     began = time.perf_counter()
 

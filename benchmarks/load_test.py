@@ -110,7 +110,9 @@ def warm_up(port: int, session: dict, rounds: int = 30) -> None:
 def production_env() -> dict:
     """gunicorn as in production (DEBUG off, manifest static files), except that TLS would end at a
     proxy: here it is plain http on loopback, so no redirect to https."""
-    return {**os.environ, "DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "127.0.0.1",
+    return {**os.environ, "DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50),
+            "PSEUDONYM_SECRET": secrets.token_urlsafe(32), "ACCESS_LOG_KEY": secrets.token_urlsafe(32),
+            "ALLOWED_HOSTS": "127.0.0.1",
             "SECURE_SSL_REDIRECT": "false", "LOG_LEVEL": "WARNING", "REMINDER_DISPATCH": "false",
             "CONN_MAX_AGE": "60"}  # fmt: skip
 

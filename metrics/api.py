@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListCreateAPIView, RetrieveAPIView
@@ -12,12 +14,12 @@ from rest_framework.views import APIView
 from cases.selectors import actor_for
 from metrics.access import IsEvaluator
 from metrics.exports import filters_json, log_export
-from metrics.forms import ExportForm, FilterForm
+from metrics.forms import NOT_AN_OBJECT, ExportForm, FilterForm
 from metrics.models import ExportJob
 from metrics.report import as_json, published_tables
 from metrics.selectors import export_job_for, export_jobs_of
 from metrics.services import export_job_create
-from metrics.views import job_status
+from metrics.views import job_error, job_status
 from security.api import MethodCheckedFirst
 from security.services import client_ip
 
@@ -40,25 +42,20 @@ class MetricsView(MethodCheckedFirst, APIView):
 
 class ExportJobSerializer(serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
+    error = serializers.SerializerMethodField()
 
     class Meta:
         model = ExportJob
-        fields = [
-            "id",
-            "kind",
-            "format",
-            "params",
-            "status",
-            "progress",
-            "rows",
-            "created_at",
-            "expires_at",
-            "download_url",
-        ]
+        fields = ["id", "kind", "format", "params", "status", "progress", "rows", "created_at", "expires_at",
+                  "download_url", "error"]  # fmt: skip
         read_only_fields = fields
 
     def get_download_url(self, job) -> str | None:
         return job_status(job)["download_url"]
+
+    def get_error(self, job) -> str | None:
+        """Why a failed job failed, for the requester; null otherwise."""
+        return job_error(job)
 
 
 class ExportListCreateView(MethodCheckedFirst, ListCreateAPIView):
@@ -71,7 +68,9 @@ class ExportListCreateView(MethodCheckedFirst, ListCreateAPIView):
         return export_jobs_of(self.request.user)
 
     def create(self, request: Request, *args, **kwargs) -> Response:
-        form = ExportForm(request.data or None)
+        if not isinstance(request.data, Mapping):  # a JSON list, string or number: not the fields
+            return Response({"non_field_errors": [str(NOT_AN_OBJECT)]}, status=400)
+        form = ExportForm(request.data)
         if not form.is_valid():
             return Response(form.errors, status=400)
         job = export_job_create(

@@ -12,17 +12,27 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import connection
 from django.db.models import Count, DateField, Exists, F, OuterRef, Q
-from django.db.models.functions import TruncMonth, TruncQuarter
+from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.interventions.models import PROTECTION_MEASURES, Intervention, InterventionKind
 from cases.models import Case, CaseStatus, EventKind, Participant, TimelineEvent
-from metrics.definitions import CLOSING_STATUSES, EPISODE_START_KINDS, MILESTONES, QUARTER, Filters, period_label
+from metrics.definitions import (
+    CLOSING_STATUSES,
+    EPISODE_START_KINDS,
+    MILESTONES,
+    MONTH,
+    QUARTER,
+    YEAR,
+    Filters,
+    period_label,
+)
 from metrics.tables import Table
 from partners.models import Municipality, Organisation, SafetyTeam
 
 DIMENSION_LABELS = {"team": _("team"), "municipality": _("gemeente (CBS-code)")}
+TRUNCATE = {MONTH: TruncMonth, QUARTER: TruncQuarter, YEAR: TruncYear}
 
 
 def _row_header(filters: Filters) -> list[str]:
@@ -30,8 +40,7 @@ def _row_header(filters: Filters) -> list[str]:
 
 
 def _trunc(field: str, filters: Filters):
-    cls = TruncQuarter if filters.granularity == QUARTER else TruncMonth
-    return cls(field, output_field=DateField())
+    return TRUNCATE[filters.granularity](field, output_field=DateField())
 
 
 def _orm_dims(filters: Filters, case_path: str) -> dict:
@@ -269,7 +278,7 @@ def episode_statistics(filters: Filters) -> list[dict]:
            count(*) FILTER (WHERE handovers >= 2) AS handovers_2plus
     FROM rows GROUP BY period {dims_group} ORDER BY period {dims_group}
     """  # noqa: S608
-    trunc = "quarter" if filters.granularity == QUARTER else "month"
+    trunc = filters.granularity  # date_trunc's own names: month, quarter, year
     params = [list(EPISODE_START_KINDS), start, end, *scope_params, list(EPISODE_START_KINDS), list(CLOSING_STATUSES),
               trunc, settings.TIME_ZONE, start, end, *scope_params]  # fmt: skip
     with connection.cursor() as cursor:
@@ -304,7 +313,7 @@ def participant_statistics(filters: Filters) -> list[dict]:
     SELECT period {dims_group}, count(*) AS cases {stats}
     FROM per_case GROUP BY period {dims_group} ORDER BY period {dims_group}
     """  # noqa: S608
-    trunc = "quarter" if filters.granularity == QUARTER else "month"
+    trunc = filters.granularity  # date_trunc's own names: month, quarter, year
     with connection.cursor() as cursor:
         cursor.execute(sql, [trunc, settings.TIME_ZONE, start, end, *scope_params])
         names = [col.name for col in cursor.description]

@@ -2,7 +2,9 @@
 
 Every metric is computed from the timeline (TimelineEvent.kind / occurred_at / episode / data),
 deadlines, interventions and participants, never from hand-kept counters, and only ever leaves
-this app as an aggregate or as a pseudonymised event row.
+this app as an aggregate or as a pseudonymised event row. Tables with small-cell suppression cover whole
+calendar months, quarters or years only, suppressed per month and consistently over longer periods
+(the method: metrics.tables; the plain explanation: EXPLANATIONS["suppression"]).
 """
 
 from __future__ import annotations
@@ -15,8 +17,12 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import CaseStatus, EventKind
 
-MONTH, QUARTER = "month", "quarter"
-GRANULARITIES = {MONTH: _("maand"), QUARTER: _("kwartaal")}
+MONTH, QUARTER, YEAR = "month", "quarter", "year"
+GRANULARITIES = {MONTH: _("maand"), QUARTER: _("kwartaal"), YEAR: _("jaar")}
+MONTHS_PER_PERIOD = {MONTH: 1, QUARTER: 3, YEAR: 12}
+# The dates the metrics accept: the tool's history starts in 2023; beyond these bounds the time zone
+# arithmetic of the window (and PostgreSQL's) would overflow.
+FIRST_DATE, LAST_DATE = date(2000, 1, 1), date(2099, 12, 31)
 CLOSING_STATUSES = (CaseStatus.AFGESLOTEN.value, CaseStatus.AFGESCHAALD.value)
 EPISODE_START_KINDS = (EventKind.CASE_OPENED.value, EventKind.CASE_REOPENED.value)
 
@@ -46,9 +52,65 @@ class Filters:
 
 
 def period_label(day: date | datetime, granularity: str) -> str:
+    if granularity == YEAR:
+        return f"{day.year}"
     if granularity == QUARTER:
         return f"{day.year}-K{(day.month - 1) // 3 + 1}"
     return f"{day.year}-{day.month:02d}"
+
+
+def month_in_period(month_label: str, granularity: str) -> str:
+    """The label of the period (of the granularity) that holds the month labelled "YYYY-MM"."""
+    year, month = month_label.split("-")
+    return period_label(date(int(year), int(month), 1), granularity)
+
+
+def period_start(day: date, granularity: str) -> date:
+    """The first day of the calendar month, quarter or year that holds `day`."""
+    months = MONTHS_PER_PERIOD[granularity]
+    return date(day.year, (day.month - 1) // months * months + 1, 1)
+
+
+def period_end(day: date, granularity: str) -> date:
+    """The last day of the calendar month, quarter or year that holds `day`."""
+    start = period_start(day, granularity)
+    month = start.month + MONTHS_PER_PERIOD[granularity]
+    return date(start.year + (month > 12), (month - 1) % 12 + 1, 1) - timedelta(days=1)
+
+
+# Tables with small-cell suppression cover whole calendar periods only: a range starting or ending inside
+# a period would let two overlapping ranges differ by a few days, and so reveal what was suppressed.
+PERIOD_NOT_WHOLE = _(
+    "Kies hele perioden per %(period)s: de begindatum is de eerste dag van een %(period)s en de einddatum de "
+    "laatste dag van een %(period)s. Zo kan niemand verborgen kleine aantallen terugrekenen uit twee "
+    "overlappende perioden."
+)
+DATE_OUT_OF_RANGE = _("Kies een datum tussen 1-1-2000 en 31-12-2099.")
+GRANULARITY_UNKNOWN = _("Kies per maand, kwartaal of jaar.")
+
+
+def whole_periods(date_from: date, date_to: date, granularity: str) -> bool:
+    return date_from == period_start(date_from, granularity) and date_to == period_end(date_to, granularity)
+
+
+def filters_problem(filters: Filters, *, whole: bool = True) -> str | None:
+    """What makes the filters unusable, or None: dates outside FIRST_DATE..LAST_DATE, or (`whole`: tables
+    with suppression) a range that is not whole periods of the granularity."""
+    if filters.granularity not in GRANULARITIES:
+        return str(GRANULARITY_UNKNOWN)
+    if not (FIRST_DATE <= filters.date_from <= LAST_DATE and FIRST_DATE <= filters.date_to <= LAST_DATE):
+        return str(DATE_OUT_OF_RANGE)
+    if whole and not whole_periods(filters.date_from, filters.date_to, filters.granularity):
+        return str(PERIOD_NOT_WHOLE) % {"period": GRANULARITIES[filters.granularity]}
+    return None
+
+
+def require_whole_periods(filters: Filters) -> None:
+    """The check behind every suppressed table: the forms answer it as a 400 first; a caller that skips
+    them gets a ValueError instead of a table that could be differenced."""
+    problem = filters_problem(filters)
+    if problem:
+        raise ValueError(problem)
 
 
 # Age band of the youngest child (role "jeugdige") on the day of the event: children born after
@@ -110,8 +172,13 @@ EXPLANATIONS = {
         "die van de afsluiting; recente afsluitingen kunnen nog heraanmeldingen krijgen."
     ),
     "suppression": _(
-        "Aantallen kleiner dan %(k)s (behalve 0) worden niet getoond (x). Waar een totaal een verborgen cel "
-        "zou verraden, worden ook andere cellen verborgen. Mediaan en percentielen van groepen kleiner dan "
-        "%(k)s worden niet getoond."
+        "Aantallen kleiner dan %(k)s (behalve 0) worden niet getoond (x). Perioden zijn altijd hele "
+        "kalendermaanden, -kwartalen of -jaren. Elke maand wordt apart beveiligd: waar een totaal een "
+        "verborgen cel zou verraden, worden ook andere cellen van die maand verborgen. Een kwartaal, een jaar "
+        "en de totalen over de gekozen periode zijn sommen van maanden; zo'n cijfer wordt verborgen zodra het "
+        "op die plaats in een van zijn maanden verborgen is. Zo kan niemand een verborgen cel terugrekenen door "
+        "cijfers van perioden van elkaar af te trekken. Mediaan en percentielen van groepen kleiner dan %(k)s "
+        "worden niet getoond; aantallen en gemiddelden van een kwartaal of jaar ook niet wanneer ze in een van "
+        "de maanden verborgen zijn."
     ),
 }

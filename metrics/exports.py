@@ -36,9 +36,10 @@ from cases.access_log.services import Actor, access_log_write
 from cases.models import Case, Participant, Person, PersonRole, TimelineEvent
 from metrics.compute import case_scope
 from metrics.definitions import AGE_UNKNOWN, Filters, age_band
-from metrics.formats import CsvCells, csv_cell, csv_line, write_csv, write_json_rows, xlsx_sheet
+from metrics.formats import write_json_rows
 from metrics.pseudonym import pseudonymiser
 from metrics.report import as_json, published_tables
+from security.spreadsheet import CsvCells, csv_cell, csv_line, write_csv, xlsx_sheet
 
 EVENT_COLUMNS = (
     "casus_pseudoniem", "datum", "gebeurtenis", "episode", "leeftijdsgroep_jongste_kind",

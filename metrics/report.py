@@ -3,10 +3,12 @@ the aggregate export show. Nothing unsuppressed leaves this module."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.utils.translation import gettext_lazy as _
 
 from metrics import compute
-from metrics.definitions import MILESTONES, Filters, period_label
+from metrics.definitions import MILESTONES, MONTH, Filters, period_label, require_whole_periods
 from metrics.tables import Published, Table, publish
 
 COUNT, MEDIAN_DAYS, P90_DAYS = _("aantal"), _("mediaan (dagen)"), _("90e percentiel (dagen)")
@@ -34,6 +36,7 @@ def _episode_tables(filters: Filters) -> list[Table]:
         "lead_times", _("Doorlooptijden vanaf aanmelding"), header, lead_columns, labels,
         [[row[k] if k.startswith("n_") else _round(row[k]) for k, _label in lead_columns] for row in rows],
         counts=False, guards=guards, guard_counts=[[row[f"n_{key}"] for key, _l in MILESTONES] for row in rows],
+        additive=[guard is None for guard in guards],  # the counts; medians and percentiles do not add up
     )  # fmt: skip
     # Only published here, with its own totals; the score statistics below are guarded by its total.
     direction = Table(
@@ -45,7 +48,7 @@ def _episode_tables(filters: Filters) -> list[Table]:
         "score_change", _("Verandering van de veiligheidsscore"), header,
         [("mean_change", str(_("gemiddelde verandering"))), ("p50_change", str(_("mediane verandering")))],
         labels, [[_round(row["mean_change"]), _round(row["p50_change"])] for row in rows],
-        counts=False, guards=[0, 0], guard_counts=[[row["n_scored"]] for row in rows],
+        counts=False, guards=[0, 0], guard_counts=[[row["n_scored"]] for row in rows], additive=[True, False],
     )  # fmt: skip
     handovers = Table(
         "handovers", _("Episodes naar aantal overdrachten van het vaste gezicht"), header,
@@ -65,6 +68,7 @@ def _participant_table(filters: Filters) -> Table:
         "partners", _("Betrokken organisaties en professionals per casus"), compute._row_header(filters), columns,
         [_labels(row, filters) for row in rows], [[_round(row[k]) for k, _l in columns] for row in rows],
         counts=False, guards=[0] * len(columns), guard_counts=[[row["cases"]] for row in rows],
+        additive=[key.startswith("mean_") for key, _label in columns],
     )  # fmt: skip
 
 
@@ -86,7 +90,13 @@ def metric_tables(filters: Filters) -> list[Table]:
 
 
 def published_tables(filters: Filters, *, k: int | None = None) -> list[Published]:
-    return [publish(table, k=k) for table in metric_tables(filters)]
+    """Whole periods only; a quarter or year is suppressed consistently with its months (metrics.tables),
+    so the tables per month are computed as well (the same queries once more)."""
+    require_whole_periods(filters)
+    tables = metric_tables(filters)
+    months = tables if filters.granularity == MONTH else metric_tables(replace(filters, granularity=MONTH))
+    return [publish(table, months=per_month, granularity=filters.granularity, k=k)
+            for table, per_month in zip(tables, months, strict=True)]  # fmt: skip
 
 
 def as_json(tables: list[Published]) -> dict:

@@ -7,22 +7,36 @@ import secrets
 from dataclasses import replace
 from datetime import date, timedelta
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from cases.access_log.services import Actor
 from cases.selectors import actor_for
-from metrics.definitions import MONTH, Filters
+from metrics.definitions import MONTH, Filters, filters_problem
 from metrics.exports import filters_json, log_export, write_export
 from metrics.models import ExportFormat, ExportJob, ExportKind, ExportStatus
 
 logger = logging.getLogger(__name__)
 AGGREGATE_DIMENSIONS = ("team", "municipality")
+# A run may take EXPORT_SOFT_TIME_LIMIT; then the task is told to stop (SoftTimeLimitExceeded), and one
+# minute later its process is killed. The claim outlasts both, so no second worker starts while one runs.
+EXPORT_SOFT_TIME_LIMIT = 30 * 60
+EXPORT_TIME_LIMIT = EXPORT_SOFT_TIME_LIMIT + 60
 CLAIM_TIME = timedelta(hours=1)
+# A running job whose claim ran out this long ago was not taken over (its worker was killed at the hard
+# limit, or its message was lost): the hourly sweep records it as failed rather than "running" for ever.
+ABANDONED_AFTER = CLAIM_TIME
+# What the requester reads on a failed job (stored in Dutch, the msgid; shown translated).
+EXPORT_FAILED = _("De export is mislukt door een fout bij het maken van het bestand. Probeer het opnieuw of "
+                  "neem contact op met beheer.")  # fmt: skip
+EXPORT_TOO_LONG = _("De export duurde te lang en is afgebroken. Kies een kortere periode of minder gegevens.")
+EXPORT_ABANDONED = _("De export is afgebroken: de verwerking is gestopt voordat het bestand klaar was. "
+                     "Probeer het opnieuw.")  # fmt: skip
 
 
 def filters_from_params(params: dict) -> Filters:
@@ -63,6 +77,10 @@ def export_job_create(*, requester, kind: str, fmt: str, filters: Filters) -> Ex
         raise ValueError("unknown export kind or format")
     if not computable():
         raise ValidationError(NOT_COMPUTABLE)
+    # The tables carry suppression: whole periods only. The event extract takes any days within the bounds.
+    problem = filters_problem(filters, whole=kind == ExportKind.AGGREGATES)
+    if problem:
+        raise ValidationError(problem)
     now = timezone.now()
     job = ExportJob.objects.create(
         requester=requester, kind=kind, format=fmt, params=filters_json(export_filters(filters, kind)),
@@ -72,10 +90,15 @@ def export_job_create(*, requester, kind: str, fmt: str, filters: Filters) -> Ex
     return job
 
 
+class JobRefused(Exception):
+    """The job's own parameters are unusable; the message says why."""
+
+
 def export_job_run(job_id: int) -> None:
     """Write the job's file with progress. Idempotent: only a queued job (or one whose worker died and
     whose claim expired) is claimed, by compare-and-set, so a repeated task does nothing while another
-    run has it or once it is finished."""
+    run has it or once it is finished. Whatever goes wrong after the claim ends the job as failed, with a
+    message for the requester; it never stays "running"."""
     now = timezone.now()
     claimable = Q(status=ExportStatus.QUEUED) | Q(status=ExportStatus.RUNNING, claimed_until__lt=now)
     claimed = ExportJob.objects.filter(claimable, pk=job_id).update(
@@ -83,28 +106,44 @@ def export_job_run(job_id: int) -> None:
     )
     if not claimed:
         return
-    job = ExportJob.objects.select_related("requester").get(pk=job_id)
-    filters = filters_from_params(job.params)
     folder = settings.METRICS_EXPORT_DIR
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"export-{job.pk}-{secrets.token_hex(16)}.{job.format}"
-    total = _expected_rows(job.kind, filters)
-
-    def progress(done: int) -> None:
-        # Capped below 100: 100 means the file is complete.
-        _set_progress(job_id, min(99, int(done * 100 / total)) if total else 0)
-
+    name = f"export-{job_id}-{secrets.token_hex(16)}"
     try:
+        job = ExportJob.objects.select_related("requester").get(pk=job_id)
+        name = f"{name}.{job.format}"
+        filters = filters_from_params(job.params)
+        with translation.override("nl"):
+            problem = filters_problem(filters, whole=job.kind == ExportKind.AGGREGATES)
+        if problem:  # only a job written around the form and the service gets here
+            raise JobRefused(problem)
+        folder.mkdir(parents=True, exist_ok=True)
+        total = _expected_rows(job.kind, filters)
+
+        def progress(done: int) -> None:
+            # Capped below 100: 100 means the file is complete.
+            _set_progress(job_id, min(99, int(done * 100 / total)) if total else 0)
+
         rows = write_export(folder / name, kind=job.kind, fmt=job.format, filters=filters, progress=progress)
-    except Exception:
+    except Exception as error:  # noqa: BLE001 - every failure ends the job, with the reason in the log
         logger.exception("export job %s failed", job_id)
         (folder / name).unlink(missing_ok=True)
-        ExportJob.objects.filter(pk=job_id).update(status=ExportStatus.FAILED, error="export failed")
-        raise
+        if isinstance(error, JobRefused):
+            _fail(job_id, str(error))
+        else:
+            _fail(job_id, EXPORT_TOO_LONG if isinstance(error, SoftTimeLimitExceeded) else EXPORT_FAILED)
+        return
     ExportJob.objects.filter(pk=job_id).update(
         status=ExportStatus.DONE, progress=100, rows=rows, file_path=name, finished_at=timezone.now()
     )
     log_export(actor_for(job.requester), kind=job.kind, fmt=job.format, filters=filters, rows=rows)
+
+
+def _fail(job_id: int, message) -> int:
+    with translation.override("nl"):  # stored as its Dutch msgid; the pages and the API translate it
+        text = str(message)
+    return ExportJob.objects.filter(pk=job_id, status=ExportStatus.RUNNING).update(
+        status=ExportStatus.FAILED, error=text[:200], claimed_until=None, finished_at=timezone.now()
+    )
 
 
 def _set_progress(job_id: int, pct: int) -> None:
@@ -125,6 +164,17 @@ def export_synchronous(out_path, *, kind: str, fmt: str, filters: Filters, actor
     rows = write_export(out_path, kind=kind, fmt=fmt, filters=filters)
     log_export(actor, kind=kind, fmt=fmt, filters=filters, rows=rows)
     return rows
+
+
+def export_jobs_fail_abandoned(*, now=None) -> int:
+    """Running jobs whose claim ran out ABANDONED_AFTER ago and that nobody took over: failed, with the
+    reason for the requester; returns how many."""
+    now = now or timezone.now()
+    with translation.override("nl"):
+        text = str(EXPORT_ABANDONED)
+    return ExportJob.objects.filter(status=ExportStatus.RUNNING, claimed_until__lt=now - ABANDONED_AFTER).update(
+        status=ExportStatus.FAILED, error=text[:200], claimed_until=None, finished_at=now
+    )
 
 
 @transaction.atomic

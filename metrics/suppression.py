@@ -27,9 +27,13 @@ the cheapest published cell in row i or column j - that line has one - and look 
 suppresses one more cell, and the fully suppressed grid (with R+1, C+1 >= 2) has no bridges, so it terminates, with no
 suppressed cell recoverable from the linear relations.
 
+Periods: `metrics.tables` applies this to each month's block on its own and makes quarters, years and
+range totals consistent with their months, so overlapping periods cannot be subtracted either.
+
 Not covered: bounds attacks (counts are >= 0, so a suppressed cell can be narrowed to an interval,
-not pinned), and linked tables (two published tables that share a margin); both are why k is
-applied to totals as well and why published tables each carry their own totals.
+not pinned), and tables linked through the team and municipality filters (the same month for one team
+and for all teams, or per team and municipality in the export and overall on the dashboard); both are
+why k is applied to totals as well and why published tables each carry their own totals.
 """
 
 from __future__ import annotations

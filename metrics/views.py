@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.access_log.models import AccessAction, AccessOutcome
@@ -59,7 +60,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             })  # fmt: skip
     return render(request, "metrics/dashboard.html", {
         "form": form, "sections": sections, "suppression_note": _explanation("suppression"), "supported": supported,
-    })  # fmt: skip
+    }, status=400 if form.errors else 200)  # fmt: skip
 
 
 @require_http_methods(["GET", "POST"])
@@ -100,7 +101,15 @@ def job_status(job) -> dict:
         "rows": job.rows,
         "expires_at": job.expires_at.isoformat(),
         "download_url": reverse("metrics-export-download", args=[job.pk]) if ready else None,
+        "error": job_error(job),
     }
+
+
+def job_error(job) -> str | None:
+    """A failed job's reason for the requester, in their language (stored as its Dutch msgid)."""
+    if job.status != ExportStatus.FAILED:
+        return None
+    return gettext(job.error) if job.error else gettext("De export is mislukt.")
 
 
 @require_GET

@@ -8,6 +8,7 @@ class SafetyteamsConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import register_converter
 
+        from safetyteams import checks  # noqa: F401 - registers the deploy checks of the secrets
         from safetyteams.celery import ensure_broker_folders
         from safetyteams.converters import BoundedIntConverter
 

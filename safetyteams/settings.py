@@ -11,14 +11,29 @@ import environ
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from safetyteams.deploy_secrets import production_secrets
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 # Runtime files of the embedded quick start (broker folders, beat schedule, exports).
 VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
 
 DEBUG = env.bool("DEBUG", default=True)
-# The fallback key only exists so a fresh checkout starts; production must set SECRET_KEY.
-SECRET_KEY = env.str("SECRET_KEY", default="insecure-dev-key-only-for-local-use-" + "x" * 20)
+# The three secrets have public development defaults so a fresh checkout starts; with DEBUG=false the
+# site refuses to start without its own (safetyteams/deploy_secrets.py; `check --deploy` also checks them).
+# SECRET_KEY signs sessions and tokens; PSEUDONYM_SECRET keys the evaluators' case pseudonyms (HMAC-SHA256);
+# ACCESS_LOG_KEY keys the access log's hash chain (HMAC). Each its own, never shared.
+_secrets = production_secrets(
+    {
+        "SECRET_KEY": env.str("SECRET_KEY", default=""),
+        "PSEUDONYM_SECRET": env.str("PSEUDONYM_SECRET", default=""),
+        "ACCESS_LOG_KEY": env.str("ACCESS_LOG_KEY", default=""),
+    },
+    debug=DEBUG,
+)
+SECRET_KEY = _secrets["SECRET_KEY"]
+PSEUDONYM_SECRET = _secrets["PSEUDONYM_SECRET"]
+ACCESS_LOG_KEY = _secrets["ACCESS_LOG_KEY"]
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -304,8 +319,6 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Domain settings
-# Key for the evaluators' case pseudonyms (HMAC-SHA256); production sets its own, never shared.
-PSEUDONYM_SECRET = env.str("PSEUDONYM_SECRET", default="dev-only-pseudonym-secret")
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="veilig-demo-2026")
 HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=2.0)
 # Reminders: a sending task's claim lasts this long; an unsent e-mail is dispatched again after

@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 from cases.models import Case, CaseStatus, Participant, Person, PersonRole, TimelineEvent
 from metrics.definitions import Filters
 from metrics.exports import EVENT_COLUMNS, event_rows, write_events
-from metrics.formats import FORMULA_PREFIXES, csv_line, write_csv
 from metrics.pseudonym import case_pseudonym
 from partners.models import OrganisationKind
+from security.spreadsheet import FORMULA_PREFIXES, csv_line, write_csv
 from tests import factories
 from tests.metrics import scenario
 from tests.metrics.scenario import at

@@ -1,14 +1,28 @@
-"""CSV/XLSX cells a spreadsheet would run as a formula are neutralised; numbers stay numbers."""
+"""CSV/XLSX cells a spreadsheet would run as a formula are neutralised; numbers stay numbers. One writer
+(security.spreadsheet) does it for every export: the metrics' files here, the access report in tests/cases."""
 
 import csv
 import io
+from datetime import date
 
+import pytest
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
-from metrics.formats import FORMULA_PREFIXES, formula_safe, write_csv
+from cases.models import Case, CaseStatus, EventKind
+from cases.timeline import timeline_record
+from metrics.definitions import Filters
+from metrics.exports import write_aggregates, write_events
+from security.spreadsheet import FORMULA_PREFIXES, csv_cell, formula_safe, write_csv
+from tests import factories
+from tests.metrics import scenario
+from tests.metrics.scenario import at
 
 cells = st.one_of(st.text(max_size=20), st.integers(-1000, 1000), st.floats(allow_nan=False, allow_infinity=False))
+FORMULAS = ['=HYPERLINK("http://x")', "+1", "-1", "@SUM(1)", "\t=1+1", "\r=1+1"]
 
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -39,3 +53,59 @@ def test_each_dangerous_prefix():
     for value in ("=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"):
         assert formula_safe(value) == "'" + value
     assert formula_safe("veilig") == "veilig"
+
+
+def test_text_that_is_not_a_plain_str_is_protected_too():
+    """Safe strings and lazy translations are text as well: no fast path may pass them over."""
+    out = io.StringIO()
+    write_csv(out, [gettext_lazy("=kop")], [[mark_safe("=1+1"), gettext_lazy("@SUM(1)")]])  # noqa: S308
+    assert out.getvalue() == "'=kop\r\n'=1+1,'@SUM(1)\r\n"
+    assert csv_cell(mark_safe("+1")) == "'+1"  # noqa: S308
+
+
+@pytest.fixture
+def formula_teams(db):
+    """The scenario plus a team (and municipality code) per formula, each with a case opened in 2025."""
+    s = scenario.build()
+    for n, name in enumerate(FORMULAS):
+        municipality = factories.MunicipalityFactory(code=f"{name[0]}M{n}")
+        team = factories.SafetyTeamFactory(name=name, municipalities=[municipality])
+        case = Case.objects.create(
+            reference=f"VT-F{n}", family_name="Gezin F", team=team, municipality=municipality,
+            status=CaseStatus.AANGEMELD, intake="melding_vt", reported_on=date(2025, 5, 1),
+            opened_at=at(2025, 5, 1 + n), created_by=s.users["p1"],
+        )  # fmt: skip
+        timeline_record(case=case, kind=EventKind.CASE_OPENED, occurred_at=at(2025, 5, 1 + n))
+    return s
+
+
+def written_cells(path, fmt) -> list:
+    """Every cell of the file as a spreadsheet would read it; formulas (XLSX) as "=…" strings."""
+    if fmt == "csv":
+        with path.open(encoding="utf-8", newline="") as f:
+            return [cell for row in csv.reader(f) for cell in row]
+    workbook = load_workbook(path)
+    return [cell.value for sheet in workbook for row in sheet.iter_rows() for cell in row]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("kind", ["events", "aggregates"])
+def test_team_names_and_codes_that_look_like_formulas_are_inert_in_every_metrics_file(formula_teams, tmp_path,
+                                                                                       fmt, kind):  # fmt: skip
+    path = tmp_path / f"{kind}.{fmt}"
+    filters = Filters(date(2025, 1, 1), date(2025, 12, 31), by=("team", "municipality"))
+    if kind == "events":
+        write_events(path, filters, fmt)
+    else:
+        write_aggregates(path, filters, fmt)
+    written = written_cells(path, fmt)
+    texts = [cell for cell in written if isinstance(cell, str)]
+    assert not [cell for cell in texts if cell.startswith(FORMULA_PREFIXES)]
+    if fmt == "xlsx":
+        workbook = load_workbook(path)
+        assert not [c.value for sheet in workbook for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    if fmt == "xlsx":
+        texts = [cell.replace("\n", "\r") for cell in texts]  # XML reads a stored "\r" back as "\n"
+    for n, name in enumerate(FORMULAS):
+        assert "'" + name in texts, name
+        assert f"'{name[0]}M{n}" in texts, name

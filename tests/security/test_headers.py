@@ -59,6 +59,8 @@ def test_production_settings_set_hsts_secure_cookies_and_ssl_redirect():
         "DJANGO_SETTINGS_MODULE": "safetyteams.settings",
         "DEBUG": "false",
         "SECRET_KEY": "a-production-like-secret-key-for-this-probe-only-0123456789",
+        "PSEUDONYM_SECRET": "a-production-like-pseudonym-key-for-this-probe",
+        "ACCESS_LOG_KEY": "a-production-like-access-log-key-for-this-probe",
     }
     out = subprocess.run(
         [sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True

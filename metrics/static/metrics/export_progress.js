@@ -7,6 +7,7 @@
   var text = document.getElementById("export-progress-text");
   var download = document.getElementById("export-download");
   var link = document.getElementById("export-download-link");
+  var error = document.getElementById("export-error");
   function poll() {
     fetch(root.getAttribute("data-status-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { return response.ok ? response.json() : null; })
@@ -15,6 +16,10 @@
         bar.value = job.progress;
         bar.textContent = job.progress + "%";
         text.textContent = job.status_label + " — " + job.progress + "%";
+        if (job.error && error) {
+          error.textContent = job.error;
+          error.hidden = false;
+        }
         if (job.download_url) {
           link.href = job.download_url;
           download.hidden = false;

@@ -67,3 +67,23 @@ def test_nobody_but_the_teams_privacy_officer_gets_the_report_and_the_attempt_is
     assert client.get(f"/inzage/zaken/{world.case.pk}/csv/").status_code == 404
     denied = access_log_rows().filter(user_id=user.pk, outcome="denied", case_id=world.case.pk)
     assert denied.count() == 2
+
+
+FORMULAS = ['=HYPERLINK("http://x")', "+1", "-1", "@SUM(1)", "\t=1+1", "\r=1+1"]
+
+
+def test_organisation_names_that_look_like_formulas_are_inert_in_the_csv(world, client, login_verified):
+    login_verified(client, world.vt_professional)
+    for name in FORMULAS:
+        world.vt.name = name
+        world.vt.save(update_fields=["name"])
+        assert client.get(f"/zaken/{world.case.pk}/").status_code == 200
+    client.logout()
+    login_verified(client, world.privacy_officer)
+    text = client.get(f"/inzage/zaken/{world.case.pk}/csv/").content.decode()
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    organisations = [row[2] for row in rows[1:] if row[1] == world.vt_professional.username]
+    assert organisations == ["'" + name for name in FORMULAS]
+    for row in rows:
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), row
