@@ -266,7 +266,18 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Deadlines are rows swept every minute (no ETA tasks); run exactly one beat (docker-compose.yml).
-CELERY_BEAT_SCHEDULE: dict = {"workflows-sweep": {"task": "workflows.sweep", "schedule": 60.0}}
+# A sweep not started within its minute expires: after workers were down, the queued backlog is
+# dropped instead of all running at once (the next sweep catches up on its own).
+CELERY_BEAT_SCHEDULE: dict = {
+    "workflows-sweep": {"task": "workflows.sweep", "schedule": 60.0, "options": {"expires": 55.0}}
+}
+# Sweeps and e-mails on queues of their own, each consumed by its own worker (docker-compose.yml,
+# scripts/run_stack.py): a mail server that hangs holds up e-mails, never the sweep.
+CELERY_TASK_ROUTES = {
+    "workflows.sweep": {"queue": "sweeps"},
+    "workflows.send_reminder_email": {"queue": "mail"},
+    "workflows.send_digest_email": {"queue": "mail"},
+}
 # Expired evaluator export files are deleted hourly (METRICS_EXPORT_TTL_HOURS).
 CELERY_BEAT_SCHEDULE["metrics-expire-exports"] = {"task": "metrics.expire_exports", "schedule": 3600.0}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
@@ -327,6 +338,18 @@ REMINDER_SEND_LEASE_SECONDS = env.int("REMINDER_SEND_LEASE_SECONDS", default=300
 REMINDER_REDISPATCH_SECONDS = env.int("REMINDER_REDISPATCH_SECONDS", default=600)
 REMINDER_SEND_DELAY_SECONDS = env.float("REMINDER_SEND_DELAY_SECONDS", default=0.0)
 REMINDER_DISPATCH = env.bool("REMINDER_DISPATCH", default=True)
+# A send must end before its claim does, or a second worker sends the same e-mail meanwhile: the SMTP
+# timeout (per connect and per answer; default a tenth of the lease, at most 30 s) and the send tasks'
+# soft and hard time limits (workflows/deadlines/tasks.py) stay below the lease.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=max(1, min(30, REMINDER_SEND_LEASE_SECONDS // 10)))
+REMINDER_SEND_SOFT_TIME_LIMIT = REMINDER_SEND_LEASE_SECONDS * 0.7
+REMINDER_SEND_TIME_LIMIT = REMINDER_SEND_LEASE_SECONDS * 0.8
+# Reminders reach people in office hours on working days (Europe/Amsterdam, the Atw calendar): a stage
+# that falls outside them is delivered at the next working day's start hour.
+REMINDER_WORKDAY_START_HOUR = env.int("REMINDER_WORKDAY_START_HOUR", default=8)
+REMINDER_WORKDAY_END_HOUR = env.int("REMINDER_WORKDAY_END_HOUR", default=18)
+# The site's address as users reach it: reminder e-mails link to the deadline's page.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # Evaluator metrics: small-cell threshold, re-report window, lifetime and folder of export files.
 METRICS_SUPPRESSION_K = env.int("METRICS_SUPPRESSION_K", default=5)
 METRICS_REREPORT_WINDOW_DAYS = env.int("METRICS_REREPORT_WINDOW_DAYS", default=3 * 365)

@@ -1,5 +1,8 @@
 #!/usr/bin/env python
-"""`make run`: web server, Celery worker and beat together; Ctrl-C stops all of them."""
+"""`make run`: web server, Celery workers and beat together; Ctrl-C stops all of them.
+
+Two workers, as in docker-compose.yml: one for e-mails and other jobs (queues mail, celery), one for
+the reminder sweep alone (queue sweeps), so that a mail server that hangs never stops the sweep."""
 
 from __future__ import annotations
 
@@ -18,7 +21,34 @@ def commands(port: str) -> dict[str, list[str]]:
     celery = str(BIN / "celery")
     return {
         "web": [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-        "worker": [celery, "-A", "safetyteams", "worker", "--loglevel", "INFO", "--concurrency", "2"],
+        "worker": [
+            celery,
+            "-A",
+            "safetyteams",
+            "worker",
+            "--loglevel",
+            "INFO",
+            "--concurrency",
+            "2",
+            "--queues",
+            "mail,celery",
+            "--hostname",
+            "mail@%h",
+        ],
+        "worker-sweeps": [
+            celery,
+            "-A",
+            "safetyteams",
+            "worker",
+            "--loglevel",
+            "INFO",
+            "--pool",
+            "solo",
+            "--queues",
+            "sweeps",
+            "--hostname",
+            "sweeps@%h",
+        ],
         "beat": [
             celery,
             "-A",

@@ -10,7 +10,9 @@ from playwright.sync_api import expect
 
 from cases.services import case_open
 from tests.browser.world import make_world
+from workflows.deadlines.calendar import calendar
 from workflows.deadlines.models import Deadline, Notification
+from workflows.deadlines.office_hours import delivery_moment
 from workflows.deadlines.reminders import reminders_sweep
 
 
@@ -43,8 +45,9 @@ def test_coordinator_sees_the_deadline_and_then_the_overdue_escalation(
     shot(page, "deadline-dashboard")
     assert_accessible(page)
 
-    # Time moves on: the beat's sweep runs two days after the due moment.
-    reminders_sweep(now=due_today + timedelta(days=2))
+    # Time moves on: the beat's sweep runs two days after the due moment (in office hours, when
+    # reminders are delivered: workflows/deadlines/office_hours.py).
+    reminders_sweep(now=delivery_moment(due_today + timedelta(days=2), cal=calendar()))
     escalations = Notification.objects.filter(user=world.coordinator, read_at=None)
     assert escalations.exists(), "an overdue deadline escalates to the team's coordinator"
 

@@ -12,12 +12,30 @@ def compose():
     return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
-def test_compose_has_web_worker_beat_database_redis_and_mail_catcher():
+def test_compose_has_web_workers_beat_database_redis_and_mail_catcher():
     services = compose()["services"]
-    assert set(services) == {"web", "worker", "beat", "db", "redis", "mailcatcher"}
+    assert set(services) == {"web", "worker", "worker-sweeps", "beat", "db", "redis", "mailcatcher"}
     assert "gunicorn safetyteams.wsgi:application" in services["web"]["command"]
     assert services["worker"]["command"].startswith("celery -A safetyteams worker")
+    assert services["worker-sweeps"]["command"].startswith("celery -A safetyteams worker")
     assert services["beat"]["command"].startswith("celery -A safetyteams beat")
+
+
+def _queues(command: str) -> set[str]:
+    match = re.search(r"(?:--queues|-Q)[ =](\S+)", command)
+    return set(match.group(1).split(",")) if match else {"celery"}
+
+
+def test_every_routed_queue_has_a_worker_and_the_sweep_has_one_of_its_own(settings):
+    services = compose()["services"]
+    consumed = {name: _queues(services[name]["command"]) for name in ("worker", "worker-sweeps")}
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()}
+    assert routed | {"celery"} <= consumed["worker"] | consumed["worker-sweeps"]
+    # Hung e-mails occupy their worker's processes; the sweep's worker takes no e-mail.
+    assert settings.CELERY_TASK_ROUTES["workflows.sweep"]["queue"] == "sweeps"
+    assert consumed["worker-sweeps"] == {"sweeps"}
+    assert "sweeps" not in consumed["worker"]
+    assert {"mail", "celery"} <= consumed["worker"]
 
 
 def test_compose_keeps_exactly_one_beat():
@@ -29,7 +47,7 @@ def test_compose_keeps_exactly_one_beat():
 def test_every_variable_compose_sets_is_read_by_the_settings():
     settings_text = (ROOT / "safetyteams" / "settings.py").read_text()
     read = set(re.findall(r'env(?:\.\w+)?\("([A-Z_]+)"', settings_text))
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "worker-sweeps", "beat"):
         service = compose()["services"][name]
         assert service["env_file"] == ".env"
         assert set(service["environment"]) <= read, set(service["environment"]) - read

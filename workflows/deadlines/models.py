@@ -261,6 +261,9 @@ class Reminder(models.Model):
     retry_at = models.DateTimeField(null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Not e-mailed after all: at send time the deadline had closed or the recipient could no longer
+    # see the case (the next in line got the stage instead). Never claimed or dispatched again.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
     digest = models.ForeignKey(
         "workflows.Digest", on_delete=models.SET_NULL, null=True, blank=True, related_name="reminders"
     )

@@ -3,6 +3,11 @@
 Each send claims its row by compare-and-set on `claimed_until` (only one worker holds it), sends,
 and marks `sent_at` only if it still holds the claim. A worker killed before the send leaves the
 row unsent; its claim expires and the sweep dispatches it again, so it is sent once after restart.
+A send never outlives its claim: the SMTP timeout (EMAIL_TIMEOUT) and the tasks' time limits lie
+below the lease, so a slow mail server cannot have a second worker send the same message meanwhile;
+a send that fails gives its claim back for the next dispatch. Right before sending, the claim, the
+deadline's state and the recipient's access are checked again: a reminder re-dispatched after its
+deadline was met, or whose recipient has left, is withdrawn (the next in line gets the stage).
 The one window left is a crash after the mail server accepted the message and before `sent_at` is
 written; the message carries a fixed Message-ID so a mail server can drop that duplicate.
 """
@@ -15,23 +20,36 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workflows.deadlines.calendar import local_date
-from workflows.deadlines.models import Delivery, Digest, Notification, NotificationPreference, Reminder
+from workflows.deadlines.models import Delivery, Digest, NotificationPreference, Reminder
+from workflows.deadlines.recipients import reminders_deliverable
+from workflows.deadlines.reminders import redispatch_stale, reminders_withdraw
 
 
-def _claim(model, pk: int, now: datetime) -> datetime | None:
+def _claim(rows: QuerySet, pk: int, now: datetime) -> datetime | None:
     """Compare-and-set: the lease end when this caller now holds the row, else None."""
     lease = now + timedelta(seconds=settings.REMINDER_SEND_LEASE_SECONDS)
     claimed = (
-        model.objects.filter(pk=pk, sent_at__isnull=True)
+        rows.filter(pk=pk, sent_at__isnull=True)
         .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lte=now))
         .update(claimed_until=lease, attempts=F("attempts") + 1)
     )
     return lease if claimed else None
+
+
+def _send_or_release(message: EmailMessage, model, pk: int, lease: datetime) -> None:
+    """Send; when sending fails (mail server down, too slow: EMAIL_TIMEOUT, the task's soft time limit)
+    give the claim back so that the next dispatch sends it, and re-raise."""
+    try:
+        message.send()
+    except Exception:
+        model.objects.filter(pk=pk, claimed_until=lease, sent_at__isnull=True).update(claimed_until=None)
+        raise
 
 
 def _test_crash_window() -> None:
@@ -40,24 +58,43 @@ def _test_crash_window() -> None:
         time.sleep(settings.REMINDER_SEND_DELAY_SECONDS)
 
 
+def _deadline_link(deadline_id: int) -> str:
+    """The deadline's page, absolute (SITE_URL): it asks for a login and passes the one door's check."""
+    return settings.SITE_URL.rstrip("/") + reverse("deadline-detail", kwargs={"deadline_id": deadline_id})
+
+
 def reminder_email_send(*, reminder_id: int) -> bool:
     """Send one reminder's e-mail unless it was sent or is being sent; True when this call sent it."""
-    lease = _claim(Reminder, reminder_id, timezone.now())
+    lease = _claim(Reminder.objects.filter(withdrawn_at__isnull=True), reminder_id, timezone.now())
     if lease is None:
         return False
-    reminder = Reminder.objects.select_related("deadline__case", "recipient").get(pk=reminder_id)
     _test_crash_window()
+    # Right before sending: still ours and unsent, its deadline still open, its recipient still allowed.
+    reminder = (
+        Reminder.objects.select_related("deadline__case", "recipient", "notification")
+        .filter(pk=reminder_id, claimed_until=lease, sent_at__isnull=True, withdrawn_at__isnull=True)
+        .first()
+    )
+    if reminder is None:
+        return False
+    now = timezone.now()
+    if not reminders_deliverable([reminder], on=local_date(now)):
+        reminders_withdraw([reminder], now=now)
+        return False
     if reminder.recipient.email:
-        notification = Notification.objects.filter(reminder_id=reminder_id).first()
+        notification = getattr(reminder, "notification", None)
         subject = notification.title if notification else reminder.deadline.name
-        body = _("%(text)s\n\nBekijk het in Veiligheidsteam onder Termijnen.") % {"text": subject}
+        body = _("%(text)s\n\nBekijk de termijn in Veiligheidsteam: %(link)s") % {
+            "text": subject,
+            "link": _deadline_link(reminder.deadline_id),
+        }
         message = EmailMessage(
             subject=subject,
             body=body,
             to=[reminder.recipient.email],
             headers={"Message-ID": f"<reminder-{reminder_id}@veiligheidsteam>"},
         )
-        message.send()
+        _send_or_release(message, Reminder, reminder_id, lease)
     return bool(
         Reminder.objects.filter(pk=reminder_id, claimed_until=lease, sent_at__isnull=True).update(
             sent_at=timezone.now()
@@ -74,7 +111,9 @@ def digests_collect(*, now: datetime | None = None) -> list[int]:
     now = now or timezone.now()
     local = timezone.localtime(now)
     pending_users = (
-        Reminder.objects.filter(delivery=Delivery.DIGEST, sent_at__isnull=True, digest__isnull=True)
+        Reminder.objects.filter(
+            delivery=Delivery.DIGEST, sent_at__isnull=True, withdrawn_at__isnull=True, digest__isnull=True
+        )
         .values_list("recipient_id", flat=True)
         .distinct()
     )
@@ -95,6 +134,7 @@ def digests_collect(*, now: datetime | None = None) -> list[int]:
                     recipient_id=user_id,
                     delivery=Delivery.DIGEST,
                     sent_at__isnull=True,
+                    withdrawn_at__isnull=True,
                     digest__isnull=True,
                     created_at__lte=now,
                 ).update(digest=digest)
@@ -105,7 +145,6 @@ def digests_collect(*, now: datetime | None = None) -> list[int]:
         except IntegrityError:
             continue  # today's digest exists
         created.append(digest.pk)
-    from workflows.deadlines.reminders import redispatch_stale
     from workflows.deadlines.tasks import send_digest_email
 
     redispatch_stale(Digest.objects.filter(sent_at__isnull=True), send_digest_email, now=now)
@@ -113,28 +152,39 @@ def digests_collect(*, now: datetime | None = None) -> list[int]:
 
 
 def digest_email_send(*, digest_id: int) -> bool:
-    """Send one digest (all its reminders in one e-mail) unless already sent; True when this call sent it."""
-    lease = _claim(Digest, digest_id, timezone.now())
+    """Send one digest (all its reminders in one e-mail) unless already sent; True when this call sent it.
+
+    Right before sending, each reminder is checked as a single one is: those whose deadline closed or
+    whose case the user may no longer see are withdrawn (their stage passes to the next in line)."""
+    lease = _claim(Digest.objects.all(), digest_id, timezone.now())
     if lease is None:
         return False
-    digest = Digest.objects.select_related("user").get(pk=digest_id)
-    lines = list(
-        Notification.objects.filter(reminder__digest_id=digest_id)
-        .order_by("created_at", "id")
-        .values_list("title", flat=True)
-    )
     _test_crash_window()
+    digest = Digest.objects.select_related("user").filter(pk=digest_id, claimed_until=lease).first()
+    if digest is None:
+        return False
+    reminders = list(
+        Reminder.objects.filter(digest_id=digest_id, sent_at__isnull=True, withdrawn_at__isnull=True)
+        .select_related("deadline__case", "notification")
+        .order_by("created_at", "id")
+    )
+    now = timezone.now()
+    deliverable = reminders_deliverable(reminders, on=local_date(now))
+    if len(deliverable) < len(reminders):
+        reminders_withdraw([r for r in reminders if r not in deliverable], now=now)
+    lines = [(r.notification.title, r.deadline_id) for r in deliverable if getattr(r, "notification", None)]
     if digest.user.email and lines:
         subject = _("Termijnen: dagoverzicht van %(day)s") % {"day": digest.day.strftime("%d-%m-%Y")}
-        body = "\n".join(f"- {line}" for line in lines)
-        EmailMessage(
+        body = "\n".join(f"- {title}\n  {_deadline_link(deadline_id)}" for title, deadline_id in lines)
+        message = EmailMessage(
             subject=subject,
             body=body,
             to=[digest.user.email],
             headers={"Message-ID": f"<digest-{digest_id}@veiligheidsteam>"},
-        ).send()
+        )
+        _send_or_release(message, Digest, digest_id, lease)
     now = timezone.now()
     done = Digest.objects.filter(pk=digest_id, claimed_until=lease, sent_at__isnull=True).update(sent_at=now)
     if done:
-        Reminder.objects.filter(digest_id=digest_id, sent_at__isnull=True).update(sent_at=now)
+        Reminder.objects.filter(pk__in=[r.pk for r in deliverable], sent_at__isnull=True).update(sent_at=now)
     return bool(done)

@@ -4,16 +4,21 @@ Stages of a deadline, in time order: `before:<offset>` (per rule), `due` (08:00 
 `overdue` (the due moment; also to the coordinators) and `escalation:<n>` (every escalation
 interval after that, to the coordinators). `Deadline.remind_at` is the first stage not yet handled.
 
-A sweep claims open deadlines with `remind_at <= now` using SELECT … FOR UPDATE SKIP LOCKED (the
-partial index makes that read cheap), inserts one Reminder per stage and recipient with
-INSERT … ON CONFLICT DO NOTHING (the unique key is the exactly-once guarantee), adds the in-app
-notification for each new row, moves `remind_at` on and commits. E-mails go out afterwards, one
-task per reminder id, enqueued on commit; the sweep re-dispatches e-mails whose task was lost.
+A stage is delivered within office hours on a working day (office_hours.py): one that falls at night,
+at a weekend or on a holiday waits for the next working day's start; `remind_at` holds that delivery
+moment. A sweep claims open deadlines with `remind_at <= now` using SELECT … FOR UPDATE SKIP LOCKED
+(the partial index makes that read cheap) and takes the stages whose delivery moment has come. Per
+deadline and recipient it records only the latest of them: after beat was away, or overnight, one
+catch-up, not every escalation missed (as for a deadline that opens overdue); the responsible hears
+of the overdue stage as well as the coordinators. Recipients follow need-to-know (recipients.py).
+One Reminder per stage and recipient is inserted with INSERT … ON CONFLICT DO NOTHING (the unique key
+is the exactly-once guarantee), with the in-app notification for each new row; `remind_at` moves on
+and the batch commits. E-mails go out afterwards, one task per reminder id, enqueued on commit; the
+sweep re-dispatches e-mails whose task was lost.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -24,11 +29,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import CaseUserObjectPermission, Participant
-from cases.selectors import _view_permission_id
-from partners.models import Membership, Role
 from workflows.deadlines.calendar import WorkingDayCalendar, calendar, local_date, start_of_day
 from workflows.deadlines.models import Deadline, DeadlineState, Delivery, Notification, NotificationPreference, Reminder
+from workflows.deadlines.office_hours import delivery_moment, earliest_stage_delivered_at
+from workflows.deadlines.recipients import ESCALATION, OVERDUE, Recipients, is_overdue_stage, recipients_for
 from workflows.deadlines.reminder_offsets import parse_offsets
 
 DUE_DAY_HOUR = 8
@@ -66,42 +70,6 @@ class SweepResult:
     reminders: int = 0
     dispatched: int = 0
     reminder_ids: list[int] = field(default_factory=list)
-
-
-def _recipients(batch: list[Deadline]) -> tuple[dict[int, list[int]], dict[int, list[int]]]:
-    """(responsible user ids per deadline, coordinator user ids per team), in three queries. Need-to-know
-    holds here too: someone who may no longer see the case (a participation ended) gets none of its
-    reminders; the next in line does (the organisation's active participants, the vast gezicht, the
-    coordinators)."""
-    team_ids = {d.case.team_id for d in batch}
-    case_ids = {d.case_id for d in batch}
-    coordinators: dict[int, list[int]] = defaultdict(list)
-    for team_id, user_id in (
-        Membership.objects.active()
-        .filter(role=Role.COORDINATOR, team_id__in=team_ids)
-        .values_list("team_id", "user_id")
-    ):
-        coordinators[team_id].append(user_id)
-    granted = set(
-        CaseUserObjectPermission.objects.filter(
-            content_object_id__in=case_ids, permission_id=_view_permission_id()
-        ).values_list("content_object_id", "user_id")
-    )
-    participants: dict[tuple[int, int], list[int]] = defaultdict(list)
-    rows = Participant.objects.active().filter(case_id__in=case_ids)
-    for case_id, org_id, user_id in rows.values_list("case_id", "organisation_id", "professional_id"):
-        participants[(case_id, org_id)].append(user_id)
-    responsible = {}
-    for d in batch:
-        team_coordinators = coordinators.get(d.case.team_id, [])
-        in_line = (
-            [d.responsible_user_id] if d.responsible_user_id else [],
-            participants.get((d.case_id, d.responsible_organisation_id), []),
-            [d.case.vast_gezicht_id] if d.case.vast_gezicht_id else [],
-        )
-        allowed = ([u for u in users if (d.case_id, u) in granted or u in team_coordinators] for users in in_line)
-        responsible[d.pk] = sorted(set(next((users for users in allowed if users), []))) or team_coordinators
-    return responsible, coordinators
 
 
 def _insert_reminders(rows: list[tuple]) -> list[tuple[int, int, str, int]]:
@@ -189,6 +157,69 @@ def _notification_text(deadline: Deadline, stage: str) -> str:
     }
 
 
+def _stages_due(
+    deadline: Deadline, *, now: datetime, cal: WorkingDayCalendar
+) -> tuple[list[tuple[str, datetime]], datetime]:
+    """The stages whose delivery moment has come by `now`, in time order, and the next `remind_at`:
+    the delivery moment of the first stage still to deliver."""
+    start = earliest_stage_delivered_at(deadline.remind_at, cal=cal)
+    window = stages_between(deadline, start=start, end=now, cal=cal)
+    ready = [(stage, at) for stage, at in window if delivery_moment(at, cal=cal) <= now]
+    waiting = [at for _stage, at in window if delivery_moment(at, cal=cal) > now]
+    upcoming = waiting[0] if waiting else next_remind_at(deadline, after=now, cal=cal)
+    return ready, delivery_moment(upcoming, cal=cal)
+
+
+def _catch_up(deadline: Deadline, ready: list[tuple[str, datetime]], recipients: Recipients) -> dict[int, tuple]:
+    """One stage per recipient: the latest of those ready. Whoever is responsible is told of the
+    overdue stage too when only escalations (for the coordinators) are left of it."""
+    latest: dict[int, tuple[str, datetime]] = {}
+    for stage, at in ready:  # in time order: a later stage replaces an earlier one
+        for user_id in recipients.of_stage(deadline, stage):
+            latest[user_id] = (stage, at)
+    if any(is_overdue_stage(stage) for stage, _at in ready):
+        for user_id in recipients.responsible.get(deadline.pk, []):
+            latest.setdefault(user_id, (OVERDUE, deadline.due_at))
+    return latest
+
+
+def _record(planned: list[tuple[int, str, int, datetime]], *, deadlines: dict[int, Deadline], now: datetime,
+            result: SweepResult) -> None:  # fmt: skip
+    """Insert the (deadline id, stage, user id, scheduled for) rows that are new, with their in-app
+    notifications, and enqueue their e-mails on commit (digest users wait for their digest)."""
+    retry_at = now + timedelta(seconds=settings.REMINDER_REDISPATCH_SECONDS)
+    digest_users = set(
+        NotificationPreference.objects.filter(
+            user_id__in={row[2] for row in planned}, delivery=Delivery.DIGEST
+        ).values_list("user_id", flat=True)
+    )
+    rows = [(*row, now, Delivery.DIGEST if row[2] in digest_users else Delivery.IMMEDIATE, retry_at) for row in planned]
+    created = _insert_reminders(rows)
+    # reverse() once: the detail URL differs only in the id.
+    url = reverse("deadline-detail", kwargs={"deadline_id": 999999999}).replace("999999999", "{}")
+    _insert_notifications(
+        [
+            (
+                user_id,
+                reminder_id,
+                now,
+                _notification_text(deadlines[deadline_id], stage)[:200],
+                url.format(deadline_id),
+            )
+            for reminder_id, deadline_id, stage, user_id in created
+        ]
+    )
+    immediate = [row[0] for row in created if row[3] not in digest_users]
+    result.reminders += len(created)
+    result.reminder_ids += [row[0] for row in created]
+    result.dispatched += len(immediate)
+    if immediate and settings.REMINDER_DISPATCH:
+        from workflows.deadlines.tasks import send_reminder_email
+
+        for reminder_id in immediate:
+            send_reminder_email.delay_on_commit(reminder_id)
+
+
 def _sweep_batch(*, now: datetime, batch_size: int, cal: WorkingDayCalendar, result: SweepResult) -> int:
     batch = list(
         Deadline.objects.filter(state=DeadlineState.OPEN, remind_at__lte=now)
@@ -198,43 +229,15 @@ def _sweep_batch(*, now: datetime, batch_size: int, cal: WorkingDayCalendar, res
     )
     if not batch:
         return 0
-    responsible, coordinators = _recipients(batch)
-    retry_at = now + timedelta(seconds=settings.REMINDER_REDISPATCH_SECONDS)
-    planned: list[tuple] = []
+    recipients = recipients_for(batch, on=local_date(now))
+    planned: list[tuple[int, str, int, datetime]] = []
     for deadline in batch:
-        for stage, at in stages_between(deadline, start=deadline.remind_at, end=now, cal=cal):
-            users = set(responsible[deadline.pk]) if not stage.startswith("escalation") else set()
-            if stage == "overdue" or stage.startswith("escalation"):
-                users |= set(coordinators.get(deadline.case.team_id, []))
-            planned += [(deadline.pk, stage, user_id, at, now) for user_id in sorted(users)]
-        deadline.remind_at = next_remind_at(deadline, after=now, cal=cal)
-    digest_users = set(
-        NotificationPreference.objects.filter(
-            user_id__in={row[2] for row in planned}, delivery=Delivery.DIGEST
-        ).values_list("user_id", flat=True)
-    )
-    rows = [(*row, Delivery.DIGEST if row[2] in digest_users else Delivery.IMMEDIATE, retry_at) for row in planned]
-    created = _insert_reminders(rows)
-    by_id = {d.pk: d for d in batch}
-    # reverse() once: the detail URL differs only in the id.
-    url = reverse("deadline-detail", kwargs={"deadline_id": 999999999}).replace("999999999", "{}")
-    _insert_notifications(
-        [
-            (user_id, reminder_id, now, _notification_text(by_id[deadline_id], stage)[:200], url.format(deadline_id))
-            for reminder_id, deadline_id, stage, user_id in created
-        ]
-    )
+        ready, deadline.remind_at = _stages_due(deadline, now=now, cal=cal)
+        latest = _catch_up(deadline, ready, recipients)
+        planned += [(deadline.pk, stage, user_id, at) for user_id, (stage, at) in sorted(latest.items())]
+    _record(planned, deadlines={d.pk: d for d in batch}, now=now, result=result)
     _set_remind_at(batch)
-    immediate = [row[0] for row in created if row[3] not in digest_users]
     result.claimed += len(batch)
-    result.reminders += len(created)
-    result.reminder_ids += [row[0] for row in created]
-    result.dispatched += len(immediate)
-    if immediate and settings.REMINDER_DISPATCH:
-        from workflows.deadlines.tasks import send_reminder_email
-
-        for reminder_id in immediate:
-            send_reminder_email.delay_on_commit(reminder_id)
     return len(batch)
 
 
@@ -273,5 +276,34 @@ def reminders_redispatch(*, now: datetime, limit: int = 1000) -> int:
     """Enqueue again the e-mails still unsent after their retry moment (task lost or worker killed)."""
     from workflows.deadlines.tasks import send_reminder_email
 
-    unsent = Reminder.objects.filter(sent_at__isnull=True, delivery=Delivery.IMMEDIATE)
+    unsent = Reminder.objects.filter(sent_at__isnull=True, withdrawn_at__isnull=True, delivery=Delivery.IMMEDIATE)
     return redispatch_stale(unsent, send_reminder_email, now=now, limit=limit)
+
+
+def reminders_withdraw(reminders: list[Reminder], *, now: datetime) -> SweepResult:
+    """Withdraw unsent reminders that may not go out (checked right before sending: the deadline closed,
+    or the recipient can no longer see the case) and record their stages, once each, for whoever is in
+    line now, dispatching those e-mails on commit."""
+    result = SweepResult()
+    with transaction.atomic():
+        ids = [r.pk for r in reminders]
+        withdrawn = set(
+            Reminder.objects.filter(pk__in=ids, sent_at__isnull=True, withdrawn_at__isnull=True)
+            .select_for_update()
+            .values_list("pk", flat=True)
+        )
+        Reminder.objects.filter(pk__in=withdrawn).update(withdrawn_at=now, retry_at=None, claimed_until=None)
+        still_open = [r for r in reminders if r.pk in withdrawn and r.deadline.state == DeadlineState.OPEN]
+        if not still_open:
+            return result
+        deadlines = {r.deadline_id: r.deadline for r in still_open}
+        recipients = recipients_for(list(deadlines.values()), on=local_date(now))
+        # The responsible's slot passes on; an escalation's other coordinators have theirs already.
+        planned = [
+            (r.deadline_id, r.stage, user_id, r.scheduled_for)
+            for r in still_open
+            if not r.stage.startswith(ESCALATION)
+            for user_id in sorted(set(recipients.responsible.get(r.deadline_id, [])) - {r.recipient_id})
+        ]
+        _record(planned, deadlines=deadlines, now=now, result=result)
+    return result

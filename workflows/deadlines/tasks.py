@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 from django.utils.dateparse import parse_datetime
 
 from workflows.deadlines.notifications import digest_email_send, digests_collect, reminder_email_send
@@ -20,11 +21,20 @@ def sweep(now: str | None = None) -> dict:
     return {"claimed": result.claimed, "reminders": result.reminders, "digests": len(digests)}
 
 
-@shared_task(name="workflows.send_reminder_email")
+# A send ends before its claim's lease does (notifications._claim), so no second worker sends the
+# same e-mail while this one still might: the soft limit raises in the task (the claim is given back),
+# the hard one ends the worker process. Queues: CELERY_TASK_ROUTES.
+SEND_LIMITS = {
+    "soft_time_limit": settings.REMINDER_SEND_SOFT_TIME_LIMIT,
+    "time_limit": settings.REMINDER_SEND_TIME_LIMIT,
+}
+
+
+@shared_task(name="workflows.send_reminder_email", **SEND_LIMITS)
 def send_reminder_email(reminder_id: int) -> bool:
     return reminder_email_send(reminder_id=reminder_id)
 
 
-@shared_task(name="workflows.send_digest_email")
+@shared_task(name="workflows.send_digest_email", **SEND_LIMITS)
 def send_digest_email(digest_id: int) -> bool:
     return digest_email_send(digest_id=digest_id)

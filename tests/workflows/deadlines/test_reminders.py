@@ -36,8 +36,11 @@ def test_it_reminds_the_responsible_two_working_days_before_due(region):
 
 def test_it_reminds_on_the_due_day_and_escalates_overdue_deadline_to_coordinator(region):
     deadline = _joint_assessment(region)
+    reminders_sweep(now=at(2027, 6, 17, 8, 0))
     reminders_sweep(now=at(2027, 6, 21, 8, 1))
-    reminders_sweep(now=at(2027, 6, 22, 0, 1))
+    # Overdue at the end of Mon 21 June: delivered at the start of the next working day, not at midnight.
+    assert reminders_sweep(now=at(2027, 6, 22, 0, 1)).reminders == 0
+    reminders_sweep(now=at(2027, 6, 22, 8, 0))
     assert _stages(deadline) == sorted(
         [
             ("before:2wd", region.cvc.username),
@@ -46,7 +49,7 @@ def test_it_reminds_on_the_due_day_and_escalates_overdue_deadline_to_coordinator
             ("overdue", region.coordinator.username),
         ]
     )
-    reminders_sweep(now=at(2027, 6, 23, 0, 5))
+    reminders_sweep(now=at(2027, 6, 23, 8, 0))
     assert ("escalation:1", region.coordinator.username) in _stages(deadline)
     assert not any(user == region.outsider.username for _s, user in _stages(deadline))
 
@@ -71,11 +74,11 @@ def test_a_responsible_who_left_the_case_gets_none_of_its_reminders(region):
 
 def test_a_second_sweep_at_the_same_moment_records_nothing_new(region):
     _joint_assessment(region)
-    first = reminders_sweep(now=at(2027, 6, 22, 0, 1))
-    second = reminders_sweep(now=at(2027, 6, 22, 0, 1))
-    # before:2wd, due and overdue to the vast gezicht, overdue to the coordinator.
-    assert first.reminders == 4 and second.reminders == 0
-    assert Notification.objects.count() == 4
+    first = reminders_sweep(now=at(2027, 6, 22, 8, 1))
+    second = reminders_sweep(now=at(2027, 6, 22, 8, 1))
+    # One catch-up per recipient, the latest stage: overdue to the vast gezicht and to the coordinator.
+    assert first.reminders == 2 and second.reminders == 0
+    assert Notification.objects.count() == 2
 
 
 def test_a_closed_deadline_gets_no_more_reminders(region):
@@ -86,19 +89,24 @@ def test_a_closed_deadline_gets_no_more_reminders(region):
     assert reminders_sweep(now=at(2027, 6, 30)).reminders == 0
 
 
-def test_after_two_hours_without_beat_everything_due_is_sent_once_and_escalations_follow(region):
+def test_after_hours_without_beat_each_recipient_gets_one_catch_up_and_escalations_follow(region):
     deadline = _joint_assessment(region)
     Deadline.objects.filter(pk=deadline.pk).update(escalation_interval_hours=1)
-    reminders_sweep(now=at(2027, 6, 21, 23, 0))  # before overdue
-    # Beat down from 23:00 until 01:30: overdue (00:00) and escalation:1 (01:00) came due meanwhile.
-    result = reminders_sweep(now=at(2027, 6, 22, 1, 30))
-    stages = _stages(deadline)
-    assert ("overdue", region.coordinator.username) in stages
-    assert ("escalation:1", region.coordinator.username) in stages
-    assert result.reminders == 3
-    assert reminders_sweep(now=at(2027, 6, 22, 1, 30)).reminders == 0
-    reminders_sweep(now=at(2027, 6, 22, 2, 0))
-    assert ("escalation:2", region.coordinator.username) in _stages(deadline)
+    # Overdue since the end of Mon 21 June, escalating hourly (00:59:59, 01:59:59 …): the night's
+    # stages wait for 08:00 and arrive as one catch-up each.
+    reminders_sweep(now=at(2027, 6, 22, 8, 0))
+    assert _stages(deadline) == [("escalation:8", region.coordinator.username), ("overdue", region.cvc.username)]
+    reminders_sweep(now=at(2027, 6, 22, 9, 30))
+    # Beat down from 09:30 until 12:45: escalations 10, 11 and 12 came due meanwhile; the latest is sent.
+    result = reminders_sweep(now=at(2027, 6, 22, 12, 45))
+    assert result.reminders == 1
+    assert ("escalation:12", region.coordinator.username) in _stages(deadline)
+    assert not {("escalation:10", region.coordinator.username), ("escalation:11", region.coordinator.username)} & set(
+        _stages(deadline)
+    )
+    assert reminders_sweep(now=at(2027, 6, 22, 12, 45)).reminders == 0
+    reminders_sweep(now=at(2027, 6, 22, 13, 0))
+    assert ("escalation:13", region.coordinator.username) in _stages(deadline)
 
 
 def test_a_deadline_opened_late_sends_only_the_latest_stage_that_passed(region):
@@ -131,9 +139,12 @@ def test_a_deadline_opened_long_overdue_sends_its_latest_escalation_not_every_on
     Deadline.objects.filter(pk=deadline.pk).update(escalation_interval_hours=24)
     deadline.refresh_from_db()
     reminders_sweep(now=at(2027, 7, 16, 12, 1))
-    assert [s for s, _u in _stages(deadline)] == ["escalation:29"]  # to the coordinator, once
-    reminders_sweep(now=at(2027, 7, 17, 12, 1))
-    assert [s for s, _u in _stages(deadline)] == ["escalation:29", "escalation:30"]
+    # Once to the coordinator, and the responsible (the vast gezicht) hears that it is overdue.
+    assert _stages(deadline) == [("escalation:29", region.coordinator.username), ("overdue", region.cvc.username)]
+    reminders_sweep(now=at(2027, 7, 17, 12, 1))  # a Saturday: the escalation waits for Monday
+    assert len(_stages(deadline)) == 2
+    reminders_sweep(now=at(2027, 7, 19, 8, 1))
+    assert [s for s, _u in _stages(deadline)] == ["escalation:29", "escalation:32", "overdue"]
 
 
 def test_the_email_of_a_reminder_is_sent_once_even_when_the_task_runs_twice(region):

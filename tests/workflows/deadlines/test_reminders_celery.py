@@ -22,7 +22,7 @@ from tests.conftest import require_service
 from tests.workflows.conftest import at
 from workflows.deadlines.models import Reminder
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[3]  # the repository (tests/workflows/deadlines/…)
 CELERY = str(Path(sys.executable).with_name("celery"))
 WORKER_REDIS = os.environ.get("WORKER_REDIS_URL", "redis://127.0.0.1:6379/7")
 BEFORE_STAGE = at(2027, 6, 17, 8, 0)  # the "2 working days before" moment of the joint assessment
@@ -52,7 +52,10 @@ class Stack:
             **extra,
         }
 
-    def start_worker(self, name: str, **extra) -> subprocess.Popen:
+    def start_worker(
+        self, name: str, *, queues: str = "sweeps,mail,celery", pool: str = "solo", concurrency: int = 1, **extra
+    ) -> subprocess.Popen:
+        """A worker on `queues` (by default all of them: sweeps and e-mails in one process)."""
         log = open(self.tmp_path / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
         proc = subprocess.Popen(  # noqa: S603
             [
@@ -61,7 +64,11 @@ class Stack:
                 "safetyteams",
                 "worker",
                 "-P",
-                "solo",
+                pool,
+                "-c",
+                str(concurrency),
+                "-Q",
+                queues,
                 "-n",
                 f"{name}@%h",
                 "--without-gossip",
@@ -237,18 +244,106 @@ def test_nothing_is_lost_when_redis_restarts(transactional_db, tmp_path, region,
         os.killpg(own_redis.pid, signal.SIGKILL)
 
 
-def test_after_beat_was_down_two_hours_everything_due_is_sent_once_with_escalations(stack, region):
+def test_after_beat_was_down_each_recipient_gets_one_catch_up_email_once(stack, region):
     _cases(region, 1)
     stack.start_worker("w1")
-    # Due Mon 21 June 2027 (end of day); beat returns at 02:00 on the 22nd after two hours away:
-    # before, due and overdue to the vast gezicht; overdue and escalation to the coordinator.
+    # Due Mon 21 June 2027 (end of day), escalating hourly; beat returns on the 22nd at 08:30, in office
+    # hours: the latest stage to each, once: overdue to the vast gezicht, escalation:8 to the coordinator.
     from workflows.deadlines.models import Deadline
 
     Deadline.objects.update(escalation_interval_hours=1)
-    stack.sweep(at(2027, 6, 22, 2, 0))
-    stack.wait_for_emails(6)
-    stack.sweep(at(2027, 6, 22, 2, 0))
+    stack.sweep(at(2027, 6, 22, 8, 30))
+    stack.wait_for_emails(2)
+    stack.sweep(at(2027, 6, 22, 8, 30))
     time.sleep(3)
     stages = sorted(Reminder.objects.values_list("stage", flat=True))
-    assert stages == ["before:2wd", "due", "escalation:1", "escalation:2", "overdue", "overdue"]
-    assert len(stack.emails()) == 6
+    assert stages == ["escalation:8", "overdue"]
+    assert len(stack.emails()) == 2
+
+
+def test_a_mail_server_slower_than_the_lease_gets_each_email_once_while_sweeps_keep_running(stack, region):
+    from tests.workflows.deadlines.slow_smtp import SlowSMTPServer
+
+    _cases(region, 2)  # both remind at BEFORE_STAGE
+    later = region.open_case(opened_at=at(2027, 6, 8, 10))  # reminds a day later
+    lease = 10
+    # The first two sessions answer MAIL FROM after twice the lease. The SMTP timeout is set above the
+    # lease here (as if the server dripped its answers, each within the timeout): the send tasks' time
+    # limits alone must end those sends before their claims run out.
+    with SlowSMTPServer(slow_sessions=2, delay=2 * lease) as server:
+        env = {"EMAIL_URL": f"smtp://127.0.0.1:{server.port}", "REMINDER_SEND_LEASE_SECONDS": str(lease),
+               "EMAIL_TIMEOUT": str(3 * lease)}  # fmt: skip
+        # As in docker-compose.yml: sweeps on a worker of their own; e-mails on a pool with room to spare.
+        stack.start_worker("sweeper", queues="sweeps", **env)
+        stack.start_worker("mailer", queues="mail,celery", pool="prefork", concurrency=3, **env)
+        stack.sweep(BEFORE_STAGE)
+        stack._wait_for(lambda: server.waiting == 2, 30, "the two e-mails never reached the slow server")
+        started = time.monotonic()
+
+        # Both sends hang; the sweep still runs: the next case's reminder is recorded (and its e-mail sent).
+        stack.sweep(at(2027, 6, 18, 8, 0))
+        stack._wait_for(lambda: Reminder.objects.filter(deadline__case=later).exists(), 10, "the sweep was held up")
+        assert server.waiting == 2
+
+        # Beat goes on every second; once the time limits ended the hung sends and their claims ran out,
+        # the sweep dispatches them again.
+        tick = 0
+        while Reminder.objects.filter(sent_at__isnull=True).exists():
+            assert time.monotonic() - started < 60, "the hung e-mails were never sent"
+            tick += 1
+            stack.sweep(at(2027, 6, 18, 8, 0) + timedelta(minutes=tick))
+            time.sleep(1)
+        assert time.monotonic() - started < 2 * lease, "sent again only after the slow server answered"
+        # The slow sessions answer at last: whatever still waited on them would send a second copy now.
+        stack._wait_for(lambda: server.waiting == 0, 3 * lease, "the slow sessions never ended")
+        time.sleep(3)
+        ids = server.message_ids
+    assert len(ids) == 3 and len(set(ids)) == 3
+    expected = [f"<reminder-{pk}@veiligheidsteam>" for pk in Reminder.objects.values_list("pk", flat=True)]
+    assert sorted(ids) == sorted(expected)
+    assert Reminder.objects.filter(deadline__case=later).get().attempts == 1
+
+
+def test_beats_sweep_expires_so_a_sweep_queued_too_long_is_dropped(stack, region, settings):
+    import json
+
+    from celery.beat import ScheduleEntry, Scheduler
+
+    import workflows.deadlines.tasks  # noqa: F401 - registers workflows.sweep in this process
+    from safetyteams.celery import app
+
+    _cases(region, 1)  # reminds at BEFORE_STAGE (17 June)
+    region.open_case(opened_at=at(2027, 6, 14, 10))  # reminds on 24 June
+    configured = settings.CELERY_BEAT_SCHEDULE["workflows-sweep"]
+    assert 0 < configured["options"]["expires"] < configured["schedule"]
+    client = redis.Redis.from_url(WORKER_REDIS)
+
+    def publish(now, **options):
+        """The sweep as beat sends it (its schedule entry's options), with a moment for the test."""
+        entry = ScheduleEntry(name="workflows-sweep", task=configured["task"], schedule=configured["schedule"],
+                              kwargs={"now": now.isoformat()}, options={**configured["options"], **options},
+                              app=app)  # fmt: skip
+        with app.connection_for_write(stack.broker) as conn:
+            Scheduler(app=app, lazy=True).apply_async(entry, producer=app.amqp.Producer(conn), advance=False)
+
+    # What beat queues: on the sweeps queue, expiring 55 seconds after it was sent.
+    publish(at(2027, 6, 24, 9, 0))
+    [raw] = client.lrange("sweeps", 0, -1)
+    message = json.loads(raw)
+    sent = time.time()
+    from django.utils.dateparse import parse_datetime
+
+    assert message["headers"]["task"] == "workflows.sweep"
+    assert abs(parse_datetime(message["headers"]["expires"]).timestamp() - sent - configured["options"]["expires"]) < 5
+    client.delete("sweeps")
+
+    # Workers were down longer than the expiry (shortened to a second here): that sweep must not run.
+    publish(at(2027, 6, 24, 9, 0), expires=1)
+    time.sleep(2)
+    stack.start_worker("sweeper", queues="sweeps")
+    publish(BEFORE_STAGE)  # a fresh sweep behind it runs
+    stack._wait_for(lambda: Reminder.objects.exists(), 20, "the fresh sweep did not run")
+    time.sleep(2)
+    # Only the 17 June sweep ran: had the expired 24 June one run, both cases would have reminders of then.
+    assert list(Reminder.objects.values_list("stage", flat=True)) == ["before:2wd"]
+    assert "Discarding revoked task: workflows.sweep" in (stack.tmp_path / "sweeper.log").read_text()
