@@ -1,9 +1,10 @@
 """Exposes `works_cases` to templates: whether the case menu items (lists, meetings, deadlines) apply
-to this user. Evaluators, functional administrators and privacy officers see no case there."""
+to this user. Evaluators, functional administrators and privacy officers see no case there. And
+`coordinates_team`, for the menu item of memberships to confirm. Both read the request's memberships once."""
 
 from django.utils.functional import SimpleLazyObject
 
-from partners.models import WORKING_ROLES
+from partners.models import WORKING_ROLES, Role
 from partners.selectors import active_memberships
 
 
@@ -15,4 +16,9 @@ def case_work(request) -> dict:
             return False
         return any(m.role in WORKING_ROLES for m in active_memberships(user))
 
-    return {"works_cases": SimpleLazyObject(works_cases)}
+    def coordinates_team() -> bool:
+        if user is None or not user.is_authenticated:
+            return False
+        return any(m.role == Role.COORDINATOR for m in active_memberships(user))
+
+    return {"works_cases": SimpleLazyObject(works_cases), "coordinates_team": SimpleLazyObject(coordinates_team)}

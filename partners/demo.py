@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from partners.models import Membership, Municipality, Organisation, OrganisationKind, Role, SafetyTeam, User
@@ -65,21 +64,9 @@ DEMO_PEOPLE = (
     ("privacy", Role.PRIVACY_OFFICER, "cvc", "Thijs Demo-Dekker"),
 )
 
-FUNCTIONAL_ADMIN_GROUP = "Functioneel beheer"
-FUNCTIONAL_ADMIN_APPS = ("partners", "workflows")
-
 
 def demo_usernames() -> list[str]:
     return [f"{team.slug}-{suffix}" for team in TEAMS for suffix, *_ in DEMO_PEOPLE]
-
-
-def _functional_admin_group() -> Group:
-    group, _ = Group.objects.get_or_create(name=FUNCTIONAL_ADMIN_GROUP)
-    wanted = Permission.objects.filter(content_type__app_label__in=FUNCTIONAL_ADMIN_APPS)
-    missing = wanted.exclude(pk__in=group.permissions.values("pk"))
-    if missing.exists():
-        group.permissions.add(*missing)
-    return group
 
 
 @transaction.atomic
@@ -93,7 +80,6 @@ def seed_region(*, password: str) -> dict[str, int]:
         name: Organisation.objects.get_or_create(name=name, defaults={"kind": kind})[0]
         for name, kind in REGIONAL_ORGANISATIONS.items()
     }
-    admin_group = _functional_admin_group()
     for demo in TEAMS:
         cvc, _ = Organisation.objects.get_or_create(name=demo.cvc, defaults={"kind": OrganisationKind.CVC})
         team, created = SafetyTeam.objects.get_or_create(name=demo.name)
@@ -108,10 +94,9 @@ def seed_region(*, password: str) -> dict[str, int]:
             )
             if user_created:
                 user.set_password(password)
-                user.is_staff = role == Role.FUNCTIONAL_ADMIN
                 user.save()
-                if role == Role.FUNCTIONAL_ADMIN:
-                    user.groups.add(admin_group)
+            # The functional administrator's way into /beheer/ is this membership (partners.admin_site):
+            # no staff flag, group or permission. Demo memberships are made active, as if confirmed.
             Membership.objects.get_or_create(user=user, organisation=organisation, team=team, role=role)
     return {
         "municipalities": Municipality.objects.count(),

@@ -100,10 +100,22 @@ class Role(models.TextChoices):
 WORKING_ROLES = (Role.PROFESSIONAL, Role.COORDINATOR)
 
 
+class MembershipStatus(models.TextChoices):
+    ACTIVE = "active", _("actief")
+    # Asked by an administrator, not yet confirmed by a coordinator of the team: grants nothing.
+    PENDING = "pending", _("wacht op bevestiging")
+    REFUSED = "refused", _("geweigerd")
+
+
 class MembershipQuerySet(models.QuerySet):
     def active(self, on: date | None = None) -> MembershipQuerySet:
         on = on or timezone.localdate()
-        return self.filter(Q(start_date__lte=on), Q(end_date__isnull=True) | Q(end_date__gt=on))
+        return self.filter(
+            Q(status=MembershipStatus.ACTIVE), Q(start_date__lte=on), Q(end_date__isnull=True) | Q(end_date__gt=on)
+        )
+
+    def pending(self) -> MembershipQuerySet:
+        return self.filter(status=MembershipStatus.PENDING)
 
 
 class Membership(models.Model):
@@ -125,6 +137,17 @@ class Membership(models.Model):
     start_date = models.DateField(_("startdatum"), default=timezone.localdate)
     # The membership grants nothing from this day on.
     end_date = models.DateField(_("einddatum"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE
+    )
+    # Who asked for it and who (a coordinator of the team) confirmed or refused it: the four eyes.
+    requested_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("aangevraagd door")
+    )
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("besloten door")
+    )
+    decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 
@@ -148,6 +171,7 @@ class Membership(models.Model):
                 name="membership_end_after_start",
             ),
             models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+            models.CheckConstraint(condition=Q(status__in=MembershipStatus.values), name="membership_status_valid"),
         ]
         indexes = [models.Index(fields=["user", "role"])]
 
@@ -157,4 +181,8 @@ class Membership(models.Model):
 
     def is_active(self, on: date | None = None) -> bool:
         on = on or timezone.localdate()
-        return self.start_date <= on and (self.end_date is None or self.end_date > on)
+        return (
+            self.status == MembershipStatus.ACTIVE
+            and self.start_date <= on
+            and (self.end_date is None or self.end_date > on)
+        )

@@ -32,11 +32,9 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start script as a file: no inline script under the CSP.
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("", include("partners.urls")),
     path("", include("cases.urls")),
     path("", include("workflows.urls")),
     path("", include("metrics.urls")),
     path("", include("exchange.urls")),
 ]
-
-admin.site.site_header = "Veiligheidsteam — beheer"
-admin.site.site_title = "Veiligheidsteam"

@@ -14,7 +14,13 @@ class SecurityConfig(AppConfig):
         from django_otp.plugins.otp_totp.models import TOTPDevice
         from two_factor.signals import user_verified
 
+        from partners import hooks
         from security import receivers, schema  # noqa: F401 - schema registers the OpenAPI extensions
+
+        # partners does not import security; it calls these inside its services' transactions.
+        hooks.on_membership_changed(receivers.on_membership_changed)
+        hooks.on_membership_ended(receivers.on_membership_ended)
+        hooks.on_user_deactivated(receivers.on_user_deactivated)
 
         user_logged_in.connect(receivers.on_logged_in, dispatch_uid="security_logged_in")
         user_logged_out.connect(receivers.on_logged_out, dispatch_uid="security_logged_out")

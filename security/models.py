@@ -24,6 +24,14 @@ class SecurityAction(models.TextChoices):
     TOKEN_ISSUED = "token_issued", _("API-token uitgegeven")
     TOKEN_REFUSED = "token_refused", _("API-token geweigerd")
     TOKEN_REVOKED = "token_revoked", _("API-token ingetrokken")
+    MEMBERSHIP_CREATED = "membership_created", _("lidmaatschap gegeven")
+    MEMBERSHIP_PENDING = "membership_pending", _("lidmaatschap aangevraagd, wacht op bevestiging")
+    MEMBERSHIP_CONFIRMED = "membership_confirmed", _("lidmaatschap bevestigd")
+    MEMBERSHIP_REFUSED = "membership_refused", _("lidmaatschap geweigerd")
+    MEMBERSHIP_ENDED = "membership_ended", _("lidmaatschap beëindigd")
+    USER_DEACTIVATED = "user_deactivated", _("account gedeactiveerd")
+    PASSWORD_RESET_SENT = "password_reset_sent", _("e-mail voor een nieuw wachtwoord verstuurd")
+    PASSWORD_RESET_DONE = "password_reset_done", _("nieuw wachtwoord ingesteld")
 
 
 class Outcome(models.TextChoices):

@@ -1,11 +1,31 @@
-"""Auth, lockout and second-factor signals -> the security log. Wired in SecurityConfig.ready()."""
+"""Auth, lockout and second-factor signals, and partners' hooks -> the security log, sessions and tokens.
+Wired in SecurityConfig.ready()."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from partners.hooks import MembershipChange
 from security.models import Outcome, SecurityAction
-from security.services import security_event_record, user_session_forget, user_session_start
+from security.services import (
+    api_tokens_revoke,
+    security_event_record,
+    user_session_forget,
+    user_session_start,
+    user_sessions_end,
+)
+
+MEMBERSHIP_ACTIONS = {
+    MembershipChange.CREATED: SecurityAction.MEMBERSHIP_CREATED,
+    MembershipChange.PENDING: SecurityAction.MEMBERSHIP_PENDING,
+    MembershipChange.CONFIRMED: SecurityAction.MEMBERSHIP_CONFIRMED,
+    MembershipChange.REFUSED: SecurityAction.MEMBERSHIP_REFUSED,
+    MembershipChange.ENDED: SecurityAction.MEMBERSHIP_ENDED,
+}
+
+
+def _by(actor: Any) -> str:
+    return actor.get_username() if actor is not None else "system"
 
 
 def on_logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
@@ -75,3 +95,43 @@ def on_device_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
         user=instance.user,
         detail={"device": sender.__name__, "name": instance.name},
     )
+
+
+# partners.hooks: run inside the partners service's transaction (see partners/hooks.py).
+
+
+def on_membership_changed(*, membership: Any, change: MembershipChange, actor: Any, request: Any) -> None:
+    """Every grant, request, confirmation, refusal and end of a membership: one line, about its user."""
+    security_event_record(
+        action=MEMBERSHIP_ACTIONS[change],
+        outcome=Outcome.SUCCESS,
+        request=request,
+        user=membership.user,
+        detail={
+            "by": _by(actor),
+            "membership": membership.pk,
+            "role": membership.role,
+            "organisation": membership.organisation.name,
+            "team": membership.team.name if membership.team_id else None,
+            "status": membership.status,
+            "end_date": membership.end_date.isoformat() if membership.end_date else None,
+        },
+    )
+
+
+def on_membership_ended(*, membership: Any, actor: Any, request: Any) -> None:
+    # Rights changed: the user logs in again rather than keep a session from before.
+    user_sessions_end(user=membership.user, actor=actor, request=request, reason="membership_end")
+
+
+def on_user_deactivated(*, user: Any, actor: Any, request: Any) -> None:
+    """A switched-off account loses every session and API token at once, not at its next request."""
+    security_event_record(
+        action=SecurityAction.USER_DEACTIVATED,
+        outcome=Outcome.SUCCESS,
+        request=request,
+        user=user,
+        detail={"by": _by(actor)},
+    )
+    api_tokens_revoke(user=user, actor=actor, request=request)
+    user_sessions_end(user=user, actor=actor, request=request, reason="deactivated")

@@ -8,14 +8,21 @@ from importlib import import_module
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp import devices_for_user, user_has_device
 from knox.models import AuthToken
 
+from partners.selectors import administers_user
 from security.models import Outcome, SecurityAction, SecurityEvent, UserSession
 
 # A second channel for the same lines, so operations can ship them to a separate log store.
@@ -23,6 +30,10 @@ logger = logging.getLogger("security")
 
 LOGIN_AT_SESSION_KEY = "security_login_at"
 LAST_SEEN_SESSION_KEY = "security_last_seen"
+
+PASSWORD_RESET_NOT_ADMINISTERED = gettext_lazy("U beheert dit account niet.")
+RESET_MAIL_SUBJECT_TEMPLATE = "security/password_reset_subject.txt"
+RESET_MAIL_BODY_TEMPLATE = "security/password_reset_email.txt"
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -147,7 +158,7 @@ def user_session_end(
     *, user_session: UserSession, actor: Any, request: HttpRequest | None = None, reason: str = "ended"
 ) -> None:
     """End one session of a user: the owner or an administrator only."""
-    if actor.pk != user_session.user_id and not (actor.is_staff or actor.is_superuser):
+    if actor.pk != user_session.user_id and not administers_user(actor, user_session.user):
         raise PermissionDenied(_("U mag deze sessie niet beëindigen."))
     _session_store()().delete(user_session.session_key)
     security_event_record(
@@ -191,7 +202,7 @@ def user_sessions_end(
 @transaction.atomic
 def otp_devices_reset(*, user: Any, actor: Any, request: HttpRequest | None = None) -> int:
     """An administrator removes all second factors of `user`: sessions and tokens end too."""
-    if not (actor.is_staff or actor.is_superuser):
+    if not administers_user(actor, user):
         raise PermissionDenied(_("Alleen een beheerder mag de tweede factor resetten."))
     devices = list(devices_for_user(user, confirmed=None))
     for device in devices:
@@ -246,3 +257,38 @@ def api_tokens_revoke(*, user: Any, actor: Any = None, request: HttpRequest | No
         detail={"by": actor.get_username() if actor else "manage.py", "token_keys": keys},
     )
     return len(keys)
+
+
+def password_reset_send(*, user: Any, actor: Any, request: HttpRequest) -> bool:
+    """Mail `user` a one-time link to choose a new password (Django's reset tokens: the link stops working
+    once the password changed, and after PASSWORD_RESET_TIMEOUT). No administrator sees or sets a password.
+
+    Returns False (and sends nothing) for an inactive account or one without an e-mail address. The mail
+    leaves after the transaction commits, so a rolled-back request sends nothing."""
+    if not administers_user(actor, user):
+        raise PermissionDenied(PASSWORD_RESET_NOT_ADMINISTERED)
+    sent = bool(user.is_active and user.email)
+    security_event_record(
+        action=SecurityAction.PASSWORD_RESET_SENT,
+        outcome=Outcome.SUCCESS if sent else Outcome.FAILURE,
+        request=request,
+        user=user,
+        detail={"by": actor.get_username(), **({} if sent else {"reason": "inactive_or_no_email"})},
+    )
+    if not sent:
+        return False
+    path = reverse(
+        "security:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    valid_days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
+    context = {"user": user, "reset_url": request.build_absolute_uri(path), "valid_days": valid_days}
+    transaction.on_commit(
+        lambda: PasswordResetForm().send_mail(
+            RESET_MAIL_SUBJECT_TEMPLATE, RESET_MAIL_BODY_TEMPLATE, context, None, user.email
+        )
+    )
+    return True

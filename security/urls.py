@@ -20,6 +20,9 @@ two_factor_patterns = [
 
 security_patterns = [
     path("beveiliging/", views.account_security, name="account"),
+    # The one-time link of the reset e-mail that an administrator sends (security.admin); no self-service form.
+    path("wachtwoord/ingesteld/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("wachtwoord/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
 ]
 
 urlpatterns = [

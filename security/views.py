@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from two_factor.views import BackupTokensView, LoginView
@@ -46,6 +48,30 @@ class LoggedBackupTokensView(BackupTokensView):
         response = super().form_valid(form)
         security_event_record(action=SecurityAction.OTP_BACKUP_CODES_NEW, outcome=Outcome.SUCCESS, request=self.request)
         return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """The page behind the one-time link of the reset e-mail (security.services.password_reset_send).
+
+    No login afterwards: the user logs in with the new password and the second factor. Every session
+    of the account ends (the reset may be because someone else knew the old password)."""
+
+    template_name = "security/password_reset_confirm.html"
+    success_url = reverse_lazy("security:password_reset_complete")
+    post_reset_login = False
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.user
+        security_event_record(
+            action=SecurityAction.PASSWORD_RESET_DONE, outcome=Outcome.SUCCESS, request=self.request, user=user
+        )
+        user_sessions_end(user=user, actor=user, request=self.request, reason="password_reset")
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "security/password_reset_complete.html"
 
 
 @login_required

@@ -4,9 +4,15 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from partners.models import Membership, Organisation, Role, SafetyTeam
+from partners.models import Membership, MembershipStatus, Organisation, Role, SafetyTeam
 from partners.selectors import coordinated_team_ids, memberships_of, teams_of, user_coordinates_team
-from partners.services import membership_create, membership_end, organisation_create, team_create
+from partners.services import (
+    membership_confirm,
+    membership_create,
+    membership_end,
+    organisation_create,
+    team_create,
+)
 from tests.factories import MembershipFactory, MunicipalityFactory, OrganisationFactory, SafetyTeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,19 +58,22 @@ def test_a_coordinator_can_add_a_professional_to_their_own_team(make_member, tea
     assert list(teams_of(newcomer)) == [team]
 
 
-def test_a_functional_admin_can_make_a_coordinator_in_any_team(make_member, team):
-    admin = make_member(SafetyTeamFactory(), role=Role.FUNCTIONAL_ADMIN)
+def test_a_coordinator_made_by_a_functional_admin_coordinates_once_a_coordinator_confirms(make_member, team):
+    admin = make_member(team, role=Role.FUNCTIONAL_ADMIN)
+    coordinator = make_member(team, role=Role.COORDINATOR)
     org = OrganisationFactory()
     team.organisations.add(org)
     user = UserFactory()
 
-    membership_create(actor=admin, user=user, organisation=org, team=team, role=Role.COORDINATOR)
+    membership = membership_create(actor=admin, user=user, organisation=org, team=team, role=Role.COORDINATOR)
+    assert membership.status == MembershipStatus.PENDING and not user_coordinates_team(user, team.pk)
 
+    membership_confirm(membership=membership, confirmed_by=coordinator)
     assert user_coordinates_team(user, team.pk)
 
 
 def test_an_ended_membership_grants_nothing(make_member, team):
-    admin = make_member(SafetyTeamFactory(), role=Role.FUNCTIONAL_ADMIN)
+    admin = make_member(team, role=Role.FUNCTIONAL_ADMIN)
     coordinator = make_member(team, role=Role.COORDINATOR)
     membership = coordinator.memberships.get()
 
@@ -82,7 +91,7 @@ def test_a_membership_that_ends_tomorrow_still_counts_today(make_member, team):
 
 
 def test_a_duplicate_membership_is_refused_with_a_clear_message(make_member, team):
-    admin = make_member(SafetyTeamFactory(), role=Role.FUNCTIONAL_ADMIN)
+    admin = make_member(team, role=Role.FUNCTIONAL_ADMIN)
     user = make_member(team)
     existing = user.memberships.get()
 
@@ -94,7 +103,7 @@ def test_a_duplicate_membership_is_refused_with_a_clear_message(make_member, tea
 
 
 def test_a_membership_for_an_organisation_outside_the_team_is_refused(make_member, team):
-    admin = make_member(SafetyTeamFactory(), role=Role.FUNCTIONAL_ADMIN)
+    admin = make_member(team, role=Role.FUNCTIONAL_ADMIN)
     outsider = OrganisationFactory()
 
     with pytest.raises(ValidationError) as exc:

@@ -100,7 +100,7 @@ def test_deactivating_an_account_in_the_admin_ends_all_its_sessions_at_once(user
 
 
 def test_ending_a_membership_ends_the_members_sessions(client, user, login_verified, make_member):
-    admin = make_member(MembershipFactory().team, role="functional_admin")
+    admin = make_member(user.memberships.get().team, role="functional_admin")
     login_verified(client, user)
 
     membership_end(actor=admin, membership=user.memberships.get())
