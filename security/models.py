@@ -24,6 +24,7 @@ class SecurityAction(models.TextChoices):
     TOKEN_ISSUED = "token_issued", _("API-token uitgegeven")
     TOKEN_REFUSED = "token_refused", _("API-token geweigerd")
     TOKEN_REVOKED = "token_revoked", _("API-token ingetrokken")
+    ACCESS_LOG_ANCHORED = "access_log_anchored", _("toegangslog verankerd")
 
 
 class Outcome(models.TextChoices):

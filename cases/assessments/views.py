@@ -41,7 +41,9 @@ def assessment_list(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id)
     rounds = list(assessments_of(case).reverse())
     conditions = list(conditions_of(case).filter(judgement__assessment__in=[r.pk for r in rounds]))
-    return render(request, "assessments/assessment_list.html", {"case": case, "rounds": rounds, "conditions": conditions})
+    return render(
+        request, "assessments/assessment_list.html", {"case": case, "rounds": rounds, "conditions": conditions}
+    )
 
 
 @login_required
