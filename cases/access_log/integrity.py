@@ -157,6 +157,7 @@ class Finding:
 
 
 def _file_anchors() -> tuple[dict[int, Anchor], list[Finding]]:
+    """The file's correctly signed anchors by seq, and what is wrong with its lines."""
     path = anchor_file()
     if not path.exists():
         return {}, []
@@ -178,7 +179,7 @@ def _file_anchors() -> tuple[dict[int, Anchor], list[Finding]]:
                 findings.append(Finding(where, ANCHOR_LINK_BROKEN))
             if anchor.seq != number:
                 findings.append(Finding(where, ANCHOR_SEQ_WRONG.format(found=anchor.seq, expected=number)))
-            anchors[number] = anchor
+            anchors.setdefault(anchor.seq, anchor)
         prev = _line_digest(line)
     return anchors, findings
 
