@@ -6,6 +6,13 @@ from django.db import migrations, models
 from security.append_only import sqlite_append_only_restored
 
 
+def refuse_to_forget_keyed_rows(apps, schema_editor):
+    # Without hash_version, keyed rows would be taken for unkeyed ones and never verify again.
+    rows = apps.get_model("cases", "AccessLogEntry").objects.using(schema_editor.connection.alias)
+    if rows.filter(hash_version=2).exists():
+        raise RuntimeError("The access log holds keyed rows (hash_version 2): 0003 cannot be reversed.")
+
+
 class Migration(migrations.Migration):
     dependencies = [("cases", "0002_access_log_append_only")]
     operations = [
@@ -22,5 +29,6 @@ class Migration(migrations.Migration):
             name="subject_salt",
             field=models.CharField(blank=True, max_length=32),
         ),
+        migrations.RunPython(migrations.RunPython.noop, refuse_to_forget_keyed_rows),
         sqlite_append_only_restored("cases_accesslogentry", "access_log"),
     ]

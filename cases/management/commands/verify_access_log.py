@@ -30,7 +30,8 @@ class Command(BaseCommand):
                 "nieuwste regels zijn pas te zien na `manage.py anchor_access_log` (Celery beat: elk uur)."
             )
         else:
+            anchors = f"{result.anchors} anker" + ("s" if result.anchors != 1 else "")
             self.stdout.write(
-                f"Toegangslog intact ({result.rows} regels, {result.anchors} ankers; het nieuwste, "
-                f"ankerregel {anchor.seq} van {anchor.at}, legde {anchor.rows} regels vast)."
+                f"Toegangslog intact ({result.rows} regels, {anchors}; het nieuwste, ankerregel {anchor.seq} "
+                f"van {anchor.at}, legde {anchor.rows} regels vast)."
             )
