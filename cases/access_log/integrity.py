@@ -15,7 +15,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.conf import settings
@@ -130,11 +130,14 @@ def access_log_anchor() -> Anchor:
     with open(path, "a+", encoding="utf-8") as file:
         fcntl.flock(file, fcntl.LOCK_EX)
         file.seek(0)
-        lines = file.read().splitlines()
+        content = file.read()
+        if content and not content.endswith("\n"):
+            file.write("\n")  # a line cut short by a crash stays its own (unreadable) line
+        lines = content.splitlines()
         prev = _line_digest(lines[-1]) if lines else ANCHOR_GENESIS
-        payload = {"seq": len(lines) + 1, "at": timezone.now().isoformat(), "rows": rows,
-                   "last_id": last_id, "last_hash": last_hash, "prev": prev}  # fmt: skip
-        anchor = Anchor(**payload, sig=_signature(payload))
+        unsigned = Anchor(seq=len(lines) + 1, at=timezone.now().isoformat(), rows=rows, last_id=last_id,
+                          last_hash=last_hash, prev=prev, sig="")  # fmt: skip
+        anchor = replace(unsigned, sig=_signature(unsigned.payload()))
         file.write(anchor.line() + "\n")
         file.flush()
         os.fsync(file.fileno())
@@ -245,22 +248,23 @@ def access_log_verify(*, batch_size: int = 5000, max_findings: int = 100) -> Ver
     for finding in anchor_findings:
         found.add(finding.where, finding.what)
     newest = anchors[-1] if anchors else None
-    first = anchors[0] if anchors else None
+    # The newest anchor's last row, until the walk reaches it.
+    head = newest if newest is not None and newest.last_id is not None else None
+    head_id = head.last_id if head is not None and head.last_id is not None else 0
     # Since the first anchor only keyed rows are written: an unkeyed one after it is a forgery.
-    keyed_after = (first.last_id or 0) if first else None
+    keyed_after = ((anchors[0].last_id or 0), anchors[0].seq) if anchors else None
 
     prev_hash = GENESIS_HASH
     count = 0
     last_id = None
     seen_keyed = False
-    head_checked = newest is None or newest.rows == 0
     fields = ("id", *HASHED_FIELDS, "subject_salt", "hash_version", "prev_hash", "hash")
     rows: Iterator[dict] = access_log_rows().order_by("id").values(*fields).iterator(chunk_size=batch_size)
     for row in rows:
         where = f"regel {row['id']}"
-        if not head_checked and row["id"] > newest.last_id:
-            found.add(f"regel {newest.last_id}", HEAD_ROW_MISSING.format(seq=newest.seq))
-            head_checked = True
+        if head is not None and row["id"] > head_id:
+            found.add(f"regel {head_id}", HEAD_ROW_MISSING.format(seq=head.seq))
+            head = None
         count += 1
         last_id = row["id"]
         version = row["hash_version"]
@@ -272,19 +276,25 @@ def access_log_verify(*, batch_size: int = 5000, max_findings: int = 100) -> Ver
             found.add(where, ROW_CONTENT_CHANGED)
         if version == HASH_UNKEYED and seen_keyed:
             found.add(where, ROW_UNKEYED_AFTER_KEYED)
-        elif version == HASH_UNKEYED and keyed_after is not None and row["id"] > keyed_after:
-            found.add(where, ROW_UNKEYED_AFTER_ANCHOR.format(seq=first.seq))
+        elif version == HASH_UNKEYED and keyed_after is not None and row["id"] > keyed_after[0]:
+            found.add(where, ROW_UNKEYED_AFTER_ANCHOR.format(seq=keyed_after[1]))
         seen_keyed = seen_keyed or version == HASH_KEYED
-        if not head_checked and row["id"] == newest.last_id:
-            head_checked = True
-            if row["hash"] != newest.last_hash:
-                found.add(where, HEAD_HASH_DIFFERS.format(seq=newest.seq))
-            if count != newest.rows:
-                found.add("toegangslog", HEAD_COUNT_DIFFERS.format(seq=newest.seq, rows=newest.rows,
-                                                                   last_id=newest.last_id, count=count))  # fmt: skip
+        if head is not None and row["id"] == head_id:
+            if row["hash"] != head.last_hash:
+                found.add(where, HEAD_HASH_DIFFERS.format(seq=head.seq))
+            if count != head.rows:
+                found.add("toegangslog", HEAD_COUNT_DIFFERS.format(seq=head.seq, rows=head.rows,
+                                                                   last_id=head_id, count=count))  # fmt: skip
+            head = None
         # Walk on from the stored hash: one changed row is one finding, not a broken rest of the chain.
         prev_hash = row["hash"]
-    if not head_checked:
-        values = {"seq": newest.seq, "rows": newest.rows, "last_id": newest.last_id, "end_id": last_id, "count": count}
+    if head is not None:  # the walk ended before the newest anchor's last row
+        values: dict[str, object] = {
+            "seq": head.seq,
+            "rows": head.rows,
+            "last_id": head_id,
+            "end_id": last_id,
+            "count": count,
+        }
         found.add("toegangslog", (HEAD_ROWS_REMOVED if count else HEAD_TABLE_EMPTIED).format(**values))
     return Verification(findings=found.result(), rows=count, anchors=len(anchors), newest_anchor=newest)

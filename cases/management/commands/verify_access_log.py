@@ -14,7 +14,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = access_log_verify()
-        if result.findings:
+        if not result.intact:
             lines = [f"- {finding}" for finding in result.findings[:SHOWN]]
             if len(result.findings) > SHOWN:
                 lines.append(f"- … en nog {len(result.findings) - SHOWN} bevindingen")

@@ -21,10 +21,12 @@ from cases.access_log.integrity import (
     ANCHOR_UNREADABLE,
     EVENT_ANCHOR_DIFFERS,
     EVENT_ANCHOR_MISSING,
+    HEAD_COUNT_DIFFERS,
     HEAD_HASH_DIFFERS,
     HEAD_ROW_MISSING,
     HEAD_ROWS_REMOVED,
     HEAD_TABLE_EMPTIED,
+    ROW_LINK_BROKEN,
     ROW_UNKEYED_AFTER_ANCHOR,
     Anchor,
     Finding,
@@ -121,6 +123,20 @@ def test_removed_newest_rows_are_found_from_the_anchor(world, then_written):
         ]
     assert f"- {findings[0]}" in str(caught.value)
     assert caught.value.returncode == 1
+
+
+def test_a_row_removed_before_the_anchored_head_is_found_by_its_link_and_the_count(world):
+    rows = write_rows(world.professional, 3)
+    anchor = access_log_anchor()
+    with tampering() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE id = %s", [rows[1].pk])  # noqa: S608
+        findings = access_log_verify().findings
+    assert findings == [
+        Finding(f"regel {rows[2].pk}", ROW_LINK_BROKEN),
+        Finding(
+            "toegangslog", HEAD_COUNT_DIFFERS.format(seq=1, rows=anchor.rows, last_id=rows[2].pk, count=anchor.rows - 1)
+        ),  # fmt: skip
+    ]
 
 
 @pytest.mark.parametrize("table", ["cases_accesslogentry", "security_securityevent"])
@@ -252,6 +268,16 @@ def test_an_unreadable_anchor_line_is_found(world):
     _write_lines([lines[0], "{niet: json", lines[2]])
     findings = access_log_verify().findings
     assert Finding("ankerregel 2", ANCHOR_UNREADABLE) in findings
+
+
+def test_a_line_cut_short_by_a_crash_stays_its_own_line_and_the_next_anchor_links_to_it(world):
+    write_rows(world.professional, 1)
+    access_log_anchor()
+    with anchor_file().open("a") as file:
+        file.write('{"seq":2,"at":"2026')  # the writer died mid-line
+    access_log_anchor()
+    assert len(anchor_file().read_text().splitlines()) == 3
+    assert access_log_verify().findings == [Finding("ankerregel 2", ANCHOR_UNREADABLE)]
 
 
 def test_the_command_names_the_anchor_line_and_fails(world):

@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from cases.access_log.integrity import (
+    MORE_FINDINGS,
     ROW_CONTENT_CHANGED,
     ROW_LINK_BROKEN,
     ROW_UNKEYED_AFTER_KEYED,
@@ -155,3 +156,15 @@ def test_a_changed_subject_field_is_found(world):
     with tampering() as cursor:
         cursor.execute(f"UPDATE {TABLE} SET case_id = 1 WHERE id = %s", [rows[0].pk])  # noqa: S608
         assert access_log_verify().findings == [Finding(f"regel {rows[0].pk}", ROW_CONTENT_CHANGED)]
+
+
+def test_findings_beyond_the_limit_are_counted_not_listed(world):
+    rows = write_rows(world.professional, 5)
+    with tampering() as cursor:
+        rechain(cursor, from_id=rows[0].pk, hash_function=entry_hash_unkeyed)
+        findings = access_log_verify(max_findings=2).findings
+    assert findings == [
+        Finding(f"regel {rows[0].pk}", ROW_CONTENT_CHANGED),
+        Finding(f"regel {rows[1].pk}", ROW_CONTENT_CHANGED),
+        Finding("toegangslog", MORE_FINDINGS.format(count=3)),
+    ]
