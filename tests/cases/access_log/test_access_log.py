@@ -151,6 +151,15 @@ def test_the_database_refuses_to_update_or_delete_a_log_row(world, statement):
     assert access_log_rows().get(pk=row.pk).username == row.username
 
 
+def test_the_database_refuses_to_truncate_the_log(world):
+    access_log_write(actor=_actor(world), action="read", outcome="allowed", case_id=world.case.pk)
+    alias = audit_alias()
+    with pytest.raises(DatabaseError, match=r"append-only \(TRUNCATE refused\)"):
+        with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+            cursor.execute(f"TRUNCATE {AccessLogEntry._meta.db_table}")
+    assert access_log_rows().exists()
+
+
 def test_verify_access_log_passes_on_an_intact_chain(world, capsys):
     call_command("verify_access_log")
     assert "intact" in capsys.readouterr().out

@@ -10,7 +10,6 @@ import json
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
-from django.db import DatabaseError, connections, transaction
 from django.test import override_settings
 
 from cases.access_log.integrity import (
@@ -35,7 +34,7 @@ from cases.access_log.integrity import (
     anchor_file,
 )
 from cases.access_log.models import HASH_UNKEYED
-from cases.access_log.services import GENESIS_HASH, access_log_rows, audit_alias, entry_hash_unkeyed, keyed_digest
+from cases.access_log.services import GENESIS_HASH, access_log_rows, entry_hash_unkeyed, keyed_digest
 from cases.access_log.tasks import anchor as anchor_task
 from safetyteams.celery import app
 from security.models import SecurityAction, SecurityEvent
@@ -137,17 +136,6 @@ def test_a_row_removed_before_the_anchored_head_is_found_by_its_link_and_the_cou
             "toegangslog", HEAD_COUNT_DIFFERS.format(seq=1, rows=anchor.rows, last_id=rows[2].pk, count=anchor.rows - 1)
         ),  # fmt: skip
     ]
-
-
-@pytest.mark.parametrize("table", ["cases_accesslogentry", "security_securityevent"])
-def test_the_database_refuses_to_truncate_a_log(world, table):
-    write_rows(world.professional, 1)
-    access_log_anchor()  # a security log event
-    alias = audit_alias() if table == TABLE else "default"
-    with pytest.raises(DatabaseError, match=r"append-only \(TRUNCATE refused\)"):
-        with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
-            cursor.execute(f"TRUNCATE {table}")
-    assert access_log_rows().exists() and SecurityEvent.objects.exists()
 
 
 @pytest.mark.parametrize(
