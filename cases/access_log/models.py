@@ -12,8 +12,9 @@ attempt stays logged even when the request's transaction rolls back.
 not hash the fields that name the case's subjects (`SUBJECT_FIELDS`: case, person, detail) directly
 but a keyed digest of them salted with the row's random `subject_salt`. So a later destruction of a
 case can replace those fields by a tombstone without breaking the chain: it stores that digest in the
-row (a new column), empties the fields and the salt, and verify uses the stored digest. Without the
-salt the digest cannot be matched to a guessed case id, not even by someone holding the key.
+row (a new column), empties the fields and the salt, and verify uses the stored digest (the UPDATE
+trigger then has to let exactly that change through). Without the salt the digest cannot be matched
+to a guessed case id, not even by someone holding the key. (The tombstoning itself is not built yet.)
 """
 
 from __future__ import annotations

@@ -82,11 +82,8 @@ def entry_hash_keyed(values: dict, prev_hash: str) -> str:
     return keyed_digest("access-log-row", _canonical(payload) + prev_hash)
 
 
+# A row's hash_version -> the function that made its hash.
 ENTRY_HASHES = {HASH_UNKEYED: entry_hash_unkeyed, HASH_KEYED: entry_hash_keyed}
-
-
-def entry_hash(values: dict, prev_hash: str, *, version: int = HASH_KEYED) -> str:
-    return ENTRY_HASHES[version](values, prev_hash)
 
 
 def audit_alias() -> str:
