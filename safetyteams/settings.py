@@ -283,6 +283,8 @@ CELERY_TASK_ROUTES = {
 }
 # Expired evaluator export files are deleted hourly (METRICS_EXPORT_TTL_HOURS).
 CELERY_BEAT_SCHEDULE["metrics-expire-exports"] = {"task": "metrics.expire_exports", "schedule": 3600.0}
+# The access log's chain head is anchored hourly outside the database (ACCESS_LOG_ANCHOR_FILE).
+CELERY_BEAT_SCHEDULE["cases-access-log-anchor"] = {"task": "cases.access_log_anchor", "schedule": 3600.0}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 # --- Mail
@@ -358,6 +360,8 @@ METRICS_SUPPRESSION_K = env.int("METRICS_SUPPRESSION_K", default=5)
 METRICS_REREPORT_WINDOW_DAYS = env.int("METRICS_REREPORT_WINDOW_DAYS", default=3 * 365)
 METRICS_EXPORT_TTL_HOURS = env.int("METRICS_EXPORT_TTL_HOURS", default=24)
 METRICS_EXPORT_DIR = Path(env.str("METRICS_EXPORT_DIR", default=str(VAR_DIR / "exports")))
+# Append-only file of signed access-log anchors; production points it at a write-once (WORM) mount.
+ACCESS_LOG_ANCHOR_FILE = Path(env.str("ACCESS_LOG_ANCHOR_FILE", default=str(VAR_DIR / "access-log-anchors.jsonl")))
 
 LOGGING = {
     "version": 1,

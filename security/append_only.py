@@ -1,6 +1,8 @@
 """Database triggers that make a log table append-only (PostgreSQL and SQLite): the database itself
-refuses UPDATE and DELETE, whatever the code or a console user tries. Used by the log tables'
-migrations; TRUNCATE (a test database being reset) is not a row change and stays possible."""
+refuses UPDATE, DELETE and (PostgreSQL) TRUNCATE, whatever the code or a console user tries. Used by
+the log tables' migrations. A table owner can still disable the triggers: that is what the access
+log's keyed hashes and anchors outside the database are for. The test suite empties its database as
+superuser past the TRUNCATE trigger (tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -47,3 +49,38 @@ def append_only(table: str, name: str) -> migrations.RunPython:
         return apply
 
     return migrations.RunPython(run(0), run(1))
+
+
+def refuse_truncate(table: str, name: str) -> migrations.RunPython:
+    """A migration operation, after `append_only(table, name)`: a statement-level trigger refuses
+    TRUNCATE with the same function and message ("… is append-only (TRUNCATE refused)").
+
+    SQLite has no TRUNCATE: its nearest, `DELETE FROM table` without WHERE, skips the delete
+    triggers only on tables without triggers, so `append_only`'s DELETE trigger already refuses it."""
+    up = (
+        f"CREATE TRIGGER {name}_no_truncate BEFORE TRUNCATE ON {table} "
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {name}_refuse_change();"
+    )
+    down = f"DROP TRIGGER IF EXISTS {name}_no_truncate ON {table};"
+
+    def run(statement: str):
+        def apply(apps, schema_editor):
+            if schema_editor.connection.vendor == "postgresql":
+                schema_editor.execute(statement)
+
+        return apply
+
+    return migrations.RunPython(run(up), run(down))
+
+
+def sqlite_append_only_restored(table: str, name: str) -> migrations.RunPython:
+    """A migration operation around a field change on a log table: SQLite rebuilds the table for
+    such a change and drops its triggers with the old one, so this puts them back (both ways; put
+    it before and after the change). PostgreSQL alters in place: nothing to do."""
+
+    def apply(apps, schema_editor):
+        if schema_editor.connection.vendor == "sqlite":
+            for statement in _sqlite(table, name)[0]:
+                schema_editor.execute(statement.replace("CREATE TRIGGER", "CREATE TRIGGER IF NOT EXISTS", 1))
+
+    return migrations.RunPython(apply, apply)

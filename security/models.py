@@ -33,6 +33,8 @@ class SecurityAction(models.TextChoices):
     PASSWORD_RESET_SENT = "password_reset_sent", _("e-mail voor een nieuw wachtwoord verstuurd")
     PASSWORD_RESET_DONE = "password_reset_done", _("nieuw wachtwoord ingesteld")
 
+    ACCESS_LOG_ANCHORED = "access_log_anchored", _("toegangslog verankerd")
+
 
 class Outcome(models.TextChoices):
     SUCCESS = "success", _("gelukt")

@@ -1,6 +1,7 @@
 """Shared fixtures. Tests talk to the real PostgreSQL and Redis of this machine."""
 
 import os
+import uuid
 
 import pytest
 import redis
@@ -83,3 +84,31 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
     with django_db_blocker.unblock():
         connections.close_all()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _flush_past_the_log_truncate_triggers():
+    """Transactional tests end by emptying the database with one TRUNCATE, which the log tables'
+    triggers refuse (security/append_only.py). The test user is a superuser, so the flush runs with
+    triggers off for its own transaction (`session_replication_role`); the application's user cannot."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self, sql_list):
+        return original(self, ["SET LOCAL session_replication_role = replica", *sql_list])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(DatabaseOperations, "execute_sql_flush", execute_sql_flush)
+        yield
+
+
+@pytest.fixture(scope="session")
+def _anchor_folder(tmp_path_factory):
+    return tmp_path_factory.mktemp("access-log-anchors")
+
+
+@pytest.fixture(autouse=True)
+def _own_access_log_anchor_file(_anchor_folder, settings):
+    """Each test starts without access-log anchors, and none land in the checkout's var/."""
+    settings.ACCESS_LOG_ANCHOR_FILE = _anchor_folder / f"{uuid.uuid4().hex}.jsonl"

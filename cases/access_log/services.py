@@ -1,6 +1,11 @@
-"""The access log (NEN 7513): who did what with which case, when, for which organisation, and
-whether it was allowed. Append-only (database triggers refuse UPDATE and DELETE) and
-tamper-evident: each row's hash covers its content and the previous row's hash.
+"""Writing the access log (NEN 7513) and the functions that chain its rows.
+
+Each row's `hash` is an HMAC-SHA256, keyed with `settings.ACCESS_LOG_KEY` (which the database does
+not hold), over the row's content and the previous row's hash: someone who can rewrite the table
+but lacks the key cannot recompute a valid chain. Rows from before the key keep their unkeyed
+SHA-256 (`hash_version` 1). The subject fields enter the keyed hash as a salted digest, so that
+destroying a case can later tombstone them (see `cases.access_log.models`). Verifying the chain and
+anchoring its head outside the database: `cases.access_log.integrity`.
 
 Rows are written on their own connection ("audit" alias on PostgreSQL) so that a denied or failed
 attempt stays logged even when the request's transaction rolls back.
@@ -8,9 +13,12 @@ attempt stays logged even when the request's transaction rolls back.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import hmac
 import json
-from collections.abc import Iterable, Iterator
+import secrets
+from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -20,7 +28,7 @@ from django.conf import settings
 from django.db import connections, models, transaction
 from django.utils import timezone
 
-from cases.access_log.models import AccessLogEntry
+from cases.access_log.models import HASH_KEYED, HASH_UNKEYED, SUBJECT_FIELDS, AccessLogEntry
 
 # Any constant: the PostgreSQL advisory lock that orders writers of the hash chain.
 _CHAIN_LOCK_KEY = 7_513_000
@@ -35,11 +43,47 @@ HASHED_FIELDS = (
 )  # fmt: skip
 
 
-def entry_hash(values: dict, prev_hash: str) -> str:
+def keyed_digest(purpose: str, text: str) -> str:
+    """HMAC-SHA256 with the access log's key; `purpose` keeps row hashes, subject digests and
+    anchor signatures from ever standing in for one another."""
+    digest = _keyed_hmac(settings.ACCESS_LOG_KEY).copy()
+    digest.update(f"{purpose}\n{text}".encode())
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=4)
+def _keyed_hmac(key: str) -> hmac.HMAC:
+    # Copying a keyed HMAC is cheaper than keying a new one for every row.
+    return hmac.new(key.encode(), digestmod=hashlib.sha256)
+
+
+def _canonical(payload: dict) -> str:
+    if hasattr(payload.get("at"), "isoformat"):
+        payload = {**payload, "at": payload["at"].isoformat()}
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def entry_hash_unkeyed(values: dict, prev_hash: str) -> str:
+    """Version 1, the rows written before the key: SHA-256 anyone can recompute. Verify only."""
     payload = {name: values[name] for name in HASHED_FIELDS}
-    payload["at"] = payload["at"].isoformat() if hasattr(payload["at"], "isoformat") else payload["at"]
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str) + prev_hash
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hashlib.sha256((_canonical(payload) + prev_hash).encode()).hexdigest()
+
+
+def subject_digest(values: dict) -> str:
+    """The keyed digest of a row's subject fields, salted with its `subject_salt`."""
+    subject = json.dumps([values[name] for name in SUBJECT_FIELDS], separators=(",", ":"))
+    return keyed_digest("access-log-subject", values["subject_salt"] + subject)
+
+
+def entry_hash_keyed(values: dict, prev_hash: str) -> str:
+    """Version 2: HMAC over the row's other fields, its subject digest and the previous hash."""
+    payload = {name: values[name] for name in HASHED_FIELDS if name not in SUBJECT_FIELDS}
+    payload["subject"] = subject_digest(values)
+    return keyed_digest("access-log-row", _canonical(payload) + prev_hash)
+
+
+# A row's hash_version -> the function that made its hash.
+ENTRY_HASHES = {HASH_UNKEYED: entry_hash_unkeyed, HASH_KEYED: entry_hash_keyed}
 
 
 def audit_alias() -> str:
@@ -89,6 +133,7 @@ def _entry_values(
         "outcome": outcome,
         "ip_address": actor.ip_address,
         "detail": detail[:300],
+        "subject_salt": secrets.token_hex(16),
     }
 
 
@@ -140,7 +185,8 @@ def _append(alias: str, rows: list[dict]) -> list[AccessLogEntry]:
         prev_hash = last or GENESIS_HASH
         entries = []
         for values in rows:
-            entries.append(AccessLogEntry(**values, prev_hash=prev_hash, hash=entry_hash(values, prev_hash)))
+            row_hash = entry_hash_keyed(values, prev_hash)
+            entries.append(AccessLogEntry(**values, prev_hash=prev_hash, hash=row_hash, hash_version=HASH_KEYED))
             prev_hash = entries[-1].hash
         # Ids are handed out in list order (one INSERT per batch): the chain is walked by id.
         return AccessLogEntry.objects.using(alias).bulk_create(entries, batch_size=500)
@@ -149,23 +195,3 @@ def _append(alias: str, rows: list[dict]) -> list[AccessLogEntry]:
 def access_log_rows() -> models.QuerySet[AccessLogEntry]:
     """Read the log on the connection that writes it (in tests that is the only one that sees it)."""
     return AccessLogEntry.objects.using(audit_alias())
-
-
-@dataclass(frozen=True)
-class BrokenLink:
-    entry_id: int
-    reason: str
-
-
-def access_log_verify(*, batch_size: int = 5000) -> BrokenLink | None:
-    """Walk the chain in order; return the first row whose hash or link does not hold."""
-    prev_hash = GENESIS_HASH
-    fields = ("id", *HASHED_FIELDS, "prev_hash", "hash")
-    rows: Iterator[dict] = access_log_rows().order_by("id").values(*fields).iterator(chunk_size=batch_size)
-    for row in rows:
-        if row["prev_hash"] != prev_hash:
-            return BrokenLink(row["id"], "prev_hash does not match the previous row")
-        if entry_hash(row, prev_hash) != row["hash"]:
-            return BrokenLink(row["id"], "content does not match its hash")
-        prev_hash = row["hash"]
-    return None

@@ -184,3 +184,11 @@ def test_the_database_refuses_to_change_or_remove_a_security_log_row(user, state
         with transaction.atomic():
             SecurityEvent.objects.filter(pk=event.pk).update(username="iemand")  # bypasses save()
     assert SecurityEvent.objects.get(pk=event.pk).username == user.username
+
+
+def test_the_database_refuses_to_truncate_the_security_log(user):
+    security_event_record(action=SecurityAction.LOGIN, outcome=Outcome.SUCCESS, user=user)
+    with pytest.raises(DatabaseError, match=r"append-only \(TRUNCATE refused\)"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {SecurityEvent._meta.db_table}")
+    assert SecurityEvent.objects.filter(user_id=user.pk).exists()

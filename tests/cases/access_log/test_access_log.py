@@ -7,12 +7,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connections, transaction
 
+from cases.access_log.integrity import access_log_verify
 from cases.access_log.models import AccessLogEntry
 from cases.access_log.services import (
     Actor,
     access_log_deferred,
     access_log_rows,
-    access_log_verify,
     access_log_write,
     access_log_write_many,
     audit_alias,
@@ -151,6 +151,15 @@ def test_the_database_refuses_to_update_or_delete_a_log_row(world, statement):
     assert access_log_rows().get(pk=row.pk).username == row.username
 
 
+def test_the_database_refuses_to_truncate_the_log(world):
+    access_log_write(actor=_actor(world), action="read", outcome="allowed", case_id=world.case.pk)
+    alias = audit_alias()
+    with pytest.raises(DatabaseError, match=r"append-only \(TRUNCATE refused\)"):
+        with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+            cursor.execute(f"TRUNCATE {AccessLogEntry._meta.db_table}")
+    assert access_log_rows().exists()
+
+
 def test_verify_access_log_passes_on_an_intact_chain(world, capsys):
     call_command("verify_access_log")
     assert "intact" in capsys.readouterr().out
@@ -197,7 +206,7 @@ def test_a_batch_write_chains_its_rows_like_single_writes_and_the_chain_verifies
     for previous, row in zip(rows, rows[1:], strict=False):
         assert row.prev_hash == previous.hash
     assert len({row.hash for row in rows}) == len(rows)
-    assert access_log_verify() is None
+    assert access_log_verify().findings == []
     call_command("verify_access_log")
     assert "intact" in capsys.readouterr().out
 
@@ -216,4 +225,4 @@ def test_a_deferred_batch_is_written_only_when_the_transaction_commits(world, dj
                                          case_ids=[8001, 8002]) is None  # fmt: skip
         assert rows_since(before) == []
     assert [row.case_id for row in rows_since(before)] == [8001, 8002]
-    assert access_log_verify() is None
+    assert access_log_verify().findings == []
