@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from cases.exceptions import ConcurrentEditError
 from cases.models import CaseStatus, Intake, ParticipantRole, Person, PersonRole
 from cases.services import TEAM_DOES_NOT_SERVE, team_serves
 from cases.validators import bsn_is_valid
+from cases.versioning import VERSION_REQUIRED
 from partners.models import WORKING_ROLES, Membership, Municipality, Role, SafetyTeam, User
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -20,6 +20,25 @@ def _not_in_future(value, label: str):
     if value and value > timezone.localdate():
         raise forms.ValidationError(gettext("%(field)s ligt in de toekomst.") % {"field": label})
     return value
+
+
+class VersionedForm(forms.Form):
+    """A form that edits a versioned record: it sends back the version its editor loaded, and without
+    one nothing is saved. After a stale save the page re-shows it from the record as it is now
+    (`cases.view_helpers.run_form`)."""
+
+    # Fields of the record besides the form's own that the conflict table shows when a colleague changed them.
+    record_fields: tuple[str, ...] = ()
+
+    version = forms.IntegerField(
+        label=_("Versie"),
+        widget=forms.HiddenInput,
+        error_messages={"required": VERSION_REQUIRED, "invalid": VERSION_REQUIRED},
+    )
+
+    def add_error(self, field, error):
+        # The hidden field's error would be invisible beside it: it goes to the top of the form.
+        super().add_error(None if field == "version" else field, error)
 
 
 class CaseFilterForm(forms.Form):
@@ -93,7 +112,6 @@ class PersonForm(forms.Form):
         max_length=9,
         help_text=_("Optioneel: 9 cijfers, wordt gecontroleerd met de elfproef."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, person: Person | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,6 +139,10 @@ class PersonForm(forms.Form):
         if not value and self.person is not None:
             return self.person.bsn
         return value
+
+
+class PersonEditForm(VersionedForm, PersonForm):
+    """Changing a person: the same fields, and the version the editor loaded."""
 
 
 class ParticipantForm(forms.Form):
@@ -170,25 +192,3 @@ def apply_service_errors(form: forms.Form, exc) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
-
-
-def conflict_message(exc: ConcurrentEditError, model) -> str:
-    """What another editor changed since this editor loaded the record, named by field label."""
-    changed: list[str] = []
-    for name, (old, new) in exc.changed_fields.items():
-        field = model._meta.get_field(name)
-        if field.name == "case":
-            continue
-        label = str(field.verbose_name)
-        if field.name == "bsn":
-            changed.append(label)  # never show a BSN in full
-        else:
-            changed.append(
-                gettext("%(field)s: was „%(old)s”, nu „%(new)s”")
-                % {"field": label, "old": old or "—", "new": new or "—"}
-            )
-    details = "; ".join(changed) if changed else gettext("onbekend welke velden")
-    return gettext(
-        "Iemand anders heeft dit intussen gewijzigd (%(changes)s). Uw wijziging is niet opgeslagen; "
-        "het formulier toont nu de nieuwe gegevens met uw invoer. Controleer en sla opnieuw op."
-    ) % {"changes": details}

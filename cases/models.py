@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from cases.validators import validate_bsn, validate_not_in_future
+from cases.validators import mask_bsn, validate_bsn, validate_not_in_future
 from partners.models import Municipality, Organisation, SafetyTeam
 
 
@@ -151,7 +151,7 @@ class Person(models.Model):
 
     @property
     def masked_bsn(self) -> str:
-        return f"*****{self.bsn[-4:]}" if self.bsn else ""
+        return mask_bsn(self.bsn)
 
 
 class ParticipantRole(models.TextChoices):

@@ -11,6 +11,11 @@ def bsn_is_valid(value: str) -> bool:
     return sum(int(d) * w for d, w in zip(value, weights, strict=True)) % 11 == 0
 
 
+def mask_bsn(value: str) -> str:
+    """A BSN as the pages show it: never in full, only the last four digits."""
+    return f"*****{value[-4:]}" if value else ""
+
+
 def validate_bsn(value: str) -> None:
     if value and not bsn_is_valid(value):
         raise ValidationError(_("Dit is geen geldig BSN: het moet 9 cijfers hebben en voldoen aan de elfproef."))

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from cases.exceptions import ConcurrentEditError
 from cases.model_validation import full_clean_held
+
+# An edit from a page names the version its editor read; without it a colleague's newer save would be
+# overwritten unseen (the import and replay, which own their records, pass None on purpose).
+VERSION_REQUIRED = _(
+    "De versie van de gegevens die u wijzigt ontbreekt of is ongeldig; er is niets opgeslagen. "
+    "Open de pagina opnieuw en voer uw wijziging nog eens in."
+)
 
 
 def changed_since(current: models.Model, expected_version: int | None) -> dict[str, tuple[object, object]]:

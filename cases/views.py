@@ -10,18 +10,18 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cases import services
-from cases.exceptions import ConcurrentEditError
 from cases.forms import (
     CaseFilterForm,
     CaseOpenForm,
     NoteForm,
     ParticipantForm,
+    PersonEditForm,
     PersonForm,
     apply_service_errors,
-    conflict_message,
 )
 from cases.models import Person
 from cases.selectors import (
@@ -33,6 +33,7 @@ from cases.selectors import (
     overdue_filter_available,
     person_for_request,
 )
+from cases.view_helpers import run_form
 from partners.models import WORKING_ROLES, Municipality, SafetyTeam
 from partners.selectors import active_memberships, memberships_of
 from security.services import client_ip
@@ -138,10 +139,9 @@ def person_add(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_for_request(request, case_id, detail="person:add")
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             with transaction.atomic():
-                person = services.person_add(actor=request.user, case=case, **data)
+                person = services.person_add(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -151,45 +151,29 @@ def person_add(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(request, "cases/person_form.html", {"case": case, "form": form}, status=status)
 
 
+def _person_edit_form(person: Person, data=None) -> PersonEditForm:
+    # The BSN is never put in the field: left empty, the one on file stays.
+    initial = {"role": person.role, "full_name": person.full_name, "date_of_birth": person.date_of_birth}
+    return PersonEditForm(data, initial={**initial, "version": person.version}, person=person)
+
+
 @login_required
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
     person = person_for_request(request, person_id)
-    initial = {
-        "role": person.role,
-        "full_name": person.full_name,
-        "date_of_birth": person.date_of_birth,
-        "version": person.version,
-    }
-    form = PersonForm(request.POST or None, initial=initial, person=person)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        expected = form.cleaned_data["version"]
-        try:
-            with transaction.atomic():
-                services.person_change(actor=request.user, person=person, expected_version=expected, **data)
-        except ConcurrentEditError as exc:
-            # Keep the editor's input, but against the current version so a re-save is deliberate.
-            post = request.POST.copy()
-            post["version"] = str(exc.current.version)
-            form = PersonForm(post, initial=initial, person=exc.current)
-            form.is_valid()
-            form.add_error(None, conflict_message(exc, Person))
-            return render(
-                request,
-                "cases/person_form.html",
-                {"case": person.case, "person": exc.current, "form": form},
-                status=409,
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("De gegevens van %(name)s zijn opgeslagen.") % {"name": person.full_name})
-            return redirect("case-detail", case_id=person.case_id)
-    if form.is_bound and form.errors:
-        status = 400
-    return render(
-        request, "cases/person_form.html", {"case": person.case, "person": person, "form": form}, status=status
+
+    def call(data):
+        fields = {name: value for name, value in data.items() if name != "version"}
+        return services.person_change(actor=request.user, person=person, expected_version=data["version"], **fields)
+
+    return run_form(
+        request,
+        _person_edit_form(person, request.POST or None),
+        call,
+        template="cases/person_form.html",
+        context={"case": person.case, "person": person},
+        success_url=reverse("case-detail", kwargs={"case_id": person.case_id}),
+        success_message=lambda changed: _("De gegevens van %(name)s zijn opgeslagen.") % {"name": changed.full_name},
+        current_form=_person_edit_form,
     )
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.assessments.models import Classification, RiskLevel
 from cases.assessments.selectors import active_participants
 from cases.assessments.services import SCORE_OUT_OF_RANGE, SCORE_RANGE
+from cases.forms import VersionedForm
 from cases.models import Case
 from partners.models import Organisation, User
 
@@ -51,8 +52,8 @@ class JudgementForm(forms.Form):
     children_present = forms.BooleanField(label=_("Kinderen waren aanwezig"), required=False)
 
 
-class JudgementEditForm(JudgementForm):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class JudgementEditForm(VersionedForm, JudgementForm):
+    """Correcting the joint judgement: the same fields, and the version the editor loaded."""
 
 
 class DissentForm(forms.Form):
@@ -80,7 +81,8 @@ class ConditionForm(forms.Form):
         self.fields["owner"].queryset = professionals
 
 
-class ConditionCheckForm(forms.Form):
+class ConditionCheckForm(VersionedForm):
+    record_fields = ("status",)
+
     met = forms.TypedChoiceField(label=_("Uitkomst"), coerce=lambda v: v == "1",
                                  choices=[("1", _("nagekomen")), ("0", _("niet nagekomen"))])  # fmt: skip
-    version = forms.IntegerField(widget=forms.HiddenInput)

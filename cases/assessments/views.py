@@ -116,25 +116,30 @@ def _judgement(case, judgement_id) -> JointJudgement:
     )
 
 
+def _judgement_edit_form(judgement: JointJudgement, data=None) -> JudgementEditForm:
+    initial = {name: getattr(judgement, name) for name in (*services.JUDGEMENT_EDITABLE_FIELDS, "version")}
+    return JudgementEditForm(data, initial=initial)
+
+
 @login_required
 def judgement_edit(request: HttpRequest, case_id: int, judgement_id: int) -> HttpResponse:
     case = _case(request, case_id)
     judgement = _judgement(case, judgement_id)
-    initial = {name: getattr(judgement, name) for name in (*services.JUDGEMENT_EDITABLE_FIELDS, "version")}
     back = _back(case, judgement.assessment_id)
 
     def call(data):
-        expected = data.pop("version")
-        services.judgement_change(actor=request.user, judgement=judgement, expected_version=expected, **data)
+        fields = {name: value for name, value in data.items() if name != "version"}
+        services.judgement_change(actor=request.user, judgement=judgement, expected_version=data["version"], **fields)
 
     return run_form(
         request,
-        JudgementEditForm(request.POST or None, initial=initial),
+        _judgement_edit_form(judgement, request.POST or None),
         call,
         template=FORM_PAGE,
         context={"case": case, "title": _("Gezamenlijk oordeel wijzigen"), "back_url": back},
         success_url=back,
         success_message=_("Het gezamenlijk oordeel is gewijzigd."),
+        current_form=_judgement_edit_form,
     )
 
 
@@ -190,4 +195,5 @@ def condition_check(request: HttpRequest, case_id: int, condition_id: int) -> Ht
         },
         success_url=back,
         success_message=_("De controle is vastgelegd."),
+        current_form=lambda current: ConditionCheckForm(initial={"version": current.version}),
     )

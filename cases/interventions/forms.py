@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.assessments.forms import _participating
-from cases.forms import DATE_WIDGET
+from cases.forms import DATE_WIDGET, VersionedForm
 from cases.interventions.models import InterventionKind
 from cases.interventions.services import DUE_BEFORE_START
 from cases.models import Case
@@ -45,6 +45,7 @@ class InterventionForm(forms.Form):
         return data
 
 
-class InterventionEndForm(forms.Form):
+class InterventionEndForm(VersionedForm):
+    record_fields = ("status",)
+
     result = forms.CharField(label=_("Resultaat of reden"), widget=forms.Textarea, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -77,4 +77,5 @@ def intervention_detail(request: HttpRequest, case_id: int, intervention_id: int
         context={"case": case, "intervention": intervention, "title": title, "decision": decision},
         success_url=back,
         success_message=_("De inzet is bijgewerkt."),
+        current_form=lambda current: InterventionEndForm(initial={"version": current.version}),
     )

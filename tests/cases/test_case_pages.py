@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
 from cases.models import Case, CaseUserObjectPermission, Note, Participant, Person
+from cases.versioning import VERSION_REQUIRED
 from tests.cases.conftest import OTHER_VALID_BSN, VALID_BSN
 from tests.factories import MembershipFactory, OrganisationFactory
+from tests.html_forms import form_data
 
 
 @pytest.fixture
@@ -222,3 +225,101 @@ def test_an_empty_note_is_refused_and_a_note_is_saved_for_the_authors_organisati
     assert as_professional.post(url, {"text": "Huisbezoek gepland."}).status_code == 302
     note = Note.objects.get(text="Huisbezoek gepland.")
     assert note.organisation == world.cvc and note.author == world.professional
+
+
+def _edit_url(person) -> str:
+    return f"/personen/{person.pk}/wijzigen/"
+
+
+def _both_load_then_first_saves(world, client, login_verified):
+    """The professional and the VT professional open the same person's form; the professional saves a
+    new name first. Returns the VT professional's client and the form as it was loaded."""
+    from django.test import Client
+
+    first, second = Client(), client
+    login_verified(first, world.professional)
+    login_verified(second, world.vt_professional)
+    loaded = form_data(second.get(_edit_url(world.child)).content.decode())
+    mine = form_data(first.get(_edit_url(world.child)).content.decode())
+    assert first.post(_edit_url(world.child), {**mine, "full_name": "Kim de Vries"}).status_code == 302
+    return second, loaded
+
+
+def test_a_stale_person_edit_shows_the_colleagues_value_beside_ones_own_on_the_current_form(
+    world, client, login_verified
+):
+    second, loaded = _both_load_then_first_saves(world, client, login_verified)
+    response = second.post(_edit_url(world.child), {**loaded, "date_of_birth": "2016-05-01"})
+
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert f"{world.professional.full_name} heeft dit op" in body and "gewijzigd (Naam)" in body
+    assert "Uw wijziging is niet opgeslagen." in body
+    rows = re.findall(r"<tr[^>]*>\s*<th scope=\"row\">(.*?)</th>\s*<td>(.*?)</td>\s*<td>(.*?)</td>", body, re.S)
+    assert [(re.sub(r"<[^>]+>", "", label).strip(), stored, yours) for label, stored, yours in rows] == [
+        ("Naam gewijzigd door een collega", "Kim de Vries", "Kim Testman"),
+        ("Geboortedatum", "1 april 2016", "1 mei 2016"),
+    ]
+    # The form itself is the record as it is now, at its new version: sent as is, it reverts nothing.
+    assert form_data(body) | {"csrfmiddlewaretoken": ""} == {
+        "csrfmiddlewaretoken": "",
+        "role": "jeugdige",
+        "full_name": "Kim de Vries",
+        "date_of_birth": "2016-04-01",
+        "bsn": "",
+        "version": "2",
+    }
+    assert VALID_BSN not in body
+    world.child.refresh_from_db()
+    assert (world.child.full_name, str(world.child.date_of_birth), world.child.version) == (
+        "Kim de Vries",
+        "2016-04-01",
+        2,
+    )
+
+
+def test_saving_the_reshown_person_form_unchanged_keeps_the_colleagues_change(world, client, login_verified):
+    second, loaded = _both_load_then_first_saves(world, client, login_verified)
+    conflict = second.post(_edit_url(world.child), {**loaded, "date_of_birth": "2016-05-01"})
+
+    assert second.post(_edit_url(world.child), form_data(conflict.content.decode())).status_code == 302
+    world.child.refresh_from_db()
+    assert (world.child.full_name, str(world.child.date_of_birth), world.child.bsn) == (
+        "Kim de Vries",
+        "2016-04-01",
+        VALID_BSN,
+    )
+    assert [h.full_name for h in world.child.history.order_by("history_id")] == [
+        "Kim Testman",
+        "Kim de Vries",
+        "Kim de Vries",
+    ]
+
+
+def test_entering_ones_own_value_again_on_the_reshown_person_form_saves_it(world, client, login_verified):
+    second, loaded = _both_load_then_first_saves(world, client, login_verified)
+    conflict = second.post(_edit_url(world.child), {**loaded, "date_of_birth": "2016-05-01"})
+
+    again = {**form_data(conflict.content.decode()), "date_of_birth": "2016-05-01"}
+    assert second.post(_edit_url(world.child), again).status_code == 302
+    world.child.refresh_from_db()
+    assert (world.child.full_name, str(world.child.date_of_birth), world.child.version) == (
+        "Kim de Vries",
+        "2016-05-01",
+        3,
+    )
+
+
+@pytest.mark.parametrize("version", [None, "", "drie"])
+def test_a_person_edit_without_a_usable_version_is_refused_and_nothing_changes(world, as_professional, version):
+    data = {"role": "jeugdige", "full_name": "Zonder Versie", "date_of_birth": "2016-04-01", "bsn": ""}
+    if version is not None:
+        data["version"] = version
+    response = as_professional.post(_edit_url(world.child), data)
+
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Er is een probleem" in body and str(VERSION_REQUIRED) in body
+    assert 'href="#id_version"' not in body  # on top of the form, not linked to a hidden field
+    world.child.refresh_from_db()
+    assert (world.child.full_name, world.child.version, world.child.history.count()) == ("Kim Testman", 1, 1)

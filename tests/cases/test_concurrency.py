@@ -30,10 +30,10 @@ def test_a_stale_web_edit_gets_409_naming_the_change_and_the_first_edit_survives
 
     assert response.status_code == 409
     body = response.content.decode()
-    assert "Iemand anders heeft dit intussen gewijzigd" in body
-    assert "naam: was „Kim Testman”, nu „Kim de Vries”" in body
-    # The form keeps the second editor's input, now against the current version.
-    assert 'value="2016-05-01"' in body and 'name="version" value="2"' in body
+    assert "Iemand anders heeft dit intussen gewijzigd" in body and "gewijzigd (Naam)" in body
+    # The form is the record as it is now, at its new version; the second editor's input stands beside it.
+    assert 'value="Kim de Vries"' in body and 'value="2016-04-01"' in body and 'name="version" value="2"' in body
+    assert "<td>1 mei 2016</td>" in body
     world.child.refresh_from_db()
     assert (world.child.full_name, str(world.child.date_of_birth), world.child.version) == (
         "Kim de Vries",

@@ -9,13 +9,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases.forms import VersionedForm
 from cases.models import CaseStatus
 from cases.selectors import case_for_request
 from cases.view_helpers import run_form
 from workflows.lifecycle import services as lifecycle
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(VersionedForm):
+    record_fields = ("status", "crisis")
+
     step = forms.ChoiceField(label=gettext_lazy("Stap"))
     reason = forms.CharField(label=gettext_lazy("Reden"), widget=forms.Textarea(attrs={"rows": 3}))
     override_reason = forms.CharField(
@@ -26,7 +29,6 @@ class TransitionForm(forms.Form):
             "Alleen voor een coördinator: waarom de casus sluit terwijl er nog inzet of voorwaarden openstaan."
         ),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -66,4 +68,5 @@ def case_status(request: HttpRequest, case_id: int) -> HttpResponse:
         context={"case": case},
         success_url=reverse("case-detail", kwargs={"case_id": case.pk}),
         success_message=_("De status van de casus is bijgewerkt."),
+        current_form=lambda current: TransitionForm(case=current, initial={"version": current.version}),
     )

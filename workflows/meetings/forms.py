@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms import VersionedForm
 from cases.models import CLOSED_STATUSES
 from cases.selectors import cases_visible_to
 from partners.models import Membership, Organisation, Role, SafetyTeam, User
@@ -102,6 +103,5 @@ class AttendanceListForm(forms.Form):
         self.fields["organisation"].queryset = attendance_organisations(meeting)
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(VersionedForm):
     minutes = forms.CharField(label=_("Verslag"), widget=forms.Textarea, max_length=20000)
-    version = forms.IntegerField(widget=forms.HiddenInput)

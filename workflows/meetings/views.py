@@ -190,6 +190,7 @@ def agenda_item(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
         context={**context, "failed": kind},
         success_url=back,
         success_message=_("Vastgelegd: %(what)s.") % {"what": ITEM_FORMS[kind][1]},
+        current_form=(lambda current: _item_form(kind, case, current)) if kind == "minutes" else None,
     )
 
 

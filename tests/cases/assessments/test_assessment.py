@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -15,7 +17,9 @@ from cases.assessments.services import (
 )
 from cases.models import EventKind
 from cases.services import participant_end
+from cases.versioning import VERSION_REQUIRED
 from tests.factories import MembershipFactory
+from tests.html_forms import form_data
 from tests.workflows.casework import in_days, judge, make_region, open_case
 
 
@@ -213,6 +217,63 @@ def test_a_stale_judgement_edit_on_the_web_answers_409(region, case, login_verif
                                  "version": "1"})  # fmt: skip
     assert response.status_code == 409
     assert JointJudgement.objects.get(pk=judgement.pk).joint_score == 3
+
+
+def _stale_judgement_edit(region, case, login_verified, client):
+    """The VT and the CVC professional open the judgement's form; VT saves a new score first, then the
+    CVC professional sends a new rationale on the stale form. Returns the CVC's client, the url and the answer."""
+    from django.test import Client
+
+    judgement = judge(region, case, score=5)
+    url = reverse("judgement-edit", kwargs={"case_id": case.pk, "judgement_id": judgement.pk})
+    first = Client()
+    login_verified(first, region.vt_user)
+    login_verified(client, region.cvc_user)
+    loaded = form_data(client.get(url).content.decode())
+    assert first.post(url, {**form_data(first.get(url).content.decode()), "joint_score": "3"}).status_code == 302
+    return client, url, client.post(url, {**loaded, "rationale": "Alles goed"})
+
+
+def test_a_stale_judgement_edit_shows_both_versions_and_saving_the_reshown_form_keeps_the_colleagues(
+    region, case, login_verified, client
+):
+    client, url, response = _stale_judgement_edit(region, case, login_verified, client)
+
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "gewijzigd (Gezamenlijke veiligheidsscore (0–10))" in body
+    assert re.search(r"Gezamenlijke veiligheidsscore \(0–10\) <span class=\"tag\">gewijzigd door een collega</span>"
+                     r"</th>\s*<td>3</td>\s*<td>5</td>", body)  # fmt: skip
+    assert re.search(r"Onderbouwing</th>\s*<td>Zorgen over veiligheid thuis.</td>\s*<td>Alles goed</td>", body)
+    reshown = form_data(body)
+    assert (reshown["joint_score"], reshown["rationale"], reshown["version"]) == (
+        "3", "Zorgen over veiligheid thuis.", "2")  # fmt: skip
+
+    assert client.post(url, reshown).status_code == 302
+    judgement = JointJudgement.objects.get()
+    assert (judgement.joint_score, judgement.rationale, judgement.version) == (3, "Zorgen over veiligheid thuis.", 3)
+
+
+def test_a_reviewed_judgement_conflict_saves_the_value_entered_again(region, case, login_verified, client):
+    client, url, response = _stale_judgement_edit(region, case, login_verified, client)
+
+    again = {**form_data(response.content.decode()), "rationale": "Alles goed"}
+    assert client.post(url, again).status_code == 302
+    judgement = JointJudgement.objects.get()
+    assert (judgement.joint_score, judgement.rationale, judgement.version) == (3, "Alles goed", 3)
+
+
+@pytest.mark.parametrize("version", [None, "twee"])
+def test_a_judgement_edit_without_a_usable_version_is_refused_and_nothing_changes(
+    region, case, login_verified, client, version
+):
+    judgement = judge(region, case, score=5)
+    url = reverse("judgement-edit", kwargs={"case_id": case.pk, "judgement_id": judgement.pk})
+    login_verified(client, region.cvc_user)
+    data = {"classification": "geen", "joint_score": "9", "rationale": "Alles goed"}
+    response = client.post(url, data if version is None else {**data, "version": version})
+    assert response.status_code == 400 and str(VERSION_REQUIRED) in response.content.decode()
+    assert JointJudgement.objects.values_list("joint_score", "version").get() == (5, 1)
 
 
 def test_the_round_page_shows_contributions_judgement_and_dissent(region, case, login_verified, client):

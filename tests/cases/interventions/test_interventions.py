@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -10,7 +12,9 @@ from cases.interventions.services import (
     intervention_stop,
 )
 from cases.models import EventKind
+from cases.versioning import VERSION_REQUIRED
 from tests.factories import MembershipFactory, OrganisationFactory
+from tests.html_forms import form_data
 from tests.workflows.casework import in_days, judge, make_region, open_case
 
 
@@ -197,3 +201,44 @@ def test_the_api_starts_and_completes_an_intervention_and_refuses_a_stale_move(r
     assert done.status_code == 200, done.content
     intervention.refresh_from_db()
     assert (intervention.status, intervention.result) == ("afgerond", "Onderzoek afgerond")
+
+
+def test_a_stale_stop_on_the_page_shows_the_colleagues_start_beside_ones_reason_and_saves_only_when_sent_again(
+    region, case, login_verified, client
+):
+    from django.test import Client
+
+    judge(region, case)
+    intervention = _agree(region, case)
+    url = reverse("intervention-detail", kwargs={"case_id": case.pk, "intervention_id": intervention.pk})
+    colleague = Client()
+    login_verified(colleague, region.vt_user)
+    login_verified(client, region.cvc_user)
+    loaded = form_data(client.get(url).content.decode())
+    assert colleague.post(url, {**form_data(colleague.get(url).content.decode()), "action": "start"}).status_code == 302
+
+    stale = client.post(url, {**loaded, "action": "stop", "result": "Gezin verhuisd"})
+    assert stale.status_code == 409
+    body = stale.content.decode()
+    changed = r"Status <span class=\"tag\">gewijzigd door een collega</span></th>\s*<td>lopend</td>\s*<td>—</td>"
+    assert re.search(changed, body)
+    assert re.search(r"Resultaat of reden</th>\s*<td>—</td>\s*<td>Gezin verhuisd</td>", body)
+    reshown = form_data(body)
+    assert (reshown["result"], reshown["version"]) == ("", "2")
+
+    # Sent as shown, the stop has no reason: refused, and the colleague's start stands.
+    as_shown = client.post(url, {**reshown, "action": "stop"})
+    assert as_shown.status_code == 400 and "Geef aan waarom de inzet stopt." in as_shown.content.decode()
+    assert Intervention.objects.values_list("status", "version").get() == ("lopend", 2)
+    assert client.post(url, {**reshown, "action": "stop", "result": "Gezin verhuisd"}).status_code == 302
+    assert Intervention.objects.values_list("status", "result").get() == ("gestopt", "Gezin verhuisd")
+
+
+def test_an_intervention_move_without_a_version_is_refused_and_nothing_changes(region, case, login_verified, client):
+    judge(region, case)
+    intervention = _agree(region, case)
+    login_verified(client, region.vt_user)
+    url = reverse("intervention-detail", kwargs={"case_id": case.pk, "intervention_id": intervention.pk})
+    response = client.post(url, {"action": "start"})
+    assert response.status_code == 400 and str(VERSION_REQUIRED) in response.content.decode()
+    assert Intervention.objects.values_list("status", "version").get() == ("afgesproken", 1)

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -6,6 +8,8 @@ from cases.assessments.services import condition_agree, condition_check
 from cases.exceptions import ConcurrentEditError
 from cases.interventions.services import intervention_agree, intervention_complete, intervention_start
 from cases.models import Case, CaseStatus, EventKind, TimelineEvent
+from cases.versioning import VERSION_REQUIRED
+from tests.html_forms import form_data
 from tests.workflows.casework import in_days, judge, make_region, open_case, set_status
 from workflows.lifecycle.services import (
     TRANSITIONS,
@@ -241,6 +245,53 @@ def test_the_status_page_flags_a_crisis_and_answers_409_on_a_stale_version(regio
     assert client.post(url, {"step": "crisis", "reason": "Acuut", "version": case.version}).status_code == 302
     assert Case.objects.get(pk=case.pk).crisis is True
     assert client.post(url, {"step": "resolve_crisis", "reason": "x", "version": case.version}).status_code == 409
+
+
+def test_a_stale_status_step_shows_the_colleagues_crisis_beside_ones_step_and_takes_it_only_when_sent_again(
+    region, login_verified, client
+):
+    from django.test import Client
+
+    case = open_case(region)
+    url = reverse("case-status", kwargs={"case_id": case.pk})
+    colleague = Client()
+    login_verified(colleague, region.vt_user)
+    login_verified(client, region.cvc_user)
+    loaded = form_data(client.get(url).content.decode())
+    flagged = {**form_data(colleague.get(url).content.decode()), "step": "crisis", "reason": "Acuut"}
+    assert colleague.post(url, flagged).status_code == 302
+
+    stale = client.post(url, {**loaded, "step": "to:veiligheidsbeoordeling", "reason": "Start"})
+    assert stale.status_code == 409
+    body = stale.content.decode()
+    assert "gewijzigd (Acute onveiligheid)" in body
+    assert re.search(r"Acute onveiligheid <span class=\"tag\">gewijzigd door een collega</span></th>\s*"
+                     r"<td>ja</td>\s*<td>—</td>", body)  # fmt: skip
+    assert re.search(r"Stap</th>\s*<td>—</td>\s*<td>Naar veiligheidsbeoordeling</td>", body)
+    assert re.search(r"Reden</th>\s*<td>—</td>\s*<td>Start</td>", body)
+    reshown = form_data(body)
+    assert (reshown["reason"], reshown["version"]) == ("", "2")
+    assert 'value="resolve_crisis"' in body  # the steps are those of the case as it is now
+
+    as_shown = client.post(url, reshown)
+    assert as_shown.status_code == 400
+    assert _unchanged(case)[:2] == (S.AANGEMELD, 2) and Case.objects.get(pk=case.pk).crisis
+    again = {**reshown, "step": "to:veiligheidsbeoordeling", "reason": "Start"}
+    assert client.post(url, again).status_code == 302
+    fresh = Case.objects.get(pk=case.pk)
+    assert (fresh.status, fresh.crisis, fresh.version) == (S.VEILIGHEIDSBEOORDELING, True, 3)
+
+
+@pytest.mark.parametrize("version", [None, "", "1.5.0"])
+def test_a_status_step_without_a_usable_version_is_refused_and_nothing_changes(region, login_verified, client, version):
+    case = open_case(region)
+    login_verified(client, region.vt_user)
+    url = reverse("case-status", kwargs={"case_id": case.pk})
+    data = {"step": "crisis", "reason": "Acuut"}
+    response = client.post(url, data if version is None else {**data, "version": version})
+    assert response.status_code == 400 and str(VERSION_REQUIRED) in response.content.decode()
+    fresh = Case.objects.get(pk=case.pk)
+    assert (fresh.crisis, fresh.version) == (False, case.version)
 
 
 def test_the_api_takes_the_same_steps_and_refuses_a_stale_one_with_409(region, login_verified, client):

@@ -1,3 +1,4 @@
+import re
 from datetime import datetime, time
 
 import pytest
@@ -13,6 +14,7 @@ from cases.interventions.services import intervention_agree, intervention_start,
 from cases.models import EventKind
 from partners.models import Membership
 from tests.factories import MembershipFactory
+from tests.html_forms import form_data
 from tests.workflows.casework import in_days, judge, make_region, open_case
 from workflows.meetings.models import DecisionKind, MeetingDecision
 from workflows.meetings.services import (
@@ -315,3 +317,30 @@ def test_the_attendance_list_offers_the_agenda_partners_and_lists_any_organisati
     assert response.status_code == 302
     assert list(meeting.attendances.values_list("user_id", flat=True)) == [vt_colleague.pk]
     assert _option(vt_colleague) not in _offered(client.get(url, {"organisation": region.vt.pk}).content.decode())
+
+
+def test_stale_minutes_come_back_as_stored_with_ones_own_text_beside_them(region, login_verified, client):
+    from django.test import Client
+
+    meeting = _meeting(region)
+    (item,) = _agenda(region, meeting, 1)
+    url = reverse("meeting-item", kwargs={"meeting_id": meeting.pk, "item_id": item.pk})
+    other_tab = Client()
+    login_verified(other_tab, region.coordinator)
+    login_verified(client, region.coordinator)
+    loaded = form_data(client.get(url).content.decode(), with_field="minutes-version")
+    saved = {**form_data(other_tab.get(url).content.decode(), with_field="minutes-version"), "kind": "minutes"}
+    assert other_tab.post(url, {**saved, "minutes-minutes": "Zorgen besproken"}).status_code == 302
+
+    stale = client.post(url, {**loaded, "kind": "minutes", "minutes-minutes": "Plan afgesproken"})
+    assert stale.status_code == 409
+    body = stale.content.decode()
+    assert re.search(r"Verslag <span class=\"tag\">gewijzigd door een collega</span></th>\s*<td>Zorgen besproken</td>"
+                     r"\s*<td>Plan afgesproken</td>", body)  # fmt: skip
+    item.refresh_from_db()
+    reshown = form_data(body, with_field="minutes-version")
+    assert (reshown["minutes-minutes"], reshown["minutes-version"]) == ("Zorgen besproken", str(item.version))
+    without_version = {**reshown, "kind": "minutes", "minutes-minutes": "x", "minutes-version": ""}
+    assert client.post(url, without_version).status_code == 400
+    item.refresh_from_db()
+    assert item.minutes == "Zorgen besproken"
