@@ -24,7 +24,7 @@ from cases.timeline import timeline_record
 from cases.versioning import versioned_update
 from partners.models import WORKING_ROLES, Membership, Municipality, Organisation, SafetyTeam
 
-INTAKE_EVENTS = {
+INTAKE_EVENTS: dict[str, str] = {
     Intake.MELDING_VT: EventKind.MELDING_RECEIVED,
     Intake.VERZOEK_TOT_ONDERZOEK: EventKind.VERZOEK_RECEIVED,
 }
@@ -90,9 +90,9 @@ def case_open(
     case.save()
     # A readable, unique reference from the row id; not a new history row.
     case.reference = f"VT-{opened_at.year}-{case.pk:06d}"
-    case.skip_history_when_saving = True
+    case.skip_history_when_saving = True  # type: ignore[attr-defined]
     case.save(update_fields=["reference"])
-    del case.skip_history_when_saving
+    del case.skip_history_when_saving  # type: ignore[attr-defined]
 
     role = ParticipantRole.VAST_GEZICHT if vast_gezicht == actor else ParticipantRole.CASUSREGISSEUR
     _participant_create(

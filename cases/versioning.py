@@ -16,6 +16,12 @@ VERSION_REQUIRED = _(
 )
 
 
+def history_author(obj: models.Model, actor) -> None:
+    """Name `actor` as the author of the history row of `obj`'s next save (simple-history reads this
+    attribute; services run outside a request too)."""
+    obj._history_user = actor  # type: ignore[attr-defined]
+
+
 def changed_since(current: models.Model, expected_version: int | None) -> dict[str, tuple[object, object]]:
     """{field: (as the editor saw it, as it is now)} for what changed after `expected_version`, read from
     the record's history (the editor's own copy may already be the current row)."""
@@ -47,7 +53,7 @@ def versioned_update(obj: models.Model, *, actor, expected_version: int | None, 
         setattr(locked, name, value)
     locked.version += 1
     full_clean_held(locked)
-    locked._history_user = actor
+    history_author(locked, actor)
     locked.save(update_fields=[*fields, "version"])
     for name in (*fields, "version"):
         setattr(obj, name, getattr(locked, name))

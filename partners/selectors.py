@@ -50,7 +50,7 @@ def is_functional_admin(user: User) -> bool:
 
 
 def coordinated_team_ids(user: User) -> list[int]:
-    return [m.team_id for m in active_memberships(user) if m.role == Role.COORDINATOR]
+    return [m.team_id for m in active_memberships(user) if m.role == Role.COORDINATOR and m.team_id is not None]
 
 
 def user_coordinates_team(user: User, team_id: int) -> bool:

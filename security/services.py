@@ -141,7 +141,7 @@ def user_session_touch(*, request: HttpRequest) -> None:
         # The key was cycled (e.g. password change) or the session predates tracking.
         UserSession.objects.create(
             session_key=session_key,
-            user=request.user,
+            user=request.user,  # type: ignore[misc]  # a session with a key belongs to a user
             ip=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
         )

@@ -48,7 +48,7 @@ class ScorePoint:
 
     @property
     def classification_label(self) -> str:
-        return Classification(self.classification).label
+        return str(Classification(self.classification).label)
 
 
 def score_trajectory(case: Case) -> list[ScorePoint]:

@@ -5,6 +5,7 @@ case) they obtained through `cases.selectors.case_for`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -27,7 +28,7 @@ from cases.model_validation import full_clean_held
 from cases.models import Case, EventKind, Participant
 from cases.selectors import acting_organisation
 from cases.timeline import timeline_record
-from cases.versioning import versioned_update
+from cases.versioning import history_author, versioned_update
 from partners.models import Organisation
 
 JUDGEMENT_EDITABLE_FIELDS = (
@@ -135,7 +136,7 @@ def contribution_add(
         recorded_at=occurred_at or timezone.now(),
     )
     full_clean_held(contribution)
-    contribution._history_user = actor
+    history_author(contribution, actor)
     try:
         with transaction.atomic():
             contribution.save()
@@ -179,7 +180,7 @@ def judgement_record(
     children_view: str = "",
     parents_present: bool = False,
     children_present: bool = False,
-    dissents: list[tuple[Organisation, str]] = (),
+    dissents: Iterable[tuple[Organisation, str]] = (),
     occurred_at: datetime | None = None,
 ) -> JointJudgement:
     """Record the team's one joint judgement of a round (this completes the round), with the
@@ -209,7 +210,7 @@ def judgement_record(
         recorded_at=occurred_at or timezone.now(),
     )
     full_clean_held(judgement)
-    judgement._history_user = actor
+    history_author(judgement, actor)
     judgement.save()
     for dissenting, reason in dissents:
         _dissent_create(
@@ -272,7 +273,7 @@ def _dissent_create(
         reason=reason.strip(),
         recorded_at=occurred_at or timezone.now(),
     )
-    dissent._history_user = actor
+    history_author(dissent, actor)
     dissent.save()
     return dissent
 
@@ -335,7 +336,7 @@ def condition_agree(
         agreed_at=agreed_at,
     )
     full_clean_held(condition)
-    condition._history_user = actor
+    history_author(condition, actor)
     condition.save()
     timeline_record(
         case=case,

@@ -52,10 +52,10 @@ def actions_of_my_organisations(user, *, today: date) -> OrganisationActions:
         .select_related("case", "owner_organisation", "owner")
         .order_by("check_date", "id")
     )
-    for item in interventions:
-        item.is_overdue = item.due_date < today
-    for item in conditions:
-        item.is_overdue = item.check_date < today
+    for intervention in interventions:
+        intervention.is_overdue = intervention.due_date < today  # type: ignore[attr-defined]
+    for condition in conditions:
+        condition.is_overdue = condition.check_date < today  # type: ignore[attr-defined]
     return OrganisationActions(interventions, conditions)
 
 

@@ -26,7 +26,7 @@ from cases.model_validation import full_clean_held
 from cases.models import Case, EventKind
 from cases.selectors import acting_organisation
 from cases.timeline import timeline_record
-from cases.versioning import versioned_update
+from cases.versioning import history_author, versioned_update
 from partners.models import Organisation
 
 # Each rule's message once; the form, the serializer and the import reuse it.
@@ -87,7 +87,7 @@ def intervention_agree(
         agreed_at=agreed_at or timezone.now(),
     )
     full_clean_held(intervention)
-    intervention._history_user = actor
+    history_author(intervention, actor)
     intervention.save()
     intervention.agreed_by.set(agreed_by)
     timeline_record(
@@ -102,7 +102,7 @@ def intervention_agree(
 
 
 # status -> the statuses it may move to
-_MOVES = {
+_MOVES: dict[str, set[str]] = {
     InterventionStatus.AFGESPROKEN: {InterventionStatus.LOPEND, InterventionStatus.GESTOPT},
     InterventionStatus.LOPEND: {InterventionStatus.AFGEROND, InterventionStatus.GESTOPT},
 }

@@ -22,8 +22,8 @@ from cases.interventions.models import OPEN_INTERVENTION_STATUSES, Intervention
 from cases.models import CLOSED_STATUSES, Case, CaseStatus, EventKind
 from cases.selectors import working_for
 from cases.timeline import timeline_record
-from cases.versioning import changed_since
-from partners.models import Organisation
+from cases.versioning import changed_since, history_author
+from partners.models import Organisation, User
 from partners.selectors import user_coordinates_team
 
 S = CaseStatus
@@ -34,7 +34,7 @@ class Attempt:
     """What a guard looks at: the locked case, who moves it and the coordinator's override."""
 
     case: Case
-    actor: object
+    actor: User
     override_reason: str
 
 
@@ -125,7 +125,7 @@ def _lock(case: Case, *, expected_version: int, expected_status: str | None = No
 
 def _save(locked: Case, case: Case, *, actor, fields: list[str]) -> None:
     locked.version += 1
-    locked._history_user = actor
+    history_author(locked, actor)
     locked.save(update_fields=[*fields, "version"])
     for name in (*fields, "version"):
         setattr(case, name, getattr(locked, name))
@@ -177,7 +177,7 @@ def case_transition(
         locked.closed_at = occurred_at or timezone.now()
         fields.append("closed_at")
     _save(locked, case, actor=actor, fields=fields)
-    data = {"from": frm, "to": to}
+    data: dict[str, object] = {"from": frm, "to": to}
     summary = reason
     if (
         override_reason.strip()

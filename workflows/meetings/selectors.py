@@ -139,13 +139,16 @@ def meeting_agenda(user, meeting: Meeting, *, today: date, ip: str | None = None
             rows.append(AgendaRow(item=item, case=None))
             continue
         case = item.case
-        judged = case.judged_assessments
-        overdue = [i for i in case.open_interventions if i.due_date < today]
-        overdue += [c for c in case.open_conditions if c.check_date < today]
+        # Filled by open_items_prefetches (Prefetch to_attr): lists, not managers.
+        judged = case.judged_assessments  # type: ignore[attr-defined]
+        open_interventions = case.open_interventions  # type: ignore[attr-defined]
+        open_conditions = case.open_conditions  # type: ignore[attr-defined]
+        overdue = [i for i in open_interventions if i.due_date < today]
+        overdue += [c for c in open_conditions if c.check_date < today]
         rows.append(AgendaRow(
             item=item, case=case, family_line=family_line(case, today),
             judgement=judged[0].judgement if judged else None,
-            open_interventions=case.open_interventions, open_conditions=case.open_conditions,
+            open_interventions=open_interventions, open_conditions=open_conditions,
             overdue=overdue, decisions=list(item.decisions.all()),
         ))  # fmt: skip
     shown = [row.case.pk for row in rows if row.case is not None]

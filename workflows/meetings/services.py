@@ -21,7 +21,7 @@ from cases.interventions.services import intervention_agree
 from cases.model_validation import full_clean_held
 from cases.models import Case, EventKind, Participant
 from cases.timeline import timeline_record
-from cases.versioning import versioned_update
+from cases.versioning import history_author, versioned_update
 from partners.models import WORKING_ROLES, Membership, Organisation, SafetyTeam
 from partners.selectors import user_coordinates_team
 from workflows.meetings.models import AgendaItem, Attendance, DecisionKind, Meeting, MeetingDecision
@@ -42,7 +42,7 @@ def meeting_schedule(*, actor, team: SafetyTeam, scheduled_at: datetime, chair, 
         raise ValidationError({"chair": _("De voorzitter moet lid zijn van het team.")})
     meeting = Meeting(team=team, scheduled_at=scheduled_at, chair=chair, location=location.strip(), created_by=actor)
     full_clean_held(meeting)
-    meeting._history_user = actor
+    history_author(meeting, actor)
     meeting.save()
     return meeting
 
@@ -57,7 +57,7 @@ def agenda_add(*, actor, meeting: Meeting, case: Case) -> AgendaItem:
         raise ValidationError({"case": _("Deze casus staat al op de agenda.")})
     last = AgendaItem.objects.filter(meeting=meeting).order_by("-position").values_list("position", flat=True).first()
     item = AgendaItem(meeting=meeting, case=case, position=(last or 0) + 1)
-    item._history_user = actor
+    history_author(item, actor)
     item.save()
     return item
 
