@@ -8,6 +8,7 @@ import redis
 
 from tests import factories
 from tests.twofactor import login_verified as _login_verified
+from tests.world import make_region
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -34,6 +35,18 @@ def redis_client():
 def login_verified(db):
     """login_verified(client, user): logged in with a verified second factor (force_login alone is not enough)."""
     return _login_verified
+
+
+@pytest.fixture
+def region(db):
+    """The one test world (tests/world.py), with the region's default deadline rules loaded."""
+    from django.apps import apps
+
+    from workflows.deadlines.rules import load_defaults
+
+    # Transactional tests flush the data migration's rows: make sure the defaults exist.
+    load_defaults(apps.get_model("workflows", "DeadlineRule"), apps.get_model("workflows", "GelijkgesteldeDag"))
+    return make_region()
 
 
 @pytest.fixture

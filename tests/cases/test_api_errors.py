@@ -10,14 +10,9 @@ from cases.assessments.services import condition_agree
 from cases.interventions.services import intervention_agree, intervention_start
 from cases.models import Case
 from cases.services import person_add, person_change
-from tests.workflows.casework import in_days, judge, make_region, open_case
+from tests.world import in_days, judge, open_case
 
 CONFLICT_KEYS = {"detail", "changed_fields", "current"}
-
-
-@pytest.fixture
-def region(db):
-    return make_region()
 
 
 @pytest.fixture

@@ -14,12 +14,12 @@ from partners.models import User
 
 
 @pytest.fixture
-def region(db, settings):
+def demo_region(db, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     seed_region(password="demo-wachtwoord-lang")
 
 
-def test_demo_cases_cover_every_status_team_and_several_partners(region):
+def test_demo_cases_cover_every_status_team_and_several_partners(demo_region):
     counts = seed_cases(count=30)
     assert counts["cases_created"] == counts["demo_cases"] == 30
     cases = Case.objects.filter(external_reference__startswith="DEMO-")
@@ -29,7 +29,7 @@ def test_demo_cases_cover_every_status_team_and_several_partners(region):
     assert TimelineEvent.objects.filter(case__in=cases, kind="case_opened").count() == 30
 
 
-def test_demo_bsns_pass_the_eleven_proof(region):
+def test_demo_bsns_pass_the_eleven_proof(demo_region):
     seed_cases(count=10)
     bsns = [b for b in Person.objects.values_list("bsn", flat=True) if b]
     assert bsns and all(bsn_is_valid(b) for b in bsns)
@@ -38,7 +38,7 @@ def test_demo_bsns_pass_the_eleven_proof(region):
     assert all(bsn_is_valid(demo_bsn(random.Random(i))) for i in range(200))  # noqa: S311
 
 
-def test_demo_participants_can_open_their_cases_through_the_one_door(region):
+def test_demo_participants_can_open_their_cases_through_the_one_door(demo_region):
     seed_cases(count=6)
     user = User.objects.get(username="boz-cvc")
     visible = list(cases_visible_to(user))
@@ -47,7 +47,7 @@ def test_demo_participants_can_open_their_cases_through_the_one_door(region):
     assert CaseUserObjectPermission.objects.filter(user=user).count() == len(visible)
 
 
-def test_seeding_twice_does_not_double_the_demo_cases(region):
+def test_seeding_twice_does_not_double_the_demo_cases(demo_region):
     call_command("seed_demo", "--cases", "12")
     call_command("seed_demo", "--cases", "12")
     assert Case.objects.filter(external_reference__startswith="DEMO-").count() == 12

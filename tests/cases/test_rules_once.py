@@ -15,12 +15,7 @@ from cases.services import TEAM_DOES_NOT_SERVE
 from exchange.importer import import_cases
 from tests.exchange.world import base_moment, make_world, minimal_document
 from tests.factories import MembershipFactory
-from tests.workflows.casework import in_days, judge, make_region, open_case
-
-
-@pytest.fixture
-def region(db):
-    return make_region()
+from tests.world import in_days, judge, open_case
 
 
 @pytest.fixture

@@ -251,8 +251,8 @@ def test_a_quarter_request_runs_each_metric_query_once_more_for_its_months_whate
         assert client.get(API, by_month).status_code == 200
     with CaptureQueriesContext(connection) as small:
         assert client.get(API, by_quarter).status_code == 200
-    region = scenario.build()
-    scenario.build_more(region, cases=12)
+    scenario_region = scenario.build()
+    scenario.build_more(scenario_region, cases=12)
     with CaptureQueriesContext(connection) as large:
         assert client.get(API, by_quarter).status_code == 200
     assert len(small) == len(large)

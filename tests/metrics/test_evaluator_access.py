@@ -16,13 +16,10 @@ from tests.metrics import scenario
 RANGE = {"date_from": "2025-01-01", "date_to": "2025-06-30", "granularity": "month"}
 
 
-@pytest.fixture
-def region(db):
-    return scenario.build()
-
-
-def test_the_dashboard_shows_suppressed_tables_charts_and_definitions_to_an_evaluator(region, client, login_verified):
-    login_verified(client, region.evaluator)
+def test_the_dashboard_shows_suppressed_tables_charts_and_definitions_to_an_evaluator(
+    scenario_region, client, login_verified
+):
+    login_verified(client, scenario_region.evaluator)
     response = client.get(reverse("metrics-dashboard"), RANGE)
     assert response.status_code == 200
     html = response.content.decode()
@@ -34,8 +31,8 @@ def test_the_dashboard_shows_suppressed_tables_charts_and_definitions_to_an_eval
 
 
 @pytest.mark.parametrize("role", [Role.PROFESSIONAL, Role.COORDINATOR, Role.FUNCTIONAL_ADMIN, Role.PRIVACY_OFFICER])
-def test_everyone_else_gets_not_found(region, client, login_verified, role):
-    user = factories.MembershipFactory(team=region.team, role=role).user
+def test_everyone_else_gets_not_found(scenario_region, client, login_verified, role):
+    user = factories.MembershipFactory(team=scenario_region.team, role=role).user
     login_verified(client, user)
     for name in ("metrics-dashboard", "metrics-exports"):
         assert client.get(reverse(name)).status_code == 404
@@ -43,56 +40,56 @@ def test_everyone_else_gets_not_found(region, client, login_verified, role):
     assert client.get("/api/v1/exports/").status_code == 404
 
 
-def test_a_superuser_may_open_the_dashboard(region, client, login_verified):
+def test_a_superuser_may_open_the_dashboard(scenario_region, client, login_verified):
     admin = factories.UserFactory(is_superuser=True, is_staff=True)
     login_verified(client, admin)
     assert client.get(reverse("metrics-dashboard"), RANGE).status_code == 200
 
 
-def test_the_menu_shows_evaluatie_to_evaluators_only(region, client, login_verified):
-    login_verified(client, region.evaluator)
+def test_the_menu_shows_evaluatie_to_evaluators_only(scenario_region, client, login_verified):
+    login_verified(client, scenario_region.evaluator)
     assert "Evaluatie" in client.get(reverse("home")).content.decode()
     client.logout()
-    login_verified(client, region.users["p1"])
+    login_verified(client, scenario_region.users["p1"])
     assert "Evaluatie" not in client.get(reverse("home")).content.decode()
 
 
-def test_the_case_menu_items_are_for_professionals_and_coordinators_only(region, client, login_verified):
+def test_the_case_menu_items_are_for_professionals_and_coordinators_only(scenario_region, client, login_verified):
     names = ("my-cases", "team-cases", "meeting-list", "deadline-dashboard")
     case_items = [f'href="{reverse(name)}"' for name in names]
-    login_verified(client, region.evaluator)
+    login_verified(client, scenario_region.evaluator)
     menu = client.get(reverse("home")).content.decode()
     assert not [item for item in case_items if item in menu]
     client.logout()
-    login_verified(client, region.users["p1"])
+    login_verified(client, scenario_region.users["p1"])
     menu = client.get(reverse("home")).content.decode()
     assert all(item in menu for item in case_items)
 
 
-def test_an_evaluator_reaches_no_case_person_or_note(region, client, login_verified):
-    login_verified(client, region.evaluator)
-    assert not cases_visible_to(region.evaluator).exists()
-    case = region.cases["VT-A"]
+def test_an_evaluator_reaches_no_case_person_or_note(scenario_region, client, login_verified):
+    login_verified(client, scenario_region.evaluator)
+    assert not cases_visible_to(scenario_region.evaluator).exists()
+    case = scenario_region.cases["VT-A"]
     assert client.get(reverse("case-detail", args=[case.pk])).status_code == 404
     assert client.get(reverse("note-add", args=[case.pk])).status_code == 404
     person = case.persons.first()
     assert client.get(reverse("person-edit", args=[person.pk])).status_code == 404
 
 
-def test_the_metrics_api_answers_suppressed_json_and_logs_it(region, client, login_verified):
-    login_verified(client, region.evaluator)
+def test_the_metrics_api_answers_suppressed_json_and_logs_it(scenario_region, client, login_verified):
+    login_verified(client, scenario_region.evaluator)
     response = client.get("/api/v1/metrics/", RANGE)
     assert response.status_code == 200
     tables = response.json()["tables"]
     assert tables["cases_by_status"]["total"] is None and tables["cases_by_status"]["suppressed_cells"] > 0
     entry = access_log_rows().filter(action=AccessAction.EXPORT).order_by("-id").first()
-    assert entry.user_id == region.evaluator.pk and "api-aggregates" in entry.detail
+    assert entry.user_id == scenario_region.evaluator.pk and "api-aggregates" in entry.detail
 
 
-def test_the_exports_api_creates_and_lists_only_own_jobs(region, client, login_verified):
-    other = factories.MembershipFactory(team=region.team, role=Role.EVALUATOR).user
+def test_the_exports_api_creates_and_lists_only_own_jobs(scenario_region, client, login_verified):
+    other = factories.MembershipFactory(team=scenario_region.team, role=Role.EVALUATOR).user
     ExportJob.objects.create(requester=other, kind="events", format="csv", expires_at="2100-01-01T00:00Z")
-    login_verified(client, region.evaluator)
+    login_verified(client, scenario_region.evaluator)
     created = client.post("/api/v1/exports/", {**RANGE, "kind": "aggregates", "format": "json"})
     assert created.status_code == 201 and created.json()["status"] == "queued"
     listed = client.get("/api/v1/exports/").json()["results"]
@@ -103,12 +100,12 @@ def test_the_exports_api_creates_and_lists_only_own_jobs(region, client, login_v
 
 
 def test_without_postgresql_an_export_is_refused_with_the_reason_on_the_page_and_in_the_api(
-    region, client, login_verified, monkeypatch
+    scenario_region, client, login_verified, monkeypatch
 ):
     # The SQLite quick start: the extract's SQL is PostgreSQL's, so no job is queued to fail later.
     monkeypatch.setattr("metrics.services.computable", lambda: False)
     monkeypatch.setattr("metrics.views.computable", lambda: False)
-    login_verified(client, region.evaluator)
+    login_verified(client, scenario_region.evaluator)
     reason = "worden berekend in PostgreSQL"
     assert reason in client.get(reverse("metrics-exports")).content.decode()
     page = client.post(reverse("metrics-exports"), {**RANGE, "kind": "events", "format": "csv"})
@@ -118,12 +115,12 @@ def test_without_postgresql_an_export_is_refused_with_the_reason_on_the_page_and
     assert not ExportJob.objects.exists()
 
 
-def test_dashboard_query_count_does_not_grow_with_the_data(region, client, login_verified):
-    login_verified(client, region.evaluator)
+def test_dashboard_query_count_does_not_grow_with_the_data(scenario_region, client, login_verified):
+    login_verified(client, scenario_region.evaluator)
     client.get(reverse("metrics-dashboard"), RANGE)  # warm caches (content types, sessions)
     with CaptureQueriesContext(connection) as small:
         assert client.get(reverse("metrics-dashboard"), RANGE).status_code == 200
-    scenario.build_more(region, cases=12)
+    scenario.build_more(scenario_region, cases=12)
     with CaptureQueriesContext(connection) as large:
         assert client.get(reverse("metrics-dashboard"), RANGE).status_code == 200
     assert len(small) == len(large)

@@ -118,8 +118,8 @@ def test_kinds_follow_participants_who_leave_and_equal_moments_count_as_involved
 
 @pytest.mark.parametrize("more", [0, 25])
 def test_the_event_extract_runs_four_queries_whatever_the_data_size(db, tmp_path, django_assert_num_queries, more):
-    region = scenario.build()
-    scenario.build_more(region, cases=more)
+    scenario_region = scenario.build()
+    scenario.build_more(scenario_region, cases=more)
     with django_assert_num_queries(4):  # the events, then the cases, birth dates and participations
         rows = write_events(tmp_path / "events.csv", ALL_2025, "csv")
     assert rows == TimelineEvent.objects.filter(occurred_at__year=2025).count()

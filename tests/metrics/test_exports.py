@@ -18,11 +18,6 @@ from tests.metrics import scenario
 ALL_2025 = Filters(date(2025, 1, 1), date(2025, 12, 31))
 
 
-@pytest.fixture
-def region(db):
-    return scenario.build()
-
-
 def read_back(path, fmt) -> str:
     """The whole file as text, whatever the format (XLSX read cell by cell with openpyxl)."""
     if fmt != "xlsx":
@@ -34,41 +29,43 @@ def read_back(path, fmt) -> str:
     return "\n".join(lines)
 
 
-def forbidden(region) -> list[str]:
+def forbidden(scenario_region) -> list[str]:
     values = list(scenario.SECRET_STRINGS)
     values += [d.isoformat() for d in scenario.BIRTH_DATES] + [d.strftime("%d-%m-%Y") for d in scenario.BIRTH_DATES]
-    values += [c.reference for c in region.cases.values()]
-    values += [u.username for u in region.users.values()] + [u.full_name for u in region.users.values()]
+    values += [c.reference for c in scenario_region.cases.values()]
+    values += [u.username for u in scenario_region.users.values()] + [
+        u.full_name for u in scenario_region.users.values()
+    ]
     return values
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
-def test_the_event_extract_holds_no_name_bsn_birth_date_note_or_summary(region, tmp_path, fmt):
+def test_the_event_extract_holds_no_name_bsn_birth_date_note_or_summary(scenario_region, tmp_path, fmt):
     path = tmp_path / f"events.{fmt}"
     rows = write_events(path, ALL_2025, fmt)
     assert rows == TimelineEvent.objects.filter(occurred_at__year=2025).count()
     text = read_back(path, fmt)
-    for value in forbidden(region):
+    for value in forbidden(scenario_region):
         assert value not in text, value
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
-def test_the_aggregate_tables_hold_no_identifier_either(region, tmp_path, fmt):
+def test_the_aggregate_tables_hold_no_identifier_either(scenario_region, tmp_path, fmt):
     path = tmp_path / f"tables.{fmt}"
     write_aggregates(path, Filters(date(2025, 1, 1), date(2025, 12, 31), by=("team", "municipality")), fmt)
     text = read_back(path, fmt)
-    for value in forbidden(region):
+    for value in forbidden(scenario_region):
         assert value not in text, value
 
 
-def test_event_rows_carry_pseudonym_age_band_cbs_code_kinds_and_scores(region, tmp_path, settings):
+def test_event_rows_carry_pseudonym_age_band_cbs_code_kinds_and_scores(scenario_region, tmp_path, settings):
     settings.PSEUDONYM_SECRET = "test-geheim"
     path = tmp_path / "events.csv"
     write_events(path, ALL_2025, "csv")
     with path.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     assert list(rows[0]) == list(EVENT_COLUMNS)
-    case_a = region.cases["VT-A"]
+    case_a = scenario_region.cases["VT-A"]
     a_rows = [r for r in rows if r["casus_pseudoniem"] == case_pseudonym(case_a.pk, secret="test-geheim")]
     assert len(a_rows) == TimelineEvent.objects.filter(case=case_a).count()
     opened = a_rows[0]
@@ -82,12 +79,12 @@ def test_event_rows_carry_pseudonym_age_band_cbs_code_kinds_and_scores(region, t
     assert judged["soorten_organisaties"] == "cvc;veilig_thuis"
     contribution = next(r for r in a_rows if r["gebeurtenis"] == "contribution_added")
     assert contribution["score"] == "4"
-    case_d = region.cases["VT-D"]
+    case_d = scenario_region.cases["VT-D"]
     d_rows = [r for r in rows if r["casus_pseudoniem"] == case_pseudonym(case_d.pk, secret="test-geheim")]
     assert {r["leeftijdsgroep_jongste_kind"] for r in d_rows} == {"onbekend"}
 
 
-def test_json_event_extract_is_a_list_of_objects(region, tmp_path):
+def test_json_event_extract_is_a_list_of_objects(scenario_region, tmp_path):
     path = tmp_path / "events.json"
     write_events(path, ALL_2025, "json")
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -95,7 +92,7 @@ def test_json_event_extract_is_a_list_of_objects(region, tmp_path):
     assert any(row["gezamenlijke_score"] == 7 for row in data)
 
 
-def test_the_export_command_writes_the_file_and_the_access_log(region, tmp_path):
+def test_the_export_command_writes_the_file_and_the_access_log(scenario_region, tmp_path):
     from django.core.management import call_command
 
     path = tmp_path / "out.csv"
@@ -107,12 +104,23 @@ def test_the_export_command_writes_the_file_and_the_access_log(region, tmp_path)
     assert entry.case_id is None and "kind=events" in entry.detail and "format=csv" in entry.detail
 
 
-def test_the_export_command_writes_suppressed_aggregates(region, tmp_path):
+def test_the_export_command_writes_suppressed_aggregates(scenario_region, tmp_path):
     from django.core.management import call_command
 
     path = tmp_path / "out.json"
-    call_command("export_metrics", "--from", "2025-01-01", "--to", "2025-12-31", "--format", "json",
-                 "--out", str(path), "--kind", "aggregates")  # fmt: skip
+    call_command(
+        "export_metrics",
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2025-12-31",
+        "--format",
+        "json",
+        "--out",
+        str(path),
+        "--kind",
+        "aggregates",
+    )
     tables = json.loads(path.read_text(encoding="utf-8"))["tables"]
     assert tables["cases_by_status"]["total"] is None  # 3 cases: under k = 5
     assert tables["cases_by_status"]["rows"][0]["labels"][1:] == ["=HYPERLINK(team)", "GM0748"]

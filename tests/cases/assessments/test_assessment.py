@@ -20,12 +20,7 @@ from cases.services import participant_end
 from cases.versioning import VERSION_REQUIRED
 from tests.factories import MembershipFactory
 from tests.html_forms import form_data
-from tests.workflows.casework import in_days, judge, make_region, open_case
-
-
-@pytest.fixture
-def region(db):
-    return make_region()
+from tests.world import in_days, judge, make_region, open_case
 
 
 @pytest.fixture

@@ -15,12 +15,7 @@ from cases.models import EventKind
 from cases.versioning import VERSION_REQUIRED
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.html_forms import form_data
-from tests.workflows.casework import in_days, judge, make_region, open_case
-
-
-@pytest.fixture
-def region(db):
-    return make_region()
+from tests.world import in_days, judge, make_region, open_case
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cases.access_log.services import access_log_rows
-from tests.workflows.conftest import at
+from tests.world import at
 from workflows.deadlines import selectors as deadline_selectors
 from workflows.deadlines.models import Deadline, Notification
 from workflows.deadlines.reminders import reminders_sweep
@@ -50,7 +50,7 @@ def test_a_professional_sees_only_deadlines_of_cases_they_may_see(region, client
     refused = list(access_log_rows().order_by("id")[before:].values_list("case_id", "outcome", "username"))
     assert refused == [(case.pk, "denied", region.outsider.username)]  # the attempt is logged
     assert client.get("/api/v1/deadlines/").json()["count"] == 0
-    login_verified(client, region.cvc)
+    login_verified(client, region.cvc_user)
     assert client.get(f"/termijnen/{deadline.pk}/").status_code == 200
     assert case.reference in client.get("/termijnen/mijn/").content.decode()
 
@@ -60,7 +60,7 @@ def test_the_api_filters_deadlines_by_case_state_and_due_range_in_fixed_queries(
 ):
     first = region.open_case(opened_at=at(2026, 5, 13, 10))
     region.open_case(opened_at=at(2027, 6, 7, 10))
-    login_verified(client, region.cvc)
+    login_verified(client, region.cvc_user)
     data = client.get("/api/v1/deadlines/", {"state": "overdue"}).json()
     assert {row["case"] for row in data["results"]} == {first.pk}
     data = client.get("/api/v1/deadlines/", {"due_from": "2027-01-01T00:00:00+01:00"}).json()
@@ -76,7 +76,7 @@ def test_the_api_filters_deadlines_by_case_state_and_due_range_in_fixed_queries(
 def test_the_bell_counts_unread_notifications_and_mark_read_clears_it(region, client, login_verified):
     region.open_case(opened_at=at(2027, 6, 7, 10))
     reminders_sweep(now=at(2027, 6, 17, 8, 0))
-    login_verified(client, region.cvc)
+    login_verified(client, region.cvc_user)
     assert 'class="badge">1<' in client.get("/meldingen/").content.decode()
     assert client.get("/api/v1/notifications/").json()["count"] == 1
     client.post("/meldingen/gelezen/")

@@ -5,7 +5,7 @@ from datetime import date
 
 from cases.models import CaseStatus, EventKind, Intake
 from cases.timeline import timeline_record
-from tests.workflows.conftest import at
+from tests.world import at
 from workflows.deadlines.models import Deadline, DeadlineState
 from workflows.lifecycle.services import case_transition
 
@@ -16,7 +16,7 @@ def _states(case):
 
 def _close(region, case, when):
     case.refresh_from_db()
-    case_transition(actor=region.cvc, case=case, to=CaseStatus.AFGESLOTEN, reason="Geen zorgen meer",
+    case_transition(actor=region.cvc_user, case=case, to=CaseStatus.AFGESLOTEN, reason="Geen zorgen meer",
                     expected_version=case.version, occurred_at=when)  # fmt: skip
 
 

@@ -11,7 +11,7 @@ from cases.interventions.models import Intervention
 from cases.models import EventKind, Intake
 from cases.timeline import timeline_record
 from partners.models import OrganisationKind
-from tests.workflows.conftest import at
+from tests.world import at
 from workflows.deadlines.calendar import end_of_day
 from workflows.deadlines.models import Deadline, DeadlineRule, DeadlineState
 from workflows.deadlines.services import deadlines_recompute
@@ -42,12 +42,15 @@ def test_the_vt_veiligheidsbeoordeling_closes_only_on_a_contribution_of_veilig_t
     timeline_record(
         case=case,
         kind=EventKind.CONTRIBUTION_ADDED,
-        organisation=_org(region.cvc, None),
+        organisation=_org(region.cvc_user, None),
         occurred_at=at(2026, 5, 19, 9),
     )
     assert _deadline(case, "vt-veiligheidsbeoordeling").state == DeadlineState.OPEN
     timeline_record(
-        case=case, kind=EventKind.CONTRIBUTION_ADDED, organisation=_org(region.vt, None), occurred_at=at(2026, 5, 20, 9)
+        case=case,
+        kind=EventKind.CONTRIBUTION_ADDED,
+        organisation=_org(region.vt_user, None),
+        occurred_at=at(2026, 5, 20, 9),
     )
     deadline = _deadline(case, "vt-veiligheidsbeoordeling")
     assert deadline.state == DeadlineState.MET
@@ -57,7 +60,10 @@ def test_the_vt_veiligheidsbeoordeling_closes_only_on_a_contribution_of_veilig_t
 def test_the_vt_onderzoek_of_10_weeks_ending_on_tweede_pinksterdag_runs_on_and_closes_missed_when_late(region):
     case = region.open_case()
     timeline_record(
-        case=case, kind=EventKind.ONDERZOEK_STARTED, organisation=_org(region.vt, None), occurred_at=at(2026, 3, 16, 11)
+        case=case,
+        kind=EventKind.ONDERZOEK_STARTED,
+        organisation=_org(region.vt_user, None),
+        occurred_at=at(2026, 3, 16, 11),
     )
     deadline = _deadline(case, "vt-onderzoek")
     assert deadline.due_at == end_of_day(date(2026, 5, 26))
@@ -74,7 +80,7 @@ def test_a_verzoek_opens_the_rvdk_norm_of_10_calendar_days_closed_by_the_raad_st
     timeline_record(
         case=case,
         kind=EventKind.ONDERZOEK_STARTED,
-        organisation=_org(region.rvdk, None),
+        organisation=_org(region.rvdk_user, None),
         occurred_at=at(2026, 5, 22, 15),
     )
     deadline.refresh_from_db()
@@ -85,7 +91,7 @@ def test_opening_a_case_starts_the_joint_assessment_of_10_working_days_for_the_v
     case = region.open_case(opened_at=at(2026, 5, 13, 10))
     deadline = _deadline(case, "gezamenlijke-beoordeling")
     assert deadline.due_at == end_of_day(date(2026, 6, 1))
-    assert deadline.responsible_user == region.cvc
+    assert deadline.responsible_user == region.cvc_user
     timeline_record(
         case=case,
         kind=EventKind.JUDGEMENT_RECORDED,
@@ -101,21 +107,21 @@ def test_an_agreed_condition_is_due_on_its_check_date_for_its_owner_and_closes_w
     condition = Veiligheidsvoorwaarde.objects.create(
         case=case,
         description="Geen alcohol in huis",
-        owner_organisation=_org(region.vt, None),
-        owner=region.vt,
+        owner_organisation=_org(region.vt_user, None),
+        owner=region.vt_user,
         check_date=date(2026, 6, 10),
     )
     other = Veiligheidsvoorwaarde.objects.create(
         case=case,
         description="Dagelijks naar school",
-        owner_organisation=_org(region.cvc, None),
-        owner=region.cvc,
+        owner_organisation=_org(region.cvc_user, None),
+        owner=region.cvc_user,
         check_date=date(2026, 6, 12),
     )
     for c in (condition, other):
         timeline_record(case=case, kind=EventKind.CONDITION_AGREED, data={"condition_id": c.pk})
     deadline = Deadline.objects.get(case=case, subject=f"condition:{condition.pk}")
-    assert deadline.due_at == end_of_day(date(2026, 6, 10)) and deadline.responsible_user == region.vt
+    assert deadline.due_at == end_of_day(date(2026, 6, 10)) and deadline.responsible_user == region.vt_user
     timeline_record(
         case=case,
         kind=EventKind.CONDITION_CHECKED,
@@ -132,14 +138,14 @@ def test_an_agreed_intervention_is_due_on_its_due_date_and_closes_missed_when_it
     intervention = Intervention.objects.create(
         case=case,
         kind="veiligheidsplan",
-        responsible_organisation=_org(region.cvc, None),
-        responsible_professional=region.cvc,
+        responsible_organisation=_org(region.cvc_user, None),
+        responsible_professional=region.cvc_user,
         start_date=date(2026, 5, 14),
         due_date=date(2026, 7, 1),
     )
     timeline_record(case=case, kind=EventKind.INTERVENTION_AGREED, data={"intervention_id": intervention.pk})
     deadline = Deadline.objects.get(case=case, subject=f"intervention:{intervention.pk}")
-    assert deadline.due_at == end_of_day(date(2026, 7, 1)) and deadline.responsible_user == region.cvc
+    assert deadline.due_at == end_of_day(date(2026, 7, 1)) and deadline.responsible_user == region.cvc_user
     timeline_record(
         case=case,
         kind=EventKind.INTERVENTION_ENDED,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.workflows.conftest import at
+from tests.world import at
 from workflows.deadlines.calendar import WorkingDayCalendar
 from workflows.deadlines.models import Deadline, Reminder
 from workflows.deadlines.office_hours import delivery_moment, earliest_stage_delivered_at
@@ -58,7 +58,7 @@ def test_an_overdue_stage_on_a_friday_night_reaches_people_on_monday_morning(reg
     case = region.open_case(opened_at=at(2027, 6, 11, 10))
     deadline = Deadline.objects.get(case=case, rule__code="gezamenlijke-beoordeling")
     reminders_sweep(now=at(2027, 6, 25, 9, 0))  # before:2wd and the due day, as one catch-up
-    assert _stages(deadline) == [("due", region.cvc.username)]
+    assert _stages(deadline) == [("due", region.cvc_user.username)]
     for quiet in (at(2027, 6, 26, 0, 1), at(2027, 6, 27, 12, 0), at(2027, 6, 28, 7, 59)):
         assert reminders_sweep(now=quiet).reminders == 0
     assert Deadline.objects.get(pk=deadline.pk).remind_at == at(2027, 6, 28, 8, 0)
@@ -67,9 +67,9 @@ def test_an_overdue_stage_on_a_friday_night_reaches_people_on_monday_morning(reg
 
     # The weekend's daily escalations (Saturday and Sunday night) arrive as the latest one only.
     assert _stages(deadline) == [
-        ("due", region.cvc.username),
+        ("due", region.cvc_user.username),
         ("escalation:2", region.coordinator.username),
-        ("overdue", region.cvc.username),
+        ("overdue", region.cvc_user.username),
     ]
 
 
@@ -89,13 +89,13 @@ def test_after_beat_was_away_three_days_each_recipient_gets_one_reminder_per_dea
     new = Reminder.objects.exclude(pk__in=before)
     per_recipient = Counter(new.values_list("deadline_id", "recipient__username"))
     for deadline in deadlines:
-        for user in (region.coordinator, second_coordinator, region.cvc):
+        for user in (region.coordinator, second_coordinator, region.cvc_user):
             assert per_recipient[(deadline.pk, user.username)] == 1
         assert sorted(new.filter(deadline=deadline).values_list("stage", "recipient__username")) == sorted(
             [
                 ("escalation:57", region.coordinator.username),
                 ("escalation:57", second_coordinator.username),
-                ("overdue", region.cvc.username),  # the responsible professional is told too
+                ("overdue", region.cvc_user.username),  # the responsible professional is told too
             ]
         )
     assert new.count() == 6
@@ -120,5 +120,5 @@ def test_a_deadline_that_opens_overdue_tells_its_responsible_too(region):
     reminders_sweep(now=at(2027, 7, 14, 10, 1))
 
     for deadline in opened:
-        assert ("overdue", region.cvc.username) in _stages(deadline)
+        assert ("overdue", region.cvc_user.username) in _stages(deadline)
         assert [u for _s, u in _stages(deadline)].count(region.coordinator.username) == 1

@@ -7,8 +7,8 @@ import time
 import pytest
 from django.core import mail
 
-from tests.workflows.conftest import at
 from tests.workflows.deadlines.slow_smtp import SlowSMTPServer
+from tests.world import at
 from workflows.deadlines.inbox import preference_set
 from workflows.deadlines.models import Reminder
 from workflows.deadlines.notifications import digest_email_send, digests_collect, reminder_email_send
@@ -39,7 +39,7 @@ def test_a_reminder_email_links_to_the_deadline_and_names_no_family(region, sett
 
 def test_a_digest_links_to_each_deadline(region, settings):
     settings.SITE_URL = "https://veiligheidsteam.example.org"
-    preference_set(user=region.cvc, delivery="digest", digest_hour=17)
+    preference_set(user=region.cvc_user, delivery="digest", digest_hour=17)
     for _ in range(2):
         region.open_case(opened_at=at(2027, 6, 7, 10))
     reminders_sweep(now=BEFORE_STAGE)

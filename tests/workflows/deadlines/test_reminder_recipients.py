@@ -11,7 +11,7 @@ from cases.models import Participant
 from cases.services import participant_add
 from partners.models import Membership
 from tests import factories
-from tests.workflows.conftest import at
+from tests.world import at
 from workflows.deadlines.inbox import preference_set
 from workflows.deadlines.models import Deadline, Reminder
 from workflows.deadlines.notifications import digest_email_send, digests_collect, reminder_email_send
@@ -28,12 +28,12 @@ def _no_dispatch(settings):
 
 
 def _joint_assessment(region):
-    """The vast gezicht (region.cvc) is responsible; a colleague of the same organisation works on the
+    """The vast gezicht (region.cvc_user) is responsible; a colleague of the same organisation works on the
     case too and is next in line."""
     case = region.open_case(opened_at=at(2027, 6, 7, 10))
-    organisation = region.cvc.memberships.get().organisation
+    organisation = region.cvc_user.memberships.get().organisation
     colleague = factories.MembershipFactory(team=region.team, organisation=organisation).user
-    participant_add(actor=region.cvc, case=case, organisation=organisation, professional=colleague,
+    participant_add(actor=region.cvc_user, case=case, organisation=organisation, professional=colleague,
                     role="betrokken")  # fmt: skip
     return Deadline.objects.get(case=case, rule__code="gezamenlijke-beoordeling"), colleague
 
@@ -67,9 +67,9 @@ def _end_participation(user, case):
 @pytest.mark.parametrize(
     "leave",
     [
-        pytest.param(lambda region, case: _deactivate(region.cvc), id="account deactivated"),
-        pytest.param(lambda region, case: _end_membership(region.cvc, region.team), id="membership ended"),
-        pytest.param(lambda region, case: _end_participation(region.cvc, case), id="participation ended"),
+        pytest.param(lambda region, case: _deactivate(region.cvc_user), id="account deactivated"),
+        pytest.param(lambda region, case: _end_membership(region.cvc_user, region.team), id="membership ended"),
+        pytest.param(lambda region, case: _end_participation(region.cvc_user, case), id="participation ended"),
     ],
 )
 def test_someone_who_left_gets_no_reminder_and_the_next_in_line_does(region, leave):
@@ -84,7 +84,7 @@ def test_someone_who_left_gets_no_reminder_and_the_next_in_line_does(region, lea
 def test_when_nobody_of_the_case_is_left_the_coordinators_get_the_responsibles_reminder(region):
     case = region.open_case(opened_at=at(2027, 6, 7, 10))
     deadline = Deadline.objects.get(case=case, rule__code="gezamenlijke-beoordeling")
-    _deactivate(region.cvc)
+    _deactivate(region.cvc_user)
 
     reminders_sweep(now=BEFORE_STAGE)
 
@@ -105,7 +105,7 @@ def test_a_coordinator_who_left_gets_no_escalation_the_others_do(region, make_me
 def test_an_account_deactivated_after_the_sweep_gets_no_email_and_the_next_in_line_does(region):
     deadline, colleague = _joint_assessment(region)
     [reminder_id] = reminders_sweep(now=BEFORE_STAGE).reminder_ids
-    _deactivate(region.cvc)
+    _deactivate(region.cvc_user)
 
     assert reminder_email_send(reminder_id=reminder_id) is False
 
@@ -133,17 +133,17 @@ def test_a_reminder_whose_deadline_was_met_before_the_send_is_not_emailed(region
 
 
 def test_a_digest_leaves_out_the_reminders_of_a_case_its_user_has_left(region):
-    preference_set(user=region.cvc, delivery="digest", digest_hour=17)
+    preference_set(user=region.cvc_user, delivery="digest", digest_hour=17)
     kept = region.open_case(opened_at=at(2027, 6, 7, 10))
     deadline, colleague = _joint_assessment(region)
     reminders_sweep(now=BEFORE_STAGE)
     [digest_id] = digests_collect(now=at(2027, 6, 17, 17, 0))
-    _end_participation(region.cvc, deadline.case)
+    _end_participation(region.cvc_user, deadline.case)
 
     assert digest_email_send(digest_id=digest_id) is True
 
     [message] = mail.outbox
-    assert message.to == [region.cvc.email]
+    assert message.to == [region.cvc_user.email]
     assert kept.reference in message.body and deadline.case.reference not in message.body
     # The colleague, next in line, gets the left case's stage (immediately: no digest preference).
     assert Reminder.objects.get(deadline=deadline, recipient=colleague).stage == "before:2wd"

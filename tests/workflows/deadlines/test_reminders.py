@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 
-from tests.workflows.conftest import at
+from tests.world import at
 from workflows.deadlines.models import Deadline, Notification, Reminder
 from workflows.deadlines.notifications import reminder_email_send
 from workflows.deadlines.reminders import reminders_sweep
@@ -31,7 +31,7 @@ def test_it_reminds_the_responsible_two_working_days_before_due(region):
     deadline = _joint_assessment(region)
     assert reminders_sweep(now=at(2027, 6, 17, 7, 59)).reminders == 0
     reminders_sweep(now=at(2027, 6, 17, 8, 0))
-    assert _stages(deadline) == [("before:2wd", region.cvc.username)]
+    assert _stages(deadline) == [("before:2wd", region.cvc_user.username)]
 
 
 def test_it_reminds_on_the_due_day_and_escalates_overdue_deadline_to_coordinator(region):
@@ -43,9 +43,9 @@ def test_it_reminds_on_the_due_day_and_escalates_overdue_deadline_to_coordinator
     reminders_sweep(now=at(2027, 6, 22, 8, 0))
     assert _stages(deadline) == sorted(
         [
-            ("before:2wd", region.cvc.username),
-            ("due", region.cvc.username),
-            ("overdue", region.cvc.username),
+            ("before:2wd", region.cvc_user.username),
+            ("due", region.cvc_user.username),
+            ("overdue", region.cvc_user.username),
             ("overdue", region.coordinator.username),
         ]
     )
@@ -58,18 +58,18 @@ def test_a_responsible_who_left_the_case_gets_none_of_its_reminders(region):
     from cases.services import participant_add, participant_end
 
     deadline = _joint_assessment(region)
-    vt_organisation = region.vt.memberships.get().organisation
-    participation = participant_add(actor=region.cvc, case=deadline.case, organisation=vt_organisation,
-                                    professional=region.vt, role="onderzoeker")  # fmt: skip
-    Deadline.objects.filter(pk=deadline.pk).update(responsible_user=region.vt)
+    vt_organisation = region.vt_user.memberships.get().organisation
+    participation = participant_add(actor=region.cvc_user, case=deadline.case, organisation=vt_organisation,
+                                    professional=region.vt_user, role="onderzoeker")  # fmt: skip
+    Deadline.objects.filter(pk=deadline.pk).update(responsible_user=region.vt_user)
     reminders_sweep(now=at(2027, 6, 17, 8, 0))
-    assert _stages(deadline) == [("before:2wd", region.vt.username)]
-    participant_end(actor=region.cvc, participant=participation)
+    assert _stages(deadline) == [("before:2wd", region.vt_user.username)]
+    participant_end(actor=region.cvc_user, participant=participation)
 
     reminders_sweep(now=at(2027, 6, 21, 8, 1))
 
     # Not to the professional who left: to the vast gezicht, who still works on the case.
-    assert _stages(deadline) == [("before:2wd", region.vt.username), ("due", region.cvc.username)]
+    assert _stages(deadline) == [("before:2wd", region.vt_user.username), ("due", region.cvc_user.username)]
 
 
 def test_a_second_sweep_at_the_same_moment_records_nothing_new(region):
@@ -95,7 +95,7 @@ def test_after_hours_without_beat_each_recipient_gets_one_catch_up_and_escalatio
     # Overdue since the end of Mon 21 June, escalating hourly (00:59:59, 01:59:59 …): the night's
     # stages wait for 08:00 and arrive as one catch-up each.
     reminders_sweep(now=at(2027, 6, 22, 8, 0))
-    assert _stages(deadline) == [("escalation:8", region.coordinator.username), ("overdue", region.cvc.username)]
+    assert _stages(deadline) == [("escalation:8", region.coordinator.username), ("overdue", region.cvc_user.username)]
     reminders_sweep(now=at(2027, 6, 22, 9, 30))
     # Beat down from 09:30 until 12:45: escalations 10, 11 and 12 came due meanwhile; the latest is sent.
     result = reminders_sweep(now=at(2027, 6, 22, 12, 45))
@@ -140,7 +140,7 @@ def test_a_deadline_opened_long_overdue_sends_its_latest_escalation_not_every_on
     deadline.refresh_from_db()
     reminders_sweep(now=at(2027, 7, 16, 12, 1))
     # Once to the coordinator, and the responsible (the vast gezicht) hears that it is overdue.
-    assert _stages(deadline) == [("escalation:29", region.coordinator.username), ("overdue", region.cvc.username)]
+    assert _stages(deadline) == [("escalation:29", region.coordinator.username), ("overdue", region.cvc_user.username)]
     reminders_sweep(now=at(2027, 7, 17, 12, 1))  # a Saturday: the escalation waits for Monday
     assert len(_stages(deadline)) == 2
     reminders_sweep(now=at(2027, 7, 19, 8, 1))
@@ -154,7 +154,7 @@ def test_the_email_of_a_reminder_is_sent_once_even_when_the_task_runs_twice(regi
     assert reminder_email_send(reminder_id=reminder_id) is True
     assert reminder_email_send(reminder_id=reminder_id) is False
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].to == [region.cvc.email]
+    assert mail.outbox[0].to == [region.cvc_user.email]
     assert "Testfamilie" not in mail.outbox[0].subject + mail.outbox[0].body
 
 

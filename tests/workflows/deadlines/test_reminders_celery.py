@@ -19,7 +19,7 @@ import redis
 from django.db import connection
 
 from tests.conftest import require_service
-from tests.workflows.conftest import at
+from tests.world import at
 from workflows.deadlines.models import Reminder
 
 ROOT = Path(__file__).resolve().parents[3]  # the repository (tests/workflows/deadlines/…)

@@ -10,7 +10,7 @@ from cases.interventions.services import intervention_agree, intervention_comple
 from cases.models import Case, CaseStatus, EventKind, TimelineEvent
 from cases.versioning import VERSION_REQUIRED
 from tests.html_forms import form_data
-from tests.workflows.casework import in_days, judge, make_region, open_case, set_status
+from tests.world import in_days, judge, make_region, open_case, set_status
 from workflows.lifecycle.services import (
     TRANSITIONS,
     case_flag_crisis,
@@ -20,11 +20,6 @@ from workflows.lifecycle.services import (
 )
 
 S = CaseStatus
-
-
-@pytest.fixture
-def region(db):
-    return make_region()
 
 
 def _move(region, case, to, *, actor=None, **kwargs):

@@ -15,7 +15,7 @@ from cases.models import EventKind
 from partners.models import Membership
 from tests.factories import MembershipFactory
 from tests.html_forms import form_data
-from tests.workflows.casework import in_days, judge, make_region, open_case
+from tests.world import in_days, judge, make_region, open_case
 from workflows.meetings.models import DecisionKind, MeetingDecision
 from workflows.meetings.services import (
     agenda_add,
@@ -26,11 +26,6 @@ from workflows.meetings.services import (
     meeting_schedule,
     minutes_record,
 )
-
-
-@pytest.fixture
-def region(db):
-    return make_region()
 
 
 def _meeting(region):
