@@ -10,7 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, EventKind, TimelineEvent
+from cases.models import Case, EventKind, Participant, TimelineEvent
 from partners.models import OrganisationKind
 
 
@@ -20,7 +20,10 @@ class OnderzoekKind(models.TextChoices):
 
 
 # An event recorded without the "onderzoek" key (older data) is told apart by its organisation.
-KIND_OF_ORGANISATION = {OrganisationKind.VEILIG_THUIS: OnderzoekKind.VT, OrganisationKind.RVDK: OnderzoekKind.RVDK}
+KIND_OF_ORGANISATION: dict[str, str] = {
+    OrganisationKind.VEILIG_THUIS: OnderzoekKind.VT,
+    OrganisationKind.RVDK: OnderzoekKind.RVDK,
+}
 
 
 @dataclass
@@ -48,6 +51,13 @@ class Onderzoek:
         return str(OnderzoekKind(self.kind).label)
 
 
+def onderzoek_kinds_for(user, case: Case) -> set[str]:
+    """The onderzoeken this user may record on the case: those of the organisations they take part for."""
+    participations = Participant.objects.active().filter(case=case, professional=user)
+    kinds = participations.values_list("organisation__kind", flat=True)
+    return {KIND_OF_ORGANISATION[kind] for kind in kinds if kind in KIND_OF_ORGANISATION}
+
+
 def _event_day(event: TimelineEvent) -> date:
     on = event.data.get("on")
     return date.fromisoformat(on) if isinstance(on, str) else timezone.localdate(event.occurred_at)
@@ -57,7 +67,7 @@ def _kind(event: TimelineEvent) -> str | None:
     kind = event.data.get("onderzoek")
     if kind in OnderzoekKind.values:
         return kind
-    return KIND_OF_ORGANISATION.get(event.organisation.kind) if event.organisation_id else None
+    return KIND_OF_ORGANISATION.get(event.organisation.kind) if event.organisation is not None else None
 
 
 def onderzoeken_of(case: Case) -> list[Onderzoek]:

@@ -25,7 +25,10 @@ from cases.models import Case, EventKind, Participant, Person, PersonRole, Timel
 from cases.timeline import as_utc, timeline_record
 from partners.models import OrganisationKind
 
-ORGANISATION_KIND = {OnderzoekKind.VT: OrganisationKind.VEILIG_THUIS, OnderzoekKind.RVDK: OrganisationKind.RVDK}
+ORGANISATION_KIND: dict[str, str] = {
+    OnderzoekKind.VT: OrganisationKind.VEILIG_THUIS,
+    OnderzoekKind.RVDK: OrganisationKind.RVDK,
+}
 DESTRUCTION_MIN_AGE = 12
 
 # The rules' messages, written once: forms, serializers and the import show these.

@@ -13,9 +13,7 @@ from django.utils.translation import gettext as _
 from cases.access_log.models import AccessAction
 from cases.investigations import services
 from cases.investigations.forms import DestructionRequestForm, OnderzoekEndForm, OnderzoekStartForm
-from cases.investigations.selectors import destruction_requests_of, onderzoeken_of
-from cases.investigations.services import ORGANISATION_KIND
-from cases.models import Participant
+from cases.investigations.selectors import destruction_requests_of, onderzoek_kinds_for, onderzoeken_of
 from cases.selectors import case_for
 from cases.view_helpers import run_form
 from security.services import client_ip
@@ -46,11 +44,8 @@ def investigations(request: HttpRequest, case_id: int) -> HttpResponse:
     action = request.POST.get("action") if request.method == "POST" else None
     start_form = OnderzoekStartForm(request.POST if action == "start" else None, prefix="start")
     end_form = OnderzoekEndForm(request.POST if action == "end" else None, prefix="end")
-    records = Participant.objects.active().filter(
-        case=case, professional=request.user, organisation__kind__in=ORGANISATION_KIND.values()
-    )
-    context = {"case": case, "onderzoeken": onderzoeken_of(case), "may_record": records.exists(),
-               "start_form": start_form, "end_form": end_form}  # fmt: skip
+    context = {"case": case, "onderzoeken": onderzoeken_of(case), "start_form": start_form, "end_form": end_form,
+               "may_record": bool(onderzoek_kinds_for(request.user, case))}  # fmt: skip
     if action == "end":
         form, service, date_field = end_form, services.onderzoek_end, "ended_on"
         message = _("Het einde van het onderzoek is vastgelegd.")
