@@ -29,6 +29,7 @@ INTAKE_EVENTS: dict[str, str] = {
     Intake.VERZOEK_TOT_ONDERZOEK: EventKind.VERZOEK_RECEIVED,
 }
 CASE_EDITABLE_FIELDS = ("family_name", "municipality", "intake", "reported_on", "vast_gezicht")
+VAST_GEZICHT_NOT_IN_TEAM = gettext_lazy("Het vaste gezicht moet lid zijn van dit team.")
 PERSON_EDITABLE_FIELDS = ("role", "full_name", "date_of_birth", "bsn")
 
 
@@ -101,60 +102,48 @@ def case_open(
     if vast_gezicht is not None and vast_gezicht != actor:
         vast_membership = _team_membership(vast_gezicht, team)
         if vast_membership is None:
-            raise ValidationError({"vast_gezicht": _("Het vaste gezicht moet lid zijn van dit team.")})
-        _participant_create(
-            case=case,
-            organisation=vast_membership.organisation,
-            professional=vast_gezicht,
-            role=ParticipantRole.VAST_GEZICHT,
-            started_at=opened_at,
-        )
+            raise ValidationError({"vast_gezicht": str(VAST_GEZICHT_NOT_IN_TEAM)})
+        _participant_create(case=case, organisation=vast_membership.organisation, professional=vast_gezicht,
+                            role=ParticipantRole.VAST_GEZICHT, started_at=opened_at)  # fmt: skip
     intake_event = INTAKE_EVENTS.get(intake)
     if intake_event is not None:
         reported_at = timezone.make_aware(datetime.combine(reported_on, datetime.min.time()))
-        timeline_record(
-            case=case,
-            kind=intake_event,
-            actor=actor,
-            organisation=membership.organisation,
-            occurred_at=min(reported_at, opened_at),
-        )
-    timeline_record(
-        case=case,
-        kind=EventKind.CASE_OPENED,
-        actor=actor,
-        organisation=membership.organisation,
-        occurred_at=opened_at,
-        data={"intake": intake},
-    )
-    access_log_write(
-        actor=actor_for(actor, case, ip=ip),
-        action=AccessAction.CREATE,
-        outcome=AccessOutcome.ALLOWED,
-        case_id=case.pk,
-        detail="case",
-    )
+        timeline_record(case=case, kind=intake_event, actor=actor, organisation=membership.organisation,
+                        occurred_at=min(reported_at, opened_at))  # fmt: skip
+    timeline_record(case=case, kind=EventKind.CASE_OPENED, actor=actor, organisation=membership.organisation,
+                    occurred_at=opened_at, data={"intake": intake})  # fmt: skip
+    if vast_gezicht is not None:
+        # The first assignment: a later one is a handover (metrics count them from these events).
+        timeline_record(case=case, kind=EventKind.VAST_GEZICHT_ASSIGNED, actor=actor,
+                        organisation=membership.organisation, occurred_at=opened_at,
+                        data={"user_id": vast_gezicht.pk})  # fmt: skip
+    access_log_write(actor=actor_for(actor, case, ip=ip), action=AccessAction.CREATE,
+                     outcome=AccessOutcome.ALLOWED, case_id=case.pk, detail="case")  # fmt: skip
     return case
 
 
 @transaction.atomic
-def case_change(*, actor, case: Case, expected_version: int | None, **fields) -> Case:
-    """Change the case's own data (not its status: that goes through workflows.lifecycle.services)."""
+def case_change(
+    *, actor, case: Case, expected_version: int | None, occurred_at: datetime | None = None, **fields
+) -> Case:
+    """Change the case's own data (not its status: that goes through workflows.lifecycle.services).
+    Every change of the vast gezicht is an assignment on the timeline. `occurred_at` dates a replayed
+    past change (exchange import); default now."""
     unknown = set(fields) - set(CASE_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(_("Deze velden kunnen hier niet worden gewijzigd: %s") % ", ".join(sorted(unknown)))
     if "municipality" in fields and not team_serves(case.team, fields["municipality"]):
         raise ValidationError({"municipality": TEAM_DOES_NOT_SERVE})
+    vast_gezicht = fields.get("vast_gezicht")
+    if vast_gezicht is not None and _team_membership(vast_gezicht, case.team) is None:
+        raise ValidationError({"vast_gezicht": str(VAST_GEZICHT_NOT_IN_TEAM)})
     changes = versioned_update(case, actor=actor, expected_version=expected_version, fields=fields)
     if changes:
-        timeline_record(case=case, kind=EventKind.CASE_CHANGED, actor=actor, data={"fields": sorted(changes)})
+        timeline_record(case=case, kind=EventKind.CASE_CHANGED, actor=actor, occurred_at=occurred_at,
+                        data={"fields": sorted(changes)})  # fmt: skip
         if "vast_gezicht" in changes:
-            timeline_record(
-                case=case,
-                kind=EventKind.VAST_GEZICHT_ASSIGNED,
-                actor=actor,
-                data={"user_id": getattr(fields["vast_gezicht"], "pk", None)},
-            )
+            timeline_record(case=case, kind=EventKind.VAST_GEZICHT_ASSIGNED, actor=actor, occurred_at=occurred_at,
+                            data={"user_id": getattr(vast_gezicht, "pk", None)})  # fmt: skip
     return case
 
 

@@ -8,13 +8,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.utils import timezone
 
 from cases.models import Case, TimelineEvent
 
 Handler = Callable[[TimelineEvent], None]
+
+
+def as_utc(moment: datetime) -> datetime:
+    """The moment as an aware UTC datetime. A naive one is taken as UTC (as `datetime.utcnow()` and
+    a database without time zones give it). Every moment on the timeline is stored and handed to the
+    subscribers in this form, so their arithmetic is the same however the caller wrote the time."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
 _handlers: dict[str, list[Handler]] = defaultdict(list)
 
 
@@ -46,7 +57,7 @@ def timeline_record(
         kind=kind,
         actor=actor,
         organisation=organisation,
-        occurred_at=occurred_at or timezone.now(),
+        occurred_at=as_utc(occurred_at) if occurred_at is not None else timezone.now(),
         episode=case.episode,
         summary=summary[:500],
         data=data or {},

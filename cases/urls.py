@@ -18,5 +18,6 @@ urlpatterns: list = [
     path("zaken/<id:case_id>/notities/nieuw/", views.note_add, name="note-add"),
     path("", include("cases.assessments.urls")),
     path("", include("cases.interventions.urls")),
+    path("", include("cases.investigations.urls")),
     path("", include("cases.access_log.urls")),
 ]

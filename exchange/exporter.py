@@ -12,10 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.access_log.models import AccessAction
+from cases.investigations.selectors import destruction_requests_of, onderzoeken_of
 from cases.models import Case, CaseStatus, EventKind, Person, TimelineEvent
 from cases.selectors import case_for
 from exchange.format import FORMAT
 from exchange.models import ImportedCase
+from partners.models import User
 from workflows.meetings.models import AgendaItem, Attendance, MeetingDecision
 
 
@@ -89,7 +91,51 @@ def case_document(case: Case) -> dict:
     doc["assessments"] = _assessments(case, by_subject, meeting_keys)
     doc["interventions"] = _interventions(case, by_subject, meeting_keys)
     doc["meetings"] = _meetings(case, meeting_keys)
+    # Only when there are any: a case without them exports the same document as before.
+    optional = {
+        "vast_gezicht_assignments": _vast_gezicht_assignments(events),
+        "investigations": _investigations(case),
+        "destruction_requests": _destruction_requests(case, person_keys),
+    }
+    doc.update({key: value for key, value in optional.items() if value})
     return doc
+
+
+def _vast_gezicht_assignments(events: list[TimelineEvent]) -> list[dict]:
+    assigned = [e for e in events if e.kind == EventKind.VAST_GEZICHT_ASSIGNED and e.actor_id]
+    ids = {e.data.get("user_id") for e in assigned} - {None}
+    usernames = dict(User.objects.filter(pk__in=ids).values_list("pk", "username"))
+    return [
+        {"at": moment(e.occurred_at), "by": e.actor.username, "vast_gezicht": usernames.get(e.data.get("user_id"))}
+        for e in assigned
+    ]
+
+
+def _dated_by(event: TimelineEvent) -> dict:
+    return {"at": moment(event.occurred_at), "by": event.actor.username}
+
+
+def _investigations(case: Case) -> list[dict]:
+    """The onderzoeken recorded by a participant of Veilig Thuis or the Raad (with who and when)."""
+    result = []
+    for onderzoek in onderzoeken_of(case):
+        start, end = onderzoek.start, onderzoek.end
+        if not (start.actor_id and start.organisation_id):
+            continue
+        item = {"kind": onderzoek.kind, "organisation": start.organisation.name, "started": _dated_by(start)}
+        if end is not None and end.actor_id:
+            item["ended"] = _dated_by(end)
+        result.append(item)
+    return result
+
+
+def _destruction_requests(case: Case, person_keys: dict[int, str]) -> list[dict]:
+    persons = set(Person.objects.filter(case=case).values_list("pk", flat=True))
+    return [
+        {**_dated_by(r.event), "requested_by": person_keys.get(r.person_id) or f"P{r.person_id}"}
+        for r in destruction_requests_of(case)
+        if r.event.actor_id and r.person_id in persons
+    ]
 
 
 def _person(person: Person, keys: dict[int, str]) -> dict:

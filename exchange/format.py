@@ -157,9 +157,9 @@ def parse_date(value: str) -> date:
 
 # Steps at exactly the same moment are replayed in this order (documented in docs/exchange-format.md).
 STEP_ORDER = (
-    "participant_add", "meeting_setup", "assessment_start", "contribution", "judgement", "dissent",
-    "condition_agree", "condition_check", "intervention_agree", "intervention_start", "intervention_end",
-    "minutes", "status", "participant_end",
+    "participant_add", "vast_gezicht_assign", "meeting_setup", "assessment_start", "contribution", "judgement",
+    "dissent", "condition_agree", "condition_check", "intervention_agree", "intervention_start", "intervention_end",
+    "onderzoek_start", "onderzoek_end", "minutes", "destruction_request", "status", "participant_end",
 )  # fmt: skip
 _RANK = {kind: rank for rank, kind in enumerate(STEP_ORDER)}
 
@@ -174,15 +174,34 @@ class Step:
     data: dict = field(compare=False)
     # What identifies the step when the same record is imported again (a changed one is refused).
     signature: str = ""
+    # Replayed at this moment instead of `at` (still recorded at `at`): see `_after_participation`.
+    replay_at: datetime | None = field(default=None, compare=False)
 
     @property
     def sort_key(self) -> tuple:
-        return (self.at, _RANK[self.kind])
+        return (self.replay_at or self.at, _RANK[self.kind])
 
 
 def _step(at: str, kind: str, where: str, data: dict, *, exclude: tuple[str, ...] = ()) -> Step:
     kept = {key: value for key, value in data.items() if key not in exclude}
     return Step(parse_moment(at), kind, where, data, signature=f"{kind}:{canonical(kept)}")
+
+
+def opening_assignment(document: dict) -> dict | None:
+    """The entry of `vast_gezicht_assignments` made by the opening itself (the first one, at
+    `opened_at`): `case_open` records it, so it is no step of its own."""
+    assignments = document.get("vast_gezicht_assignments") or []
+    if assignments and parse_moment(assignments[0]["at"]) == parse_moment(document["opened_at"]):
+        return assignments[0]
+    return None
+
+
+def opening_vast_gezicht(document: dict) -> str | None:
+    """The username of the vast gezicht the case was opened with."""
+    if "vast_gezicht_assignments" not in document:
+        return document.get("vast_gezicht")  # a document without the history: the current one
+    opening = opening_assignment(document)
+    return opening["vast_gezicht"] if opening else None
 
 
 def history_steps(document: dict) -> list[Step]:
@@ -206,6 +225,22 @@ def history_steps(document: dict) -> list[Step]:
         steps.append(Step(first, "meeting_setup", where, meeting, signature=signature))
         if meeting.get("discussed_at"):
             steps.append(_step(meeting["discussed_at"], "minutes", f"{where}/discussed_at", meeting))
+    opening = opening_assignment(document)
+    for i, assignment in enumerate(document.get("vast_gezicht_assignments", [])):
+        if assignment is not opening:
+            steps.append(_step(assignment["at"], "vast_gezicht_assign", f"/vast_gezicht_assignments/{i}", assignment))
+    since = _participation_starts(document)
+    for i, investigation in enumerate(document.get("investigations", [])):
+        where = f"/investigations/{i}"
+        started, ended = investigation["started"], investigation.get("ended")
+        steps.append(_after_participation(_step(started["at"], "onderzoek_start", where, investigation,
+                                                exclude=("ended",)), since.get(started["by"])))  # fmt: skip
+        if ended:
+            steps.append(_after_participation(_step(ended["at"], "onderzoek_end", f"{where}/ended", investigation),
+                                              since.get(ended["by"])))  # fmt: skip
+    for i, request in enumerate(document.get("destruction_requests", [])):
+        step = _step(request["at"], "destruction_request", f"/destruction_requests/{i}", request)
+        steps.append(_after_participation(step, since.get(request["by"])))
     for i, event in enumerate(document.get("status_history", [])):
         steps.append(_step(event["at"], "status", f"/status_history/{i}", event))
     for i, assessment in enumerate(document.get("assessments", [])):
@@ -244,6 +279,25 @@ def history_steps(document: dict) -> list[Step]:
             )
     steps.sort(key=lambda step: step.sort_key)
     return steps
+
+
+def _participation_starts(document: dict) -> dict[str, datetime]:
+    """Username -> the moment of their first participation in the document."""
+    since: dict[str, datetime] = {}
+    for participant in document.get("participants", []):
+        moment = parse_moment(participant["since"])
+        name = participant["professional"]
+        since[name] = min(moment, since.get(name, moment))
+    return since
+
+
+def _after_participation(step: Step, since: datetime | None) -> Step:
+    """An onderzoek or request is recorded for a day (its moment: the end of that day) and may have been
+    registered by someone who joined the case only afterwards. Live, they were a participant when they
+    registered it; the replay therefore runs it once they are, at its own moment all the same."""
+    if since is None or since <= step.at:
+        return step
+    return Step(step.at, step.kind, step.pointer, step.data, signature=step.signature, replay_at=since)
 
 
 def _without(data: dict, *keys: str) -> dict:

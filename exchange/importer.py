@@ -23,7 +23,15 @@ from cases.access_log.services import access_log_deferred, access_log_write
 from cases.models import Case, Person
 from cases.selectors import actor_for
 from cases.services import case_change, case_open, person_add, person_change
-from exchange.format import Problem, digest, history_steps, parse_date, parse_moment, schema_problems
+from exchange.format import (
+    Problem,
+    digest,
+    history_steps,
+    opening_vast_gezicht,
+    parse_date,
+    parse_moment,
+    schema_problems,
+)
 from exchange.models import ImportedCase
 from exchange.replay import Replayer, StepFailed, problems_of
 from exchange.validation import Checker, Directory
@@ -182,7 +190,7 @@ def _create(doc: dict, directory: Directory, *, team_name, imported_by) -> Case:
             actor=opener, team=directory.teams[team_name or doc["team"]],
             municipality=directory.municipality(doc["municipality"]), family_name=doc["family_name"],
             intake=doc["intake"], reported_on=parse_date(doc["reported_on"]),
-            vast_gezicht=directory.users.get(doc.get("vast_gezicht") or ""), opened_at=opened_at,
+            vast_gezicht=directory.users.get(opening_vast_gezicht(doc) or ""), opened_at=opened_at,
             external_reference=doc["external_reference"],
             source_organisation=directory.organisations[doc["source_organisation"]],
         )  # fmt: skip
@@ -265,6 +273,8 @@ def _update(doc: dict, case: Case, record: ImportedCase, directory: Directory, *
     actors = {opener}
     fields = {}
     for name in CHANGEABLE_CASE_FIELDS:
+        if name == "vast_gezicht" and "vast_gezicht_assignments" in doc:
+            continue  # its new assignments are replayed as steps, each at its moment
         if old.get(name) != doc.get(name):
             if name == "municipality":
                 fields[name] = directory.municipality(doc[name])

@@ -6,6 +6,7 @@ the professional named in it as the actor.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.assessments.models import Assessment, JointJudgement, Veiligheidsvoorwaarde
@@ -24,8 +25,9 @@ from cases.interventions.services import (
     intervention_start,
     intervention_stop,
 )
-from cases.models import Case, Participant
-from cases.services import participant_add, participant_end
+from cases.investigations.services import destruction_request_register, onderzoek_end, onderzoek_start
+from cases.models import Case, Participant, Person
+from cases.services import case_change, participant_add, participant_end
 from exchange.format import Problem, Step, parse_date, parse_moment
 from exchange.validation import Directory
 from workflows.lifecycle.services import case_flag_crisis, case_reopen, case_resolve_crisis, case_transition
@@ -143,6 +145,32 @@ class Replayer:
         item.case = self.case
         minutes_record(actor=self.user(step.data["by"]), item=item, minutes=step.data.get("minutes", ""),
                        expected_version=None, occurred_at=step.at)  # fmt: skip
+
+    def do_vast_gezicht_assign(self, step: Step) -> None:
+        username = step.data["vast_gezicht"]
+        case_change(actor=self.user(step.data["by"]), case=self.case, expected_version=None,
+                    vast_gezicht=self.dir.users[username] if username else None, occurred_at=step.at)  # fmt: skip
+
+    # --- onderzoek and destruction requests (their day is the local date of the moment) ---
+
+    def do_onderzoek_start(self, step: Step) -> None:
+        data = step.data
+        actor = self.user(data["started"]["by"])
+        event = onderzoek_start(actor=actor, case=self.case, kind=data["kind"],
+                                started_on=timezone.localdate(step.at), occurred_at=step.at)  # fmt: skip
+        if event.organisation.name != data["organisation"]:
+            raise ValidationError({"organisation": _wrong_organisation(actor.username, event.organisation.name)})
+
+    def do_onderzoek_end(self, step: Step) -> None:
+        data = step.data
+        onderzoek_end(actor=self.user(data["ended"]["by"]), case=self.case, kind=data["kind"],
+                      ended_on=timezone.localdate(step.at), occurred_at=step.at)  # fmt: skip
+
+    def do_destruction_request(self, step: Step) -> None:
+        data = step.data
+        person = Person.objects.get(pk=self.keys[f"person:{data['requested_by']}"], case=self.case)
+        destruction_request_register(actor=self.user(data["by"]), case=self.case, requested_by=person,
+                                     requested_on=timezone.localdate(step.at), occurred_at=step.at)  # fmt: skip
 
     # --- lifecycle ---
 

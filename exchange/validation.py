@@ -179,6 +179,9 @@ class Checker:
         self.check_status_history()
         self.check_assessments(meeting_keys)
         self.check_interventions(meeting_keys)
+        self.check_vast_gezicht_assignments()
+        self.check_investigations()
+        self.check_destruction_requests()
         return self.problems
 
     def check_persons(self) -> None:
@@ -317,3 +320,45 @@ class Checker:
                     )
                 self.moment(ended["at"], f"{where}/ended/at", not_before=started or agreed, after_what=_("de start"))
                 self.member(ended["by"], f"{where}/ended/by")
+
+    def check_vast_gezicht_assignments(self) -> None:
+        if "vast_gezicht_assignments" not in self.doc:
+            return
+        previous = self.opened_at
+        assignments = self.doc["vast_gezicht_assignments"]
+        for i, assignment in enumerate(assignments):
+            where = f"/vast_gezicht_assignments/{i}"
+            at = self.moment(assignment["at"], f"{where}/at", not_before=previous,
+                             after_what=_("het openen of de vorige toewijzing"))  # fmt: skip
+            previous = at or previous
+            self.member(assignment["by"], f"{where}/by")
+            if assignment["vast_gezicht"]:
+                self.member(assignment["vast_gezicht"], f"{where}/vast_gezicht")
+        last = assignments[-1]["vast_gezicht"] if assignments else None
+        if last != self.doc.get("vast_gezicht"):
+            self.fail("/vast_gezicht", _("Het vaste gezicht moet dat van de laatste toewijzing zijn."))
+
+    def check_investigations(self) -> None:
+        # The services check the days (not before the melding or verzoek, one running at a time).
+        kinds = {"vt": "veilig_thuis", "rvdk": "rvdk"}
+        for i, investigation in enumerate(self.doc.get("investigations", [])):
+            where = f"/investigations/{i}"
+            organisation = self.organisation(investigation["organisation"], f"{where}/organisation")
+            if organisation is not None and organisation.kind != kinds[investigation["kind"]]:
+                self.fail(f"{where}/organisation", _("Dit onderzoek hoort niet bij deze organisatie."))
+                organisation = None
+            started = self.moment(investigation["started"]["at"], f"{where}/started/at")
+            self.member(investigation["started"]["by"], f"{where}/started/by", organisation=organisation)
+            if investigation.get("ended"):
+                self.moment(investigation["ended"]["at"], f"{where}/ended/at", not_before=started,
+                            after_what=_("de start"))  # fmt: skip
+                self.member(investigation["ended"]["by"], f"{where}/ended/by", organisation=organisation)
+
+    def check_destruction_requests(self) -> None:
+        keys = {person["key"] for person in self.doc.get("persons", [])}
+        for i, request in enumerate(self.doc.get("destruction_requests", [])):
+            where = f"/destruction_requests/{i}"
+            self.moment(request["at"], f"{where}/at")
+            self.member(request["by"], f"{where}/by")
+            if request["requested_by"] not in keys:
+                self.fail(f"{where}/requested_by", _("Er is geen persoon met deze sleutel in het document."))

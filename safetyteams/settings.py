@@ -98,6 +98,7 @@ SUBPACKAGES = [
     "cases.access_log",
     "cases.assessments",
     "cases.interventions",
+    "cases.investigations",
     "workflows.lifecycle",
     "workflows.meetings",
     "workflows.deadlines",

@@ -49,6 +49,10 @@ EXPECTED_ROUTES = {
     "api-participant-detail",
     "api-note-list",
     "api-timeline",
+    "case-investigations",
+    "destruction-requests",
+    "api-investigation-list",
+    "api-destruction-request-list",
 }
 # Routes whose audience is the privacy officer of the case's team, not the participants.
 PRIVACY_OFFICER_ROUTES = re.compile(r"^case-access-report")

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from cases.assessments.services import assessment_start, condition_agree, condition_check, contribution_add
 from cases.interventions.services import intervention_complete, intervention_start
+from cases.investigations.services import destruction_request_register, onderzoek_end, onderzoek_start
 from cases.models import Case
-from cases.services import case_open, participant_add, participant_end, person_add
+from cases.services import case_change, case_open, participant_add, participant_end, person_add
 from partners.models import OrganisationKind, Role
 from tests import factories
 from workflows.deadlines.calendar import AMSTERDAM
@@ -75,7 +76,7 @@ def build_live_case(w: World, *, base: datetime | None = None, family_name: str 
                      intake="melding_vt", reported_on=t.date(), opened_at=t, vast_gezicht=w.cvc_user)  # fmt: skip
     person_add(actor=w.cvc_user, case=case, role="jeugdige", full_name="Kees Uitwisseling",
                date_of_birth=(t - 3000 * d).date(), bsn="111222333", occurred_at=t)  # fmt: skip
-    person_add(actor=w.cvc_user, case=case, role="ouder", full_name="Anna Uitwisseling", occurred_at=t)
+    parent = person_add(actor=w.cvc_user, case=case, role="ouder", full_name="Anna Uitwisseling", occurred_at=t)
     participant_add(actor=w.cvc_user, case=case, organisation=w.vt, professional=w.vt_user, role="onderzoeker",
                     occurred_at=t + h)  # fmt: skip
     gi_participation = participant_add(actor=w.cvc_user, case=case, organisation=w.gi, professional=w.gi_user,
@@ -86,6 +87,8 @@ def build_live_case(w: World, *, base: datetime | None = None, family_name: str 
                         occurred_at=at)  # fmt: skip
 
     move("veiligheidsbeoordeling", t + d)
+    # Veilig Thuis' onderzoek, registered by date (the event lies at the end of those days).
+    onderzoek_start(actor=w.vt_user, case=case, kind="vt", started_on=(t + 2 * d).date())
     assessment = assessment_start(actor=w.cvc_user, case=case, occurred_at=t + d + h)
     contribution_add(actor=w.vt_user, assessment=assessment, safety_score=3, classification="structureel",
                      worries="Zorgen over de thuissituatie.", risk_level="middel", occurred_at=t + 2 * d)  # fmt: skip
@@ -110,6 +113,11 @@ def build_live_case(w: World, *, base: datetime | None = None, family_name: str 
                                         due_date=(t + 30 * d).date(), description="Netwerkberaad")  # fmt: skip
     minutes_record(actor=w.coordinator, item=item, minutes="Besproken.", expected_version=None)
     move("inzet_afgesproken", t + 7 * d)
+    # A handover of the vast gezicht, and back.
+    case_change(actor=w.coordinator, case=case, expected_version=None, vast_gezicht=w.gi_user, occurred_at=t + 9 * d)
+    case_change(actor=w.coordinator, case=case, expected_version=None, vast_gezicht=w.cvc_user,
+                occurred_at=t + 12 * d)  # fmt: skip
+    onderzoek_end(actor=w.vt_user, case=case, kind="vt", ended_on=(t + 20 * d).date())
     intervention_start(actor=w.cvc_user, intervention=intervention, expected_version=None, occurred_at=t + 8 * d)
     # Checked five days late: the condition's deadline is missed.
     condition_check(actor=w.cvc_user, condition=condition, met=True, expected_version=None, occurred_at=t + 25 * d)
@@ -122,6 +130,8 @@ def build_live_case(w: World, *, base: datetime | None = None, family_name: str 
                    occurred_at=t + 40 * d)  # fmt: skip
     move("afgeschaald", t + 50 * d)
     participant_end(actor=w.cvc_user, participant=gi_participation, occurred_at=t + 51 * d)
+    # After the case was handed back, the mother asks for the file to be destroyed.
+    destruction_request_register(actor=w.cvc_user, case=case, requested_on=(t + 52 * d).date(), requested_by=parent)
     return case
 
 

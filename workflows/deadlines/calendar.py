@@ -5,18 +5,24 @@ every year) or a day the periodic *Besluit gelijkstelling* puts on a par with th
 (`GelijkgesteldeDag`, maintained in the admin). The `holidays` package is not used for the list:
 it knows 5 May only in lustrum years and nothing of the gelijkgestelde dagen.
 
-Dates are calendar dates in Europe/Amsterdam; `end_of_day` turns one into an aware UTC moment.
+Dates are calendar dates in Europe/Amsterdam; moments are aware and in UTC. Arithmetic on moments
+(hours, escalations) is done in UTC; the Amsterdam calendar is used only to count calendar and working
+days, and `end_of_day` / `start_of_day` turn such a day back into a UTC moment. Python adds a
+timedelta to an aware Amsterdam datetime on the wall clock (23 or 25 real hours across a change of
+summer time), and compares two of them without their offsets: so no arithmetic on Amsterdam datetimes.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from dateutil.easter import easter
 from dateutil.relativedelta import relativedelta
+
+from cases.timeline import as_utc
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -76,18 +82,23 @@ class WorkingDayCalendar:
         """Working days in (start, end]."""
         return sum(1 for n in range(1, (end - start).days + 1) if self.is_working_day(start + timedelta(days=n)))
 
-    def statutory_end(self, start: date, end: date) -> date:
-        """Apply Atw art. 1 and 2 to a term that runs from `start` (exclusive) to `end`.
+    def term_end(self, start: date, end: date, *, statutory: bool) -> date:
+        """The last day of a term that runs from `start` (exclusive) to `end`.
 
-        Art. 1: a term ending on a Saturday, Sunday or feestdag runs on to the next working day.
-        Art. 2: a term of three days or more contains at least two working days.
+        Atw art. 1, for every term: one ending on a Saturday, Sunday or feestdag runs on to the next
+        working day (statutory terms by law; the norms too, because the partners work on working days).
+        Atw art. 2, for statutory terms: a term of three days or more contains at least two working days.
         """
         term_days = (end - start).days
         end = self.next_working_day(end)
-        if term_days >= 3:
+        if statutory and term_days >= 3:
             while self.working_days_between(start, end) < 2:
                 end = self.next_working_day(end + timedelta(days=1))
         return end
+
+    def statutory_end(self, start: date, end: date) -> date:
+        """Atw art. 1 and 2 applied to a statutory term from `start` (exclusive) to `end`."""
+        return self.term_end(start, end, statutory=True)
 
 
 def calendar() -> WorkingDayCalendar:
@@ -98,16 +109,26 @@ def calendar() -> WorkingDayCalendar:
 
 
 def local_date(moment: datetime) -> date:
-    return moment.astimezone(AMSTERDAM).date()
+    """The Amsterdam calendar date of a moment (a naive moment is taken as UTC, see `as_utc`)."""
+    return as_utc(moment).astimezone(AMSTERDAM).date()
 
 
 def end_of_day(day: date) -> datetime:
-    """The last moment of `day` in Amsterdam (aware; Django stores it as UTC)."""
-    return datetime.combine(day, time.max, tzinfo=AMSTERDAM)
+    """The last moment of `day` in Amsterdam, as an aware UTC datetime."""
+    return datetime.combine(day, time.max, tzinfo=AMSTERDAM).astimezone(UTC)
 
 
 def start_of_day(day: date, *, hour: int = 0) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=AMSTERDAM)
+    """`hour` o'clock on `day` in Amsterdam, as an aware UTC datetime."""
+    return datetime.combine(day, time(hour), tzinfo=AMSTERDAM).astimezone(UTC)
+
+
+def days_before(moment: datetime, days: int) -> datetime:
+    """The same Amsterdam clock time `days` calendar days earlier, as a UTC moment: a reminder
+    "1 week before" stays on its day whether or not summer time began or ended in between."""
+    local = as_utc(moment).astimezone(AMSTERDAM)
+    day = local.date() - timedelta(days=days)
+    return datetime.combine(day, local.time(), tzinfo=AMSTERDAM).astimezone(UTC)
 
 
 def add_months(day: date, months: int) -> date:

@@ -91,6 +91,10 @@ class DeadlineRule(models.Model):
     start_status = models.CharField(
         _("alleen bij nieuwe status"), max_length=32, blank=True, help_text=_("Voor 'status gewijzigd'.")
     )
+    # "Onderzoek gestart" is recorded by Veilig Thuis and by the Raad: each starts only its own term.
+    start_organisation_kind = models.CharField(
+        _("alleen als de startgebeurtenis komt van"), max_length=20, choices=OrganisationKind.choices, blank=True
+    )
     close_event = models.CharField(_("gesloten door gebeurtenis"), max_length=32, choices=EVENT_CHOICES, blank=True)
     close_organisation_kind = models.CharField(
         _("alleen als de gebeurtenis komt van"), max_length=20, choices=OrganisationKind.choices, blank=True

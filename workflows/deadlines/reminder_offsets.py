@@ -1,4 +1,8 @@
-"""Reminder offsets of a rule: "2wd, 1d" = 2 working days and 1 calendar day before the due moment."""
+"""Reminder offsets of a rule: "2wd, 1d" = 2 working days and 1 calendar day before the due moment.
+
+`h` counts real hours back from the due moment (UTC); `d` and `w` count calendar days back on the
+Amsterdam calendar, at the due moment's clock time; `wd` is 08:00 on the n-th working day before.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from datetime import datetime, timedelta
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from workflows.deadlines.calendar import AMSTERDAM, WorkingDayCalendar, start_of_day
+from workflows.deadlines.calendar import WorkingDayCalendar, as_utc, days_before, local_date, start_of_day
 
 _TOKEN = re.compile(r"^(\d{1,4})\s*(h|d|wd|w)$")
 _HOURS = {"h": 1, "d": 24, "wd": 24, "w": 168}
@@ -28,16 +32,18 @@ class Offset:
         return self.value * _HOURS[self.unit]
 
     def before(self, due_at: datetime, cal: WorkingDayCalendar) -> datetime:
-        """The moment this offset before `due_at`: working days count back over working days."""
+        """The moment (UTC) this offset before `due_at`: working days count back over working days."""
         if self.unit == "wd":
-            day = due_at.astimezone(AMSTERDAM).date()
+            day = local_date(due_at)
             for _i in range(self.value):
                 day -= timedelta(days=1)
                 while not cal.is_working_day(day):
                     day -= timedelta(days=1)
             # Remind at the start of that working day's office hours.
             return start_of_day(day, hour=8)
-        return due_at - timedelta(hours=self.approx_hours())
+        if self.unit == "h":
+            return as_utc(due_at) - timedelta(hours=self.value)
+        return days_before(due_at, self.value * (7 if self.unit == "w" else 1))
 
 
 def parse_offsets(text: str) -> list[Offset]:

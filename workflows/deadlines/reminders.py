@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workflows.deadlines.calendar import WorkingDayCalendar, calendar, local_date, start_of_day
+from workflows.deadlines.calendar import WorkingDayCalendar, as_utc, calendar, local_date, start_of_day
 from workflows.deadlines.models import Deadline, DeadlineState, Delivery, Notification, NotificationPreference, Reminder
 from workflows.deadlines.office_hours import delivery_moment, earliest_stage_delivered_at
 from workflows.deadlines.recipients import ESCALATION, OVERDUE, Recipients, is_overdue_stage, recipients_for
@@ -41,8 +41,8 @@ DUE_DAY_HOUR = 8
 def stages_between(
     deadline: Deadline, *, start: datetime, end: datetime, cal: WorkingDayCalendar, limit_escalations: int = 1000
 ) -> list[tuple[str, datetime]]:
-    """The deadline's stages with start <= moment <= end, in time order."""
-    due_at = deadline.due_at
+    """The deadline's stages with start <= moment <= end, in time order (all moments in UTC)."""
+    due_at, start, end = as_utc(deadline.due_at), as_utc(start), as_utc(end)
     stages = [(f"before:{o.label}", o.before(due_at, cal)) for o in parse_offsets(deadline.reminder_offsets)]
     stages = [(name, at) for name, at in stages if at > deadline.started_at]
     due_day = min(start_of_day(local_date(due_at), hour=DUE_DAY_HOUR), due_at)
@@ -59,6 +59,7 @@ def stages_between(
 
 def next_remind_at(deadline: Deadline, *, after: datetime, cal: WorkingDayCalendar) -> datetime:
     """The first stage strictly after `after` (escalations never run out while the deadline is open)."""
+    after = as_utc(after)
     horizon = max(after, deadline.due_at) + timedelta(hours=max(deadline.escalation_interval_hours, 1) + 1)
     upcoming = [at for _n, at in stages_between(deadline, start=after, end=horizon, cal=cal) if at > after]
     return upcoming[0]

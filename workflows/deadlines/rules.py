@@ -1,4 +1,4 @@
-"""The region's default deadline rules (DESIGN.md §8) and the gelijkgestelde dagen 2026–2028.
+"""The region's default deadline rules (DESIGN.md §8) and the gelijkgestelde dagen 2023–2028.
 
 Loaded by migration 0002 and by `deadline_defaults_ensure` (seed_demo); rules with `team = NULL`
 apply to every team that has no rule of its own with the same code.
@@ -8,7 +8,18 @@ from __future__ import annotations
 
 from datetime import date
 
+# The days of the periodic Besluit gelijkstelling (Atw art. 3 lid 3), kept from the first year of any
+# history the tool holds. Source: the titles of the two Besluiten, which name every day they put on a par:
+# "Besluit gelijkstelling van 28 april 2023, 19 mei 2023, 10 mei 2024, 27 december 2024 en 30 mei 2025
+# met een algemeen erkende feestdag" and "Besluit gelijkstelling van 2 januari 2026, 15 mei 2026,
+# 7 mei 2027, 28 april 2028 en 26 mei 2028 met een algemeen erkende feestdag". Later years: add the
+# next Besluit's days here and in the admin (migration 0005 loads new ones into existing databases).
 GELIJKGESTELDE_DAGEN = {
+    date(2023, 4, 28): "Besluit gelijkstelling dagen 2023-2025 (vrijdag na Koningsdag)",
+    date(2023, 5, 19): "Besluit gelijkstelling dagen 2023-2025 (vrijdag na Hemelvaartsdag)",
+    date(2024, 5, 10): "Besluit gelijkstelling dagen 2023-2025 (vrijdag na Hemelvaartsdag)",
+    date(2024, 12, 27): "Besluit gelijkstelling dagen 2023-2025 (vrijdag na Tweede Kerstdag)",
+    date(2025, 5, 30): "Besluit gelijkstelling dagen 2023-2025 (vrijdag na Hemelvaartsdag)",
     date(2026, 1, 2): "Besluit gelijkstelling dagen 2026-2028 (vrijdag na Nieuwjaarsdag)",
     date(2026, 5, 15): "Besluit gelijkstelling dagen 2026-2028 (vrijdag na Hemelvaartsdag)",
     date(2027, 5, 7): "Besluit gelijkstelling dagen 2026-2028 (vrijdag na Hemelvaartsdag)",
@@ -35,7 +46,9 @@ DEFAULT_RULES = [
         "code": "vt-onderzoek",
         "name": "VT onderzoek afgerond",
         "start_event": "onderzoek_started",
+        "start_organisation_kind": "veilig_thuis",
         "close_event": "onderzoek_completed",
+        "close_organisation_kind": "veilig_thuis",
         "term_value": 10,
         "term_unit": "weeks",
         "responsible": "organisation_kind",
@@ -124,8 +137,11 @@ DEFAULT_RULES = [
 
 
 def load_defaults(rule_model, day_model) -> None:
-    """Create missing region defaults and gelijkgestelde dagen; existing rows are left as edited."""
+    """Create missing region defaults and gelijkgestelde dagen; existing rows are left as edited.
+    Fields the (historical) model does not have yet are left to the migration that adds them."""
+    fields = {f.name for f in rule_model._meta.get_fields()}
     for values in DEFAULT_RULES:
-        rule_model.objects.get_or_create(team=None, code=values["code"], defaults=values)
+        known = {name: value for name, value in values.items() if name in fields}
+        rule_model.objects.get_or_create(team=None, code=values["code"], defaults=known)
     for day, source in GELIJKGESTELDE_DAGEN.items():
         day_model.objects.get_or_create(day=day, defaults={"source": source})

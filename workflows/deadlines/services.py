@@ -20,7 +20,7 @@ from cases.assessments.models import Veiligheidsvoorwaarde
 from cases.interventions.models import Intervention
 from cases.models import CLOSED_STATUSES, Case, EventKind, Participant, TimelineEvent
 from cases.timeline import timeline_replay
-from workflows.deadlines.calendar import WorkingDayCalendar, add_months, end_of_day, local_date
+from workflows.deadlines.calendar import WorkingDayCalendar, add_months, as_utc, end_of_day, local_date
 from workflows.deadlines.calendar import calendar as calendar_from_database
 from workflows.deadlines.models import Deadline, DeadlineRule, DeadlineState, Responsible, TermUnit
 
@@ -104,7 +104,10 @@ def _subject(event: TimelineEvent) -> tuple[str, object | None]:
 def _term_end(
     *, unit: str, value: int, start: datetime, subject_date: date | None, statutory: bool, cal: WorkingDayCalendar
 ) -> datetime:
-    """The due moment of a term that starts at `start` (Atw art. 1 and 2 for statutory terms)."""
+    """The due moment (UTC) of a term that starts at `start`. Hours are real hours; days, weeks and
+    months are counted on the Amsterdam calendar and end at the end of their last day, which runs on
+    to the next working day (Atw art. 1; art. 2 as well for statutory terms)."""
+    start = as_utc(start)
     if unit == TermUnit.HOURS:
         return start + timedelta(hours=value)
     first = local_date(start)
@@ -116,9 +119,7 @@ def _term_end(
         end = add_months(first, value)
     else:
         end = first + timedelta(days=value * (7 if unit == TermUnit.WEEKS else 1))
-    if statutory:
-        end = cal.statutory_end(first, end)
-    return end_of_day(end)
+    return end_of_day(cal.term_end(first, end, statutory=statutory))
 
 
 def _responsible(rule: DeadlineRule, case: Case, subject) -> tuple[int | None, int | None]:
@@ -148,6 +149,7 @@ def first_remind_at(deadline: Deadline, *, now: datetime, cal: WorkingDayCalenda
     starts at its latest escalation: one reminder now, not every escalation it missed since."""
     from workflows.deadlines.reminders import stages_between
 
+    now = as_utc(now)  # the sweep compares remind_at with UTC moments
     start = deadline.started_at
     if now > deadline.due_at:
         start = max(start, now - timedelta(hours=max(deadline.escalation_interval_hours, 1)))
@@ -189,7 +191,7 @@ def deadline_open(*, rule: DeadlineRule, event: TimelineEvent, now: datetime | N
         case=case,
         subject=subject_key,
         name=rule.name,
-        started_at=event.occurred_at,
+        started_at=as_utc(event.occurred_at),
         start_event=event,
         term_value=rule.term_value,
         term_unit=rule.term_unit,
@@ -208,6 +210,7 @@ def deadline_open(*, rule: DeadlineRule, event: TimelineEvent, now: datetime | N
 @transaction.atomic
 def deadline_close(*, deadline: Deadline, closed_at: datetime, event: TimelineEvent | None = None) -> bool:
     """Close an open deadline as met (on or before due) or missed; False when it was not open."""
+    closed_at = as_utc(closed_at)
     state = DeadlineState.MET if closed_at <= deadline.due_at else DeadlineState.MISSED
     # Compare-and-set: a concurrent close or sweep cannot close it twice.
     changed = Deadline.objects.filter(pk=deadline.pk, state=DeadlineState.OPEN).update(
@@ -224,6 +227,9 @@ def on_start_event(event: TimelineEvent) -> None:
         if rule.start_event != event.kind:
             continue
         if rule.start_status and event.data.get("to") != rule.start_status:
+            continue
+        wanted_kind = rule.start_organisation_kind
+        if wanted_kind and (event.organisation is None or event.organisation.kind != wanted_kind):
             continue
         deadline_open(rule=rule, event=event)
 

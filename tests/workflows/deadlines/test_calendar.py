@@ -1,11 +1,19 @@
-"""Working days and term ends under the Algemene termijnenwet, 2025–2031."""
+"""Working days and term ends under the Algemene termijnenwet, 2023–2031."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import holidays
 import pytest
 
-from workflows.deadlines.calendar import WorkingDayCalendar, atw_feestdagen, end_of_day
+from workflows.deadlines.calendar import (
+    AMSTERDAM,
+    WorkingDayCalendar,
+    as_utc,
+    atw_feestdagen,
+    end_of_day,
+    local_date,
+    start_of_day,
+)
 from workflows.deadlines.rules import GELIJKGESTELDE_DAGEN
 
 ATW = WorkingDayCalendar(GELIJKGESTELDE_DAGEN)
@@ -115,10 +123,52 @@ def test_a_term_of_three_days_or_more_contains_at_least_two_working_days():
     assert ATW.statutory_end(date(2026, 5, 13), date(2026, 5, 15)) == date(2026, 5, 18)
 
 
+def test_a_norm_ending_on_a_non_working_day_runs_on_but_gets_no_two_working_days():
+    # Art. 1 for every term: Koningsdag (Monday 27 April 2026) -> Tuesday 28 April.
+    assert ATW.term_end(date(2026, 4, 17), date(2026, 4, 27), statutory=False) == date(2026, 4, 28)
+    # Saturday 26 December 2026 (Tweede Kerstdag) -> Monday 28 December.
+    assert ATW.term_end(date(2026, 12, 16), date(2026, 12, 26), statutory=False) == date(2026, 12, 28)
+    # Art. 2 only for statutory terms: Wed 13 May 2026 + 3 days = Sat 16 -> Mon 18 (one working day).
+    assert ATW.term_end(date(2026, 5, 13), date(2026, 5, 16), statutory=False) == date(2026, 5, 18)
+    assert ATW.term_end(date(2026, 5, 13), date(2026, 5, 16), statutory=True) == date(2026, 5, 19)
+    # A working day stays as it is.
+    assert ATW.term_end(date(2026, 4, 16), date(2026, 4, 28), statutory=False) == date(2026, 4, 28)
+
+
+@pytest.mark.parametrize(
+    "day", [date(2023, 4, 28), date(2023, 5, 19), date(2024, 5, 10), date(2024, 12, 27), date(2025, 5, 30)]
+)
+def test_the_gelijkgestelde_dagen_are_kept_from_2023(day):
+    # Besluit gelijkstelling of 28 april 2023, 19 mei 2023, 10 mei 2024, 27 december 2024 en 30 mei 2025.
+    assert day.weekday() == 4
+    assert not ATW.is_working_day(day)
+    assert WorkingDayCalendar().is_working_day(day)
+
+
+def test_five_working_days_from_the_wednesday_before_hemelvaart_2025_skip_its_friday():
+    # Wed 28 May 2025: Thu 29 (Hemelvaart) and Fri 30 (gelijkgesteld) do not count -> Fri 6 June.
+    assert ATW.add_working_days(date(2025, 5, 28), 5) == date(2025, 6, 6)
+
+
 def test_a_due_day_ends_at_midnight_amsterdam_in_utc():
-    assert end_of_day(date(2026, 7, 1)).astimezone().utcoffset() is not None
-    assert end_of_day(date(2026, 7, 1)).isoformat().startswith("2026-07-01T23:59:59.999999+02:00")
-    assert end_of_day(date(2026, 1, 15)).isoformat().startswith("2026-01-15T23:59:59.999999+01:00")
+    assert end_of_day(date(2026, 7, 1)).isoformat() == "2026-07-01T21:59:59.999999+00:00"
+    assert end_of_day(date(2026, 1, 15)).isoformat() == "2026-01-15T22:59:59.999999+00:00"
+    assert start_of_day(date(2026, 3, 29), hour=8).isoformat() == "2026-03-29T06:00:00+00:00"
+    assert start_of_day(date(2026, 3, 28), hour=8).isoformat() == "2026-03-28T07:00:00+00:00"
+
+
+def test_arithmetic_on_its_moments_is_in_real_hours():
+    # Python adds to an aware Amsterdam datetime on the wall clock; the calendar hands out UTC only.
+    saturday, sunday = end_of_day(date(2026, 3, 28)), end_of_day(date(2026, 3, 29))
+    assert sunday - saturday == timedelta(hours=23)
+    assert saturday.utcoffset() == sunday.utcoffset() == timedelta(0)
+
+
+def test_a_naive_moment_is_taken_as_utc():
+    naive = datetime(2026, 7, 1, 22, 30)  # noqa: DTZ001 - the point of the test
+    assert local_date(naive) == date(2026, 7, 2)
+    assert as_utc(naive) == datetime(2026, 7, 1, 22, 30, tzinfo=UTC)
+    assert as_utc(datetime(2026, 7, 2, 0, 30, tzinfo=AMSTERDAM)).tzinfo is UTC
 
 
 def test_the_live_calendar_uses_the_gelijkgestelde_dagen_from_the_database(db):

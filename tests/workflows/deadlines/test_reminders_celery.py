@@ -22,7 +22,7 @@ from tests.conftest import require_service
 from tests.world import at
 from workflows.deadlines.models import Reminder
 
-ROOT = Path(__file__).resolve().parents[3]  # the repository (tests/workflows/deadlines/…)
+ROOT = Path(__file__).resolve().parents[3]  # the repository (tests/workflows/deadlines/..)
 CELERY = str(Path(sys.executable).with_name("celery"))
 WORKER_REDIS = os.environ.get("WORKER_REDIS_URL", "redis://127.0.0.1:6379/7")
 BEFORE_STAGE = at(2027, 6, 17, 8, 0)  # the "2 working days before" moment of the joint assessment
