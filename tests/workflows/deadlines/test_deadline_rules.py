@@ -68,11 +68,11 @@ def test_the_vt_onderzoek_of_10_weeks_ending_on_tweede_pinksterdag_runs_on_and_c
     deadline = _deadline(case, "vt-onderzoek")
     assert deadline.due_at == end_of_day(date(2026, 5, 26))
     # The Raad finishing its own onderzoek does not close Veilig Thuis' term.
-    timeline_record(case=case, kind=EventKind.ONDERZOEK_COMPLETED, organisation=_org(region.rvdk, None),
+    timeline_record(case=case, kind=EventKind.ONDERZOEK_COMPLETED, organisation=_org(region.rvdk_user, None),
                     occurred_at=at(2026, 5, 20, 9))  # fmt: skip
     deadline.refresh_from_db()
     assert deadline.state == DeadlineState.OPEN
-    timeline_record(case=case, kind=EventKind.ONDERZOEK_COMPLETED, organisation=_org(region.vt, None),
+    timeline_record(case=case, kind=EventKind.ONDERZOEK_COMPLETED, organisation=_org(region.vt_user, None),
                     occurred_at=at(2026, 5, 27, 9))  # fmt: skip
     deadline.refresh_from_db()
     assert deadline.state == DeadlineState.MISSED and deadline.closed_at == at(2026, 5, 27, 9)
@@ -80,7 +80,7 @@ def test_the_vt_onderzoek_of_10_weeks_ending_on_tweede_pinksterdag_runs_on_and_c
 
 def test_the_raad_starting_its_onderzoek_does_not_open_the_vt_term(region):
     case = region.open_case()
-    timeline_record(case=case, kind=EventKind.ONDERZOEK_STARTED, organisation=_org(region.rvdk, None),
+    timeline_record(case=case, kind=EventKind.ONDERZOEK_STARTED, organisation=_org(region.rvdk_user, None),
                     occurred_at=at(2026, 3, 16, 11))  # fmt: skip
     assert not Deadline.objects.filter(case=case, rule__code="vt-onderzoek").exists()
 
@@ -202,7 +202,7 @@ def test_a_destruction_request_gets_three_months_running_on_past_5_mei(region):
 
 def test_a_repeated_start_event_does_not_open_a_second_deadline(region):
     case = region.open_case()
-    vt = _org(region.vt, None)
+    vt = _org(region.vt_user, None)
     timeline_record(case=case, kind=EventKind.ONDERZOEK_STARTED, organisation=vt, occurred_at=at(2026, 3, 16, 11))
     timeline_record(case=case, kind=EventKind.ONDERZOEK_STARTED, organisation=vt, occurred_at=at(2026, 3, 17, 11))
     assert Deadline.objects.filter(case=case, rule__code="vt-onderzoek").count() == 1

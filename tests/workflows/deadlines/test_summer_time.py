@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from cases.interventions.models import Intervention
 from cases.models import EventKind
 from cases.timeline import timeline_record
-from tests.workflows.conftest import at
+from tests.world import at
 from workflows.deadlines.calendar import AMSTERDAM, WorkingDayCalendar, end_of_day, local_date
 from workflows.deadlines.models import Deadline, DeadlineRule, Reminder, TermUnit
 from workflows.deadlines.reminders import reminders_sweep, stages_between
@@ -56,10 +56,10 @@ def test_a_deadline_that_opens_overdue_gets_exactly_one_catch_up_reminder(region
 
 def _intervention_deadline(region, *, agreed, due):
     case = region.open_case(opened_at=agreed - timedelta(days=1))
-    organisation = region.cvc.memberships.get().organisation
+    organisation = region.cvc_user.memberships.get().organisation
     intervention = Intervention.objects.create(
         case=case, kind="veiligheidsplan", responsible_organisation=organisation,
-        responsible_professional=region.cvc, start_date=agreed.date(), due_date=due,
+        responsible_professional=region.cvc_user, start_date=agreed.date(), due_date=due,
     )  # fmt: skip
     timeline_record(case=case, kind=EventKind.INTERVENTION_AGREED, occurred_at=agreed,
                     data={"intervention_id": intervention.pk})  # fmt: skip
