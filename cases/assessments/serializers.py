@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cases.api_input import AsciiIntegerField, AsciiPrimaryKeyRelatedField, BoundedDateField
 from cases.assessments.models import (
     Assessment,
     Classification,
@@ -20,7 +21,7 @@ SCORE_MESSAGE = "De veiligheidsscore moet een geheel getal van 0 tot en met 10 z
 
 
 def score_field() -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=0, max_value=10, error_messages={
+    return AsciiIntegerField(min_value=0, max_value=10, error_messages={
         "min_value": SCORE_MESSAGE, "max_value": SCORE_MESSAGE, "invalid": SCORE_MESSAGE})  # fmt: skip
 
 
@@ -74,9 +75,10 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 
 class ConditionSerializer(serializers.ModelSerializer):
-    judgement = serializers.IntegerField(source="judgement_id", min_value=1, max_value=2**62)
-    owner_organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
-    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    judgement = AsciiIntegerField(source="judgement_id", min_value=1, max_value=2**62)
+    owner_organisation = AsciiPrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    owner = AsciiPrimaryKeyRelatedField(queryset=User.objects.all())
+    check_date = BoundedDateField(label=Veiligheidsvoorwaarde._meta.get_field("check_date").verbose_name)
 
     class Meta:
         model = Veiligheidsvoorwaarde
@@ -87,4 +89,4 @@ class ConditionSerializer(serializers.ModelSerializer):
 
 class ConditionCheckSerializer(serializers.Serializer):
     met = serializers.BooleanField()
-    version = serializers.IntegerField(min_value=1)
+    version = AsciiIntegerField(min_value=1)
