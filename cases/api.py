@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from cases import services
 from cases.api_errors import BAD_REQUEST, CONFLICT, conflict_shape
+from cases.api_input import AsciiIntegerField
 from cases.models import Case, CaseStatus, Note, Participant, Person, TimelineEvent
 from cases.selectors import (
     case_for_request,
@@ -41,7 +42,7 @@ class CaseFilterSerializer(serializers.Serializer):
     """The list's query parameters: an unknown status or a malformed id is a 400, not ignored."""
 
     status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
-    municipality = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+    municipality = AsciiIntegerField(required=False, min_value=1, max_value=2**63 - 1)
     q = serializers.CharField(required=False, allow_blank=True, max_length=100)
 
 

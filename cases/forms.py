@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import CaseStatus, Intake, ParticipantRole, Person, PersonRole
 from cases.services import TEAM_DOES_NOT_SERVE, team_serves
-from cases.validators import bsn_is_valid
+from cases.validators import bsn_is_valid, validate_date_in_range
 from cases.versioning import VERSION_REQUIRED
 from partners.models import WORKING_ROLES, Membership, Municipality, Role, SafetyTeam, User
 
@@ -69,7 +69,9 @@ class CaseOpenForm(forms.Form):
     )
     family_name = forms.CharField(label=_("Gezin"), max_length=200, help_text=_("Bijvoorbeeld: gezin De Vries"))
     intake = forms.ChoiceField(label=_("Binnengekomen via"), choices=Intake.choices)
-    reported_on = forms.DateField(label=_("Datum melding/signaal"), widget=DATE_WIDGET)
+    reported_on = forms.DateField(
+        label=_("Datum melding/signaal"), widget=DATE_WIDGET, validators=[validate_date_in_range]
+    )
     vast_gezicht = forms.ModelChoiceField(
         label=_("Vast gezicht"),
         required=False,
@@ -105,7 +107,9 @@ class CaseOpenForm(forms.Form):
 class PersonForm(forms.Form):
     role = forms.ChoiceField(label=_("Rol in het gezin"), choices=PersonRole.choices)
     full_name = forms.CharField(label=_("Naam"), max_length=200)
-    date_of_birth = forms.DateField(label=_("Geboortedatum"), required=False, widget=DATE_WIDGET)
+    date_of_birth = forms.DateField(
+        label=_("Geboortedatum"), required=False, widget=DATE_WIDGET, validators=[validate_date_in_range]
+    )
     bsn = forms.CharField(
         label=_("BSN"),
         required=False,

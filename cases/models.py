@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from cases.validators import mask_bsn, validate_bsn, validate_not_in_future
+from cases.validators import mask_bsn, validate_bsn, validate_date_in_range, validate_not_in_future
 from partners.models import Municipality, Organisation, SafetyTeam
 
 
@@ -70,7 +70,9 @@ class Case(models.Model):
         verbose_name=_("vast gezicht"),
     )
     intake = models.CharField(_("binnengekomen via"), max_length=32, choices=Intake.choices)
-    reported_on = models.DateField(_("datum melding/signaal"), validators=[validate_not_in_future])
+    reported_on = models.DateField(
+        _("datum melding/signaal"), validators=[validate_date_in_range, validate_not_in_future]
+    )
     opened_at = models.DateTimeField(_("geopend op"), default=timezone.now)
     closed_at = models.DateTimeField(_("gesloten op"), null=True, blank=True)
     # Reopening after closure starts a new episode (a re-report).
@@ -133,7 +135,9 @@ class Person(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="persons")
     role = models.CharField(_("rol in het gezin"), max_length=16, choices=PersonRole.choices)
     full_name = models.CharField(_("naam"), max_length=200)
-    date_of_birth = models.DateField(_("geboortedatum"), null=True, blank=True, validators=[validate_not_in_future])
+    date_of_birth = models.DateField(
+        _("geboortedatum"), null=True, blank=True, validators=[validate_date_in_range, validate_not_in_future]
+    )
     bsn = models.CharField(_("BSN"), max_length=9, blank=True, validators=[validate_bsn])
     version = models.PositiveIntegerField(default=1)
 

@@ -21,6 +21,7 @@ from cases.access_log.services import Actor, access_log_write
 from cases.models import Case, CaseUserObjectPermission, Participant, Person
 from partners.models import Membership, Organisation, Role
 from partners.selectors import active_memberships, coordinated_team_ids
+from security.digits import parse_id
 from security.services import client_ip
 
 VIEW_CASE = "view_case"
@@ -110,10 +111,7 @@ def case_for(
     person_id: int | None = None,
 ) -> Case:
     """The case with this id if the user may see it (logged); otherwise Http404 (logged as denied)."""
-    try:
-        case_pk = int(case_id)
-    except (TypeError, ValueError):
-        case_pk = None
+    case_pk = parse_id(case_id)
     case = (
         cases_visible_to(user).select_related("team", "municipality", "vast_gezicht").filter(pk=case_pk).first()
         if case_pk is not None
@@ -140,7 +138,7 @@ def person_for(
 ) -> Person:
     """A person of a case the user may see (of case `case_id`, when given); the read is logged with the
     person. Otherwise Http404, logged as denied."""
-    people = Person.objects.filter(pk=person_id if str(person_id).isdigit() else None)
+    people = Person.objects.filter(pk=parse_id(person_id))
     if case_id is not None:
         people = people.filter(case_id=case_id)
     person = people.first()

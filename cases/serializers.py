@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from cases.api_input import AsciiIntegerField, AsciiPrimaryKeyRelatedField, BoundedDateField
 from cases.models import Case, CaseStatus, Intake, Note, Participant, ParticipantRole, Person, PersonRole, TimelineEvent
 from cases.validators import bsn_is_valid, validate_not_in_future
 from partners.models import Municipality, Organisation, SafetyTeam, User
@@ -39,12 +40,12 @@ class CaseSerializer(serializers.ModelSerializer):
 
 
 class CaseCreateSerializer(serializers.Serializer):
-    team = serializers.PrimaryKeyRelatedField(queryset=SafetyTeam.objects.none(), label=_("veiligheidsteam"))
-    municipality = serializers.PrimaryKeyRelatedField(queryset=Municipality.objects.all(), label=_("gemeente"))
+    team = AsciiPrimaryKeyRelatedField(queryset=SafetyTeam.objects.none(), label=_("veiligheidsteam"))
+    municipality = AsciiPrimaryKeyRelatedField(queryset=Municipality.objects.all(), label=_("gemeente"))
     family_name = serializers.CharField(max_length=200, label=_("gezin"))
     intake = serializers.ChoiceField(choices=Intake.choices, label=_("binnengekomen via"))
-    reported_on = serializers.DateField(label=_("datum melding/signaal"), validators=[validate_not_in_future])
-    vast_gezicht = serializers.PrimaryKeyRelatedField(
+    reported_on = BoundedDateField(label=_("datum melding/signaal"), validators=[validate_not_in_future])
+    vast_gezicht = AsciiPrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), required=False, allow_null=True, label=_("vast gezicht")
     )
 
@@ -65,12 +66,10 @@ class PersonSerializer(serializers.ModelSerializer):
     bsn = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=9, label=_("BSN"))
     masked_bsn = serializers.CharField(read_only=True)
     role = serializers.ChoiceField(choices=PersonRole.choices, label=_("rol in het gezin"))
-    date_of_birth = serializers.DateField(
+    date_of_birth = BoundedDateField(
         required=False, allow_null=True, validators=[validate_not_in_future], label=_("geboortedatum")
     )
-    version = serializers.IntegerField(
-        required=False, min_value=1, help_text="Required on update: the version you read."
-    )
+    version = AsciiIntegerField(required=False, min_value=1, help_text="Required on update: the version you read.")
 
     class Meta:
         model = Person
@@ -95,8 +94,8 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
-    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), label=_("organisatie"))
-    professional = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), label=_("professional"))
+    organisation = AsciiPrimaryKeyRelatedField(queryset=Organisation.objects.all(), label=_("organisatie"))
+    professional = AsciiPrimaryKeyRelatedField(queryset=User.objects.all(), label=_("professional"))
     role = serializers.ChoiceField(choices=ParticipantRole.choices, label=_("rol in de casus"))
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     professional_name = serializers.CharField(source="professional.get_full_name", read_only=True)

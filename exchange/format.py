@@ -65,11 +65,11 @@ def pointer(path) -> str:
 
 
 def _pattern_message(pattern: str) -> str:
-    if pattern.startswith("^\\d{4}-\\d{2}-\\d{2}T"):
+    if pattern.startswith("^[0-9]{4}-[0-9]{2}-[0-9]{2}T"):
         return _("Geen geldig tijdstip: gebruik ISO 8601 met tijdzone, bijvoorbeeld 2026-03-02T09:30:00+01:00.")
-    if pattern.startswith("^\\d{4}"):
+    if pattern.startswith("^[0-9]{4}"):
         return _("Geen geldige datum: gebruik JJJJ-MM-DD.")
-    if "\\d{9}" in pattern:
+    if "[0-9]{9}" in pattern:
         return _("Dit is geen geldig BSN: het moet 9 cijfers hebben en voldoen aan de elfproef.")
     if "\\w" in pattern:
         return _("Geen geldige gebruikersnaam.")

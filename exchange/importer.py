@@ -35,6 +35,7 @@ from exchange.format import (
 from exchange.models import ImportedCase
 from exchange.replay import Replayer, StepFailed, problems_of
 from exchange.validation import Checker, Directory
+from security.json_input import JSONInputError, loads_bounded, max_body_bytes, max_depth
 from workflows.deadlines.services import deadline_rules_cached
 
 # Case fields a changed record may update (through case_change); others are refused.
@@ -81,9 +82,10 @@ def read_lines(stream: IO[str] | Iterable[str], *, name: str = "") -> Iterator[t
     if name.lower().endswith(".json"):
         text = "".join(stream)
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError:
-            yield 1, text
+            # One level more for the list around the documents; each document is bounded on its own below.
+            data = loads_bounded(text, depth=max_depth() + 1)
+        except JSONInputError:
+            yield 1, text  # reported by _parse as the one record
             return
         for number, document in enumerate(data if isinstance(data, list) else [data], start=1):
             yield number, json.dumps(document)
@@ -102,10 +104,11 @@ class _Record:
 
 
 def _parse(line: int, text: str) -> _Record:
+    """One record, bounded like an API body (size and nesting, security.json_input) before it is parsed."""
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        return _Record(line, None, problems=[Problem("", _("Geen geldige JSON: %(error)s.") % {"error": exc.msg})])
+        document = loads_bounded(text, max_bytes=max_body_bytes())
+    except JSONInputError as exc:
+        return _Record(line, None, problems=[Problem("", exc.message)])
     reference = document.get("external_reference", "") if isinstance(document, dict) else ""
     record = _Record(line, document, reference=reference if isinstance(reference, str) else "")
     record.problems = schema_problems(document)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from cases.interventions.services import DUE_BEFORE_START
 from cases.services import TEAM_DOES_NOT_SERVE
-from cases.validators import bsn_is_valid
+from cases.validators import DATE_OUT_OF_RANGE, bsn_is_valid, date_in_range
 from exchange.format import Problem, parse_date, parse_moment
 from partners.models import WORKING_ROLES, Membership, Municipality, Organisation, Role, SafetyTeam, User
 
@@ -98,6 +98,9 @@ class Checker:
         except (TypeError, ValueError):
             self.fail(where, _("Geen geldig tijdstip: gebruik ISO 8601 met tijdzone."))
             return None
+        if not date_in_range(moment):
+            self.fail(where, str(DATE_OUT_OF_RANGE))
+            return None
         if moment > self.now:
             self.fail(where, _("Dit tijdstip ligt in de toekomst."))
         elif not_before is not None and moment < not_before:
@@ -111,6 +114,9 @@ class Checker:
             day = parse_date(value)
         except (TypeError, ValueError):
             self.fail(where, _("Geen geldige datum: gebruik JJJJ-MM-DD."))
+            return None
+        if not date_in_range(day):
+            self.fail(where, str(DATE_OUT_OF_RANGE))
             return None
         if not future_ok and day > timezone.localdate(self.now):
             self.fail(where, _("Deze datum ligt in de toekomst."))

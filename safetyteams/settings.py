@@ -312,9 +312,20 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     # One error contract for every endpoint: 400 with field errors, 409 with the current record.
     "EXCEPTION_HANDLER": "cases.api_errors.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # ?page= in ASCII digits only (cases.api_input).
+    "DEFAULT_PAGINATION_CLASS": "cases.api_input.AsciiPageNumberPagination",
     "PAGE_SIZE": 50,
+    # Bodies bounded in size and JSON depth before they are parsed (security.api); multipart fields are
+    # bounded by Django's DATA_UPLOAD_MAX_MEMORY_SIZE.
+    "DEFAULT_PARSER_CLASSES": [
+        "security.api.BoundedJSONParser",
+        "security.api.BoundedFormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
+# JSON from outside (API bodies, import lines): at most this many bytes and levels of nesting.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=1024 * 1024)
+API_MAX_JSON_DEPTH = env.int("API_MAX_JSON_DEPTH", default=32)
 # Per token; empty disables. Counted in the default cache (Redis where REDIS_URL is set).
 API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="600/minute")
 REST_KNOX = {

@@ -1,6 +1,9 @@
-"""API guards: session only when verified with a second factor, tokens only for 2FA users, per-token throttle."""
+"""API guards: session only when verified with a second factor, tokens only for 2FA users, per-token throttle,
+and request bodies bounded in size and JSON depth before they are parsed."""
 
 from __future__ import annotations
+
+import io
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -9,9 +12,12 @@ from knox.auth import TokenAuthentication
 from knox.models import AuthToken
 from rest_framework import exceptions
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import MethodNotAllowed
+from rest_framework.exceptions import APIException, MethodNotAllowed, ParseError
+from rest_framework.parsers import FormParser, JSONParser, get_encoding
 from rest_framework.request import Request
 from rest_framework.throttling import SimpleRateThrottle
+
+from security.json_input import JSONInputError, loads_bounded, max_body_bytes, too_large_message
 
 
 class VerifiedSessionAuthentication(SessionAuthentication):
@@ -67,3 +73,40 @@ class MethodCheckedFirst:
         if method not in self.http_method_names or not hasattr(self, method):
             raise MethodNotAllowed(request.method)
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
+
+
+class BodyTooLarge(APIException):
+    status_code = 413
+    default_code = "too_large"
+
+
+def _read_bounded(stream) -> bytes:
+    """The body, or BodyTooLarge past API_MAX_BODY_BYTES (one byte more is read to tell, never the rest)."""
+    limit = max_body_bytes()
+    raw = stream.read(limit + 1) if stream is not None else b""
+    if len(raw) > limit:
+        raise BodyTooLarge(too_large_message(limit))
+    return raw
+
+
+class BoundedJSONParser(JSONParser):
+    """DRF's JSON parser with the body's size and nesting bounded before parsing (security.json_input):
+    413 past API_MAX_BODY_BYTES, 400 past API_MAX_JSON_DEPTH or for malformed JSON, never a 500."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        raw = _read_bounded(stream)
+        try:
+            text = raw.decode(get_encoding(parser_context or {}))
+            return loads_bounded(text)
+        except UnicodeDecodeError as exc:
+            raise ParseError(_("De invoer is geen tekst in de opgegeven tekenset.")) from exc
+        except JSONInputError as exc:
+            raise ParseError(exc.message) from exc
+
+
+class BoundedFormParser(FormParser):
+    """A url-encoded form body, bounded in size like a JSON one (DRF reads the stream past Django's
+    DATA_UPLOAD_MAX_MEMORY_SIZE check)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        return super().parse(io.BytesIO(_read_bounded(stream)), media_type, parser_context)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from two_factor.views import BackupTokensView, LoginView
 
+from security.digits import parse_id
 from security.models import Outcome, SecurityAction, UserSession
 from security.selectors import second_factors_of, sessions_of
 from security.services import security_event_record, user_session_end, user_sessions_end
@@ -86,7 +87,7 @@ def account_security(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, _("%(count)d andere sessie(s) beëindigd.") % {"count": count})
         else:
-            user_session = get_object_or_404(UserSession, pk=request.POST.get("session"), user=request.user)
+            user_session = get_object_or_404(UserSession, pk=parse_id(request.POST.get("session")), user=request.user)
             is_current = user_session.session_key == current
             user_session_end(user_session=user_session, actor=request.user, request=request, reason="by_user")
             if is_current:

@@ -17,6 +17,7 @@ from cases.access_log.services import Actor, access_log_rows, access_log_write
 from cases.models import Case
 from partners.models import Membership, Role
 from partners.selectors import memberships_of
+from security.digits import parse_id
 
 REPORT_DETAIL = "access_report"
 
@@ -48,10 +49,7 @@ def access_report_case_for(
     user, case_id, *, ip: str | None = None, action: str = AccessAction.READ, detail: str = REPORT_DETAIL
 ) -> ReportCase:
     """The case's identity when the user is privacy officer of its team (logged); else Http404 (logged)."""
-    try:
-        case_pk = int(case_id)
-    except (TypeError, ValueError):
-        case_pk = None
+    case_pk = parse_id(case_id)
     memberships = list(_privacy_memberships(user)) if getattr(user, "is_authenticated", False) else []
     row = (
         Case.objects.filter(pk=case_pk, team_id__in=[m.team_id for m in memberships])

@@ -11,6 +11,7 @@ from cases.assessments.selectors import active_participants
 from cases.assessments.services import SCORE_OUT_OF_RANGE, SCORE_RANGE
 from cases.forms import VersionedForm
 from cases.models import Case
+from cases.validators import validate_date_in_range
 from partners.models import Organisation, User
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -72,7 +73,7 @@ class ConditionForm(forms.Form):
     description = forms.CharField(label=_("Veiligheidsvoorwaarde"), widget=forms.Textarea)
     owner_organisation = forms.ModelChoiceField(label=_("Eigenaar (organisatie)"), queryset=Organisation.objects.none())
     owner = forms.ModelChoiceField(label=_("Eigenaar (professional)"), queryset=User.objects.none())
-    check_date = forms.DateField(label=_("Controledatum"), widget=DATE_WIDGET)
+    check_date = forms.DateField(label=_("Controledatum"), widget=DATE_WIDGET, validators=[validate_date_in_range])
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)

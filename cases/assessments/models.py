@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models import Case, GuardedQuerySet
+from cases.validators import validate_date_in_range
 from partners.models import Organisation
 
 
@@ -143,7 +144,7 @@ class Veiligheidsvoorwaarde(models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("eigenaar")
     )
-    check_date = models.DateField(_("controledatum"))
+    check_date = models.DateField(_("controledatum"), validators=[validate_date_in_range])
     status = models.CharField(_("status"), max_length=8, choices=ConditionStatus.choices, default=ConditionStatus.OPEN)
     agreed_at = models.DateTimeField(default=timezone.now)
     checked_at = models.DateTimeField(null=True, blank=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from cases.api_input import AsciiIntegerField, AsciiPrimaryKeyRelatedField, BoundedDateField
 from cases.assessments.models import (
     Assessment,
     Classification,
@@ -19,7 +20,7 @@ from partners.models import Organisation, User
 
 
 def score_field() -> serializers.IntegerField:
-    return serializers.IntegerField(
+    return AsciiIntegerField(
         min_value=SCORE_RANGE.start,
         max_value=SCORE_RANGE.stop - 1,
         error_messages=dict.fromkeys(("min_value", "max_value", "invalid"), SCORE_OUT_OF_RANGE),
@@ -76,9 +77,10 @@ class AssessmentSerializer(serializers.ModelSerializer):
 
 
 class ConditionSerializer(serializers.ModelSerializer):
-    judgement = serializers.IntegerField(source="judgement_id", min_value=1, max_value=2**62)
-    owner_organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
-    owner = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
+    judgement = AsciiIntegerField(source="judgement_id", min_value=1, max_value=2**62)
+    owner_organisation = AsciiPrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    owner = AsciiPrimaryKeyRelatedField(queryset=User.objects.all())
+    check_date = BoundedDateField(label=Veiligheidsvoorwaarde._meta.get_field("check_date").verbose_name)
 
     class Meta:
         model = Veiligheidsvoorwaarde
@@ -89,4 +91,4 @@ class ConditionSerializer(serializers.ModelSerializer):
 
 class ConditionCheckSerializer(serializers.Serializer):
     met = serializers.BooleanField()
-    version = serializers.IntegerField(min_value=1)
+    version = AsciiIntegerField(min_value=1)

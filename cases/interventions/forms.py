@@ -10,6 +10,7 @@ from cases.forms import DATE_WIDGET, VersionedForm
 from cases.interventions.models import InterventionKind
 from cases.interventions.services import DUE_BEFORE_START
 from cases.models import Case
+from cases.validators import validate_date_in_range
 from partners.models import Organisation, User
 
 
@@ -21,8 +22,8 @@ class InterventionForm(forms.Form):
         help_text=_("Alleen organisaties die bij de casus betrokken zijn."),
     )  # fmt: skip
     responsible_professional = forms.ModelChoiceField(label=_("Verantwoordelijke"), queryset=User.objects.none())
-    start_date = forms.DateField(label=_("Startdatum"), widget=DATE_WIDGET)
-    due_date = forms.DateField(label=_("Uiterlijk klaar op"), widget=DATE_WIDGET)
+    start_date = forms.DateField(label=_("Startdatum"), widget=DATE_WIDGET, validators=[validate_date_in_range])
+    due_date = forms.DateField(label=_("Uiterlijk klaar op"), widget=DATE_WIDGET, validators=[validate_date_in_range])
     agreed_by = forms.ModelMultipleChoiceField(
         label=_("Afgesproken door"), queryset=Organisation.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple, help_text=_("Leeg: uw eigen organisatie."),

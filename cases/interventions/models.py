@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cases.models import Case, GuardedQuerySet
+from cases.validators import validate_date_in_range
 from partners.models import Organisation
 
 
@@ -47,8 +48,8 @@ class Intervention(models.Model):
     responsible_professional = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("verantwoordelijke")
     )
-    start_date = models.DateField(_("startdatum"))
-    due_date = models.DateField(_("uiterlijk klaar op"))
+    start_date = models.DateField(_("startdatum"), validators=[validate_date_in_range])
+    due_date = models.DateField(_("uiterlijk klaar op"), validators=[validate_date_in_range])
     status = models.CharField(
         _("status"), max_length=12, choices=InterventionStatus.choices, default=InterventionStatus.AFGESPROKEN
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from cases.api_input import AsciiIntegerField, AsciiPrimaryKeyRelatedField, BoundedDateField
 from cases.interventions.models import Intervention, InterventionKind
 from cases.interventions.services import DUE_BEFORE_START
 from partners.models import Organisation, User
@@ -11,9 +12,11 @@ from partners.models import Organisation, User
 
 class InterventionSerializer(serializers.ModelSerializer):
     kind = serializers.ChoiceField(choices=InterventionKind.choices)
-    responsible_organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
-    responsible_professional = serializers.PrimaryKeyRelatedField(queryset=User.objects.all())
-    agreed_by = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), many=True, required=False)
+    responsible_organisation = AsciiPrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    responsible_professional = AsciiPrimaryKeyRelatedField(queryset=User.objects.all())
+    agreed_by = AsciiPrimaryKeyRelatedField(queryset=Organisation.objects.all(), many=True, required=False)
+    start_date = BoundedDateField(label=Intervention._meta.get_field("start_date").verbose_name)
+    due_date = BoundedDateField(label=Intervention._meta.get_field("due_date").verbose_name)
 
     class Meta:
         model = Intervention
@@ -31,4 +34,4 @@ class InterventionSerializer(serializers.ModelSerializer):
 class InterventionActionSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=["start", "complete", "stop"])
     result = serializers.CharField(required=False, allow_blank=True, max_length=10000)
-    version = serializers.IntegerField(min_value=1)
+    version = AsciiIntegerField(min_value=1)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers
-from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from cases.api_input import AsciiIntegerField, BoundedDateTimeField
 from cases.selectors import log_search
+from security.api import BoundedJSONParser
+from security.digits import BIGINT_MAX
 from security.services import client_ip
 from workflows.deadlines.inbox import notifications_mark_read
 from workflows.deadlines.models import Deadline, DeadlineState, Notification
@@ -56,14 +57,22 @@ class NotificationSerializer(serializers.ModelSerializer):
         fields = ["id", "title", "body", "url", "created_at", "read_at"]
 
 
-def _when(request, name):
-    raw = request.query_params.get(name)
-    if raw is None:
-        return None
-    value = parse_datetime(raw)
-    if value is None:
-        raise ValidationError({name: "Gebruik ISO 8601, bijvoorbeeld 2026-05-01T00:00:00+02:00."})
-    return value
+MOMENT_FORMAT = _("Gebruik ISO 8601, bijvoorbeeld 2026-05-01T00:00:00+02:00.")
+
+
+def _moment_field() -> BoundedDateTimeField:
+    return BoundedDateTimeField(required=False, error_messages={"invalid": MOMENT_FORMAT})
+
+
+class DeadlineFilterSerializer(serializers.Serializer):
+    """The list's query parameters: a malformed one is a 400 naming it, never a 500 or ignored."""
+
+    case = AsciiIntegerField(required=False, min_value=1, max_value=BIGINT_MAX,
+                             error_messages={"invalid": _("Geef een casusnummer (id).")})  # fmt: skip
+    state = serializers.ChoiceField(choices=[*DeadlineState.values, "overdue"], required=False, allow_blank=True,
+                                    error_messages={"invalid_choice": _("Onbekende status.")})  # fmt: skip
+    due_from = _moment_field()
+    due_to = _moment_field()
 
 
 @extend_schema(
@@ -78,20 +87,17 @@ class DeadlineList(generics.ListAPIView):
     serializer_class = DeadlineSerializer
 
     def get_queryset(self):
-        params = self.request.query_params
-        state = params.get("state") or None
-        if state and state not in [*DeadlineState.values, "overdue"]:
-            raise ValidationError({"state": "Onbekende status."})
-        case = params.get("case")
-        if case is not None and not case.isdigit():
-            raise ValidationError({"case": "Geef een casusnummer (id)."})
+        # A plain dict: with a QueryDict DRF would treat "case=" as absent instead of invalid.
+        filters = DeadlineFilterSerializer(data=self.request.query_params.dict())
+        filters.is_valid(raise_exception=True)
+        params = filters.validated_data
         log_search(self.request.user, ip=client_ip(self.request), detail="api deadlines")
         return deadlines_filtered(
             self.request.user,
-            case_id=int(case) if case else None,
-            state=state,
-            due_from=_when(self.request, "due_from"),
-            due_to=_when(self.request, "due_to"),
+            case_id=params.get("case"),
+            state=params.get("state") or None,
+            due_from=params.get("due_from"),
+            due_to=params.get("due_to"),
         )
 
 
@@ -103,7 +109,8 @@ class NotificationList(generics.ListAPIView):
 
 
 class MarkReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=serializers.IntegerField(), required=False)
+    ids = serializers.ListField(child=AsciiIntegerField(min_value=1, max_value=BIGINT_MAX), required=False,
+                                max_length=1000)  # fmt: skip
 
 
 class MarkReadResult(serializers.Serializer):
@@ -112,7 +119,7 @@ class MarkReadResult(serializers.Serializer):
 
 class NotificationMarkRead(APIView):
     # JSON only: a form field "ids=0" is not a list, and guessing would accept what the schema refuses.
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(request=MarkReadSerializer, responses=MarkReadResult)
     def post(self, request):

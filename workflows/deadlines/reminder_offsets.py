@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from workflows.deadlines.calendar import WorkingDayCalendar, as_utc, days_before, local_date, start_of_day
 
-_TOKEN = re.compile(r"^(\d{1,4})\s*(h|d|wd|w)$")
+_TOKEN = re.compile(r"^([0-9]{1,4})\s*(h|d|wd|w)$")  # ASCII digits only (security.digits)
 _HOURS = {"h": 1, "d": 24, "wd": 24, "w": 168}
 
 

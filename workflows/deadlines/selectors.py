@@ -14,6 +14,7 @@ from django.utils import timezone
 from cases.models import Case
 from cases.selectors import case_for, cases_visible_to
 from partners.selectors import coordinated_team_ids
+from security.digits import parse_id
 from workflows.deadlines.calendar import end_of_day, local_date
 from workflows.deadlines.models import Deadline, DeadlineState, Notification, open_due_at
 
@@ -30,7 +31,7 @@ def deadline_for(user, deadline_id, *, ip: str | None = None) -> Deadline:
     when refused). Otherwise Http404."""
     deadline = (
         Deadline.objects.select_related("rule", "responsible_organisation", "responsible_user")
-        .filter(pk=int(deadline_id) if str(deadline_id).isdigit() else None)
+        .filter(pk=parse_id(deadline_id))
         .first()
     )
     if deadline is None:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.selectors import log_search
 from partners.selectors import coordinated_team_ids
+from security.digits import parse_id
 from security.services import client_ip
 from workflows.deadlines.ics import calendar_feed, feed_user
 from workflows.deadlines.inbox import (
@@ -38,7 +39,7 @@ def dashboard(request):
     section = request.GET.get("section")
     section = section if section in DASHBOARD_SECTIONS else None
     page = request.GET.get("page", "")
-    data = team_dashboard(request.user, section=section, page=int(page) if page.isascii() and page.isdigit() else 1)
+    data = team_dashboard(request.user, section=section, page=parse_id(page) or 1)
     detail = f"deadline dashboard;{section};page={data['sections'][section].page}" if section else "deadline dashboard"
     log_search(request.user, ip=client_ip(request), detail=detail)
     return render(request, "deadlines/deadline_dashboard.html", data)
@@ -66,7 +67,7 @@ def notification_list(request):
 @login_required
 @require_POST
 def notification_mark_read(request):
-    ids = [int(i) for i in request.POST.getlist("id") if i.isdigit()] or None
+    ids = [pk for pk in map(parse_id, request.POST.getlist("id")[:1000]) if pk is not None] or None
     notifications_mark_read(user=request.user, notification_ids=ids)
     return redirect("notifications")
 

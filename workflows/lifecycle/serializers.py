@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from cases.api_input import AsciiIntegerField
 from cases.models import CaseStatus
 
 
@@ -13,7 +14,7 @@ class TransitionSerializer(serializers.Serializer):
     )
     reason = serializers.CharField(max_length=500)
     override_reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    version = serializers.IntegerField(min_value=1)
+    version = AsciiIntegerField(min_value=1)
 
 
 class CaseStateSerializer(serializers.Serializer):

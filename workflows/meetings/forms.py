@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from cases.forms import VersionedForm
 from cases.models import CLOSED_STATUSES
 from cases.selectors import cases_visible_to
+from cases.validators import validate_date_in_range
 from partners.models import Membership, Organisation, Role, SafetyTeam, User
 from partners.selectors import coordinated_team_ids
+from security.digits import parse_id
 from workflows.meetings.selectors import attendance_members, attendance_organisations, attendance_suggestions
 
 
@@ -17,7 +19,7 @@ class MeetingForm(forms.Form):
     team = forms.ModelChoiceField(label=_("Veiligheidsteam"), queryset=SafetyTeam.objects.none())
     scheduled_at = forms.DateTimeField(
         label=_("Datum en tijd"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"], validators=[validate_date_in_range],
     )  # fmt: skip
     chair = forms.ModelChoiceField(label=_("Voorzitter"), queryset=User.objects.none())
     location = forms.CharField(label=_("Locatie"), required=False, max_length=200)
@@ -47,7 +49,7 @@ class AgendaAddForm(forms.Form):
             .exclude(agenda_items__meeting=meeting).order_by("family_name")
         )  # fmt: skip
         if self.is_bound:
-            if not str(self.data.get(self.add_prefix("case"), "")).isdigit():
+            if parse_id(self.data.get(self.add_prefix("case"), "")) is None:
                 field.to_field_name = "reference"  # typed as a case number
             return
         # A region-scale team has tens of thousands of open cases: never render them all as options.

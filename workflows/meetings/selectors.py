@@ -17,6 +17,7 @@ from cases.models import Case, Participant, Person, PersonRole
 from cases.selectors import actor_for, cases_visible_to
 from partners.models import WORKING_ROLES, Membership, Organisation, Role
 from partners.selectors import coordinated_team_ids, memberships_of
+from security.digits import parse_id
 from workflows.meetings.models import AgendaItem, Meeting, MeetingDecision
 
 
@@ -41,7 +42,7 @@ def meetings_visible_to(user) -> QuerySet[Meeting]:
 
 def meeting_for(user, meeting_id) -> Meeting:
     """The meeting if the user may see it; otherwise 404, as for a missing id."""
-    pk = int(meeting_id) if str(meeting_id).isdigit() else None
+    pk = parse_id(meeting_id)
     meeting = meetings_visible_to(user).filter(pk=pk).first() if pk is not None else None
     if meeting is None:
         raise Http404("Overleg niet gevonden")
