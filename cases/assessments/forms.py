@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.assessments.models import Classification, RiskLevel
 from cases.assessments.selectors import active_participants
+from cases.forms import submission_key_field
 from cases.models import Case
 from partners.models import Organisation, User
 
@@ -69,6 +70,7 @@ class ConditionForm(forms.Form):
     owner_organisation = forms.ModelChoiceField(label=_("Eigenaar (organisatie)"), queryset=Organisation.objects.none())
     owner = forms.ModelChoiceField(label=_("Eigenaar (professional)"), queryset=User.objects.none())
     check_date = forms.DateField(label=_("Controledatum"), widget=DATE_WIDGET)
+    submission_key = submission_key_field()
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.assessments.selectors import completed_judgement_exists
 from cases.assessments.services import (
@@ -21,12 +23,17 @@ from cases.assessments.services import (
     check_participating_organisations,
     require_open_case,
 )
+from cases.idempotency import submission_claim, submission_done
 from cases.interventions.models import Intervention, InterventionKind, InterventionStatus
 from cases.model_validation import full_clean_held
 from cases.models import Case, EventKind
 from cases.timeline import timeline_record
 from cases.versioning import versioned_update
 from partners.models import Organisation
+
+# An intervention has no natural key (two of a kind for one partner can both be meant): the form's
+# one-time key tells a double click from a second agreement.
+INTERVENTION_ALREADY_AGREED = gettext_lazy("Dit formulier was al verstuurd: de inzet is één keer afgesproken.")
 
 
 def intervention_allowed(case: Case, *, kind: str) -> bool:
@@ -50,9 +57,14 @@ def intervention_agree(
     agreed_by: Iterable[Organisation] = (),
     description: str = "",
     agreed_at: datetime | None = None,
+    submission_key: UUID | None = None,
 ) -> Intervention:
     """Agree an intervention with a responsible partner that takes part in the case, and record
-    which partners agreed (by default the actor's own organisation)."""
+    which partners agreed (by default the actor's own organisation). `submission_key`: the form's
+    one-time key (cases.idempotency)."""
+    claim = submission_claim(
+        actor=actor, key=submission_key, model=Intervention, case=case, message=INTERVENTION_ALREADY_AGREED
+    )
     require_open_case(case)
     if kind not in InterventionKind.values:
         raise ValidationError({"kind": _("Kies een soort inzet uit de lijst.")})
@@ -94,6 +106,7 @@ def intervention_agree(
         occurred_at=intervention.agreed_at,
         data={"intervention_id": intervention.pk, "kind": kind, "organisation_kind": responsible_organisation.kind},
     )
+    submission_done(claim, created=intervention, case=case)
     return intervention
 
 
