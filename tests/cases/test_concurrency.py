@@ -3,7 +3,10 @@ Five identical posts at once: one record, never a server error (the others get 4
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -17,10 +20,21 @@ from cases.assessments.services import (
     assessment_start,
     judgement_record,
 )
+from cases.exceptions import AlreadyRecorded
+from cases.idempotency import SUBMISSION_KEY_REUSED, create_once
 from cases.interventions.models import Intervention
 from cases.interventions.services import INTERVENTION_ALREADY_AGREED
 from cases.models import Case, EventKind, Note, Participant, Person
-from cases.services import CASE_ALREADY_OPENED, NOTE_ALREADY_ADDED, PARTICIPANT_ALREADY_ACTIVE, PERSON_ALREADY_ADDED
+from cases.services import (
+    CASE_ALREADY_OPENED,
+    NOTE_ALREADY_ADDED,
+    PARTICIPANT_ALREADY_ACTIVE,
+    PERSON_ALREADY_ADDED,
+    note_add,
+    participant_end,
+    person_add,
+)
+from tests.cases.conftest import open_case
 from tests.concurrency import N, clients_of, post_simultaneously
 
 
@@ -332,3 +346,103 @@ def test_intervention_and_condition_api_calls_sent_five_times_with_their_key_agr
     assert_recorded_once_by_the_api(conditions, message=CONDITION_ALREADY_AGREED)
     assert Intervention.objects.filter(case=world.case).count() == 1
     assert Veiligheidsvoorwaarde.objects.filter(case=world.case).count() == 1
+
+
+# --- The pieces behind it, one by one (no threads needed).
+
+
+def test_a_duplicate_that_races_past_the_lock_is_answered_with_the_first_row(world):
+    first = Participant.objects.get(case=world.case, professional=world.vt_professional)
+    twin = Participant(case=world.case, organisation=world.vt, professional=world.vt_professional, role="betrokken")
+
+    with pytest.raises(AlreadyRecorded) as refused:
+        create_once(twin, existing=lambda: first, message=PARTICIPANT_ALREADY_ACTIVE, field="professional")
+
+    assert refused.value.existing == first
+    assert refused.value.message_dict == {"professional": [str(PARTICIPANT_ALREADY_ACTIVE)]}
+    # The savepoint kept the transaction usable.
+    assert Participant.objects.active().filter(professional=world.vt_professional).count() == 1
+
+
+def test_a_form_key_used_for_something_else_is_refused_and_nothing_is_stored(world):
+    key = uuid.UUID(FORM_KEY)
+    note_add(actor=world.professional, case=world.case, text="Eerste.", submission_key=key)
+    persons = Person.objects.count()
+
+    with pytest.raises(ValidationError) as refused:
+        person_add(actor=world.professional, case=world.case, role="ouder", full_name="Sam", submission_key=key)
+
+    assert not isinstance(refused.value, AlreadyRecorded)
+    assert refused.value.messages == [str(SUBMISSION_KEY_REUSED)]
+    assert Person.objects.count() == persons
+    # Another user's identical key is theirs alone.
+    other = note_add(actor=world.vt_professional, case=world.case, text="Eerste.", submission_key=key)
+    assert other.author == world.vt_professional
+
+
+def test_a_form_key_never_shows_a_case_its_opener_may_no_longer_see(world):
+    key = uuid.UUID(FORM_KEY)
+    case = open_case(world.professional, world.team, family_name="gezin Vertrokken", submission_key=key)
+    participant_end(actor=world.professional, participant=case.participants.get(professional=world.professional))
+
+    with pytest.raises(ValidationError) as refused:
+        open_case(world.professional, world.team, family_name="gezin Vertrokken", submission_key=key)
+
+    assert not isinstance(refused.value, AlreadyRecorded)
+    assert Case.objects.filter(family_name="gezin Vertrokken").count() == 1
+
+
+def test_a_form_sent_again_after_it_was_refused_is_stored_once_corrected(world, client, login_verified):
+    login_verified(client, world.professional)
+    url = reverse("person-add", args=[world.case.pk])
+    refused = client.post(url, {"role": "ouder", "full_name": " ", "submission_key": FORM_KEY})
+    stored = client.post(url, {"role": "ouder", "full_name": "Sam Testman", "submission_key": FORM_KEY})
+
+    assert refused.status_code == 400 and stored.status_code == 302
+    assert f'value="{FORM_KEY}"' in refused.content.decode()  # the form keeps its key while it is corrected
+    assert Person.objects.filter(full_name="Sam Testman").count() == 1
+
+
+def test_each_empty_create_form_carries_a_new_key(world, client, login_verified):
+    login_verified(client, world.professional)
+    pages = [client.get(reverse("person-add", args=[world.case.pk])).content.decode() for _ in range(2)]
+    keys = [page.split('name="submission_key" value="', 1)[1][:36] for page in pages]
+    assert keys[0] != keys[1] and all(uuid.UUID(key) for key in keys)
+
+
+def test_one_dissent_per_organisation_also_within_one_judgement(world):
+    assessment = assessment_start(actor=world.professional, case=world.case)
+    twice = [(world.vt, "Te licht."), (world.vt, "Nog steeds te licht.")]
+
+    with pytest.raises(ValidationError) as refused:
+        judgement_record(actor=world.professional, assessment=assessment, classification="geen", joint_score=8,
+                         rationale="Veilig genoeg.", dissents=twice)  # fmt: skip
+
+    assert list(refused.value.message_dict) == ["dissents"]
+    assert not JointJudgement.objects.filter(assessment=assessment).exists()
+
+
+def test_an_idempotency_key_that_is_no_uuid_is_a_400(world, client, login_verified):
+    login_verified(client, world.professional)
+    response = client.post(f"/api/v1/cases/{world.case.pk}/notes/", {"text": "Gebeld."},
+                           content_type="application/json", headers={"Idempotency-Key": "klik-1"})  # fmt: skip
+    assert response.status_code == 400 and list(response.json()) == ["Idempotency-Key"]
+    assert not Note.objects.filter(text="Gebeld.").exists()
+
+
+def test_the_schema_documents_409_with_the_existing_record_on_every_create_that_happens_once(
+    world, client, login_verified
+):
+    login_verified(client, world.professional)
+    paths = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]
+    case = "/api/v1/cases/{case_id}"
+    with_key = [("/api/v1/cases/", True), (f"{case}/persons/", True), (f"{case}/notes/", True),
+                (f"{case}/interventions/", True), (f"{case}/conditions/", True), (f"{case}/participants/", False),
+                (f"{case}/assessments/", False), (f"{case}/assessments/{{assessment_id}}/contributions/", False),
+                (f"{case}/assessments/{{assessment_id}}/judgement/", False)]  # fmt: skip
+    for path, takes_a_key in with_key:
+        post = paths[path]["post"]
+        assert {"201", "400", "409"} <= set(post["responses"]), path
+        assert post["responses"]["409"]["content"]["application/json"]["schema"]["$ref"].endswith("/AlreadyRecorded")
+        headers = [p["name"] for p in post.get("parameters", []) if p["in"] == "header"]
+        assert (headers == ["Idempotency-Key"]) == takes_a_key, path
