@@ -165,7 +165,7 @@ def case_change(*, actor, case: Case, expected_version: int | None, **fields) ->
 
 
 def _participant_create(
-    *, case: Case, organisation: Organisation, professional, role: str, started_at=None, existing=lambda: None
+    *, case: Case, organisation: Organisation, professional, role: str, started_at=None, existing=None
 ):
     participant = Participant(
         case=case,
@@ -174,7 +174,10 @@ def _participant_create(
         role=role,
         started_at=started_at or timezone.now(),
     )
-    create_once(participant, existing=existing, message=PARTICIPANT_ALREADY_ACTIVE, field="professional")
+    if existing is None:  # a case being opened: nobody else can add to it yet
+        participant.save()
+    else:
+        create_once(participant, existing=existing, message=PARTICIPANT_ALREADY_ACTIVE, field="professional")
     # guardian's assign_perm, without its content type and permission lookups at every grant.
     CaseUserObjectPermission.objects.get_or_create(
         user=professional, permission_id=_view_permission_id(), content_object=case

@@ -43,4 +43,6 @@ def test_queries_per_case_do_not_grow_with_the_file():
 
     # Per-run overhead (directory, existing cases) cancels out; what is left is the cost of 6 cases.
     per_case = (nine - three) / 6
-    assert per_case <= 65, per_case  # was 80 before the rules were cached and held keys not re-read
+    # Was 80 before the rules were cached and held keys not re-read; 65 + 3 since each added participant
+    # locks the case row and inserts under a savepoint (a simultaneous second addition answers 409).
+    assert per_case <= 68, per_case
