@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from uuid import UUID
 
 from django.db.models import Model, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
@@ -14,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases import services
-from cases.api_errors import BAD_REQUEST, CONFLICT, conflict_shape
+from cases.api_errors import ALREADY_RECORDED, BAD_REQUEST, CONFLICT, conflict_shape, existing_shape
 from cases.api_input import AsciiIntegerField
 from cases.models import Case, CaseStatus, Note, Participant, Person, TimelineEvent
 from cases.selectors import (
@@ -37,6 +39,27 @@ from partners.selectors import memberships_of
 from security.api import MethodCheckedFirst
 from security.services import client_ip
 
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    OpenApiTypes.UUID,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="Optioneel: een nieuwe UUID per bedoeld verzoek. Wordt hetzelfde verzoek met dezelfde sleutel "
+    "nog eens verstuurd (een herhaalde poging), dan wordt niets opnieuw aangemaakt: 409 met `existing`.",
+)
+IDEMPOTENCY_KEY_INVALID = _("Idempotency-Key: geef een UUID.")
+
+
+def submission_key_of(request: Request) -> UUID | None:
+    """The request's Idempotency-Key header as the services' `submission_key` (none: None)."""
+    raw = request.headers.get("Idempotency-Key", "").strip()
+    if not raw:
+        return None
+    try:
+        return UUID(raw)
+    except ValueError:
+        raise serializers.ValidationError({"Idempotency-Key": [IDEMPOTENCY_KEY_INVALID]}) from None
+
 
 class CaseFilterSerializer(serializers.Serializer):
     """The list's query parameters: an unknown status or a malformed id is a 400, not ignored."""
@@ -55,7 +78,12 @@ class CaseFilterSerializer(serializers.Serializer):
             OpenApiParameter("q", OpenApiTypes.STR, description="Zoek op gezinsnaam, persoonsnaam of zaaknummer"),
         ],
     ),
-    post=extend_schema(summary="Casus openen", request=CaseCreateSerializer, responses={201: CaseSerializer}),
+    post=extend_schema(
+        summary="Casus openen",
+        request=CaseCreateSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: CaseSerializer, 400: BAD_REQUEST, 409: ALREADY_RECORDED},
+    ),
 )
 class CaseListCreate(generics.ListCreateAPIView):
     serializer_class = CaseSerializer
@@ -90,7 +118,12 @@ class CaseListCreate(generics.ListCreateAPIView):
         )
         serializer = CaseCreateSerializer(data=request.data, teams=teams)
         serializer.is_valid(raise_exception=True)
-        case = services.case_open(actor=request.user, ip=client_ip(request), **serializer.validated_data)
+        case = services.case_open(
+            actor=request.user,
+            ip=client_ip(request),
+            submission_key=submission_key_of(request),
+            **serializer.validated_data,
+        )
         return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
 
 
@@ -128,7 +161,12 @@ class CaseScoped(MethodCheckedFirst):
 
 
 @extend_schema_view(
-    get=extend_schema(summary="Personen van een casus"), post=extend_schema(summary="Persoon toevoegen")
+    get=extend_schema(summary="Personen van een casus"),
+    post=extend_schema(
+        summary="Persoon toevoegen",
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: PersonSerializer, 400: BAD_REQUEST, 409: ALREADY_RECORDED},
+    ),
 )
 class PersonListCreate(CaseScoped, generics.ListCreateAPIView):
     serializer_class = PersonSerializer
@@ -139,7 +177,9 @@ class PersonListCreate(CaseScoped, generics.ListCreateAPIView):
 
     def perform_create(self, serializer: PersonSerializer) -> None:
         data = {k: v for k, v in serializer.validated_data.items() if k != "version"}
-        serializer.instance = services.person_add(actor=self.request.user, case=self.get_case(), **data)
+        serializer.instance = services.person_add(
+            actor=self.request.user, case=self.get_case(), submission_key=submission_key_of(self.request), **data
+        )
 
 
 @extend_schema_view(
@@ -170,7 +210,10 @@ class PersonDetail(generics.RetrieveUpdateAPIView):
 
 @extend_schema_view(
     get=extend_schema(summary="Betrokkenen van een casus"),
-    post=extend_schema(summary="Betrokkene toevoegen (geeft toegang)"),
+    post=extend_schema(
+        summary="Betrokkene toevoegen (geeft toegang)",
+        responses={201: ParticipantSerializer, 400: BAD_REQUEST, 409: ALREADY_RECORDED},
+    ),
 )
 class ParticipantListCreate(CaseScoped, generics.ListCreateAPIView):
     serializer_class = ParticipantSerializer
@@ -212,7 +255,12 @@ class ParticipantDetail(CaseScoped, generics.RetrieveDestroyAPIView):
 
 
 @extend_schema_view(
-    get=extend_schema(summary="Notities van een casus"), post=extend_schema(summary="Notitie toevoegen")
+    get=extend_schema(summary="Notities van een casus"),
+    post=extend_schema(
+        summary="Notitie toevoegen",
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: NoteSerializer, 400: BAD_REQUEST, 409: ALREADY_RECORDED},
+    ),
 )
 class NoteListCreate(CaseScoped, generics.ListCreateAPIView):
     serializer_class = NoteSerializer
@@ -226,6 +274,7 @@ class NoteListCreate(CaseScoped, generics.ListCreateAPIView):
             actor=self.request.user,
             case=self.get_case(),
             text=serializer.validated_data["text"],
+            submission_key=submission_key_of(self.request),
         )
 
 
@@ -239,3 +288,7 @@ class TimelineList(CaseScoped, generics.ListAPIView):
 
 
 conflict_shape(Person, PersonSerializer)
+existing_shape(Case, CaseSerializer)
+existing_shape(Person, PersonSerializer)
+existing_shape(Participant, ParticipantSerializer)
+existing_shape(Note, NoteSerializer)

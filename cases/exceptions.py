@@ -17,3 +17,20 @@ class ConcurrentEditError(ValidationError):
             % {"fields": names},
             code="conflict",
         )
+
+
+class AlreadyRecorded(ValidationError):
+    """What this asks for happens once, and it has happened: nothing new was stored.
+
+    `existing` is the row that was recorded first (the API answers it with 409, the pages link to
+    it). `field` names the input the rule is about, as a plain refusal would."""
+
+    def __init__(self, message, *, existing, field: str | None = None):
+        self.existing = existing
+        error = ValidationError(message, code="already_recorded")
+        super().__init__({field: [error]} if field else [error])
+
+
+class AlreadySubmitted(AlreadyRecorded):
+    """The same form (or API call with the same Idempotency-Key) was sent again: `existing` is what
+    its first sending created."""

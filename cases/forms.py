@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -14,6 +16,12 @@ from cases.versioning import VERSION_REQUIRED
 from partners.models import WORKING_ROLES, Membership, Municipality, Role, SafetyTeam, User
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def submission_key_field() -> forms.UUIDField:
+    """A create form's one-time key (cases.idempotency): new with every empty form, sent back with
+    the post, so the same form sent twice creates one record."""
+    return forms.UUIDField(label=_("formuliersleutel"), widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
 
 
 def _not_in_future(value, label: str):
@@ -78,6 +86,7 @@ class CaseOpenForm(forms.Form):
         queryset=User.objects.none(),
         help_text=_("Optioneel: de vaste professional voor het gezin."),
     )
+    submission_key = submission_key_field()
 
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
@@ -116,10 +125,13 @@ class PersonForm(forms.Form):
         max_length=9,
         help_text=_("Optioneel: 9 cijfers, wordt gecontroleerd met de elfproef."),
     )
+    submission_key = submission_key_field()
 
     def __init__(self, *args, person: Person | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.person = person
+        if person is not None:
+            del self.fields["submission_key"]  # a change is guarded by its version instead
         self.fields["bsn"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
         if person is not None and person.bsn:
             # The BSN is never shown in full: an empty field keeps the one on file.
@@ -146,7 +158,9 @@ class PersonForm(forms.Form):
 
 
 class PersonEditForm(VersionedForm, PersonForm):
-    """Changing a person: the same fields, and the version the editor loaded."""
+    """Changing a person: the same fields, and the version the editor loaded (which guards a double send)."""
+
+    submission_key = None
 
 
 class ParticipantForm(forms.Form):
@@ -181,6 +195,7 @@ class NoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Platte tekst. Schrijf feiten en afspraken, geen meningen over personen."),
     )
+    submission_key = submission_key_field()
 
     def clean_text(self):
         value = self.cleaned_data["text"].strip()

@@ -275,6 +275,25 @@ class TimelineEvent(models.Model):
         return f"TimelineEvent {self.pk}"
 
 
+class SubmissionKey(models.Model):
+    """The one-time key of a create form (or of an API call's Idempotency-Key): a second sending of
+    the same form finds what the first one created instead of creating it again."""
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.UUIDField()
+    # What the sending created: a row of `model_label` in `case` (both set once it exists); ends with the case.
+    model_label = models.CharField(max_length=64)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, related_name="+")
+    object_id = models.PositiveBigIntegerField(null=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["actor", "key"], name="submission_key_once_per_actor")]
+
+    def __str__(self) -> str:
+        return f"SubmissionKey {self.pk}"
+
+
 # Django discovers models through this module: the sub-packages' models are imported here, last,
 # because they refer to the record's models above.
 from cases.access_log.models import AccessLogEntry  # noqa: E402,F401

@@ -7,6 +7,7 @@ logged); services check the business rules, record the timeline and keep version
 from __future__ import annotations
 
 from datetime import date, datetime
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -17,6 +18,8 @@ from guardian.shortcuts import remove_perm
 
 from cases.access_log.models import AccessAction, AccessOutcome
 from cases.access_log.services import access_log_write
+from cases.exceptions import AlreadyRecorded
+from cases.idempotency import create_once, lock_row, submission_claim, submission_done
 from cases.model_validation import full_clean_held
 from cases.models import Case, CaseUserObjectPermission, EventKind, Intake, Note, Participant, ParticipantRole, Person
 from cases.selectors import VIEW_CASE, _view_permission_id, acting_organisation, actor_for
@@ -31,6 +34,13 @@ INTAKE_EVENTS: dict[str, str] = {
 CASE_EDITABLE_FIELDS = ("family_name", "municipality", "intake", "reported_on", "vast_gezicht")
 VAST_GEZICHT_NOT_IN_TEAM = gettext_lazy("Het vaste gezicht moet lid zijn van dit team.")
 PERSON_EDITABLE_FIELDS = ("role", "full_name", "date_of_birth", "bsn")
+
+# The same form sent twice (a double click): what its first sending created is shown instead.
+CASE_ALREADY_OPENED = gettext_lazy("Dit formulier was al verstuurd: de casus is één keer geopend.")
+PERSON_ALREADY_ADDED = gettext_lazy("Dit formulier was al verstuurd: de persoon is één keer toegevoegd.")
+NOTE_ALREADY_ADDED = gettext_lazy("Dit formulier was al verstuurd: de notitie is één keer opgeslagen.")
+# One active participation per professional and organisation in a case.
+PARTICIPANT_ALREADY_ACTIVE = gettext_lazy("Deze professional is al betrokken bij de casus.")
 
 
 # Rules of the case record, each written once; forms, serializers and the import reuse them.
@@ -65,9 +75,12 @@ def case_open(
     opened_at: datetime | None = None,
     external_reference: str = "",
     source_organisation: Organisation | None = None,
+    submission_key: UUID | None = None,
     ip: str | None = None,
 ) -> Case:
-    """Open a case for a family in `team`; the actor joins it as a participant."""
+    """Open a case for a family in `team`; the actor joins it as a participant. `submission_key`
+    (the form's one-time key) makes a second sending of the same form answer AlreadySubmitted."""
+    claim = submission_claim(actor=actor, key=submission_key, model=Case, message=CASE_ALREADY_OPENED)
     membership = _team_membership(actor, team)
     if membership is None:
         raise PermissionDenied(_("U bent geen lid van dit veiligheidsteam."))
@@ -117,6 +130,7 @@ def case_open(
         timeline_record(case=case, kind=EventKind.VAST_GEZICHT_ASSIGNED, actor=actor,
                         organisation=membership.organisation, occurred_at=opened_at,
                         data={"user_id": vast_gezicht.pk})  # fmt: skip
+    submission_done(claim, created=case, case=case)
     access_log_write(actor=actor_for(actor, case, ip=ip), action=AccessAction.CREATE,
                      outcome=AccessOutcome.ALLOWED, case_id=case.pk, detail="case")  # fmt: skip
     return case
@@ -147,14 +161,20 @@ def case_change(
     return case
 
 
-def _participant_create(*, case: Case, organisation: Organisation, professional, role: str, started_at=None):
-    participant = Participant.objects.create(
+def _participant_create(
+    *, case: Case, organisation: Organisation, professional, role: str, started_at=None, existing=None
+):
+    participant = Participant(
         case=case,
         organisation=organisation,
         professional=professional,
         role=role,
         started_at=started_at or timezone.now(),
     )
+    if existing is None:  # a case being opened: nobody else can add to it yet
+        participant.save()
+    else:
+        create_once(participant, existing=existing, message=PARTICIPANT_ALREADY_ACTIVE, field="professional")
     # guardian's assign_perm, without its content type and permission lookups at every grant.
     CaseUserObjectPermission.objects.get_or_create(
         user=professional, permission_id=_view_permission_id(), content_object=case
@@ -182,10 +202,21 @@ def participant_add(
         raise ValidationError(
             {"professional": _("Deze professional werkt niet voor deze organisatie in dit veiligheidsteam.")}
         )
-    if Participant.objects.active().filter(case=case, professional=professional, organisation=organisation).exists():
-        raise ValidationError({"professional": _("Deze professional is al betrokken bij de casus.")})
+    lock_row(case)  # a second, simultaneous addition waits here and then finds this one
+
+    def active():
+        return Participant.objects.active().filter(case=case, professional=professional, organisation=organisation)
+
+    existing = active().first()
+    if existing is not None:
+        raise AlreadyRecorded(PARTICIPANT_ALREADY_ACTIVE, existing=existing, field="professional")
     participant = _participant_create(
-        case=case, organisation=organisation, professional=professional, role=role, started_at=occurred_at
+        case=case,
+        organisation=organisation,
+        professional=professional,
+        role=role,
+        started_at=occurred_at,
+        existing=lambda: active().first(),
     )
     timeline_record(
         case=case,
@@ -232,8 +263,10 @@ def person_add(
     date_of_birth: date | None = None,
     bsn: str = "",
     occurred_at: datetime | None = None,
+    submission_key: UUID | None = None,
 ) -> Person:
-    """Add a child, parent/carer or network member to the case."""
+    """Add a child, parent/carer or network member to the case (`submission_key`: see case_open)."""
+    claim = submission_claim(actor=actor, key=submission_key, model=Person, case=case, message=PERSON_ALREADY_ADDED)
     person = Person(case=case, role=role, full_name=full_name.strip(), date_of_birth=date_of_birth, bsn=bsn.strip())
     full_clean_held(person)
     person.save()
@@ -245,6 +278,7 @@ def person_add(
         data={"person_id": person.pk, "role": role},
         occurred_at=occurred_at,
     )
+    submission_done(claim, created=person, case=case)
     return person
 
 
@@ -267,8 +301,10 @@ def person_change(*, actor, person: Person, expected_version: int | None, **fiel
 
 
 @transaction.atomic
-def note_add(*, actor, case: Case, text: str) -> Note:
-    """Add a plain-text note, written for the organisation the actor works for on this case."""
+def note_add(*, actor, case: Case, text: str, submission_key: UUID | None = None) -> Note:
+    """Add a plain-text note, written for the organisation the actor works for on this case
+    (`submission_key`: see case_open)."""
+    claim = submission_claim(actor=actor, key=submission_key, model=Note, case=case, message=NOTE_ALREADY_ADDED)
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Schrijf eerst een notitie.")})
@@ -278,4 +314,5 @@ def note_add(*, actor, case: Case, text: str) -> Note:
     timeline_record(
         case=case, kind=EventKind.NOTE_ADDED, actor=actor, organisation=note.organisation, data={"note_id": note.pk}
     )
+    submission_done(claim, created=note, case=case)
     return note

@@ -22,7 +22,7 @@ from django.utils.dateformat import format as date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from cases.exceptions import ConcurrentEditError
+from cases.exceptions import AlreadyRecorded, AlreadySubmitted, ConcurrentEditError
 from cases.forms import VersionedForm, apply_service_errors
 from cases.validators import mask_bsn
 
@@ -130,6 +130,29 @@ def _message(record: models.Model, changed: list[str]) -> str:
     )
 
 
+# model -> the address of the page that shows a row of it; filled by each views module (`page_of`).
+_PAGES: dict[type[models.Model], Callable[[models.Model], str]] = {}
+
+
+def page_of(model: type[models.Model], url: Callable[[models.Model], str]) -> None:
+    """Register where a row of `model` is shown: an 'already recorded' answer links there."""
+    _PAGES[model] = url
+
+
+def already_recorded_link(exc: AlreadyRecorded) -> dict | None:
+    """The link to what was recorded first, for the form's error summary (`already_recorded`)."""
+    url = _PAGES.get(type(exc.existing))
+    if url is None:
+        return None
+    return {"url": url(exc.existing), "label": _("Bekijk wat er al is vastgelegd")}
+
+
+def refuse_already_recorded(form, exc: AlreadyRecorded, context: dict) -> dict:
+    """Show 'this already exists' on the form, keeping the input; returns the context with the link."""
+    apply_service_errors(form, exc)
+    return {**context, "already_recorded": already_recorded_link(exc)}
+
+
 def run_form(
     request: HttpRequest,
     form: forms.Form,
@@ -142,8 +165,10 @@ def run_form(
     current_form: Callable[[models.Model], forms.Form] | None = None,
 ) -> HttpResponse:
     """Valid form -> service; a refusal is shown on the form (400). A stale version (409) re-shows
-    `current_form(record)`, the form as the record is now, with `conflict` beside it. Nothing is saved
-    in any of these cases. `success_message` may be built from what `call` returned."""
+    `current_form(record)`, the form as the record is now, with `conflict` beside it; something that
+    exists already is a 409 with a link to it. Nothing is saved in any of these cases. The same form
+    sent twice leads where the first sending did, saying it was saved once. `success_message` may be
+    built from what `call` returned."""
     if isinstance(form, VersionedForm) and current_form is None:
         raise TypeError("A form that edits a versioned record needs current_form for its conflict path.")
     status, conflict = 200, None
@@ -160,6 +185,12 @@ def run_form(
                 else:
                     conflict = Conflict.of(exc, form=form)
                     form = current_form(exc.current)
+            except AlreadySubmitted as exc:
+                messages.info(request, exc.messages[0])
+                return redirect(success_url)
+            except AlreadyRecorded as exc:
+                context = refuse_already_recorded(form, exc, context)
+                status = 409
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:

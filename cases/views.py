@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cases import services
+from cases.exceptions import AlreadyRecorded, AlreadySubmitted
 from cases.forms import (
     CaseFilterForm,
     CaseOpenForm,
@@ -23,7 +24,7 @@ from cases.forms import (
     PersonForm,
     apply_service_errors,
 )
-from cases.models import Person
+from cases.models import Case, Note, Participant, Person
 from cases.selectors import (
     case_for_request,
     cases_filter,
@@ -33,7 +34,7 @@ from cases.selectors import (
     overdue_filter_available,
     person_for_request,
 )
-from cases.view_helpers import run_form
+from cases.view_helpers import page_of, refuse_already_recorded, run_form
 from partners.models import WORKING_ROLES, Municipality, SafetyTeam
 from partners.selectors import active_memberships, memberships_of
 from security.services import client_ip
@@ -108,6 +109,9 @@ def case_open(request: HttpRequest) -> HttpResponse:
         try:
             with transaction.atomic():
                 case = services.case_open(actor=request.user, ip=client_ip(request), **form.cleaned_data)
+        except AlreadySubmitted as exc:  # the same form again (a double click): the case was opened once
+            messages.info(request, exc.messages[0])
+            return redirect("case-detail", case_id=exc.existing.pk)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         except PermissionDenied as exc:
@@ -142,6 +146,9 @@ def person_add(request: HttpRequest, case_id: int) -> HttpResponse:
         try:
             with transaction.atomic():
                 person = services.person_add(actor=request.user, case=case, **form.cleaned_data)
+        except AlreadySubmitted as exc:
+            messages.info(request, exc.messages[0])
+            return redirect("case-detail", case_id=case.pk)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
@@ -181,17 +188,23 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 def participant_add(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_for_request(request, case_id, detail="participant:add")
     form = ParticipantForm(request.POST or None, team=case.team)
+    context = {"case": case, "form": form}
+    status = 200
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
                 services.participant_add(actor=request.user, case=case, **form.cleaned_data)
+        except AlreadyRecorded as exc:
+            context = refuse_already_recorded(form, exc, context)
+            status = 409
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, _("De betrokkene is toegevoegd."))
             return redirect("case-detail", case_id=case.pk)
-    status = 400 if form.is_bound and form.errors else 200
-    return render(request, "cases/participant_form.html", {"case": case, "form": form}, status=status)
+    if status == 200 and form.is_bound and form.errors:
+        status = 400
+    return render(request, "cases/participant_form.html", context, status=status)
 
 
 @login_required
@@ -227,7 +240,15 @@ def note_add(request: HttpRequest, case_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
-                services.note_add(actor=request.user, case=case, text=form.cleaned_data["text"])
+                services.note_add(
+                    actor=request.user,
+                    case=case,
+                    text=form.cleaned_data["text"],
+                    submission_key=form.cleaned_data["submission_key"],
+                )
+        except AlreadySubmitted as exc:
+            messages.info(request, exc.messages[0])
+            return redirect("case-detail", case_id=case.pk)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         except PermissionDenied as exc:
@@ -237,3 +258,14 @@ def note_add(request: HttpRequest, case_id: int) -> HttpResponse:
             return redirect("case-detail", case_id=case.pk)
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "cases/note_form.html", {"case": case, "form": form}, status=status)
+
+
+def _case_page(case_id: int) -> str:
+    return reverse("case-detail", kwargs={"case_id": case_id})
+
+
+# Where an 'already recorded' answer links to (cases.view_helpers.page_of).
+page_of(Case, lambda case: _case_page(case.pk))
+page_of(Participant, lambda participant: _case_page(participant.case_id))
+page_of(Person, lambda person: _case_page(person.case_id))
+page_of(Note, lambda note: _case_page(note.case_id))

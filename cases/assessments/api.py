@@ -5,16 +5,16 @@ within that case, every write through the services."""
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api import CaseScoped
-from cases.api_errors import BAD_REQUEST, CONFLICT, conflict_shape
+from cases.api import IDEMPOTENCY_KEY, CaseScoped, submission_key_of
+from cases.api_errors import ALREADY_RECORDED, BAD_REQUEST, CONFLICT, conflict_shape, existing_shape
 from cases.assessments import services as assessment_services
-from cases.assessments.models import Assessment, JointJudgement, Veiligheidsvoorwaarde
+from cases.assessments.models import Assessment, JointJudgement, PartnerContribution, Veiligheidsvoorwaarde
 from cases.assessments.selectors import assessments_of, conditions_of
 from cases.assessments.serializers import (
     AssessmentSerializer,
@@ -26,7 +26,8 @@ from cases.assessments.serializers import (
 
 
 class AssessmentListCreate(CaseScoped, generics.ListCreateAPIView):
-    """Assessment rounds of the case (GET); POST starts a new round."""
+    """Assessment rounds of the case (GET); POST starts a new round (409 with the open round while
+    one of the episode is open)."""
 
     serializer_class = AssessmentSerializer
     log_detail = "assessments"
@@ -34,18 +35,22 @@ class AssessmentListCreate(CaseScoped, generics.ListCreateAPIView):
     def get_queryset(self):
         return self.of_case(Assessment, lambda case: assessments_of(case))
 
-    @extend_schema(request=None, responses={201: AssessmentSerializer})
+    @extend_schema(request=None, responses={201: AssessmentSerializer, 400: BAD_REQUEST, 409: ALREADY_RECORDED})
     def post(self, request: Request, *args, **kwargs) -> Response:
         assessment = assessment_services.assessment_start(actor=request.user, case=self.get_case())
         return Response(AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
 
 class ContributionCreate(CaseScoped, APIView):
-    """The caller's organisation's contribution to an assessment round."""
+    """The caller's organisation's contribution to an assessment round (one per organisation: 409
+    with the existing one)."""
 
     log_detail = "assessment"
 
-    @extend_schema(request=ContributionSerializer, responses={201: ContributionSerializer})
+    @extend_schema(
+        request=ContributionSerializer,
+        responses={201: ContributionSerializer, 400: BAD_REQUEST, 409: ALREADY_RECORDED},
+    )
     def post(self, request: Request, case_id: int, assessment_id: int) -> Response:
         assessment = get_object_or_404(Assessment, case=self.get_case(), pk=assessment_id)
         serializer = ContributionSerializer(data=request.data)
@@ -57,11 +62,14 @@ class ContributionCreate(CaseScoped, APIView):
 
 
 class JudgementCreate(CaseScoped, APIView):
-    """The joint judgement of an assessment round (completes it)."""
+    """The joint judgement of an assessment round (completes it; one per round: 409 with the
+    existing one)."""
 
     log_detail = "assessment"
 
-    @extend_schema(request=JudgementSerializer, responses={201: JudgementSerializer})
+    @extend_schema(
+        request=JudgementSerializer, responses={201: JudgementSerializer, 400: BAD_REQUEST, 409: ALREADY_RECORDED}
+    )
     def post(self, request: Request, case_id: int, assessment_id: int) -> Response:
         assessment = get_object_or_404(Assessment, case=self.get_case(), pk=assessment_id)
         serializer = JudgementSerializer(data=request.data)
@@ -72,6 +80,11 @@ class JudgementCreate(CaseScoped, APIView):
         return Response(JudgementSerializer(judgement).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(
+    post=extend_schema(
+        parameters=[IDEMPOTENCY_KEY], responses={201: ConditionSerializer, 400: BAD_REQUEST, 409: ALREADY_RECORDED}
+    )
+)
 class ConditionListCreate(CaseScoped, generics.ListCreateAPIView):
     """Veiligheidsvoorwaarden of the case; POST agrees one in a joint judgement of this case."""
 
@@ -86,7 +99,9 @@ class ConditionListCreate(CaseScoped, generics.ListCreateAPIView):
         judgement = JointJudgement.objects.filter(assessment__case=self.get_case(), pk=data.pop("judgement_id")).first()
         if judgement is None:
             raise serializers.ValidationError({"judgement": ["Onbekend gezamenlijk oordeel van deze casus."]})
-        serializer.instance = assessment_services.condition_agree(actor=self.request.user, judgement=judgement, **data)
+        serializer.instance = assessment_services.condition_agree(
+            actor=self.request.user, judgement=judgement, submission_key=submission_key_of(self.request), **data
+        )
 
 
 class ConditionCheck(CaseScoped, APIView):
@@ -109,3 +124,7 @@ class ConditionCheck(CaseScoped, APIView):
 
 
 conflict_shape(Veiligheidsvoorwaarde, ConditionSerializer)
+existing_shape(Veiligheidsvoorwaarde, ConditionSerializer)
+existing_shape(Assessment, AssessmentSerializer)
+existing_shape(PartnerContribution, ContributionSerializer)
+existing_shape(JointJudgement, JudgementSerializer)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.assessments.models import Classification, RiskLevel
 from cases.assessments.selectors import active_participants
 from cases.assessments.services import SCORE_OUT_OF_RANGE, SCORE_RANGE
-from cases.forms import VersionedForm
+from cases.forms import VersionedForm, submission_key_field
 from cases.models import Case
 from cases.validators import validate_date_in_range
 from partners.models import Organisation, User
@@ -74,6 +74,7 @@ class ConditionForm(forms.Form):
     owner_organisation = forms.ModelChoiceField(label=_("Eigenaar (organisatie)"), queryset=Organisation.objects.none())
     owner = forms.ModelChoiceField(label=_("Eigenaar (professional)"), queryset=User.objects.none())
     check_date = forms.DateField(label=_("Controledatum"), widget=DATE_WIDGET, validators=[validate_date_in_range])
+    submission_key = submission_key_field()
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)

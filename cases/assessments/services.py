@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,6 +25,8 @@ from cases.assessments.models import (
     RiskLevel,
     Veiligheidsvoorwaarde,
 )
+from cases.exceptions import AlreadyRecorded
+from cases.idempotency import create_once, lock_row, submission_claim, submission_done
 from cases.model_validation import full_clean_held
 from cases.models import Case, EventKind, Participant
 from cases.selectors import acting_organisation
@@ -39,6 +42,20 @@ JUDGEMENT_EDITABLE_FIELDS = (
     "children_view",
     "parents_present",
     "children_present",
+)
+
+# What happens once: one open round per episode, one contribution per organisation per round, one
+# joint judgement per round, one dissent per organisation per judgement. A second attempt is
+# answered with these and the existing row (AlreadyRecorded).
+ROUND_ALREADY_OPEN = gettext_lazy(
+    "Er loopt al een beoordelingsronde in deze episode. Rond die eerst af met een gezamenlijk oordeel."
+)
+CONTRIBUTION_ALREADY_RECORDED = gettext_lazy("Uw organisatie heeft al bijgedragen aan deze beoordelingsronde.")
+JUDGEMENT_ALREADY_RECORDED = gettext_lazy("Het gezamenlijk oordeel van deze ronde is al vastgelegd.")
+DISSENT_ALREADY_RECORDED = gettext_lazy("Het afwijkende standpunt van %(organisation)s is al vastgelegd.")
+# The same form sent twice (a double click).
+CONDITION_ALREADY_AGREED = gettext_lazy(
+    "Dit formulier was al verstuurd: de veiligheidsvoorwaarde is één keer vastgelegd."
 )
 
 
@@ -83,12 +100,22 @@ def check_participating_organisations(case: Case, organisations, *, field: str) 
 @transaction.atomic
 def assessment_start(*, actor, case: Case, occurred_at: datetime | None = None) -> Assessment:
     """Start a new round of the joint safety assessment in the case's current episode.
-    `occurred_at` (here and below) dates a replayed past event (exchange import); default now."""
+    `occurred_at` (here and below) dates a replayed past event (exchange import); default now.
+    While a round of the episode is open (no joint judgement yet), that round is the one to work in."""
     require_open_case(case)
+    lock_row(case)  # a second, simultaneous start waits here and then finds this round open
+    open_round = open_round_of(case)
+    if open_round is not None:
+        raise AlreadyRecorded(ROUND_ALREADY_OPEN, existing=open_round)
     assessment = Assessment.objects.create(
         case=case, episode=case.episode, created_by=actor, started_at=occurred_at or timezone.now()
     )
     return assessment
+
+
+def open_round_of(case: Case) -> Assessment | None:
+    """The round of the case's current episode that has no joint judgement yet (call under the case's lock)."""
+    return Assessment.objects.filter(case=case, episode=case.episode, judgement__isnull=True).order_by("-id").first()
 
 
 @transaction.atomic
@@ -116,11 +143,17 @@ def contribution_add(
         raise ValidationError({"risk_level": _("Kies laag, middel of hoog.")})
     if assessment.episode != case.episode:
         raise ValidationError(_("Deze beoordelingsronde hoort bij een eerdere episode."))
+    lock_row(assessment)  # waits for a simultaneous contribution or judgement of this round
     if JointJudgement.objects.filter(assessment=assessment).exists():
         raise ValidationError(_("Het gezamenlijk oordeel van deze ronde is al vastgelegd; start een nieuwe ronde."))
     organisation = acting_organisation(actor, case)
-    if PartnerContribution.objects.filter(assessment=assessment, organisation=organisation).exists():
-        raise ValidationError(_("Uw organisatie heeft al bijgedragen aan deze beoordelingsronde."))
+
+    def existing():
+        return PartnerContribution.objects.filter(assessment=assessment, organisation=organisation).first()
+
+    first = existing()
+    if first is not None:
+        raise AlreadyRecorded(CONTRIBUTION_ALREADY_RECORDED, existing=first)
     contribution = PartnerContribution(
         assessment=assessment,
         organisation=organisation,
@@ -137,11 +170,7 @@ def contribution_add(
     )
     full_clean_held(contribution)
     history_author(contribution, actor)
-    try:
-        with transaction.atomic():
-            contribution.save()
-    except IntegrityError as exc:  # a colleague of the same organisation was faster
-        raise ValidationError(_("Uw organisatie heeft al bijgedragen aan deze beoordelingsronde.")) from exc
+    create_once(contribution, existing=existing, message=CONTRIBUTION_ALREADY_RECORDED)
     timeline_record(
         case=case,
         kind=EventKind.CONTRIBUTION_ADDED,
@@ -194,8 +223,17 @@ def judgement_record(
         raise ValidationError({"rationale": _("Onderbouw het gezamenlijk oordeel.")})
     if assessment.episode != case.episode:
         raise ValidationError(_("Deze beoordelingsronde hoort bij een eerdere episode."))
-    if JointJudgement.objects.filter(assessment=assessment).exists():
-        raise ValidationError(_("Het gezamenlijk oordeel van deze ronde is al vastgelegd."))
+    dissenting_ids = [dissenting.pk for dissenting, _reason in dissents]
+    if len(set(dissenting_ids)) != len(dissenting_ids):
+        raise ValidationError({"dissents": _("Noem elke organisatie met een afwijkend standpunt één keer.")})
+    lock_row(assessment)  # a second, simultaneous judgement of this round waits here and then finds this one
+
+    def existing():
+        return JointJudgement.objects.filter(assessment=assessment).first()
+
+    first = existing()
+    if first is not None:
+        raise AlreadyRecorded(JUDGEMENT_ALREADY_RECORDED, existing=first)
     organisation = acting_organisation(actor, case)
     judgement = JointJudgement(
         assessment=assessment,
@@ -209,9 +247,9 @@ def judgement_record(
         recorded_by=actor,
         recorded_at=occurred_at or timezone.now(),
     )
-    full_clean_held(judgement)
+    full_clean_held(judgement, exclude=["assessment"])  # its one judgement: checked above, under the lock
     history_author(judgement, actor)
-    judgement.save()
+    create_once(judgement, existing=existing, message=JUDGEMENT_ALREADY_RECORDED)
     for dissenting, reason in dissents:
         _dissent_create(
             actor=actor, judgement=judgement, organisation=dissenting, reason=reason, occurred_at=judgement.recorded_at
@@ -258,14 +296,15 @@ def _dissent_create(
     if not reason.strip():
         raise ValidationError({"reason": _("Geef de reden van het afwijkende standpunt.")})
     check_participating_organisations(case, [organisation], field="organisation")
-    if Dissent.objects.filter(judgement=judgement, organisation=organisation).exists():
+    message = DISSENT_ALREADY_RECORDED % {"organisation": organisation}
+
+    def existing():
+        return Dissent.objects.filter(judgement=judgement, organisation=organisation).first()
+
+    first = existing()
+    if first is not None:
         # Recorded, never overwritten: a partner's dissent stays as it was said.
-        raise ValidationError(
-            {
-                "organisation": _("Het afwijkende standpunt van %(organisation)s is al vastgelegd.")
-                % {"organisation": organisation}
-            }
-        )
+        raise AlreadyRecorded(message, existing=first, field="organisation")
     dissent = Dissent(
         judgement=judgement,
         organisation=organisation,
@@ -274,7 +313,7 @@ def _dissent_create(
         recorded_at=occurred_at or timezone.now(),
     )
     history_author(dissent, actor)
-    dissent.save()
+    create_once(dissent, existing=existing, message=message, field="organisation")
     return dissent
 
 
@@ -290,6 +329,7 @@ def dissent_record(
     """Record that a partner (by default the actor's own organisation) disagrees with the judgement."""
     case = judgement.assessment.case
     organisation = organisation or acting_organisation(actor, case)
+    lock_row(judgement)  # a second, simultaneous dissent waits here and then finds this one
     dissent = _dissent_create(
         actor=actor, judgement=judgement, organisation=organisation, reason=reason, occurred_at=occurred_at
     )
@@ -314,9 +354,14 @@ def condition_agree(
     owner,
     check_date: date,
     occurred_at: datetime | None = None,
+    submission_key: UUID | None = None,
 ) -> Veiligheidsvoorwaarde:
-    """Agree a veiligheidsvoorwaarde in a joint judgement, owned by a participating organisation."""
+    """Agree a veiligheidsvoorwaarde in a joint judgement, owned by a participating organisation
+    (`submission_key`: the form's one-time key, see cases.idempotency)."""
     case = judgement.assessment.case
+    claim = submission_claim(
+        actor=actor, key=submission_key, model=Veiligheidsvoorwaarde, case=case, message=CONDITION_ALREADY_AGREED
+    )
     require_open_case(case)
     if not description.strip():
         raise ValidationError({"description": _("Beschrijf de veiligheidsvoorwaarde.")})
@@ -346,6 +391,7 @@ def condition_agree(
         occurred_at=agreed_at,
         data={"condition_id": condition.pk, "judgement_id": judgement.pk},
     )
+    submission_done(claim, created=condition, case=case)
     return condition
 
 

@@ -21,10 +21,11 @@ from cases.assessments.forms import (
     JudgementEditForm,
     JudgementForm,
 )
-from cases.assessments.models import JointJudgement
+from cases.assessments.models import Assessment, Dissent, JointJudgement, PartnerContribution, Veiligheidsvoorwaarde
 from cases.assessments.selectors import assessments_of, conditions_of
+from cases.exceptions import AlreadyRecorded
 from cases.selectors import case_for_request
-from cases.view_helpers import run_form
+from cases.view_helpers import page_of, run_form
 
 FORM_PAGE = "cases/form_page.html"
 
@@ -49,6 +50,9 @@ def assessment_start(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id)
     try:
         assessment = services.assessment_start(actor=request.user, case=case)
+    except AlreadyRecorded as exc:  # a round is open (a double click started it a moment ago): work in that one
+        messages.info(request, " ".join(exc.messages))
+        return redirect("assessment-detail", case_id=case.pk, assessment_id=exc.existing.pk)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("assessment-list", case_id=case.pk)
@@ -197,3 +201,15 @@ def condition_check(request: HttpRequest, case_id: int, condition_id: int) -> Ht
         success_message=_("De controle is vastgelegd."),
         current_form=lambda current: ConditionCheckForm(initial={"version": current.version}),
     )
+
+
+def _round_page(case_id: int, assessment_id: int) -> str:
+    return reverse("assessment-detail", kwargs={"case_id": case_id, "assessment_id": assessment_id})
+
+
+# Where an 'already recorded' answer links to (cases.view_helpers.page_of).
+page_of(Assessment, lambda assessment: _round_page(assessment.case_id, assessment.pk))
+page_of(PartnerContribution, lambda c: _round_page(c.assessment.case_id, c.assessment_id))
+page_of(JointJudgement, lambda j: _round_page(j.assessment.case_id, j.assessment_id))
+page_of(Dissent, lambda d: _round_page(d.judgement.assessment.case_id, d.judgement.assessment_id))
+page_of(Veiligheidsvoorwaarde, lambda c: reverse("assessment-list", kwargs={"case_id": c.case_id}))

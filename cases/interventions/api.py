@@ -4,20 +4,25 @@ every intervention within that case, every write through the services."""
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from cases.api import CaseScoped
-from cases.api_errors import BAD_REQUEST, CONFLICT, conflict_shape
+from cases.api import IDEMPOTENCY_KEY, CaseScoped, submission_key_of
+from cases.api_errors import ALREADY_RECORDED, BAD_REQUEST, CONFLICT, conflict_shape, existing_shape
 from cases.interventions import services as intervention_services
 from cases.interventions.models import Intervention
 from cases.interventions.selectors import interventions_of
 from cases.interventions.serializers import InterventionActionSerializer, InterventionSerializer
 
 
+@extend_schema_view(
+    post=extend_schema(
+        parameters=[IDEMPOTENCY_KEY], responses={201: InterventionSerializer, 400: BAD_REQUEST, 409: ALREADY_RECORDED}
+    )
+)
 class InterventionListCreate(CaseScoped, generics.ListCreateAPIView):
     """Agreed interventions of the case; POST agrees one (needs a completed joint judgement)."""
 
@@ -29,7 +34,10 @@ class InterventionListCreate(CaseScoped, generics.ListCreateAPIView):
 
     def perform_create(self, serializer: InterventionSerializer) -> None:
         serializer.instance = intervention_services.intervention_agree(
-            actor=self.request.user, case=self.get_case(), **serializer.validated_data
+            actor=self.request.user,
+            case=self.get_case(),
+            submission_key=submission_key_of(self.request),
+            **serializer.validated_data,
         )
 
 
@@ -65,3 +73,4 @@ class InterventionStatus(CaseScoped, APIView):
 
 
 conflict_shape(Intervention, InterventionSerializer)
+existing_shape(Intervention, InterventionSerializer)

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.assessments.forms import _participating
-from cases.forms import DATE_WIDGET, VersionedForm
+from cases.forms import DATE_WIDGET, VersionedForm, submission_key_field
 from cases.interventions.models import InterventionKind
 from cases.interventions.services import DUE_BEFORE_START
 from cases.models import Case
@@ -28,6 +28,7 @@ class InterventionForm(forms.Form):
         label=_("Afgesproken door"), queryset=Organisation.objects.none(), required=False,
         widget=forms.CheckboxSelectMultiple, help_text=_("Leeg: uw eigen organisatie."),
     )  # fmt: skip
+    submission_key = submission_key_field()
 
     def __init__(self, *args, case: Case, with_agreed_by: bool = True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -21,6 +22,7 @@ from cases.assessments.services import (
     check_participating_organisations,
     require_open_case,
 )
+from cases.idempotency import submission_claim, submission_done
 from cases.interventions.models import Intervention, InterventionKind, InterventionStatus
 from cases.model_validation import full_clean_held
 from cases.models import Case, EventKind
@@ -31,6 +33,9 @@ from partners.models import Organisation
 
 # Each rule's message once; the form, the serializer and the import reuse it.
 DUE_BEFORE_START = gettext_lazy("De einddatum kan niet vóór de startdatum liggen.")
+# An intervention has no natural key (two of a kind for one partner can both be meant): the form's
+# one-time key tells a double click from a second agreement.
+INTERVENTION_ALREADY_AGREED = gettext_lazy("Dit formulier was al verstuurd: de inzet is één keer afgesproken.")
 
 
 def intervention_allowed(case: Case, *, kind: str) -> bool:
@@ -54,9 +59,14 @@ def intervention_agree(
     agreed_by: Iterable[Organisation] = (),
     description: str = "",
     agreed_at: datetime | None = None,
+    submission_key: UUID | None = None,
 ) -> Intervention:
     """Agree an intervention with a responsible partner that takes part in the case, and record
-    which partners agreed (by default the actor's own organisation)."""
+    which partners agreed (by default the actor's own organisation). `submission_key`: the form's
+    one-time key (cases.idempotency)."""
+    claim = submission_claim(
+        actor=actor, key=submission_key, model=Intervention, case=case, message=INTERVENTION_ALREADY_AGREED
+    )
     require_open_case(case)
     if kind not in InterventionKind.values:
         raise ValidationError({"kind": _("Kies een soort inzet uit de lijst.")})
@@ -98,6 +108,7 @@ def intervention_agree(
         occurred_at=intervention.agreed_at,
         data={"intervention_id": intervention.pk, "kind": kind, "organisation_kind": responsible_organisation.kind},
     )
+    submission_done(claim, created=intervention, case=case)
     return intervention
 
 

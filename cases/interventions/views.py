@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy
 
 from cases.interventions import services
 from cases.interventions.forms import InterventionEndForm, InterventionForm
+from cases.interventions.models import Intervention
 from cases.interventions.selectors import interventions_of
 from cases.selectors import case_for_request
-from cases.view_helpers import run_form
+from cases.view_helpers import page_of, run_form
 
 ACTIONS = {
     "start": gettext_lazy("Inzet starten"),
@@ -79,3 +80,9 @@ def intervention_detail(request: HttpRequest, case_id: int, intervention_id: int
         success_message=_("De inzet is bijgewerkt."),
         current_form=lambda current: InterventionEndForm(initial={"version": current.version}),
     )
+
+
+page_of(
+    Intervention,
+    lambda i: reverse("intervention-detail", kwargs={"case_id": i.case_id, "intervention_id": i.pk}),
+)

@@ -44,5 +44,6 @@ def test_queries_per_case_do_not_grow_with_the_file():
     # Per-run overhead (directory, existing cases) cancels out; what is left is the cost of 6 cases.
     per_case = (nine - three) / 6
     # Was 80 before the rules were cached and held keys not re-read; +1 since the opening records the
-    # vast gezicht's assignment (the first handover is counted from it).
-    assert per_case <= 66, per_case
+    # vast gezicht's assignment (the first handover is counted from it); +3 since each added participant
+    # locks the case row and inserts under a savepoint (a simultaneous second addition answers 409).
+    assert per_case <= 69, per_case

@@ -46,12 +46,14 @@ class AgendaAddForm(forms.Form):
         field = self.fields["case"]
         field.queryset = (
             cases_visible_to(user).filter(team_id=meeting.team_id).exclude(status__in=CLOSED_STATUSES)
-            .exclude(agenda_items__meeting=meeting).order_by("family_name")
+            .order_by("family_name")
         )  # fmt: skip
         if self.is_bound:
+            # A case already on the agenda is accepted here: the service answers it with the existing item.
             if parse_id(self.data.get(self.add_prefix("case"), "")) is None:
                 field.to_field_name = "reference"  # typed as a case number
             return
+        field.queryset = field.queryset.exclude(agenda_items__meeting=meeting)
         # A region-scale team has tens of thousands of open cases: never render them all as options.
         # Unordered ids first: stops after LIMIT + 1 rows instead of sorting the whole team.
         ids = list(field.queryset.order_by().values_list("pk", flat=True)[: AGENDA_CHOICES_LIMIT + 1])
@@ -75,7 +77,8 @@ class AttendanceForm(forms.Form):
     def __init__(self, *args, meeting, organisation=None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["member"]
-        field.queryset = attendance_members(meeting)  # anyone of the team may be recorded…
+        # Anyone of the team may be recorded (one already present too: the service names the existing row)…
+        field.queryset = attendance_members(meeting, absent_only=not self.is_bound)
         if self.is_bound:
             return
         # …but a region's team has hundreds of members: offer a short list, grouped per organisation.

@@ -114,6 +114,10 @@ class MeetingDecision(models.Model):
                 ),
                 name="meeting_decision_names_its_object",
             ),
+            # One joint judgement per agenda case: a second one is a repeated click, not a decision.
+            models.UniqueConstraint(
+                fields=["agenda_item"], condition=Q(kind="assessment"), name="meeting_decision_one_judgement"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -56,13 +56,13 @@ def agenda_item_for(meeting: Meeting, item_id) -> AgendaItem:
     return item
 
 
-def attendance_members(meeting: Meeting) -> QuerySet[Membership]:
+def attendance_members(meeting: Meeting, *, absent_only: bool = True) -> QuerySet[Membership]:
     """Everyone who can be recorded as present: active members of the team in a meeting role, not yet
-    on the attendance list."""
-    return (
-        Membership.objects.active().filter(team_id=meeting.team_id, role__in=WORKING_ROLES)
-        .exclude(user__in=meeting.attendances.values("user_id")).select_related("user", "organisation")
-    )  # fmt: skip
+    on the attendance list (`absent_only=False`: also those on it, whom the service then names)."""
+    members = Membership.objects.active().filter(team_id=meeting.team_id, role__in=WORKING_ROLES)
+    if absent_only:
+        members = members.exclude(user__in=meeting.attendances.values("user_id"))
+    return members.select_related("user", "organisation")
 
 
 def attendance_suggestions(meeting: Meeting, *, organisation: Organisation | None = None) -> QuerySet[Membership]:

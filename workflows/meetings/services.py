@@ -7,15 +7,19 @@ through `workflows.meetings.selectors.meeting_for`.
 from __future__ import annotations
 
 from datetime import date, datetime
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from cases.assessments.models import Assessment, JointJudgement, Veiligheidsvoorwaarde
+from cases.assessments.models import JointJudgement, Veiligheidsvoorwaarde
 from cases.assessments.selectors import latest_judgement
-from cases.assessments.services import assessment_start, condition_agree, judgement_record
+from cases.assessments.services import assessment_start, condition_agree, judgement_record, open_round_of
+from cases.exceptions import AlreadyRecorded
+from cases.idempotency import create_once, lock_row
 from cases.interventions.models import Intervention
 from cases.interventions.services import intervention_agree
 from cases.model_validation import full_clean_held
@@ -25,6 +29,12 @@ from cases.versioning import history_author, versioned_update
 from partners.models import WORKING_ROLES, Membership, Organisation, SafetyTeam
 from partners.selectors import user_coordinates_team
 from workflows.meetings.models import AgendaItem, Attendance, DecisionKind, Meeting, MeetingDecision
+
+# What happens once per meeting: a case on its agenda, a person on its attendance list, the joint
+# judgement of an agenda case. A second attempt is answered with these and the existing row.
+AGENDA_ITEM_EXISTS = gettext_lazy("Deze casus staat al op de agenda.")
+ATTENDANCE_EXISTS = gettext_lazy("Deze persoon staat al op de presentielijst.")
+MEETING_JUDGEMENT_EXISTS = gettext_lazy("Het gezamenlijk oordeel van deze casus is in dit overleg al vastgelegd.")
 
 
 def _require_coordinator(actor, team_id: int) -> None:
@@ -53,12 +63,18 @@ def agenda_add(*, actor, meeting: Meeting, case: Case) -> AgendaItem:
     _require_coordinator(actor, meeting.team_id)
     if case.team_id != meeting.team_id:
         raise ValidationError({"case": _("Deze casus hoort niet bij het team van dit overleg.")})
-    if AgendaItem.objects.filter(meeting=meeting, case=case).exists():
-        raise ValidationError({"case": _("Deze casus staat al op de agenda.")})
+    lock_row(meeting)  # one agenda writer at a time: no case twice, no position twice
+
+    def existing():
+        return AgendaItem.objects.filter(meeting=meeting, case=case).first()
+
+    first = existing()
+    if first is not None:
+        raise AlreadyRecorded(AGENDA_ITEM_EXISTS, existing=first, field="case")
     last = AgendaItem.objects.filter(meeting=meeting).order_by("-position").values_list("position", flat=True).first()
     item = AgendaItem(meeting=meeting, case=case, position=(last or 0) + 1)
     history_author(item, actor)
-    item.save()
+    create_once(item, existing=existing, message=AGENDA_ITEM_EXISTS, field="case")
     return item
 
 
@@ -69,9 +85,17 @@ def attendance_record(*, actor, meeting: Meeting, user, organisation: Organisati
     member = Membership.objects.active().filter(user=user, organisation=organisation, team_id=meeting.team_id)
     if not member.exists():
         raise ValidationError({"user": _("Deze persoon werkt niet voor deze organisatie in het team.")})
-    if Attendance.objects.filter(meeting=meeting, user=user).exists():
-        raise ValidationError({"user": _("Deze persoon staat al op de presentielijst.")})
-    return Attendance.objects.create(meeting=meeting, user=user, organisation=organisation)
+    lock_row(meeting)  # a second, simultaneous recording waits here and then finds this one
+
+    def existing():
+        return Attendance.objects.filter(meeting=meeting, user=user).first()
+
+    first = existing()
+    if first is not None:
+        raise AlreadyRecorded(ATTENDANCE_EXISTS, existing=first, field="user")
+    attendance = Attendance(meeting=meeting, user=user, organisation=organisation)
+    create_once(attendance, existing=existing, message=ATTENDANCE_EXISTS, field="user")
+    return attendance
 
 
 def _mark_discussed(*, actor, item: AgendaItem, occurred_at: datetime | None = None) -> None:
@@ -103,13 +127,24 @@ def _present_partners(item: AgendaItem) -> list[Organisation]:
 @transaction.atomic
 def meeting_judgement(*, actor, item: AgendaItem, occurred_at: datetime | None = None, **judgement) -> JointJudgement:
     """Record the joint judgement of an agenda case in the meeting (an open round of the current
-    episode is completed, or a new round is started)."""
+    episode is completed, or a new round is started): once per agenda case."""
     case = item.case
-    assessment = Assessment.objects.filter(case=case, episode=case.episode, judgement__isnull=True).order_by(
-        "-id"
-    ).first() or assessment_start(actor=actor, case=case, occurred_at=occurred_at)
+    # Locks in the order item, case, round: a second, simultaneous call waits on the item and then
+    # finds this judgement (instead of starting a second round with a second judgement).
+    lock_row(item)
+
+    def existing():
+        decision = MeetingDecision.objects.filter(agenda_item=item, kind=DecisionKind.ASSESSMENT).first()
+        return decision.judgement if decision is not None else None
+
+    first = existing()
+    if first is not None:
+        raise AlreadyRecorded(MEETING_JUDGEMENT_EXISTS, existing=first)
+    lock_row(case)
+    assessment = open_round_of(case) or assessment_start(actor=actor, case=case, occurred_at=occurred_at)
     result = judgement_record(actor=actor, assessment=assessment, occurred_at=occurred_at, **judgement)
-    MeetingDecision.objects.create(agenda_item=item, kind=DecisionKind.ASSESSMENT, judgement=result, recorded_by=actor)
+    decision = MeetingDecision(agenda_item=item, kind=DecisionKind.ASSESSMENT, judgement=result, recorded_by=actor)
+    create_once(decision, existing=existing, message=MEETING_JUDGEMENT_EXISTS)
     _mark_discussed(actor=actor, item=item, occurred_at=occurred_at)
     return result
 
@@ -131,7 +166,7 @@ def meeting_intervention(
 @transaction.atomic
 def meeting_condition(
     *, actor, item: AgendaItem, description: str, owner_organisation: Organisation, owner, check_date: date,
-    occurred_at: datetime | None = None,
+    occurred_at: datetime | None = None, submission_key: UUID | None = None,
 ) -> Veiligheidsvoorwaarde:  # fmt: skip
     """Agree a veiligheidsvoorwaarde in the meeting, in the case's latest joint judgement."""
     judgement = latest_judgement(item.case)
@@ -139,7 +174,7 @@ def meeting_condition(
         raise ValidationError(_("Leg eerst het gezamenlijk oordeel vast; voorwaarden horen daarbij."))
     result = condition_agree(actor=actor, judgement=judgement, description=description,
                              owner_organisation=owner_organisation, owner=owner, check_date=check_date,
-                             occurred_at=occurred_at)  # fmt: skip
+                             occurred_at=occurred_at, submission_key=submission_key)  # fmt: skip
     MeetingDecision.objects.create(agenda_item=item, kind=DecisionKind.CONDITION, condition=result, recorded_by=actor)
     _mark_discussed(actor=actor, item=item, occurred_at=occurred_at)
     return result

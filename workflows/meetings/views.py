@@ -19,11 +19,12 @@ from cases.assessments.forms import ConditionForm, JudgementForm
 from cases.interventions.forms import InterventionForm
 from cases.interventions.selectors import actions_of_my_organisations
 from cases.selectors import case_for, case_for_request, log_search
-from cases.view_helpers import run_form
+from cases.view_helpers import page_of, run_form
 from partners.selectors import coordinated_team_ids, user_coordinates_team
 from security.services import client_ip
 from workflows.meetings import services
 from workflows.meetings.forms import AgendaAddForm, AttendanceForm, AttendanceListForm, MeetingForm, MinutesForm
+from workflows.meetings.models import AgendaItem, Attendance
 from workflows.meetings.selectors import agenda_item_for, meeting_agenda, meeting_for, meetings_visible_to
 
 FORM_PAGE = "cases/form_page.html"
@@ -201,3 +202,8 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     actions = actions_of_my_organisations(request.user, today=today)
     log_search(request.user, ip=client_ip(request), detail="actions:my-organisations")
     return render(request, "meetings/my_actions.html", {"actions": actions, "today": today})
+
+
+# Where an 'already recorded' answer links to (cases.view_helpers.page_of).
+page_of(AgendaItem, lambda item: reverse("meeting-item", kwargs={"meeting_id": item.meeting_id, "item_id": item.pk}))
+page_of(Attendance, lambda attendance: reverse("meeting-detail", kwargs={"meeting_id": attendance.meeting_id}))

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0002_access_log_append_only'),
+        ('cases', '0004_access_log_refuse_truncate'),
     ]
 
     operations = [
