@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Casussen")
+
+    def ready(self) -> None:
+        from cases import memberships
+        from partners import hooks
+
+        # partners does not import cases; it calls these inside its services' transactions.
+        hooks.on_membership_ended(memberships.on_membership_ended)
+        hooks.on_user_deactivated(memberships.on_user_deactivated)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import CaseStatus, Intake, ParticipantRole, Person, PersonRole
-from cases.services import TEAM_DOES_NOT_SERVE, team_serves
+from cases.services import PARTICIPANT_NOT_WORKING, TEAM_DOES_NOT_SERVE, team_serves
 from cases.validators import bsn_is_valid, validate_date_in_range
 from cases.versioning import VERSION_REQUIRED
 from partners.models import WORKING_ROLES, Membership, Municipality, Role, SafetyTeam, User
@@ -179,6 +179,8 @@ class ParticipantForm(forms.Form):
         self.fields["professional"].queryset = User.objects.filter(pk__in=members.values("user")).order_by(
             "full_name", "username"
         )
+        # Anyone else (an evaluator, administrator or privacy officer): the service's rule, in its words.
+        self.fields["professional"].error_messages["invalid_choice"] = PARTICIPANT_NOT_WORKING
         # Each professional's organisations in this team, shown with the name so the pair is clear.
         labels: dict[int, list[str]] = {}
         for user_id, org_name in members.values_list("user_id", "organisation__name"):

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 from cases.access_log.models import AccessAction, AccessOutcome
 from cases.access_log.services import Actor, access_log_write
 from cases.models import Case, CaseUserObjectPermission, Participant, Person
-from partners.models import Membership, Organisation, Role
+from partners.models import WORKING_ROLES, Membership, Organisation, Role
 from partners.selectors import active_memberships, coordinated_team_ids
 from security.digits import parse_id
 from security.services import client_ip
@@ -37,15 +37,39 @@ def reset_permission_cache() -> None:
     _view_permission_id.cache_clear()
 
 
+def participation_backed() -> Exists:
+    """For a Participant row: its professional holds an active working-role membership (WORKING_ROLES)
+    for its organisation in its case's team, and their account is active."""
+    return Exists(
+        Membership.objects.active().filter(
+            user_id=OuterRef("professional_id"),
+            organisation_id=OuterRef("organisation_id"),
+            team_id=OuterRef("case__team_id"),
+            role__in=WORKING_ROLES,
+            user__is_active=True,
+        )
+    )
+
+
+def _granted(user) -> Q:
+    """Cases the user holds a grant on, counted only while an active participation of theirs on the case
+    rests on an active working membership. Ending a membership ends the participations at once
+    (cases.memberships); this also covers an end date that was reached before the daily task ran."""
+    granted = CaseUserObjectPermission.objects.filter(user=user, permission_id=_view_permission_id()).values(
+        "content_object_id"
+    )
+    backed = (
+        Participant.objects.active().filter(case_id=OuterRef("pk"), professional=user).filter(participation_backed())
+    )
+    return Q(pk__in=granted) & Q(Exists(backed))
+
+
 def cases_visible_to(user) -> QuerySet[Case]:
     """All cases the user may see. Two queries at most, whatever the data size."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Case.objects.none()
-    granted = CaseUserObjectPermission.objects.filter(user=user, permission_id=_view_permission_id()).values(
-        "content_object_id"
-    )
     team_ids = coordinated_team_ids(user)
-    return Case.objects.filter(Q(pk__in=granted) | Q(team_id__in=team_ids))
+    return Case.objects.filter(_granted(user) | Q(team_id__in=team_ids))
 
 
 def _by_id(memberships: list[Membership]) -> list[Membership]:
@@ -181,10 +205,7 @@ def cases_participating(user) -> QuerySet[Case]:
     """ "Mijn zaken": the cases the user holds an active participation (grant) on."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Case.objects.none()
-    granted = CaseUserObjectPermission.objects.filter(user=user, permission_id=_view_permission_id()).values(
-        "content_object_id"
-    )
-    return Case.objects.filter(pk__in=granted)
+    return Case.objects.filter(_granted(user))
 
 
 def cases_of_coordinated_teams(user) -> QuerySet[Case]:

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +23,7 @@ from cases.exceptions import AlreadyRecorded
 from cases.idempotency import create_once, lock_row, submission_claim, submission_done
 from cases.model_validation import full_clean_held
 from cases.models import Case, CaseUserObjectPermission, EventKind, Intake, Note, Participant, ParticipantRole, Person
-from cases.selectors import VIEW_CASE, _view_permission_id, acting_organisation, actor_for
+from cases.selectors import VIEW_CASE, _view_permission_id, acting_organisation, actor_for, participation_backed
 from cases.timeline import timeline_record
 from cases.versioning import versioned_update
 from partners.models import WORKING_ROLES, Membership, Municipality, Organisation, SafetyTeam
@@ -45,16 +46,31 @@ PARTICIPANT_ALREADY_ACTIVE = gettext_lazy("Deze professional is al betrokken bij
 
 # Rules of the case record, each written once; forms, serializers and the import reuse them.
 TEAM_DOES_NOT_SERVE = gettext_lazy("Dit team bedient deze gemeente niet.")
+# Only the working roles take part in a case: an evaluator, functional administrator or privacy officer
+# never gets a grant on one (they would read the family's names and birth dates).
+PARTICIPANT_NOT_WORKING = gettext_lazy(
+    "Alleen een jeugdprofessional of coördinator die voor deze organisatie in dit veiligheidsteam werkt, "
+    "kan bij de casus betrokken worden."
+)
 
 
 def team_serves(team: SafetyTeam, municipality) -> bool:
     return team.municipalities.filter(pk=municipality.pk).exists()
 
 
+def works_for_team(user, *, organisation: Organisation, team: SafetyTeam) -> bool:
+    """May `user` take part in a case of `team` for `organisation`: an active working-role membership."""
+    return (
+        Membership.objects.active()
+        .filter(user=user, organisation=organisation, team=team, role__in=WORKING_ROLES, user__is_active=True)
+        .exists()
+    )
+
+
 def _team_membership(user, team: SafetyTeam) -> Membership | None:
     return (
         Membership.objects.active()
-        .filter(user=user, team=team, role__in=WORKING_ROLES)
+        .filter(user=user, team=team, role__in=WORKING_ROLES, user__is_active=True)
         .select_related("organisation")
         # Prefer the professional membership ("professional" sorts after "coordinator").
         .order_by("role", "id")
@@ -115,9 +131,14 @@ def case_open(
     if vast_gezicht is not None and vast_gezicht != actor:
         vast_membership = _team_membership(vast_gezicht, team)
         if vast_membership is None:
-            raise ValidationError({"vast_gezicht": str(VAST_GEZICHT_NOT_IN_TEAM)})
-        _participant_create(case=case, organisation=vast_membership.organisation, professional=vast_gezicht,
-                            role=ParticipantRole.VAST_GEZICHT, started_at=opened_at)  # fmt: skip
+            raise ValidationError({"vast_gezicht": PARTICIPANT_NOT_WORKING})
+        _participant_create(
+            case=case,
+            organisation=vast_membership.organisation,
+            professional=vast_gezicht,
+            role=ParticipantRole.VAST_GEZICHT,
+            started_at=opened_at,
+        )
     intake_event = INTAKE_EVENTS.get(intake)
     if intake_event is not None:
         reported_at = timezone.make_aware(datetime.combine(reported_on, datetime.min.time()))
@@ -198,10 +219,8 @@ def participant_add(
         raise ValidationError({"role": _("Onbekende rol in de casus.")})
     if not case.team.organisations.filter(pk=organisation.pk).exists():
         raise ValidationError({"organisation": _("Deze organisatie hoort niet bij het veiligheidsteam van de casus.")})
-    if not Membership.objects.active().filter(user=professional, organisation=organisation, team=case.team).exists():
-        raise ValidationError(
-            {"professional": _("Deze professional werkt niet voor deze organisatie in dit veiligheidsteam.")}
-        )
+    if not works_for_team(professional, organisation=organisation, team=case.team):
+        raise ValidationError({"professional": PARTICIPANT_NOT_WORKING})
     lock_row(case)  # a second, simultaneous addition waits here and then finds this one
 
     def active():
@@ -251,6 +270,23 @@ def participant_end(*, actor, participant: Participant, occurred_at: datetime | 
         occurred_at=participant.ended_at,
     )
     return participant
+
+
+@transaction.atomic
+def participations_end_unbacked(*, actor, participations: QuerySet[Participant] | None = None) -> list[Participant]:
+    """End each active participation (of `participations`; default: all) that no longer rests on an active
+    working-role membership of its professional for its organisation in the case's team, or whose account
+    is switched off. Each goes through `participant_end`: a timeline event, the grant gone without another
+    participation, and the deadlines it answered for move on (workflows). Returns those ended."""
+    rows = Participant.objects.all() if participations is None else participations
+    unbacked = (
+        rows.active()
+        .exclude(participation_backed())
+        .select_related("case", "organisation", "professional")
+        .select_for_update(of=("self",))
+        .order_by("id")
+    )
+    return [participant_end(actor=actor, participant=participant) for participant in unbacked]
 
 
 @transaction.atomic

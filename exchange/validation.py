@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.interventions.services import DUE_BEFORE_START
-from cases.services import TEAM_DOES_NOT_SERVE
+from cases.services import PARTICIPANT_NOT_WORKING, TEAM_DOES_NOT_SERVE
 from cases.validators import DATE_OUT_OF_RANGE, bsn_is_valid, date_in_range
 from exchange.format import Problem, parse_date, parse_moment
 from partners.models import WORKING_ROLES, Membership, Municipality, Organisation, Role, SafetyTeam, User
@@ -132,7 +132,7 @@ class Checker:
         return organisation
 
     def member(self, username, where: str, *, organisation: Organisation | None = None,
-               roles=WORKING_ROLES) -> User | None:  # fmt: skip
+               roles=WORKING_ROLES, message: str | None = None) -> User | None:  # fmt: skip
         user = self.dir.users.get(username)
         if user is None:
             self.fail(where, _("Onbekende of niet-actieve gebruiker: %(name)s.") % {"name": username})
@@ -140,12 +140,12 @@ class Checker:
         if self.team is None:
             return user
         if not self.dir.is_member(user, self.team, organisation=organisation, roles=roles):
-            if organisation is not None:
+            if message is None and organisation is not None:
                 message = _("%(user)s werkt niet voor %(organisation)s in dit veiligheidsteam.") % {
                     "user": username, "organisation": organisation.name}  # fmt: skip
-            elif roles == (Role.COORDINATOR,):
+            elif message is None and roles == (Role.COORDINATOR,):
                 message = _("%(user)s is geen coördinator van dit veiligheidsteam.") % {"user": username}
-            else:
+            elif message is None:
                 message = _("%(user)s is geen lid van dit veiligheidsteam.") % {"user": username}
             self.fail(where, message)
             return None
@@ -211,7 +211,9 @@ class Checker:
             where = f"/participants/{i}"
             organisation = self.organisation(participant["organisation"], f"{where}/organisation")
             if organisation is not None:
-                self.member(participant["professional"], f"{where}/professional", organisation=organisation)
+                # The service's own rule and message (cases.services.participant_add).
+                self.member(participant["professional"], f"{where}/professional", organisation=organisation,
+                            message=str(PARTICIPANT_NOT_WORKING))  # fmt: skip
             since = self.moment(participant["since"], f"{where}/since", not_before=opened,
                                 after_what=_("het openen van de casus"))  # fmt: skip
             self.moment(participant.get("until"), f"{where}/until", not_before=since, after_what=_("de start"))

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -286,6 +287,12 @@ CELERY_TASK_ROUTES = {
 CELERY_BEAT_SCHEDULE["metrics-expire-exports"] = {"task": "metrics.expire_exports", "schedule": 3600.0}
 # The access log's chain head is anchored hourly outside the database (ACCESS_LOG_ANCHOR_FILE).
 CELERY_BEAT_SCHEDULE["cases-access-log-anchor"] = {"task": "cases.access_log_anchor", "schedule": 3600.0}
+# Just after midnight (local): participations on memberships whose end date has come end (cases.memberships);
+# until it runs, cases_visible_to already counts no grant without an active membership.
+CELERY_BEAT_SCHEDULE["cases-memberships-expire"] = {
+    "task": "cases.memberships_expire",
+    "schedule": crontab(hour=0, minute=5),
+}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 
 # --- Mail

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from cases.models import Case, CaseUserObjectPermission, Note, Participant, Person
+from cases.services import PARTICIPANT_NOT_WORKING
 from cases.versioning import VERSION_REQUIRED
 from tests.cases.conftest import OTHER_VALID_BSN, VALID_BSN
 from tests.factories import MembershipFactory, OrganisationFactory
@@ -193,7 +194,7 @@ def test_a_professional_of_another_organisation_is_refused_for_this_one(world, a
         },
     )
     assert response.status_code == 400
-    assert "werkt niet voor deze organisatie" in response.content.decode()
+    assert str(PARTICIPANT_NOT_WORKING) in response.content.decode()
 
 
 def test_an_unknown_participant_role_is_refused(world, as_professional):

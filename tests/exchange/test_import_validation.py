@@ -7,9 +7,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
-from cases.models import Case, Person, TimelineEvent
+from cases.models import Case, Participant, Person, TimelineEvent
+from cases.services import PARTICIPANT_NOT_WORKING
 from exchange.importer import import_cases
+from partners.models import Role
 from tests.exchange.world import make_world, minimal_document
+from tests.factories import MembershipFactory
 
 
 def _lines(docs):
@@ -121,3 +124,19 @@ def test_the_same_reference_twice_in_one_file_is_refused_on_the_second_line(db):
 
     assert report.created == 1
     assert [(e.line, e.pointer) for e in report.errors] == [(2, "/external_reference")]
+
+
+@pytest.mark.parametrize("role", [Role.EVALUATOR, Role.FUNCTIONAL_ADMIN, Role.PRIVACY_OFFICER])
+def test_the_import_makes_no_evaluator_administrator_or_privacy_officer_a_participant(db, role):
+    world = make_world()
+    outsider_role = MembershipFactory(team=world.team, organisation=world.cvc, role=role).user
+    doc = minimal_document(world, "ROL-1")
+    doc["participants"][1].update(organisation=world.cvc.name, professional=outsider_role.username)
+
+    report = import_cases(_lines([doc]), imported_by=world.admin)
+
+    assert [(e.pointer, e.message) for e in report.errors] == [
+        ("/participants/1/professional", str(PARTICIPANT_NOT_WORKING))
+    ]
+    assert not Case.objects.filter(external_reference="ROL-1").exists()
+    assert not Participant.objects.filter(professional=outsider_role).exists()

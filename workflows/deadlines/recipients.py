@@ -13,7 +13,7 @@ participants on the case, the vast gezicht, the team's coordinators.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -54,8 +54,10 @@ def case_access(cases: Iterable[Case], *, on: date, user_ids: Collection[int] | 
     cases = list(cases)
     team_ids = {case.team_id for case in cases}
     case_ids = {case.pk for case in cases}
-    coordinator_rows = Membership.objects.active(on).filter(
-        role=Role.COORDINATOR, team_id__in=team_ids, user__is_active=True
+    coordinator_rows = (
+        Membership.objects.active(on)
+        .filter(role=Role.COORDINATOR, team_id__in=team_ids, user__is_active=True)
+        .order_by("start_date", "id")
     )
     member = Membership.objects.active(on).filter(
         user_id=OuterRef("professional_id"),
@@ -109,16 +111,28 @@ def recipients_for(deadlines: list[Deadline], *, on: date) -> Recipients:
     access = case_access([d.case for d in deadlines], on=on)
     responsible = {}
     for deadline in deadlines:
-        case = deadline.case
-        in_line = (
-            [deadline.responsible_user_id] if deadline.responsible_user_id else [],
-            access.involved.get((case.pk, deadline.responsible_organisation_id), []),
-            [case.vast_gezicht_id] if case.vast_gezicht_id else [],
-            access.coordinators.get(case.team_id, []),
-        )
-        allowed = ([u for u in users if access.allows(case=case, user_id=u)] for users in in_line)
+        allowed = _allowed_in_line(deadline, access)
         responsible[deadline.pk] = sorted(set(next((users for users in allowed if users), [])))
     return Recipients(access=access, responsible=responsible)
+
+
+def _allowed_in_line(deadline: Deadline, access: CaseAccess) -> Iterator[list[int]]:
+    """The line, group by group, each narrowed to who may receive: the responsible professional, the
+    responsible organisation's participants (longest involved first), the vast gezicht, the coordinators."""
+    case = deadline.case
+    in_line = (
+        [deadline.responsible_user_id] if deadline.responsible_user_id else [],
+        access.involved.get((case.pk, deadline.responsible_organisation_id), []),
+        [case.vast_gezicht_id] if case.vast_gezicht_id else [],
+        access.coordinators.get(case.team_id, []),
+    )
+    return ([u for u in users if access.allows(case=case, user_id=u)] for users in in_line)
+
+
+def next_in_line(deadline: Deadline, access: CaseAccess) -> int | None:
+    """The one person a deadline names when its responsible may no longer work on the case: the first who
+    may receive its reminders, in the order above; None when nobody may."""
+    return next((users[0] for users in _allowed_in_line(deadline, access) if users), None)
 
 
 def reminders_deliverable(reminders: list[Reminder], *, on: date) -> list[Reminder]:

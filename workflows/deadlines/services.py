@@ -23,6 +23,7 @@ from cases.timeline import timeline_replay
 from workflows.deadlines.calendar import WorkingDayCalendar, add_months, as_utc, end_of_day, local_date
 from workflows.deadlines.calendar import calendar as calendar_from_database
 from workflows.deadlines.models import Deadline, DeadlineRule, DeadlineState, Responsible, TermUnit
+from workflows.deadlines.recipients import case_access, next_in_line
 
 # Events that concern one object, and the key of its id in the event's data.
 SUBJECT_KEYS = {
@@ -316,3 +317,26 @@ def deadlines_recompute(*, rule: DeadlineRule, now: datetime | None = None) -> i
         )
         count += 1
     return count
+
+
+def on_participant_ended(event: TimelineEvent) -> None:
+    """Timeline hook: the open deadlines of this case that name the professional who may no longer work on
+    it (membership or account ended, last participation ended) name the next in line instead
+    (`recipients.next_in_line`, the order reminders follow)."""
+    participant = Participant.objects.filter(pk=event.data.get("participant_id")).first()
+    if participant is None:
+        return
+    user_id = participant.professional_id
+    deadlines = list(
+        Deadline.objects.filter(case_id=event.case_id, state=DeadlineState.OPEN, responsible_user_id=user_id)
+        .select_related("case")
+        .order_by("id")
+    )
+    if not deadlines:
+        return
+    access = case_access([deadlines[0].case], on=timezone.localdate())
+    if access.allows(case=deadlines[0].case, user_id=user_id):
+        return  # still on the case through another participation
+    for deadline in deadlines:
+        deadline.responsible_user_id = next_in_line(deadline, access)
+        deadline.save(update_fields=["responsible_user"])
