@@ -38,8 +38,13 @@ def main() -> None:
         samples += s
         queries.append(q)
     empty = empty_view_p50(client)
-    report("case detail: page p50", percentile(samples, 50), "ms", baseline=empty,
-           note=f"ratio to the empty view ({empty:.1f} ms)")  # fmt: skip
+    report(
+        "case detail: page p50",
+        percentile(samples, 50),
+        "ms",
+        baseline=empty,
+        note=f"ratio to the empty view ({empty:.1f} ms)",
+    )
     report("case detail: page p95", percentile(samples, 95), "ms", budget=80)
     report("case detail: queries per page", max(queries), "queries", note="request connection; +1 access-log row")
     report("empty Django view (request overhead) p50", empty, "ms", note="login, 2FA, session, middleware")

@@ -76,8 +76,13 @@ def page_figures(label: str, client, url: str, baseline_ms: float) -> None:
     report(f"{label}: page p50", percentile(samples, 50), "ms")
     report(f"{label}: page p95", percentile(samples, 95), "ms", budget=50)
     report(f"{label}: queries per page", queries, "queries", note="request connection; +1 access-log row")
-    report(f"{label}: case-query DB time vs hand-written SQL", db_ms / baseline_ms if baseline_ms else 0, "x",
-           budget=1.5, note=f"{db_ms:.2f} ms vs {baseline_ms:.2f} ms")  # fmt: skip
+    report(
+        f"{label}: case-query DB time vs hand-written SQL",
+        db_ms / baseline_ms if baseline_ms else 0,
+        "x",
+        budget=1.5,
+        note=f"{db_ms:.2f} ms vs {baseline_ms:.2f} ms",
+    )
 
 
 def main() -> None:
@@ -90,8 +95,11 @@ def main() -> None:
     from tests.twofactor import login_verified
 
     professional, professional_cases, coordinator, coordinator_cases = pick_users()
-    print(f"professional {professional.username}: {professional_cases} cases; "
-          f"coordinator {coordinator.username}: {coordinator_cases} cases", flush=True)  # fmt: skip
+    print(
+        f"professional {professional.username}: {professional_cases} cases; "
+        f"coordinator {coordinator.username}: {coordinator_cases} cases",
+        flush=True,
+    )
 
     client = Client()
     login_verified(client, professional)

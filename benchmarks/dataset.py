@@ -184,8 +184,12 @@ def pick_users():
             [Role.COORDINATOR],
         )
         coordinator_id, coordinator_cases = cursor.fetchone()
-    return (User.objects.get(pk=professional_id), professional_cases,
-            User.objects.get(pk=coordinator_id), coordinator_cases)  # fmt: skip
+    return (
+        User.objects.get(pk=professional_id),
+        professional_cases,
+        User.objects.get(pk=coordinator_id),
+        coordinator_cases,
+    )
 
 
 def main() -> None:

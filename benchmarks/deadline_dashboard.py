@@ -31,8 +31,13 @@ def main() -> None:
     login_verified(client, coordinator)
     samples, queries = page_samples(client, "/termijnen/", RUNS)
     empty = empty_view_p50(client)
-    report(f"deadline dashboard ({team_cases} cases): p50", percentile(samples, 50), "ms", baseline=empty,
-           note="ratio to the empty view")  # fmt: skip
+    report(
+        f"deadline dashboard ({team_cases} cases): p50",
+        percentile(samples, 50),
+        "ms",
+        baseline=empty,
+        note="ratio to the empty view",
+    )
     report(f"deadline dashboard ({team_cases} cases): p95", percentile(samples, 95), "ms", budget=80)
     report("deadline dashboard: queries per page", queries, "queries")
 

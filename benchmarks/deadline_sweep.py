@@ -60,9 +60,9 @@ def main() -> None:
     from django.db import connection
     from django.utils import timezone
 
-    from workflows.deadlines.calendar import calendar
     from workflows.deadlines.office_hours import delivery_moment
     from workflows.deadlines.reminders import reminders_sweep
+    from workflows.deadlines.working_days import calendar
 
     # A moment in office hours: outside them the due stages would wait for the next working day.
     now = delivery_moment(timezone.now().replace(microsecond=0), cal=calendar())

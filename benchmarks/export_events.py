@@ -48,33 +48,58 @@ def ensure_data() -> int:
     municipality, _ = Municipality.objects.get_or_create(code="GM9999", defaults={"name": "Benchgemeente"})
     team, _ = SafetyTeam.objects.get_or_create(name="Benchteam")
     team.municipalities.add(municipality)
-    orgs = [Organisation.objects.get_or_create(name=f"Bench {kind}", defaults={"kind": kind})[0]
-            for kind in ("cvc", "veilig_thuis", "gi")]  # fmt: skip
+    orgs = [
+        Organisation.objects.get_or_create(name=f"Bench {kind}", defaults={"kind": kind})[0]
+        for kind in ("cvc", "veilig_thuis", "gi")
+    ]
     user, _ = User.objects.get_or_create(username="bench-export", defaults={"full_name": "Bench"})
     kinds = [
-        "case_opened", "vast_gezicht_assigned", "contribution_added", "judgement_recorded", "intervention_agreed",
-        "intervention_started", "status_changed", "note_added", "participant_added", "discussed_in_meeting",
-    ]  # fmt: skip
+        "case_opened",
+        "vast_gezicht_assigned",
+        "contribution_added",
+        "judgement_recorded",
+        "intervention_agreed",
+        "intervention_started",
+        "status_changed",
+        "note_added",
+        "participant_added",
+        "discussed_in_meeting",
+    ]
     n_cases = (TARGET_EVENTS - have + EVENTS_PER_CASE - 1) // EVENTS_PER_CASE
     start = datetime(2023, 1, 1, 9, tzinfo=tz)
     offset = Case.objects.count()
     print(f"seeding {n_cases} cases with {EVENTS_PER_CASE} events each", flush=True)
     for batch_start in range(0, n_cases, 2000):
         batch = range(batch_start, min(batch_start + 2000, n_cases))
-        cases = Case.objects.bulk_create([
-            Case(reference=f"BENCH-EXP-{offset + i}", family_name="Bench", team=team, municipality=municipality,
-                 intake="melding_vt", reported_on=date(2023, 1, 1), opened_at=start + timedelta(hours=i),
-                 created_by=user, status="monitoring")
-            for i in batch
-        ])  # fmt: skip
-        Person.objects.bulk_create([
-            Person(case=c, role="jeugdige", full_name="Bench Kind", date_of_birth=date(2010 + (c.pk % 14), 5, 1))
-            for c in cases
-        ])  # fmt: skip
-        Participant.objects.bulk_create([
-            Participant(case=c, organisation=org, professional=user, role="betrokken", started_at=c.opened_at)
-            for c in cases for org in orgs[: 1 + c.pk % 3]
-        ])  # fmt: skip
+        cases = Case.objects.bulk_create(
+            [
+                Case(
+                    reference=f"BENCH-EXP-{offset + i}",
+                    family_name="Bench",
+                    team=team,
+                    municipality=municipality,
+                    intake="melding_vt",
+                    reported_on=date(2023, 1, 1),
+                    opened_at=start + timedelta(hours=i),
+                    created_by=user,
+                    status="monitoring",
+                )
+                for i in batch
+            ]
+        )
+        Person.objects.bulk_create(
+            [
+                Person(case=c, role="jeugdige", full_name="Bench Kind", date_of_birth=date(2010 + (c.pk % 14), 5, 1))
+                for c in cases
+            ]
+        )
+        Participant.objects.bulk_create(
+            [
+                Participant(case=c, organisation=org, professional=user, role="betrokken", started_at=c.opened_at)
+                for c in cases
+                for org in orgs[: 1 + c.pk % 3]
+            ]
+        )
         events = []
         for c in cases:
             for n in range(EVENTS_PER_CASE):
@@ -82,8 +107,11 @@ def ensure_data() -> int:
                 data = {"joint_score": n % 11} if kind == "judgement_recorded" else {}
                 if kind == "contribution_added":
                     data = {"score": n % 11, "organisation_kind": "cvc"}
-                events.append(TimelineEvent(case=c, kind=kind, occurred_at=c.opened_at + timedelta(days=n),
-                                            data=data, summary="bench"))  # fmt: skip
+                events.append(
+                    TimelineEvent(
+                        case=c, kind=kind, occurred_at=c.opened_at + timedelta(days=n), data=data, summary="bench"
+                    )
+                )
         TimelineEvent.objects.bulk_create(events, batch_size=10_000)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")  # fresh statistics, or the planner sorts 1M rows it thinks are a few hundred
@@ -118,14 +146,30 @@ def main() -> int:
     rss_end = rss_mb()
     seconds_at_quarter, rss_quarter = marks.get(CHECKPOINT, (float("nan"), float("nan")))
     note = f"{rows} rows of {total} events, {size_mb:.0f} MB CSV, {elapsed:.1f} s"
-    report("export events CSV: rows per second (1M)", rows / elapsed, "rows/s", budget=100_000,
-           higher_is_better=True, note=note)  # fmt: skip
-    report("export events CSV: rows per second (first 250k)", CHECKPOINT / seconds_at_quarter, "rows/s",
-           budget=100_000, higher_is_better=True)  # fmt: skip
+    report(
+        "export events CSV: rows per second (1M)",
+        rows / elapsed,
+        "rows/s",
+        budget=100_000,
+        higher_is_better=True,
+        note=note,
+    )
+    report(
+        "export events CSV: rows per second (first 250k)",
+        CHECKPOINT / seconds_at_quarter,
+        "rows/s",
+        budget=100_000,
+        higher_is_better=True,
+    )
     report("export events CSV: peak RSS at 250k rows", rss_quarter, "MB", budget=150)
     report("export events CSV: peak RSS at 1M rows", rss_end, "MB", budget=150)
-    report("export events CSV: RSS growth 250k -> 1M", rss_end - rss_quarter, "MB", budget=10,
-           note="flat memory: server-side cursor, rows written as they come")  # fmt: skip
+    report(
+        "export events CSV: RSS growth 250k -> 1M",
+        rss_end - rss_quarter,
+        "MB",
+        budget=10,
+        note="flat memory: server-side cursor, rows written as they come",
+    )
     return 0
 
 

@@ -39,11 +39,16 @@ def seed_world():
     for kind, name in (("cvc", "Bench CVC"), ("veilig_thuis", "Bench Veilig Thuis"), ("gi", "Bench GI")):
         orgs[kind], _ = Organisation.objects.get_or_create(name=name, defaults={"kind": kind})
     users = {}
-    for key, kind, role in (("cvc", "cvc", Role.PROFESSIONAL), ("vt", "veilig_thuis", Role.PROFESSIONAL),
-                            ("gi", "gi", Role.PROFESSIONAL), ("coord", "cvc", Role.COORDINATOR)):  # fmt: skip
+    for key, kind, role in (
+        ("cvc", "cvc", Role.PROFESSIONAL),
+        ("vt", "veilig_thuis", Role.PROFESSIONAL),
+        ("gi", "gi", Role.PROFESSIONAL),
+        ("coord", "cvc", Role.COORDINATOR),
+    ):
         users[key], _ = User.objects.get_or_create(username=f"bench-import-{key}")
-        Membership.objects.get_or_create(user=users[key], organisation=orgs[kind], team=team, role=role,
-                                         defaults={"start_date": date(2020, 1, 1)})  # fmt: skip
+        Membership.objects.get_or_create(
+            user=users[key], organisation=orgs[kind], team=team, role=role, defaults={"start_date": date(2020, 1, 1)}
+        )
     if created:
         team.municipalities.set([municipality])
         team.organisations.set(orgs.values())
@@ -61,13 +66,27 @@ def document(n: int, run: str, municipality, orgs, users, base: datetime) -> dic
 
     cvc, vt, gi = users["cvc"].username, users["vt"].username, users["gi"].username
     return {
-        "format": "veiligheidsteam/case-v1", "external_reference": f"BENCH-{run}-{n:06d}",
-        "source_organisation": orgs["veilig_thuis"].name, "team": TEAM, "municipality": municipality.code,
-        "family_name": f"Gezin Bench {n}", "intake": "melding_vt", "reported_on": t.date().isoformat(),
-        "opened_at": at(timedelta()), "opened_by": cvc, "vast_gezicht": cvc,
-        "persons": [{"key": "c", "role": "jeugdige", "full_name": f"Kind {n}", "date_of_birth": "2018-05-01",
-                     "bsn": "111222333"},
-                    {"key": "o", "role": "ouder", "full_name": f"Ouder {n}", "bsn": ""}],
+        "format": "veiligheidsteam/case-v1",
+        "external_reference": f"BENCH-{run}-{n:06d}",
+        "source_organisation": orgs["veilig_thuis"].name,
+        "team": TEAM,
+        "municipality": municipality.code,
+        "family_name": f"Gezin Bench {n}",
+        "intake": "melding_vt",
+        "reported_on": t.date().isoformat(),
+        "opened_at": at(timedelta()),
+        "opened_by": cvc,
+        "vast_gezicht": cvc,
+        "persons": [
+            {
+                "key": "c",
+                "role": "jeugdige",
+                "full_name": f"Kind {n}",
+                "date_of_birth": "2018-05-01",
+                "bsn": "111222333",
+            },
+            {"key": "o", "role": "ouder", "full_name": f"Ouder {n}", "bsn": ""},
+        ],
         "participants": [
             {"organisation": orgs["cvc"].name, "professional": cvc, "role": "vast_gezicht", "since": at(timedelta())},
             {"organisation": orgs["veilig_thuis"].name, "professional": vt, "role": "onderzoeker", "since": at(h)},
@@ -79,18 +98,49 @@ def document(n: int, run: str, municipality, orgs, users, base: datetime) -> dic
             {"type": "transition", "at": at(5 * d), "by": cvc, "to": "inzet_afgesproken", "reason": "inzet"},
             {"type": "transition", "at": at(7 * d), "by": cvc, "to": "monitoring", "reason": "monitoring"},
         ],
-        "assessments": [{"started_at": at(d + h), "by": cvc, "contributions": [
-            {"at": at(2 * d), "by": vt, "organisation": orgs["veilig_thuis"].name, "safety_score": 4,
-             "classification": "structureel"},
-            {"at": at(2 * d + h), "by": cvc, "organisation": orgs["cvc"].name, "safety_score": 5,
-             "classification": "structureel"}],
-            "judgement": {"at": at(4 * d), "by": cvc, "classification": "structureel", "joint_score": 4,
-                          "rationale": "Samen beoordeeld."}}],
-        "interventions": [{"kind": "veiligheidsplan", "responsible_organisation": orgs["cvc"].name,
-                           "responsible_professional": cvc, "start_date": (t + 5 * d).date().isoformat(),
-                           "due_date": (t + 40 * d).date().isoformat(), "agreed_at": at(4 * d + h), "by": cvc,
-                           "agreed_by": [orgs["cvc"].name], "started": {"at": at(6 * d), "by": cvc}}],
-    }  # fmt: skip
+        "assessments": [
+            {
+                "started_at": at(d + h),
+                "by": cvc,
+                "contributions": [
+                    {
+                        "at": at(2 * d),
+                        "by": vt,
+                        "organisation": orgs["veilig_thuis"].name,
+                        "safety_score": 4,
+                        "classification": "structureel",
+                    },
+                    {
+                        "at": at(2 * d + h),
+                        "by": cvc,
+                        "organisation": orgs["cvc"].name,
+                        "safety_score": 5,
+                        "classification": "structureel",
+                    },
+                ],
+                "judgement": {
+                    "at": at(4 * d),
+                    "by": cvc,
+                    "classification": "structureel",
+                    "joint_score": 4,
+                    "rationale": "Samen beoordeeld.",
+                },
+            }
+        ],
+        "interventions": [
+            {
+                "kind": "veiligheidsplan",
+                "responsible_organisation": orgs["cvc"].name,
+                "responsible_professional": cvc,
+                "start_date": (t + 5 * d).date().isoformat(),
+                "due_date": (t + 40 * d).date().isoformat(),
+                "agreed_at": at(4 * d + h),
+                "by": cvc,
+                "agreed_by": [orgs["cvc"].name],
+                "started": {"at": at(6 * d), "by": cvc},
+            }
+        ],
+    }
 
 
 def main() -> None:
@@ -110,21 +160,35 @@ def main() -> None:
     directory = Directory([r.document for r in records], team_name=None)
     problems = sum(len(Checker(r.document, directory).check()) for r in records if not r.problems)
     validation = time.perf_counter() - start
-    report("import: validation only (schema + semantic)", COUNT / validation, "cases/s",
-           note=f"{COUNT} cases, {problems} problems")  # fmt: skip
+    report(
+        "import: validation only (schema + semantic)",
+        COUNT / validation,
+        "cases/s",
+        note=f"{COUNT} cases, {problems} problems",
+    )
 
     start = time.perf_counter()
     result = import_cases(lines)
     seconds = time.perf_counter() - start
     assert not result.errors, result.errors[:5]
-    report("import: 10k cases with history", result.created / seconds, "cases/s", budget=200, higher_is_better=True,
-           note=f"{result.created} created in {seconds:.1f} s")  # fmt: skip
+    report(
+        "import: 10k cases with history",
+        result.created / seconds,
+        "cases/s",
+        budget=200,
+        higher_is_better=True,
+        note=f"{result.created} created in {seconds:.1f} s",
+    )
 
     start = time.perf_counter()
     again = import_cases(lines)
     seconds = time.perf_counter() - start
-    report("import: same file again (idempotent)", again.unchanged / seconds, "cases/s",
-           note=f"{again.unchanged} unchanged, {again.created} created")  # fmt: skip
+    report(
+        "import: same file again (idempotent)",
+        again.unchanged / seconds,
+        "cases/s",
+        note=f"{again.unchanged} unchanged, {again.created} created",
+    )
 
 
 if __name__ == "__main__":

@@ -71,16 +71,22 @@ def verified_sessions() -> list[dict]:
         if device is None:
             device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
         store = SessionStore()
-        store.update({
-            SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[1],
-            HASH_SESSION_KEY: user.get_session_auth_hash(), DEVICE_ID_SESSION_KEY: device.persistent_id,
-            LOGIN_AT_SESSION_KEY: now, LAST_SEEN_SESSION_KEY: now,
-        })  # fmt: skip
+        store.update(
+            {
+                SESSION_KEY: str(user.pk),
+                BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[1],
+                HASH_SESSION_KEY: user.get_session_auth_hash(),
+                DEVICE_ID_SESSION_KEY: device.persistent_id,
+                LOGIN_AT_SESSION_KEY: now,
+                LAST_SEEN_SESSION_KEY: now,
+            }
+        )
         store.create()
         case_ids = list(
             CaseUserObjectPermission.objects.filter(user=user, permission_id=permission_id)
-            .order_by("content_object_id").values_list("content_object_id", flat=True)[:50]
-        )  # fmt: skip
+            .order_by("content_object_id")
+            .values_list("content_object_id", flat=True)[:50]
+        )
         sessions.append({"sessionid": store.session_key, "case_ids": case_ids})
     return sessions
 
@@ -110,29 +116,60 @@ def warm_up(port: int, session: dict, rounds: int = 30) -> None:
 def production_env() -> dict:
     """gunicorn as in production (DEBUG off, manifest static files), except that TLS would end at a
     proxy: here it is plain http on loopback, so no redirect to https."""
-    return {**os.environ, "DEBUG": "false", "SECRET_KEY": secrets.token_urlsafe(50),
-            "PSEUDONYM_SECRET": secrets.token_urlsafe(32), "ACCESS_LOG_KEY": secrets.token_urlsafe(32),
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "false", "LOG_LEVEL": "WARNING", "REMINDER_DISPATCH": "false",
-            "CONN_MAX_AGE": "60"}  # fmt: skip
+    return {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "PSEUDONYM_SECRET": secrets.token_urlsafe(32),
+        "ACCESS_LOG_KEY": secrets.token_urlsafe(32),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "LOG_LEVEL": "WARNING",
+        "REMINDER_DISPATCH": "false",
+        "CONN_MAX_AGE": "60",
+    }
 
 
 def run_locust(port: int, session_file: Path, folder: str, *, think: str, seconds: int, label: str) -> dict:
     """One headless Locust run; prints the per-endpoint lines and returns the aggregated row."""
     prefix = str(Path(folder) / f"stats-{label}")
     locust = subprocess.run(  # noqa: S603
-        [str(BIN / "locust"), "-f", str(Path(__file__).with_name("locustfile.py")), "--headless",
-         "-u", str(USERS), "-r", "25", "-t", f"{seconds}s", "--stop-timeout", "5",
-         "--host", f"http://127.0.0.1:{port}", "--csv", prefix, "--only-summary", "--loglevel", "WARNING"],
-        cwd=ROOT, env={**os.environ, "LOAD_TEST_SESSIONS": str(session_file), "LOAD_TEST_THINK": think},
-        capture_output=True, text=True, timeout=seconds + 60, check=False,
-    )  # fmt: skip
+        [
+            str(BIN / "locust"),
+            "-f",
+            str(Path(__file__).with_name("locustfile.py")),
+            "--headless",
+            "-u",
+            str(USERS),
+            "-r",
+            "25",
+            "-t",
+            f"{seconds}s",
+            "--stop-timeout",
+            "5",
+            "--host",
+            f"http://127.0.0.1:{port}",
+            "--csv",
+            prefix,
+            "--only-summary",
+            "--loglevel",
+            "WARNING",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "LOAD_TEST_SESSIONS": str(session_file), "LOAD_TEST_THINK": think},
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+        check=False,
+    )
     rows = list(csv.DictReader(open(f"{prefix}_stats.csv", encoding="utf-8")))  # noqa: SIM115
     print(f"-- {label} (think {think} s)")
     for row in rows:
         if row["Name"] != "Aggregated":
-            print(f"{row['Type']:>5} {row['Name']:<32} n={row['Request Count']:>6} p50={row['50%']:>5} "
-                  f"p95={row['95%']:>5} p99={row['99%']:>5} failures={row['Failure Count']}")  # fmt: skip
+            print(
+                f"{row['Type']:>5} {row['Name']:<32} n={row['Request Count']:>6} p50={row['50%']:>5} "
+                f"p95={row['95%']:>5} p99={row['99%']:>5} failures={row['Failure Count']}"
+            )
     total = next(row for row in rows if row["Name"] == "Aggregated")
     if int(total["Failure Count"]):
         print(Path(f"{prefix}_failures.csv").read_text(encoding="utf-8")[:2000])
@@ -148,36 +185,56 @@ def main() -> int:
     sessions = verified_sessions()
     port = free_port()
     env = production_env()
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env,
-                   check=True)  # fmt: skip
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     with tempfile.TemporaryDirectory() as folder:
         session_file = Path(folder) / "sessions.json"
         session_file.write_text(json.dumps(sessions))
         gunicorn = subprocess.Popen(  # noqa: S603
-            [str(BIN / "gunicorn"), "safetyteams.wsgi:application", "--workers", "3", "--bind", f"127.0.0.1:{port}",
-             "--access-logfile", "-", "--log-level", "warning"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+            [
+                str(BIN / "gunicorn"),
+                "safetyteams.wsgi:application",
+                "--workers",
+                "3",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--access-logfile",
+                "-",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             wait_until_up(f"http://127.0.0.1:{port}/accounts/login/")
             warm_up(port, sessions[0])
             paced = run_locust(port, session_file, folder, think=THINK, seconds=SECONDS, label="paced")
-            flat_out = run_locust(port, session_file, folder, think="0,0", seconds=SATURATION_SECONDS,
-                                  label="saturation")  # fmt: skip
+            flat_out = run_locust(
+                port, session_file, folder, think="0,0", seconds=SATURATION_SECONDS, label="saturation"
+            )
         finally:
             gunicorn.terminate()
             try:
                 gunicorn.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 gunicorn.kill()
-    note = (f"{USERS} users, think {THINK} s, {SECONDS} s, {paced['Request Count']} requests, "
-            f"{float(paced['Requests/s']):.0f} req/s")  # fmt: skip
+    note = (
+        f"{USERS} users, think {THINK} s, {SECONDS} s, {paced['Request Count']} requests, "
+        f"{float(paced['Requests/s']):.0f} req/s"
+    )
     report("HTTP load (gunicorn 3 workers): p50", float(paced["50%"]), "ms", note=note)
     report("HTTP load: p95", float(paced["95%"]), "ms", budget=200)
     report("HTTP load: p99", float(paced["99%"]), "ms")
     report("HTTP load: errors", float(paced["Failure Count"]), "errors", budget=0)
-    report("HTTP capacity (no think time): requests/s", float(flat_out["Requests/s"]), "req/s",
-           note=f"p50 {flat_out['50%']} ms, p95 {flat_out['95%']} ms, {flat_out['Failure Count']} errors")  # fmt: skip
+    report(
+        "HTTP capacity (no think time): requests/s",
+        float(flat_out["Requests/s"]),
+        "req/s",
+        note=f"p50 {flat_out['50%']} ms, p95 {flat_out['95%']} ms, {flat_out['Failure Count']} errors",
+    )
     report("HTTP capacity: errors", float(flat_out["Failure Count"]), "errors", budget=0)
     return 0
 

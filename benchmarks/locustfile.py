@@ -58,8 +58,12 @@ class Professional(HttpUser):
         # http does not send back. TLS ends at the proxy there; here the CSRF cookie is handed back as is.
         if "csrftoken" in page.cookies:
             self.client.cookies.set("csrftoken", page.cookies["csrftoken"])
-        with self.client.post(f"/zaken/{case_id}/notities/nieuw/", name="/zaken/[id]/notities/nieuw/",
-                              data={"csrfmiddlewaretoken": token.group(1) if token else "", "text": "Load test."},
-                              allow_redirects=False, catch_response=True) as response:  # fmt: skip
+        with self.client.post(
+            f"/zaken/{case_id}/notities/nieuw/",
+            name="/zaken/[id]/notities/nieuw/",
+            data={"csrfmiddlewaretoken": token.group(1) if token else "", "text": "Load test."},
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
             if response.status_code != 302:
                 response.failure(f"note not added: {response.status_code}")

@@ -34,8 +34,13 @@ def ensure_meeting(coordinator):
 
         team = SafetyTeam.objects.get(pk=coordinated_team_ids(coordinator)[0])
         with transaction.atomic():
-            meeting = meeting_schedule(actor=coordinator, team=team, scheduled_at=timezone.now() + timedelta(days=1),
-                                       chair=coordinator, location=LOCATION)  # fmt: skip
+            meeting = meeting_schedule(
+                actor=coordinator,
+                team=team,
+                scheduled_at=timezone.now() + timedelta(days=1),
+                chair=coordinator,
+                location=LOCATION,
+            )
             for case in Case.objects.filter(team=team).order_by("-opened_at")[:AGENDA]:
                 agenda_add(actor=coordinator, meeting=meeting, case=case)
     return meeting
@@ -55,8 +60,13 @@ def main() -> None:
     login_verified(client, coordinator)
     samples, queries = page_samples(client, f"/overleggen/{meeting.pk}/", RUNS)
     empty = empty_view_p50(client)
-    report("meeting view (15-case agenda): p50", percentile(samples, 50), "ms", baseline=empty,
-           note="ratio to the empty view")  # fmt: skip
+    report(
+        "meeting view (15-case agenda): p50",
+        percentile(samples, 50),
+        "ms",
+        baseline=empty,
+        note="ratio to the empty view",
+    )
     report("meeting view (15-case agenda): p95", percentile(samples, 95), "ms", budget=150)
     report("meeting view: queries per page", queries, "queries")
 

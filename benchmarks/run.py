@@ -49,8 +49,17 @@ def run_script(name: str) -> list[dict]:
             print(f"   {line}", flush=True)
     if proc.returncode != 0:
         print(proc.stderr[-3000:], flush=True)
-        rows.append({"figure": f"{name} FAILED (exit {proc.returncode})", "value": float("nan"), "unit": "",
-                     "budget": None, "ok": False, "ratio": None, "note": ""})  # fmt: skip
+        rows.append(
+            {
+                "figure": f"{name} FAILED (exit {proc.returncode})",
+                "value": float("nan"),
+                "unit": "",
+                "budget": None,
+                "ok": False,
+                "ratio": None,
+                "note": "",
+            }
+        )
     print(f"   ({time.monotonic() - start:.0f} s)", flush=True)
     return rows
 
@@ -62,8 +71,10 @@ def print_table(rows: list[dict]) -> None:
         budget = "" if row["budget"] is None else (("≥" if row.get("higher_is_better") else "≤") + f"{row['budget']:g}")
         ratio = "" if row["ratio"] is None else f"{row['ratio']:.2f}×"
         verdict = {True: "ok", False: "MISS", None: ""}[row["ok"]]
-        print(f"{row['figure']:<52} {row['value']:>12g} {row['unit']:<10} {budget:>10} {ratio:>7}  {verdict}"
-              + (f"  ({row['note']})" if row.get("note") else ""))  # fmt: skip
+        print(
+            f"{row['figure']:<52} {row['value']:>12g} {row['unit']:<10} {budget:>10} {ratio:>7}  {verdict}"
+            + (f"  ({row['note']})" if row.get("note") else "")
+        )
 
 
 def main() -> int:

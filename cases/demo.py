@@ -40,16 +40,83 @@ BATCH = 5000
 SOURCE_ORGANISATION = "Veilig Thuis West-Brabant"
 
 FAMILY_NAMES = (
-    "Van Aalst", "Bosveld", "De Clercq", "Dirksen", "Everaars", "Franssen", "Gijzen", "Hoefnagels",
-    "IJzerman", "Jorissen", "Kuijpers-Vos", "Lambrechts", "Mertens", "Nuijten", "Oomen", "Peeters",
-    "Quist", "Rombouts", "Schellekens", "Timmermans", "Van Unen", "Verhoeven", "Wouters", "Zegers",
-)  # fmt: skip
-CHILD_NAMES = ("Ayla", "Bram", "Cato", "Daan", "Emma", "Finn", "Guus", "Hanna", "Ilse", "Jens", "Kiki", "Luuk",
-               "Mila", "Noah", "Olivia", "Pim", "Roos", "Sem", "Tess", "Vince", "Yara", "Zoë")  # fmt: skip
-ADULT_NAMES = ("Anouk", "Bas", "Chantal", "Dennis", "Esther", "Frank", "Gerda", "Hans", "Ingrid", "Joost",
-               "Karin", "Leon", "Marieke", "Nico", "Petra", "Rob", "Sandra", "Theo", "Wendy", "Yusuf")  # fmt: skip
-OTHER_ROLES = (ParticipantRole.ONDERZOEKER, ParticipantRole.JEUGDBESCHERMER, ParticipantRole.BETROKKEN,
-               ParticipantRole.DESKUNDIGE)  # fmt: skip
+    "Van Aalst",
+    "Bosveld",
+    "De Clercq",
+    "Dirksen",
+    "Everaars",
+    "Franssen",
+    "Gijzen",
+    "Hoefnagels",
+    "IJzerman",
+    "Jorissen",
+    "Kuijpers-Vos",
+    "Lambrechts",
+    "Mertens",
+    "Nuijten",
+    "Oomen",
+    "Peeters",
+    "Quist",
+    "Rombouts",
+    "Schellekens",
+    "Timmermans",
+    "Van Unen",
+    "Verhoeven",
+    "Wouters",
+    "Zegers",
+)
+CHILD_NAMES = (
+    "Ayla",
+    "Bram",
+    "Cato",
+    "Daan",
+    "Emma",
+    "Finn",
+    "Guus",
+    "Hanna",
+    "Ilse",
+    "Jens",
+    "Kiki",
+    "Luuk",
+    "Mila",
+    "Noah",
+    "Olivia",
+    "Pim",
+    "Roos",
+    "Sem",
+    "Tess",
+    "Vince",
+    "Yara",
+    "Zoë",
+)
+ADULT_NAMES = (
+    "Anouk",
+    "Bas",
+    "Chantal",
+    "Dennis",
+    "Esther",
+    "Frank",
+    "Gerda",
+    "Hans",
+    "Ingrid",
+    "Joost",
+    "Karin",
+    "Leon",
+    "Marieke",
+    "Nico",
+    "Petra",
+    "Rob",
+    "Sandra",
+    "Theo",
+    "Wendy",
+    "Yusuf",
+)
+OTHER_ROLES = (
+    ParticipantRole.ONDERZOEKER,
+    ParticipantRole.JEUGDBESCHERMER,
+    ParticipantRole.BETROKKEN,
+    ParticipantRole.DESKUNDIGE,
+)
 
 
 def demo_bsn(rng: random.Random) -> str:
@@ -89,23 +156,38 @@ def _build(index: int, pools: dict, source_id: int, now: datetime) -> dict:
     cvc_user, cvc_org = rng.choice(pools["cvc"])
     family = rng.choice(FAMILY_NAMES)
     case = {
-        "reference": f"VT-DEMO-{index:06d}", "family_name": f"gezin {family}", "team_id": pools["team"].pk,
-        "municipality_id": rng.choice(pools["municipalities"]), "status": status, "crisis": rng.random() < 0.05,
-        "vast_gezicht_id": cvc_user, "intake": rng.choice(Intake.values),
-        "reported_on": (opened_at - timedelta(days=1)).date(), "opened_at": opened_at,
+        "reference": f"VT-DEMO-{index:06d}",
+        "family_name": f"gezin {family}",
+        "team_id": pools["team"].pk,
+        "municipality_id": rng.choice(pools["municipalities"]),
+        "status": status,
+        "crisis": rng.random() < 0.05,
+        "vast_gezicht_id": cvc_user,
+        "intake": rng.choice(Intake.values),
+        "reported_on": (opened_at - timedelta(days=1)).date(),
+        "opened_at": opened_at,
         "closed_at": opened_at + timedelta(days=rng.randint(30, 300)) if status in CLOSED_STATUSES else None,
-        "external_reference": f"DEMO-{index:06d}", "source_organisation_id": source_id, "created_by_id": cvc_user,
-    }  # fmt: skip
+        "external_reference": f"DEMO-{index:06d}",
+        "source_organisation_id": source_id,
+        "created_by_id": cvc_user,
+    }
     persons = [
-        {"role": PersonRole.OUDER, "full_name": f"{rng.choice(ADULT_NAMES)} {family}",
-         "date_of_birth": (now - timedelta(days=rng.randint(25 * 365, 50 * 365))).date(), "bsn": demo_bsn(rng)}
+        {
+            "role": PersonRole.OUDER,
+            "full_name": f"{rng.choice(ADULT_NAMES)} {family}",
+            "date_of_birth": (now - timedelta(days=rng.randint(25 * 365, 50 * 365))).date(),
+            "bsn": demo_bsn(rng),
+        }
         for _ in range(rng.randint(1, 2))
     ] + [
-        {"role": PersonRole.JEUGDIGE, "full_name": f"{rng.choice(CHILD_NAMES)} {family}",
-         "date_of_birth": (now - timedelta(days=rng.randint(100, 17 * 365))).date(),
-         "bsn": demo_bsn(rng) if rng.random() < 0.8 else ""}
+        {
+            "role": PersonRole.JEUGDIGE,
+            "full_name": f"{rng.choice(CHILD_NAMES)} {family}",
+            "date_of_birth": (now - timedelta(days=rng.randint(100, 17 * 365))).date(),
+            "bsn": demo_bsn(rng) if rng.random() < 0.8 else "",
+        }
         for _ in range(rng.randint(1, 3))
-    ]  # fmt: skip
+    ]
     participants = [(cvc_user, cvc_org, ParticipantRole.VAST_GEZICHT)]
     others = pools["others"]
     for user_id, org_id in rng.sample(others, k=min(len(others), rng.randint(1, 2))):
@@ -118,21 +200,51 @@ def _dependents(case_id: int, item: dict, permission_id: int) -> tuple[list, lis
     case, (actor, actor_org) = item["case"], item["actor"]
     persons = [{**person, "case_id": case_id} for person in item["persons"]]
     participants, grants, seen = [], [], set()
-    events = [{"case_id": case_id, "kind": EventKind.CASE_OPENED, "occurred_at": case["opened_at"],
-               "actor_id": actor, "organisation_id": actor_org, "data": {"intake": case["intake"]}}]  # fmt: skip
+    events = [
+        {
+            "case_id": case_id,
+            "kind": EventKind.CASE_OPENED,
+            "occurred_at": case["opened_at"],
+            "actor_id": actor,
+            "organisation_id": actor_org,
+            "data": {"intake": case["intake"]},
+        }
+    ]
     for offset, (user_id, org_id, role) in enumerate(item["participants"]):
         started = case["opened_at"] + timedelta(hours=offset)
-        participants.append({"case_id": case_id, "organisation_id": org_id, "professional_id": user_id,
-                             "role": role, "started_at": started})  # fmt: skip
-        events.append({"case_id": case_id, "kind": EventKind.PARTICIPANT_ADDED, "occurred_at": started,
-                       "actor_id": actor, "organisation_id": org_id, "data": {"role": role}})  # fmt: skip
+        participants.append(
+            {
+                "case_id": case_id,
+                "organisation_id": org_id,
+                "professional_id": user_id,
+                "role": role,
+                "started_at": started,
+            }
+        )
+        events.append(
+            {
+                "case_id": case_id,
+                "kind": EventKind.PARTICIPANT_ADDED,
+                "occurred_at": started,
+                "actor_id": actor,
+                "organisation_id": org_id,
+                "data": {"role": role},
+            }
+        )
         if user_id not in seen:
             seen.add(user_id)
             grants.append({"user_id": user_id, "permission_id": permission_id, "content_object_id": case_id})
     if case["status"] != CaseStatus.AANGEMELD:
-        events.append({"case_id": case_id, "kind": EventKind.STATUS_CHANGED, "actor_id": actor,
-                       "occurred_at": case["opened_at"] + timedelta(days=7), "organisation_id": actor_org,
-                       "data": {"from": CaseStatus.AANGEMELD, "to": case["status"]}})  # fmt: skip
+        events.append(
+            {
+                "case_id": case_id,
+                "kind": EventKind.STATUS_CHANGED,
+                "actor_id": actor,
+                "occurred_at": case["opened_at"] + timedelta(days=7),
+                "organisation_id": actor_org,
+                "data": {"from": CaseStatus.AANGEMELD, "to": case["status"]},
+            }
+        )
     return persons, participants, grants, events
 
 
@@ -152,9 +264,9 @@ def _write(model, rows: list[dict]) -> None:
     with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
         for row in rows:
             values = {**defaults, **row}
-            copy.write_row([
-                json.dumps(values[f.attname]) if f.attname in json_fields else values[f.attname] for f in fields
-            ])  # fmt: skip
+            copy.write_row(
+                [json.dumps(values[f.attname]) if f.attname in json_fields else values[f.attname] for f in fields]
+            )
 
 
 def _case_ids(count: int) -> list[int]:
@@ -176,15 +288,20 @@ def _insert(batch: list[dict], permission_id: int) -> tuple[dict[str, int], list
         case_ids = [case.pk for case in Case.objects.bulk_create([Case(**item["case"]) for item in batch])]
     persons, participants, grants, events = [], [], [], []
     for case_id, item in zip(case_ids, batch, strict=True):
-        for target, rows in zip((persons, participants, grants, events), _dependents(case_id, item, permission_id),
-                                strict=True):  # fmt: skip
+        for target, rows in zip(
+            (persons, participants, grants, events), _dependents(case_id, item, permission_id), strict=True
+        ):
             target.extend(rows)
     _write(Person, persons)
     _write(Participant, participants)
     _write(CaseUserObjectPermission, grants)
     _write(TimelineEvent, events)
-    return {"cases_created": len(case_ids), "persons_created": len(persons),
-            "participants_created": len(participants), "timeline_events_created": len(events)}, case_ids  # fmt: skip
+    return {
+        "cases_created": len(case_ids),
+        "persons_created": len(persons),
+        "participants_created": len(participants),
+        "timeline_events_created": len(events),
+    }, case_ids
 
 
 def seed_cases(

@@ -162,7 +162,7 @@ def person_for(
 ) -> Person:
     """A person of a case the user may see (of case `case_id`, when given); the read is logged with the
     person. Otherwise Http404, logged as denied."""
-    people = Person.objects.filter(pk=parse_id(person_id))
+    people = Person.objects.filter(pk=parse_id(person_id))  # type: ignore[misc]  # None matches no row
     if case_id is not None:
         people = people.filter(case_id=case_id)
     person = people.first()

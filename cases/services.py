@@ -11,7 +11,6 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +21,17 @@ from cases.access_log.services import access_log_write
 from cases.exceptions import AlreadyRecorded
 from cases.idempotency import create_once, lock_row, submission_claim, submission_done
 from cases.model_validation import full_clean_held
-from cases.models import Case, CaseUserObjectPermission, EventKind, Intake, Note, Participant, ParticipantRole, Person
+from cases.models import (
+    Case,
+    CaseUserObjectPermission,
+    EventKind,
+    Intake,
+    Note,
+    Participant,
+    ParticipantQuerySet,
+    ParticipantRole,
+    Person,
+)
 from cases.selectors import VIEW_CASE, _view_permission_id, acting_organisation, actor_for, participation_backed
 from cases.timeline import timeline_record
 from cases.versioning import versioned_update
@@ -142,18 +151,39 @@ def case_open(
     intake_event = INTAKE_EVENTS.get(intake)
     if intake_event is not None:
         reported_at = timezone.make_aware(datetime.combine(reported_on, datetime.min.time()))
-        timeline_record(case=case, kind=intake_event, actor=actor, organisation=membership.organisation,
-                        occurred_at=min(reported_at, opened_at))  # fmt: skip
-    timeline_record(case=case, kind=EventKind.CASE_OPENED, actor=actor, organisation=membership.organisation,
-                    occurred_at=opened_at, data={"intake": intake})  # fmt: skip
+        timeline_record(
+            case=case,
+            kind=intake_event,
+            actor=actor,
+            organisation=membership.organisation,
+            occurred_at=min(reported_at, opened_at),
+        )
+    timeline_record(
+        case=case,
+        kind=EventKind.CASE_OPENED,
+        actor=actor,
+        organisation=membership.organisation,
+        occurred_at=opened_at,
+        data={"intake": intake},
+    )
     if vast_gezicht is not None:
         # The first assignment: a later one is a handover (metrics count them from these events).
-        timeline_record(case=case, kind=EventKind.VAST_GEZICHT_ASSIGNED, actor=actor,
-                        organisation=membership.organisation, occurred_at=opened_at,
-                        data={"user_id": vast_gezicht.pk})  # fmt: skip
+        timeline_record(
+            case=case,
+            kind=EventKind.VAST_GEZICHT_ASSIGNED,
+            actor=actor,
+            organisation=membership.organisation,
+            occurred_at=opened_at,
+            data={"user_id": vast_gezicht.pk},
+        )
     submission_done(claim, created=case, case=case)
-    access_log_write(actor=actor_for(actor, case, ip=ip), action=AccessAction.CREATE,
-                     outcome=AccessOutcome.ALLOWED, case_id=case.pk, detail="case")  # fmt: skip
+    access_log_write(
+        actor=actor_for(actor, case, ip=ip),
+        action=AccessAction.CREATE,
+        outcome=AccessOutcome.ALLOWED,
+        case_id=case.pk,
+        detail="case",
+    )
     return case
 
 
@@ -174,11 +204,21 @@ def case_change(
         raise ValidationError({"vast_gezicht": str(VAST_GEZICHT_NOT_IN_TEAM)})
     changes = versioned_update(case, actor=actor, expected_version=expected_version, fields=fields)
     if changes:
-        timeline_record(case=case, kind=EventKind.CASE_CHANGED, actor=actor, occurred_at=occurred_at,
-                        data={"fields": sorted(changes)})  # fmt: skip
+        timeline_record(
+            case=case,
+            kind=EventKind.CASE_CHANGED,
+            actor=actor,
+            occurred_at=occurred_at,
+            data={"fields": sorted(changes)},
+        )
         if "vast_gezicht" in changes:
-            timeline_record(case=case, kind=EventKind.VAST_GEZICHT_ASSIGNED, actor=actor, occurred_at=occurred_at,
-                            data={"user_id": getattr(vast_gezicht, "pk", None)})  # fmt: skip
+            timeline_record(
+                case=case,
+                kind=EventKind.VAST_GEZICHT_ASSIGNED,
+                actor=actor,
+                occurred_at=occurred_at,
+                data={"user_id": getattr(vast_gezicht, "pk", None)},
+            )
     return case
 
 
@@ -273,12 +313,12 @@ def participant_end(*, actor, participant: Participant, occurred_at: datetime | 
 
 
 @transaction.atomic
-def participations_end_unbacked(*, actor, participations: QuerySet[Participant] | None = None) -> list[Participant]:
+def participations_end_unbacked(*, actor, participations: ParticipantQuerySet | None = None) -> list[Participant]:
     """End each active participation (of `participations`; default: all) that no longer rests on an active
     working-role membership of its professional for its organisation in the case's team, or whose account
     is switched off. Each goes through `participant_end`: a timeline event, the grant gone without another
     participation, and the deadlines it answered for move on (workflows). Returns those ended."""
-    rows = Participant.objects.all() if participations is None else participations
+    rows: ParticipantQuerySet = Participant.objects.all() if participations is None else participations
     unbacked = (
         rows.active()
         .exclude(participation_backed())

@@ -39,8 +39,9 @@ def case_id_for_reference(reference: str) -> int | None:
 def export_case(user, reference: str, *, ip: str | None = None) -> dict:
     """The case-v1 document of the case with this reference, as `user` may see it (logged)."""
     try:
-        case = case_for(user, case_id_for_reference(reference), ip=ip, action=AccessAction.EXPORT,
-                        detail="exchange case-v1")  # fmt: skip
+        case = case_for(
+            user, case_id_for_reference(reference), ip=ip, action=AccessAction.EXPORT, detail="exchange case-v1"
+        )
     except Http404 as exc:
         raise ExportRefused(_("Casus %(reference)s niet gevonden of geen toegang.") % {"reference": reference}) from exc
     return case_document(case)
@@ -84,7 +85,7 @@ def case_document(case: Case) -> dict:
                 "until": moment(p.ended_at),
             }
             for p in participants
-        ],  # fmt: skip
+        ],
         "status_history": _status_history(events),
     }
     meeting_keys = _meeting_keys(case, meeting_keys)
@@ -150,8 +151,11 @@ def _person(person: Person, keys: dict[int, str]) -> dict:
 
 def _status_history(events: list[TimelineEvent]) -> list[dict]:
     reopened_at = {e.occurred_at for e in events if e.kind == EventKind.CASE_REOPENED}
-    kinds = {EventKind.CRISIS_FLAGGED: "crisis_flagged", EventKind.CRISIS_RESOLVED: "crisis_resolved",
-             EventKind.CASE_REOPENED: "reopened"}  # fmt: skip
+    kinds = {
+        EventKind.CRISIS_FLAGGED: "crisis_flagged",
+        EventKind.CRISIS_RESOLVED: "crisis_resolved",
+        EventKind.CASE_REOPENED: "reopened",
+    }
     history = []
     for event in events:
         entry = {"at": moment(event.occurred_at), "by": event.actor.username if event.actor else ""}
@@ -193,12 +197,21 @@ def _assessments(case: Case, by_subject: dict, meeting_keys: dict) -> list[dict]
     for assessment in assessments_of(case):
         item: dict = {"started_at": moment(assessment.started_at), "by": assessment.created_by.username}
         item["contributions"] = [
-            {"at": moment(c.recorded_at), "by": c.author.username, "organisation": c.organisation.name,
-             "safety_score": c.safety_score, "classification": c.classification, "worries": c.worries,
-             "strengths": c.strengths, "must_happen": c.must_happen, "arij_outcome": c.arij_outcome,
-             "risk_level": c.risk_level, "lirik_outcome": c.lirik_outcome}
+            {
+                "at": moment(c.recorded_at),
+                "by": c.author.username,
+                "organisation": c.organisation.name,
+                "safety_score": c.safety_score,
+                "classification": c.classification,
+                "worries": c.worries,
+                "strengths": c.strengths,
+                "must_happen": c.must_happen,
+                "arij_outcome": c.arij_outcome,
+                "risk_level": c.risk_level,
+                "lirik_outcome": c.lirik_outcome,
+            }
             for c in sorted(assessment.contributions.all(), key=lambda c: (c.recorded_at, c.pk))
-        ]  # fmt: skip
+        ]
         judgement = getattr(assessment, "judgement", None) if hasattr(assessment, "judgement") else None
         item["judgement"] = _judgement(judgement, by_subject, decided) if judgement else None
         result.append(item)
@@ -208,11 +221,16 @@ def _assessments(case: Case, by_subject: dict, meeting_keys: dict) -> list[dict]
 def _judgement(judgement, by_subject: dict, decided: dict) -> dict:
     at, by = moment(judgement.recorded_at), judgement.recorded_by.username
     data = {
-        "at": at, "by": by, "classification": judgement.classification, "joint_score": judgement.joint_score,
-        "rationale": judgement.rationale, "parents_view": judgement.parents_view,
-        "children_view": judgement.children_view, "parents_present": judgement.parents_present,
+        "at": at,
+        "by": by,
+        "classification": judgement.classification,
+        "joint_score": judgement.joint_score,
+        "rationale": judgement.rationale,
+        "parents_view": judgement.parents_view,
+        "children_view": judgement.children_view,
+        "parents_present": judgement.parents_present,
         "children_present": judgement.children_present,
-    }  # fmt: skip
+    }
     if ("assessment", judgement.pk) in decided:
         data["meeting"] = decided[("assessment", judgement.pk)]
     dissents = []
@@ -227,16 +245,23 @@ def _judgement(judgement, by_subject: dict, decided: dict) -> dict:
         "agreed_at", "id"
     ):
         agreed = by_subject.get((EventKind.CONDITION_AGREED, "condition_id", condition.pk))
-        entry = {"description": condition.description, "owner_organisation": condition.owner_organisation.name,
-                 "owner": condition.owner.username, "check_date": condition.check_date.isoformat(),
-                 "agreed_at": moment(condition.agreed_at),
-                 "by": agreed.actor.username if agreed and agreed.actor else by}  # fmt: skip
+        entry = {
+            "description": condition.description,
+            "owner_organisation": condition.owner_organisation.name,
+            "owner": condition.owner.username,
+            "check_date": condition.check_date.isoformat(),
+            "agreed_at": moment(condition.agreed_at),
+            "by": agreed.actor.username if agreed and agreed.actor else by,
+        }
         if ("condition", condition.pk) in decided:
             entry["meeting"] = decided[("condition", condition.pk)]
         checked = by_subject.get((EventKind.CONDITION_CHECKED, "condition_id", condition.pk))
         if condition.checked_at is not None:
-            entry["check"] = {"at": moment(condition.checked_at), "by": checked.actor.username if checked else by,
-                              "met": condition.status == "met"}  # fmt: skip
+            entry["check"] = {
+                "at": moment(condition.checked_at),
+                "by": checked.actor.username if checked else by,
+                "met": condition.status == "met",
+            }
         conditions.append(entry)
     data["conditions"] = conditions
     return data
@@ -249,14 +274,16 @@ def _interventions(case: Case, by_subject: dict, meeting_keys: dict) -> list[dic
     for intervention in interventions.prefetch_related("agreed_by").order_by("agreed_at", "id"):
         agreed = by_subject.get((EventKind.INTERVENTION_AGREED, "intervention_id", intervention.pk))
         item = {
-            "kind": intervention.kind, "description": intervention.description,
+            "kind": intervention.kind,
+            "description": intervention.description,
             "responsible_organisation": intervention.responsible_organisation.name,
             "responsible_professional": intervention.responsible_professional.username,
-            "start_date": intervention.start_date.isoformat(), "due_date": intervention.due_date.isoformat(),
+            "start_date": intervention.start_date.isoformat(),
+            "due_date": intervention.due_date.isoformat(),
             "agreed_at": moment(intervention.agreed_at),
             "by": agreed.actor.username if agreed and agreed.actor else case.created_by.username,
             "agreed_by": sorted(o.name for o in intervention.agreed_by.all()),
-        }  # fmt: skip
+        }
         if ("intervention", intervention.pk) in decided:
             item["meeting"] = decided[("intervention", intervention.pk)]
         started = by_subject.get((EventKind.INTERVENTION_STARTED, "intervention_id", intervention.pk))
@@ -264,8 +291,12 @@ def _interventions(case: Case, by_subject: dict, meeting_keys: dict) -> list[dic
             item["started"] = {"at": moment(intervention.started_at), "by": started.actor.username if started else ""}
         ended = by_subject.get((EventKind.INTERVENTION_ENDED, "intervention_id", intervention.pk))
         if intervention.ended_at is not None:
-            item["ended"] = {"at": moment(intervention.ended_at), "by": ended.actor.username if ended else "",
-                             "status": intervention.status, "result": intervention.result}  # fmt: skip
+            item["ended"] = {
+                "at": moment(intervention.ended_at),
+                "by": ended.actor.username if ended else "",
+                "status": intervention.status,
+                "result": intervention.result,
+            }
         result.append(item)
     return result
 
@@ -276,10 +307,16 @@ def _meetings(case: Case, meeting_keys: dict) -> list[dict]:
     for item in items.order_by("meeting__scheduled_at", "id"):
         meeting = item.meeting
         attendees = Attendance.objects.filter(meeting=meeting).select_related("user", "organisation").order_by("id")
-        result.append({
-            "key": meeting_keys[item.pk], "scheduled_at": moment(meeting.scheduled_at),
-            "chair": meeting.chair.username, "by": meeting.created_by.username, "location": meeting.location,
-            "attendees": [{"username": a.user.username, "organisation": a.organisation.name} for a in attendees],
-            "minutes": item.minutes, "discussed_at": moment(item.discussed_at),
-        })  # fmt: skip
+        result.append(
+            {
+                "key": meeting_keys[item.pk],
+                "scheduled_at": moment(meeting.scheduled_at),
+                "chair": meeting.chair.username,
+                "by": meeting.created_by.username,
+                "location": meeting.location,
+                "attendees": [{"username": a.user.username, "organisation": a.organisation.name} for a in attendees],
+                "minutes": item.minutes,
+                "discussed_at": moment(item.discussed_at),
+            }
+        )
     return result

@@ -92,8 +92,14 @@ def _schema_problems(error: SchemaError) -> list[Problem]:
         extra = [name for name in error.instance if name not in known]
         return [Problem(pointer([*where, name]), _("Onbekend veld.")) for name in extra]
     if kind == "type":
-        expected = {"string": _("tekst"), "integer": _("geheel getal"), "boolean": _("true of false"),
-                    "array": _("lijst"), "object": _("object"), "null": "null"}  # fmt: skip
+        expected = {
+            "string": _("tekst"),
+            "integer": _("geheel getal"),
+            "boolean": _("true of false"),
+            "array": _("lijst"),
+            "object": _("object"),
+            "null": "null",
+        }
         names = value if isinstance(value, list) else [value]
         message = _("Verkeerd type: verwacht %(type)s.") % {"type": " / ".join(str(expected.get(n, n)) for n in names)}
     elif kind == "enum":
@@ -157,10 +163,25 @@ def parse_date(value: str) -> date:
 
 # Steps at exactly the same moment are replayed in this order (documented in docs/exchange-format.md).
 STEP_ORDER = (
-    "participant_add", "vast_gezicht_assign", "meeting_setup", "assessment_start", "contribution", "judgement",
-    "dissent", "condition_agree", "condition_check", "intervention_agree", "intervention_start", "intervention_end",
-    "onderzoek_start", "onderzoek_end", "minutes", "destruction_request", "status", "participant_end",
-)  # fmt: skip
+    "participant_add",
+    "vast_gezicht_assign",
+    "meeting_setup",
+    "assessment_start",
+    "contribution",
+    "judgement",
+    "dissent",
+    "condition_agree",
+    "condition_check",
+    "intervention_agree",
+    "intervention_start",
+    "intervention_end",
+    "onderzoek_start",
+    "onderzoek_end",
+    "minutes",
+    "destruction_request",
+    "status",
+    "participant_end",
+)
 _RANK = {kind: rank for rank, kind in enumerate(STEP_ORDER)}
 
 
@@ -233,11 +254,18 @@ def history_steps(document: dict) -> list[Step]:
     for i, investigation in enumerate(document.get("investigations", [])):
         where = f"/investigations/{i}"
         started, ended = investigation["started"], investigation.get("ended")
-        steps.append(_after_participation(_step(started["at"], "onderzoek_start", where, investigation,
-                                                exclude=("ended",)), since.get(started["by"])))  # fmt: skip
+        steps.append(
+            _after_participation(
+                _step(started["at"], "onderzoek_start", where, investigation, exclude=("ended",)),
+                since.get(started["by"]),
+            )
+        )
         if ended:
-            steps.append(_after_participation(_step(ended["at"], "onderzoek_end", f"{where}/ended", investigation),
-                                              since.get(ended["by"])))  # fmt: skip
+            steps.append(
+                _after_participation(
+                    _step(ended["at"], "onderzoek_end", f"{where}/ended", investigation), since.get(ended["by"])
+                )
+            )
     for i, request in enumerate(document.get("destruction_requests", [])):
         step = _step(request["at"], "destruction_request", f"/destruction_requests/{i}", request)
         steps.append(_after_participation(step, since.get(request["by"])))
@@ -245,8 +273,11 @@ def history_steps(document: dict) -> list[Step]:
         steps.append(_step(event["at"], "status", f"/status_history/{i}", event))
     for i, assessment in enumerate(document.get("assessments", [])):
         where = f"/assessments/{i}"
-        steps.append(_step(assessment["started_at"], "assessment_start", where, assessment,
-                           exclude=("contributions", "judgement")))  # fmt: skip
+        steps.append(
+            _step(
+                assessment["started_at"], "assessment_start", where, assessment, exclude=("contributions", "judgement")
+            )
+        )
         for j, contribution in enumerate(assessment.get("contributions", [])):
             steps.append(_step(contribution["at"], "contribution", f"{where}/contributions/{j}", contribution))
         judgement = assessment.get("judgement")
@@ -254,25 +285,41 @@ def history_steps(document: dict) -> list[Step]:
             continue
         jwhere = f"{where}/judgement"
         inline = [d for d in judgement.get("dissents", []) if _dissent_inline(d, judgement)]
-        steps.append(Step(parse_moment(judgement["at"]), "judgement", jwhere, judgement,
-                          signature="judgement:" + canonical({**_without(judgement, "dissents", "conditions"),
-                                                              "dissents": inline})))  # fmt: skip
+        steps.append(
+            Step(
+                parse_moment(judgement["at"]),
+                "judgement",
+                jwhere,
+                judgement,
+                signature="judgement:"
+                + canonical({**_without(judgement, "dissents", "conditions"), "dissents": inline}),
+            )
+        )
         for k, dissent in enumerate(judgement.get("dissents", [])):
             if not _dissent_inline(dissent, judgement):
                 steps.append(_step(dissent.get("at") or judgement["at"], "dissent", f"{jwhere}/dissents/{k}", dissent))
         for k, condition in enumerate(judgement.get("conditions", [])):
             cwhere = f"{jwhere}/conditions/{k}"
-            steps.append(_step(condition.get("agreed_at") or judgement["at"], "condition_agree", cwhere, condition,
-                               exclude=("check",)))  # fmt: skip
+            steps.append(
+                _step(
+                    condition.get("agreed_at") or judgement["at"],
+                    "condition_agree",
+                    cwhere,
+                    condition,
+                    exclude=("check",),
+                )
+            )
             if condition.get("check"):
                 steps.append(_step(condition["check"]["at"], "condition_check", f"{cwhere}/check", condition["check"]))
     for i, intervention in enumerate(document.get("interventions", [])):
         where = f"/interventions/{i}"
-        steps.append(_step(intervention["agreed_at"], "intervention_agree", where, intervention,
-                           exclude=("started", "ended")))  # fmt: skip
+        steps.append(
+            _step(intervention["agreed_at"], "intervention_agree", where, intervention, exclude=("started", "ended"))
+        )
         if intervention.get("started"):
-            steps.append(_step(intervention["started"]["at"], "intervention_start", f"{where}/started",
-                               intervention["started"]))  # fmt: skip
+            steps.append(
+                _step(intervention["started"]["at"], "intervention_start", f"{where}/started", intervention["started"])
+            )
         if intervention.get("ended"):
             steps.append(
                 _step(intervention["ended"]["at"], "intervention_end", f"{where}/ended", intervention["ended"])

@@ -146,8 +146,9 @@ def import_cases(
             if not record.problems:
                 try:
                     with transaction.atomic():
-                        outcome = _apply(record.document, directory, existing, team_name=team_name,
-                                         imported_by=imported_by)  # fmt: skip
+                        outcome = _apply(
+                            record.document, directory, existing, team_name=team_name, imported_by=imported_by
+                        )
                 except StepFailed as failed:
                     record.problems = failed.problems
                 except (ValidationError, PermissionDenied) as error:
@@ -177,8 +178,12 @@ def _apply(doc: dict, directory: Directory, existing: dict, *, team_name, import
         return "created"
     record = getattr(case, "import_record", None)
     if record is None:
-        raise ValidationError(_("Er bestaat al een casus met dit kenmerk van deze bron die niet via de import "
-                                "is binnengekomen; die kan de import niet wijzigen."))  # fmt: skip
+        raise ValidationError(
+            _(
+                "Er bestaat al een casus met dit kenmerk van deze bron die niet via de import "
+                "is binnengekomen; die kan de import niet wijzigen."
+            )
+        )
     if record.digest == digest(doc):
         return "unchanged"
     _update(doc, case, record, directory, team_name=team_name, imported_by=imported_by)
@@ -190,13 +195,17 @@ def _create(doc: dict, directory: Directory, *, team_name, imported_by) -> Case:
     opened_at = parse_moment(doc["opened_at"])
     try:
         case = case_open(
-            actor=opener, team=directory.teams[team_name or doc["team"]],
-            municipality=directory.municipality(doc["municipality"]), family_name=doc["family_name"],
-            intake=doc["intake"], reported_on=parse_date(doc["reported_on"]),
-            vast_gezicht=directory.users.get(opening_vast_gezicht(doc) or ""), opened_at=opened_at,
+            actor=opener,
+            team=directory.teams[team_name or doc["team"]],
+            municipality=directory.municipality(doc["municipality"]),
+            family_name=doc["family_name"],
+            intake=doc["intake"],
+            reported_on=parse_date(doc["reported_on"]),
+            vast_gezicht=directory.users.get(opening_vast_gezicht(doc) or ""),
+            opened_at=opened_at,
             external_reference=doc["external_reference"],
             source_organisation=directory.organisations[doc["source_organisation"]],
-        )  # fmt: skip
+        )
     except (ValidationError, PermissionDenied) as error:
         raise StepFailed(problems_of(error, "", doc)) from error
     keys: dict = {}
@@ -212,9 +221,15 @@ def _create(doc: dict, directory: Directory, *, team_name, imported_by) -> Case:
 
 def _person_add(actor, case: Case, person: dict, where: str, at) -> Person:
     try:
-        return person_add(actor=actor, case=case, role=person["role"], full_name=person["full_name"],
-                          date_of_birth=_day(person.get("date_of_birth")), bsn=person.get("bsn", ""),
-                          occurred_at=at)  # fmt: skip
+        return person_add(
+            actor=actor,
+            case=case,
+            role=person["role"],
+            full_name=person["full_name"],
+            date_of_birth=_day(person.get("date_of_birth")),
+            bsn=person.get("bsn", ""),
+            occurred_at=at,
+        )
     except ValidationError as error:
         raise StepFailed(problems_of(error, where, person)) from error
 
@@ -226,11 +241,17 @@ def _day(value):
 def _log(case: Case, users, *, action: str, imported_by=None) -> None:
     """The access log names every professional the import acted as, and who ran it (written on commit)."""
     for user in sorted(users, key=lambda u: u.pk):
-        access_log_write(actor=actor_for(user, case), action=action, outcome=AccessOutcome.ALLOWED, case_id=case.pk,
-                         detail="import")  # fmt: skip
+        access_log_write(
+            actor=actor_for(user, case), action=action, outcome=AccessOutcome.ALLOWED, case_id=case.pk, detail="import"
+        )
     if imported_by is not None:
-        access_log_write(actor=actor_for(imported_by), action=action, outcome=AccessOutcome.ALLOWED,
-                         case_id=case.pk, detail="import:run")  # fmt: skip
+        access_log_write(
+            actor=actor_for(imported_by),
+            action=action,
+            outcome=AccessOutcome.ALLOWED,
+            case_id=case.pk,
+            detail="import:run",
+        )
 
 
 def _update(doc: dict, case: Case, record: ImportedCase, directory: Directory, *, team_name, imported_by) -> None:
@@ -249,8 +270,12 @@ def _update(doc: dict, case: Case, record: ImportedCase, directory: Directory, *
     old_persons = {p["key"]: p for p in old.get("persons", [])}
     new_keys = {p["key"] for p in doc.get("persons", [])}
     for key in old_persons.keys() - new_keys:
-        problems.append(Problem("/persons", _("Persoon met sleutel %(key)s ontbreekt; de import verwijdert geen "
-                                              "personen.") % {"key": key}))  # fmt: skip
+        problems.append(
+            Problem(
+                "/persons",
+                _("Persoon met sleutel %(key)s ontbreekt; de import verwijdert geen personen.") % {"key": key},
+            )
+        )
     old_steps = {step.pointer: step for step in history_steps(old)}
     new_steps = []
     for step in history_steps(doc):
@@ -258,17 +283,21 @@ def _update(doc: dict, case: Case, record: ImportedCase, directory: Directory, *
         if before is None:
             new_steps.append(step)
         elif before.signature != step.signature:
-            message = _("Deze gebeurtenis is al geïmporteerd en kan niet meer veranderen; voeg een nieuwe, latere "
-                        "gebeurtenis toe.")  # fmt: skip
+            message = _(
+                "Deze gebeurtenis is al geïmporteerd en kan niet meer veranderen; voeg een nieuwe, latere "
+                "gebeurtenis toe."
+            )
             problems.append(Problem(step.pointer, message))
     for pointer in old_steps:
-        problems.append(Problem(pointer, _("Deze al geïmporteerde gebeurtenis ontbreekt; de import verwijdert geen "
-                                           "historie.")))  # fmt: skip
+        problems.append(
+            Problem(pointer, _("Deze al geïmporteerde gebeurtenis ontbreekt; de import verwijdert geen historie."))
+        )
     last = case.timeline.order_by("-occurred_at").values_list("occurred_at", flat=True).first()
     for step in new_steps:
         if last is not None and step.at < last:
-            problems.append(Problem(step.pointer, _("Een nieuwe gebeurtenis moet na de laatste gebeurtenis van de "
-                                                    "casus liggen.")))  # fmt: skip
+            problems.append(
+                Problem(step.pointer, _("Een nieuwe gebeurtenis moet na de laatste gebeurtenis van de casus liggen."))
+            )
     if problems:
         raise StepFailed(problems)
 

@@ -43,8 +43,15 @@ from workflows.meetings.services import (
 )
 
 TEXT_FIELDS = ("worries", "strengths", "must_happen", "arij_outcome", "risk_level", "lirik_outcome")
-JUDGEMENT_FIELDS = ("classification", "joint_score", "rationale", "parents_view", "children_view",
-                    "parents_present", "children_present")  # fmt: skip
+JUDGEMENT_FIELDS = (
+    "classification",
+    "joint_score",
+    "rationale",
+    "parents_view",
+    "children_view",
+    "parents_present",
+    "children_present",
+)
 
 
 class StepFailed(Exception):
@@ -107,13 +114,27 @@ class Replayer:
         data, at = step.data, step.at
         organisation, professional = self.org(data["organisation"]), self.user(data["professional"])
         # case_open made the opener (and the vast gezicht) participants at the opening moment.
-        existing = Participant.objects.filter(
-            case=self.case, organisation=organisation, professional=professional, role=data["role"], started_at=at,
-            ended_at__isnull=True,
-        ).exclude(pk__in=[v for k, v in self.keys.items() if k.startswith("/participants/")]).first()  # fmt: skip
+        existing = (
+            Participant.objects.filter(
+                case=self.case,
+                organisation=organisation,
+                professional=professional,
+                role=data["role"],
+                started_at=at,
+                ended_at__isnull=True,
+            )
+            .exclude(pk__in=[v for k, v in self.keys.items() if k.startswith("/participants/")])
+            .first()
+        )
         if existing is None:
-            existing = participant_add(actor=self.opener, case=self.case, organisation=organisation,
-                                       professional=professional, role=data["role"], occurred_at=at)  # fmt: skip
+            existing = participant_add(
+                actor=self.opener,
+                case=self.case,
+                organisation=organisation,
+                professional=professional,
+                role=data["role"],
+                occurred_at=at,
+            )
         self.keys[step.pointer] = existing.pk
 
     def do_participant_end(self, step: Step) -> None:
@@ -126,14 +147,23 @@ class Replayer:
         scheduled_at = parse_moment(data["scheduled_at"])
         meeting = Meeting.objects.filter(team=self.case.team, scheduled_at=scheduled_at, chair=chair).first()
         if meeting is None:
-            meeting = meeting_schedule(actor=actor, team=self.case.team, scheduled_at=scheduled_at, chair=chair,
-                                       location=data.get("location", ""))  # fmt: skip
+            meeting = meeting_schedule(
+                actor=actor,
+                team=self.case.team,
+                scheduled_at=scheduled_at,
+                chair=chair,
+                location=data.get("location", ""),
+            )
         item = agenda_add(actor=actor, meeting=meeting, case=self.case)
         present = set(Attendance.objects.filter(meeting=meeting).values_list("user__username", flat=True))
         for attendee in data.get("attendees", []):
             if attendee["username"] not in present:
-                attendance_record(actor=actor, meeting=meeting, user=self.dir.users[attendee["username"]],
-                                  organisation=self.org(attendee["organisation"]))  # fmt: skip
+                attendance_record(
+                    actor=actor,
+                    meeting=meeting,
+                    user=self.dir.users[attendee["username"]],
+                    organisation=self.org(attendee["organisation"]),
+                )
                 present.add(attendee["username"])
         self.keys[f"meeting:{data['key']}"] = item.pk
 
@@ -143,42 +173,68 @@ class Replayer:
     def do_minutes(self, step: Step) -> None:
         item = self.agenda_item(step.data["key"])
         item.case = self.case
-        minutes_record(actor=self.user(step.data["by"]), item=item, minutes=step.data.get("minutes", ""),
-                       expected_version=None, occurred_at=step.at)  # fmt: skip
+        minutes_record(
+            actor=self.user(step.data["by"]),
+            item=item,
+            minutes=step.data.get("minutes", ""),
+            expected_version=None,
+            occurred_at=step.at,
+        )
 
     def do_vast_gezicht_assign(self, step: Step) -> None:
         username = step.data["vast_gezicht"]
-        case_change(actor=self.user(step.data["by"]), case=self.case, expected_version=None,
-                    vast_gezicht=self.dir.users[username] if username else None, occurred_at=step.at)  # fmt: skip
+        case_change(
+            actor=self.user(step.data["by"]),
+            case=self.case,
+            expected_version=None,
+            vast_gezicht=self.dir.users[username] if username else None,
+            occurred_at=step.at,
+        )
 
     # --- onderzoek and destruction requests (their day is the local date of the moment) ---
 
     def do_onderzoek_start(self, step: Step) -> None:
         data = step.data
         actor = self.user(data["started"]["by"])
-        event = onderzoek_start(actor=actor, case=self.case, kind=data["kind"],
-                                started_on=timezone.localdate(step.at), occurred_at=step.at)  # fmt: skip
+        event = onderzoek_start(
+            actor=actor, case=self.case, kind=data["kind"], started_on=timezone.localdate(step.at), occurred_at=step.at
+        )
         if event.organisation.name != data["organisation"]:
             raise ValidationError({"organisation": _wrong_organisation(actor.username, event.organisation.name)})
 
     def do_onderzoek_end(self, step: Step) -> None:
         data = step.data
-        onderzoek_end(actor=self.user(data["ended"]["by"]), case=self.case, kind=data["kind"],
-                      ended_on=timezone.localdate(step.at), occurred_at=step.at)  # fmt: skip
+        onderzoek_end(
+            actor=self.user(data["ended"]["by"]),
+            case=self.case,
+            kind=data["kind"],
+            ended_on=timezone.localdate(step.at),
+            occurred_at=step.at,
+        )
 
     def do_destruction_request(self, step: Step) -> None:
         data = step.data
         person = Person.objects.get(pk=self.keys[f"person:{data['requested_by']}"], case=self.case)
-        destruction_request_register(actor=self.user(data["by"]), case=self.case, requested_by=person,
-                                     requested_on=timezone.localdate(step.at), occurred_at=step.at)  # fmt: skip
+        destruction_request_register(
+            actor=self.user(data["by"]),
+            case=self.case,
+            requested_by=person,
+            requested_on=timezone.localdate(step.at),
+            occurred_at=step.at,
+        )
 
     # --- lifecycle ---
 
     def do_status(self, step: Step) -> None:
         data = step.data
         actor = self.user(data["by"])
-        common = {"actor": actor, "case": self.case, "reason": data["reason"], "expected_version": self.case.version,
-                  "occurred_at": step.at}  # fmt: skip
+        common = {
+            "actor": actor,
+            "case": self.case,
+            "reason": data["reason"],
+            "expected_version": self.case.version,
+            "occurred_at": step.at,
+        }
         if data["type"] == "transition":
             case_transition(to=data["to"], override_reason=data.get("override_reason", ""), **common)
         elif data["type"] == "crisis_flagged":
@@ -203,10 +259,13 @@ class Replayer:
         data = step.data
         assessment = self.assessment(step.pointer.rsplit("/contributions/", 1)[0])
         contribution = contribution_add(
-            actor=self.user(data["by"]), assessment=assessment, safety_score=data["safety_score"],
-            classification=data["classification"], occurred_at=step.at,
+            actor=self.user(data["by"]),
+            assessment=assessment,
+            safety_score=data["safety_score"],
+            classification=data["classification"],
+            occurred_at=step.at,
             **{name: data[name] for name in TEXT_FIELDS if name in data},
-        )  # fmt: skip
+        )
         if contribution.organisation.name != data["organisation"]:
             raise ValidationError({"organisation": _wrong_organisation(data["by"], contribution.organisation.name)})
         self.keys[step.pointer] = contribution.pk
@@ -215,17 +274,30 @@ class Replayer:
         data = step.data
         assessment_pointer = step.pointer.removesuffix("/judgement")
         judgement_args = {name: data[name] for name in JUDGEMENT_FIELDS if name in data}
-        dissents = [(self.org(d["organisation"]), d["reason"]) for d in data.get("dissents", [])
-                    if d.get("at", data["at"]) == data["at"] and d.get("by", data["by"]) == data["by"]]  # fmt: skip
+        dissents = [
+            (self.org(d["organisation"]), d["reason"])
+            for d in data.get("dissents", [])
+            if d.get("at", data["at"]) == data["at"] and d.get("by", data["by"]) == data["by"]
+        ]
         actor = self.user(data["by"])
         if data.get("meeting"):
-            judgement = meeting_judgement(actor=actor, item=self.agenda_item(data["meeting"]), occurred_at=step.at,
-                                          dissents=dissents, **judgement_args)  # fmt: skip
+            judgement = meeting_judgement(
+                actor=actor,
+                item=self.agenda_item(data["meeting"]),
+                occurred_at=step.at,
+                dissents=dissents,
+                **judgement_args,
+            )
             if judgement.assessment_id != self.keys[assessment_pointer]:
                 raise ValidationError(_meeting_round_message())
         else:
-            judgement = judgement_record(actor=actor, assessment=self.assessment(assessment_pointer),
-                                         dissents=dissents, occurred_at=step.at, **judgement_args)  # fmt: skip
+            judgement = judgement_record(
+                actor=actor,
+                assessment=self.assessment(assessment_pointer),
+                dissents=dissents,
+                occurred_at=step.at,
+                **judgement_args,
+            )
         self.keys[step.pointer] = judgement.pk
 
     def judgement(self, pointer: str) -> JointJudgement:
@@ -236,18 +308,26 @@ class Replayer:
     def do_dissent(self, step: Step) -> None:
         judgement_pointer = step.pointer.rsplit("/dissents/", 1)[0]
         judgement_data = self.item(judgement_pointer)
-        dissent_record(actor=self.user(step.data.get("by") or judgement_data["by"]),
-                       judgement=self.judgement(judgement_pointer), reason=step.data["reason"],
-                       organisation=self.org(step.data["organisation"]), occurred_at=step.at)  # fmt: skip
+        dissent_record(
+            actor=self.user(step.data.get("by") or judgement_data["by"]),
+            judgement=self.judgement(judgement_pointer),
+            reason=step.data["reason"],
+            organisation=self.org(step.data["organisation"]),
+            occurred_at=step.at,
+        )
 
     def do_condition_agree(self, step: Step) -> None:
         data = step.data
         judgement_pointer = step.pointer.rsplit("/conditions/", 1)[0]
         judgement = self.judgement(judgement_pointer)
         actor = self.user(data.get("by") or self.item(judgement_pointer)["by"])
-        args = {"description": data["description"], "owner_organisation": self.org(data["owner_organisation"]),
-                "owner": self.dir.users[data["owner"]], "check_date": parse_date(data["check_date"]),
-                "occurred_at": step.at}  # fmt: skip
+        args = {
+            "description": data["description"],
+            "owner_organisation": self.org(data["owner_organisation"]),
+            "owner": self.dir.users[data["owner"]],
+            "check_date": parse_date(data["check_date"]),
+            "occurred_at": step.at,
+        }
         if data.get("meeting"):
             condition = meeting_condition(actor=actor, item=self.agenda_item(data["meeting"]), **args)
             if condition.judgement_id != judgement.pk:
@@ -259,8 +339,13 @@ class Replayer:
     def do_condition_check(self, step: Step) -> None:
         condition = Veiligheidsvoorwaarde.objects.get(pk=self.keys[step.pointer.removesuffix("/check")])
         condition.case = self.case
-        condition_check(actor=self.user(step.data["by"]), condition=condition, met=step.data["met"],
-                        expected_version=None, occurred_at=step.at)  # fmt: skip
+        condition_check(
+            actor=self.user(step.data["by"]),
+            condition=condition,
+            met=step.data["met"],
+            expected_version=None,
+            occurred_at=step.at,
+        )
 
     # --- interventions ---
 
@@ -268,18 +353,26 @@ class Replayer:
         data = step.data
         actor = self.user(data["by"])
         args = {
-            "kind": data["kind"], "responsible_organisation": self.org(data["responsible_organisation"]),
+            "kind": data["kind"],
+            "responsible_organisation": self.org(data["responsible_organisation"]),
             "responsible_professional": self.dir.users[data["responsible_professional"]],
-            "start_date": parse_date(data["start_date"]), "due_date": parse_date(data["due_date"]),
+            "start_date": parse_date(data["start_date"]),
+            "due_date": parse_date(data["due_date"]),
             "description": data.get("description", ""),
-        }  # fmt: skip
+        }
         agreed_by = [self.org(name) for name in data.get("agreed_by", [])]
         if data.get("meeting"):
-            intervention = meeting_intervention(actor=actor, item=self.agenda_item(data["meeting"]),
-                                                agreed_by=agreed_by or None, occurred_at=step.at, **args)  # fmt: skip
+            intervention = meeting_intervention(
+                actor=actor,
+                item=self.agenda_item(data["meeting"]),
+                agreed_by=agreed_by or None,
+                occurred_at=step.at,
+                **args,
+            )
         else:
-            intervention = intervention_agree(actor=actor, case=self.case, agreed_by=agreed_by, agreed_at=step.at,
-                                              **args)  # fmt: skip
+            intervention = intervention_agree(
+                actor=actor, case=self.case, agreed_by=agreed_by, agreed_at=step.at, **args
+            )
         self.keys[step.pointer] = intervention.pk
 
     def intervention(self, pointer: str) -> Intervention:
@@ -288,14 +381,22 @@ class Replayer:
         return intervention
 
     def do_intervention_start(self, step: Step) -> None:
-        intervention_start(actor=self.user(step.data["by"]),
-                           intervention=self.intervention(step.pointer.removesuffix("/started")),
-                           expected_version=None, occurred_at=step.at)  # fmt: skip
+        intervention_start(
+            actor=self.user(step.data["by"]),
+            intervention=self.intervention(step.pointer.removesuffix("/started")),
+            expected_version=None,
+            occurred_at=step.at,
+        )
 
     def do_intervention_end(self, step: Step) -> None:
         service = intervention_complete if step.data["status"] == "afgerond" else intervention_stop
-        service(actor=self.user(step.data["by"]), intervention=self.intervention(step.pointer.removesuffix("/ended")),
-                result=step.data["result"], expected_version=None, occurred_at=step.at)  # fmt: skip
+        service(
+            actor=self.user(step.data["by"]),
+            intervention=self.intervention(step.pointer.removesuffix("/ended")),
+            result=step.data["result"],
+            expected_version=None,
+            occurred_at=step.at,
+        )
 
 
 def _wrong_organisation(username: str, organisation: str) -> str:

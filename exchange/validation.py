@@ -51,8 +51,9 @@ class Directory:
     def municipality(self, value: str) -> Municipality | None:
         return self.municipalities.get(value.upper()) or self.municipalities.get(value.casefold())
 
-    def is_member(self, user: User, team: SafetyTeam, *, organisation: Organisation | None = None,
-                  roles=WORKING_ROLES) -> bool:  # fmt: skip
+    def is_member(
+        self, user: User, team: SafetyTeam, *, organisation: Organisation | None = None, roles=WORKING_ROLES
+    ) -> bool:
         return any(
             role in roles and (organisation is None or org_id == organisation.pk)
             for org_id, role in self.memberships.get((user.pk, team.pk), ())
@@ -63,8 +64,16 @@ def _collect_usernames(value, into: set[str]) -> None:
     """Every username the document names (values of the fields that hold one)."""
     if isinstance(value, dict):
         for key, item in value.items():
-            if key in {"by", "opened_by", "vast_gezicht", "professional", "owner", "responsible_professional", "chair",
-                       "username"} and isinstance(item, str):  # fmt: skip
+            if key in {
+                "by",
+                "opened_by",
+                "vast_gezicht",
+                "professional",
+                "owner",
+                "responsible_professional",
+                "chair",
+                "username",
+            } and isinstance(item, str):
                 into.add(item)
             else:
                 _collect_usernames(item, into)
@@ -131,8 +140,15 @@ class Checker:
             return None
         return organisation
 
-    def member(self, username, where: str, *, organisation: Organisation | None = None,
-               roles=WORKING_ROLES, message: str | None = None) -> User | None:  # fmt: skip
+    def member(
+        self,
+        username,
+        where: str,
+        *,
+        organisation: Organisation | None = None,
+        roles=WORKING_ROLES,
+        message: str | None = None,
+    ) -> User | None:
         user = self.dir.users.get(username)
         if user is None:
             self.fail(where, _("Onbekende of niet-actieve gebruiker: %(name)s.") % {"name": username})
@@ -142,7 +158,9 @@ class Checker:
         if not self.dir.is_member(user, self.team, organisation=organisation, roles=roles):
             if message is None and organisation is not None:
                 message = _("%(user)s werkt niet voor %(organisation)s in dit veiligheidsteam.") % {
-                    "user": username, "organisation": organisation.name}  # fmt: skip
+                    "user": username,
+                    "organisation": organisation.name,
+                }
             elif message is None and roles == (Role.COORDINATOR,):
                 message = _("%(user)s is geen coördinator van dit veiligheidsteam.") % {"user": username}
             elif message is None:
@@ -212,10 +230,15 @@ class Checker:
             organisation = self.organisation(participant["organisation"], f"{where}/organisation")
             if organisation is not None:
                 # The service's own rule and message (cases.services.participant_add).
-                self.member(participant["professional"], f"{where}/professional", organisation=organisation,
-                            message=str(PARTICIPANT_NOT_WORKING))  # fmt: skip
-            since = self.moment(participant["since"], f"{where}/since", not_before=opened,
-                                after_what=_("het openen van de casus"))  # fmt: skip
+                self.member(
+                    participant["professional"],
+                    f"{where}/professional",
+                    organisation=organisation,
+                    message=str(PARTICIPANT_NOT_WORKING),
+                )
+            since = self.moment(
+                participant["since"], f"{where}/since", not_before=opened, after_what=_("het openen van de casus")
+            )
             self.moment(participant.get("until"), f"{where}/until", not_before=since, after_what=_("de start"))
 
     def check_meetings(self) -> set[str]:
@@ -232,8 +255,12 @@ class Checker:
                 organisation = self.organisation(attendee["organisation"], f"{where}/attendees/{j}/organisation")
                 if organisation is not None:
                     self.member(attendee["username"], f"{where}/attendees/{j}/username", organisation=organisation)
-            self.moment(meeting.get("discussed_at"), f"{where}/discussed_at", not_before=self.opened_at,
-                        after_what=_("het openen van de casus"))  # fmt: skip
+            self.moment(
+                meeting.get("discussed_at"),
+                f"{where}/discussed_at",
+                not_before=self.opened_at,
+                after_what=_("het openen van de casus"),
+            )
         return keys
 
     def check_meeting_ref(self, value, where: str, keys: set[str]) -> None:
@@ -249,8 +276,12 @@ class Checker:
     def check_assessments(self, meeting_keys: set[str]) -> None:
         for i, assessment in enumerate(self.doc.get("assessments", [])):
             where = f"/assessments/{i}"
-            started = self.moment(assessment["started_at"], f"{where}/started_at", not_before=self.opened_at,
-                                  after_what=_("het openen van de casus"))  # fmt: skip
+            started = self.moment(
+                assessment["started_at"],
+                f"{where}/started_at",
+                not_before=self.opened_at,
+                after_what=_("het openen van de casus"),
+            )
             self.member(assessment["by"], f"{where}/by")
             after_start = _("de start van de beoordelingsronde")
             for j, contribution in enumerate(assessment.get("contributions", [])):
@@ -281,8 +312,9 @@ class Checker:
         organisation = self.organisation(condition["owner_organisation"], f"{where}/owner_organisation")
         if organisation is not None:
             self.member(condition["owner"], f"{where}/owner", organisation=organisation)
-        agreed = self.moment(condition.get("agreed_at"), f"{where}/agreed_at", not_before=judged,
-                             after_what=_("het gezamenlijk oordeel"))  # fmt: skip
+        agreed = self.moment(
+            condition.get("agreed_at"), f"{where}/agreed_at", not_before=judged, after_what=_("het gezamenlijk oordeel")
+        )
         agreed = agreed or judged
         check_date = self.day(condition["check_date"], f"{where}/check_date", future_ok=True)
         if check_date and agreed and check_date < timezone.localdate(agreed):
@@ -302,22 +334,30 @@ class Checker:
                 intervention["responsible_organisation"], f"{where}/responsible_organisation"
             )
             if organisation is not None:
-                self.member(intervention["responsible_professional"], f"{where}/responsible_professional",
-                            organisation=organisation)  # fmt: skip
+                self.member(
+                    intervention["responsible_professional"],
+                    f"{where}/responsible_professional",
+                    organisation=organisation,
+                )
             for j, name in enumerate(intervention.get("agreed_by", [])):
                 self.organisation(name, f"{where}/agreed_by/{j}")
             self.member(intervention["by"], f"{where}/by")
             self.check_meeting_ref(intervention.get("meeting"), f"{where}/meeting", meeting_keys)
-            agreed = self.moment(intervention["agreed_at"], f"{where}/agreed_at", not_before=self.opened_at,
-                                 after_what=_("het openen van de casus"))  # fmt: skip
+            agreed = self.moment(
+                intervention["agreed_at"],
+                f"{where}/agreed_at",
+                not_before=self.opened_at,
+                after_what=_("het openen van de casus"),
+            )
             start = self.day(intervention["start_date"], f"{where}/start_date", future_ok=True)
             due = self.day(intervention["due_date"], f"{where}/due_date", future_ok=True)
             if start and due and due < start:
                 self.fail(f"{where}/due_date", str(DUE_BEFORE_START))
             started = None
             if intervention.get("started"):
-                started = self.moment(intervention["started"]["at"], f"{where}/started/at", not_before=agreed,
-                                      after_what=_("de afspraak"))  # fmt: skip
+                started = self.moment(
+                    intervention["started"]["at"], f"{where}/started/at", not_before=agreed, after_what=_("de afspraak")
+                )
                 self.member(intervention["started"]["by"], f"{where}/started/by")
             if intervention.get("ended"):
                 ended = intervention["ended"]
@@ -336,8 +376,9 @@ class Checker:
         assignments = self.doc["vast_gezicht_assignments"]
         for i, assignment in enumerate(assignments):
             where = f"/vast_gezicht_assignments/{i}"
-            at = self.moment(assignment["at"], f"{where}/at", not_before=previous,
-                             after_what=_("het openen of de vorige toewijzing"))  # fmt: skip
+            at = self.moment(
+                assignment["at"], f"{where}/at", not_before=previous, after_what=_("het openen of de vorige toewijzing")
+            )
             previous = at or previous
             self.member(assignment["by"], f"{where}/by")
             if assignment["vast_gezicht"]:
@@ -358,8 +399,9 @@ class Checker:
             started = self.moment(investigation["started"]["at"], f"{where}/started/at")
             self.member(investigation["started"]["by"], f"{where}/started/by", organisation=organisation)
             if investigation.get("ended"):
-                self.moment(investigation["ended"]["at"], f"{where}/ended/at", not_before=started,
-                            after_what=_("de start"))  # fmt: skip
+                self.moment(
+                    investigation["ended"]["at"], f"{where}/ended/at", not_before=started, after_what=_("de start")
+                )
                 self.member(investigation["ended"]["by"], f"{where}/ended/by", organisation=organisation)
 
     def check_destruction_requests(self) -> None:

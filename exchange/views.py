@@ -25,10 +25,13 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             stream = io.TextIOWrapper(upload.file, encoding="utf-8")
-            report = import_cases(read_lines(stream, name=upload.name), imported_by=request.user,
-                                  team_name=form.cleaned_data["team"].name if form.cleaned_data["team"] else None,
-                                  dry_run=form.cleaned_data["dry_run"],
-                                  all_or_nothing=form.cleaned_data["all_or_nothing"])  # fmt: skip
+            report = import_cases(
+                read_lines(stream, name=upload.name),
+                imported_by=request.user,
+                team_name=form.cleaned_data["team"].name if form.cleaned_data["team"] else None,
+                dry_run=form.cleaned_data["dry_run"],
+                all_or_nothing=form.cleaned_data["all_or_nothing"],
+            )
         except UnicodeDecodeError:
             form.add_error("file", _utf8_message())
     return render(request, "exchange/import.html", {"form": form, "report": report})

@@ -46,8 +46,19 @@ class ExportJobSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ExportJob
-        fields = ["id", "kind", "format", "params", "status", "progress", "rows", "created_at", "expires_at",
-                  "download_url", "error"]  # fmt: skip
+        fields = [
+            "id",
+            "kind",
+            "format",
+            "params",
+            "status",
+            "progress",
+            "rows",
+            "created_at",
+            "expires_at",
+            "download_url",
+            "error",
+        ]
         read_only_fields = fields
 
     def get_download_url(self, job) -> str | None:

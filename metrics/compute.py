@@ -96,8 +96,9 @@ def interventions_by_kind(filters: Filters) -> Table:
     )
     columns = [(k.value, str(k.label)) for k in InterventionKind]
     labels, cells = _pivot(rows, filters, [key for key, _label in columns])
-    return Table("interventions_by_kind", _("Afgesproken inzet naar soort"), _row_header(filters), columns, labels,
-                 cells)  # fmt: skip
+    return Table(
+        "interventions_by_kind", _("Afgesproken inzet naar soort"), _row_header(filters), columns, labels, cells
+    )
 
 
 def protection_measures(filters: Filters) -> Table:
@@ -114,8 +115,9 @@ def protection_measures(filters: Filters) -> Table:
     )
     columns = [(k.value, str(k.label)) for k in PROTECTION_MEASURES]
     labels, cells = _pivot(rows, filters, [key for key, _label in columns])
-    return Table("protection_measures", _("Casussen met een beschermingsmaatregel"), _row_header(filters), columns,
-                 labels, cells)  # fmt: skip
+    return Table(
+        "protection_measures", _("Casussen met een beschermingsmaatregel"), _row_header(filters), columns, labels, cells
+    )
 
 
 def rereports(filters: Filters) -> Table:
@@ -165,12 +167,18 @@ def deadline_adherence(filters: Filters) -> Table:
         )
         .order_by()
     )
-    columns = [("met", str(_("gehaald"))), ("missed", str(_("niet gehaald"))),
-               ("open_overdue", str(_("open, over de termijn")))]  # fmt: skip
+    columns = [
+        ("met", str(_("gehaald"))),
+        ("missed", str(_("niet gehaald"))),
+        ("open_overdue", str(_("open, over de termijn"))),
+    ]
     matrix: dict[tuple, list[int]] = {}
     for row in rows:
-        label = (period_label(row["period"], filters.granularity), row["rule_code"],
-                 *(row[f"dim_{d}"] or "" for d in filters.by))  # fmt: skip
+        label = (
+            period_label(row["period"], filters.granularity),
+            row["rule_code"],
+            *(row[f"dim_{d}"] or "" for d in filters.by),
+        )
         cells = matrix.setdefault(label, [0, 0, 0])
         for j, key in enumerate(("met", "missed", "overdue")):
             cells[j] += row[key]
@@ -202,8 +210,14 @@ def _sql_scope(filters: Filters) -> tuple[str, list]:
 
 
 def _tables() -> dict[str, str]:
-    models = {"ev": TimelineEvent, "case": Case, "team": SafetyTeam, "muni": Municipality, "part": Participant,
-              "org": Organisation}  # fmt: skip
+    models = {
+        "ev": TimelineEvent,
+        "case": Case,
+        "team": SafetyTeam,
+        "muni": Municipality,
+        "part": Participant,
+        "org": Organisation,
+    }
     return {key: connection.ops.quote_name(model._meta.db_table) for key, model in models.items()}
 
 
@@ -279,8 +293,19 @@ def episode_statistics(filters: Filters) -> list[dict]:
     FROM rows GROUP BY period {dims_group} ORDER BY period {dims_group}
     """  # noqa: S608
     trunc = filters.granularity  # date_trunc's own names: month, quarter, year
-    params = [list(EPISODE_START_KINDS), start, end, *scope_params, list(EPISODE_START_KINDS), list(CLOSING_STATUSES),
-              trunc, settings.TIME_ZONE, start, end, *scope_params]  # fmt: skip
+    params = [
+        list(EPISODE_START_KINDS),
+        start,
+        end,
+        *scope_params,
+        list(EPISODE_START_KINDS),
+        list(CLOSING_STATUSES),
+        trunc,
+        settings.TIME_ZONE,
+        start,
+        end,
+        *scope_params,
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [col.name for col in cursor.description]

@@ -42,9 +42,17 @@ from metrics.report import as_json, published_tables
 from security.spreadsheet import CsvCells, csv_cell, csv_line, write_csv, xlsx_sheet
 
 EVENT_COLUMNS = (
-    "casus_pseudoniem", "datum", "gebeurtenis", "episode", "leeftijdsgroep_jongste_kind",
-    "gemeente_cbs", "team", "soorten_organisaties", "score", "gezamenlijke_score",
-)  # fmt: skip
+    "casus_pseudoniem",
+    "datum",
+    "gebeurtenis",
+    "episode",
+    "leeftijdsgroep_jongste_kind",
+    "gemeente_cbs",
+    "team",
+    "soorten_organisaties",
+    "score",
+    "gezamenlijke_score",
+)
 CHUNK_SIZE = 5000  # rows per fetch from a server-side cursor, and lines per write
 PROGRESS_EVERY = 50_000  # rows between progress reports
 Progress = Callable[[int], None]
@@ -61,8 +69,10 @@ class JsonScore(Func):
     def as_sql(self, compiler, connection, **extra):
         sql, params = compiler.compile(self.source_expressions[0])
         key = self.extra["key"]
-        return (f"(CASE WHEN jsonb_typeof({sql} -> %s) = 'number' THEN round(({sql} ->> %s)::numeric)::int END)",
-                [*params, key, *params, key])  # fmt: skip
+        return (
+            f"(CASE WHEN jsonb_typeof({sql} -> %s) = 'number' THEN round(({sql} ->> %s)::numeric)::int END)",
+            [*params, key, *params, key],
+        )
 
 
 class LocalDay(Func):
@@ -187,24 +197,32 @@ def _case_facts(
     in the date window: that semi-join over the events costs more than passing over the other cases."""
     pseudonym = pseudonymiser(secret=secret)
     in_scope = case_scope(filters, "case__")
-    cases = _ByCase(_stream(
-        Case.objects.filter(case_scope(filters)).order_by("pk").values_list("pk", "team__name", "municipality__code"),
-        connection,
-    ))  # fmt: skip
-    births = _ByCase(_stream(
-        Person.objects.filter(in_scope, role=PersonRole.JEUGDIGE, date_of_birth__isnull=False)
-        .order_by("case_id", "-date_of_birth")
-        .values_list("case_id", "date_of_birth"),
-        connection,
-    ))  # fmt: skip
+    cases = _ByCase(
+        _stream(
+            Case.objects.filter(case_scope(filters))
+            .order_by("pk")
+            .values_list("pk", "team__name", "municipality__code"),
+            connection,
+        )
+    )
+    births = _ByCase(
+        _stream(
+            Person.objects.filter(in_scope, role=PersonRole.JEUGDIGE, date_of_birth__isnull=False)
+            .order_by("case_id", "-date_of_birth")
+            .values_list("case_id", "date_of_birth"),
+            connection,
+        )
+    )
     # Epoch seconds computed as for the events (`Epoch`), so equal moments compare equal.
-    spans = _ByCase(_stream(
-        Participant.objects.filter(in_scope)
-        .annotate(start=Epoch("started_at"), end=Epoch("ended_at"))
-        .order_by("case_id")
-        .values_list("case_id", "organisation__kind", "start", "end"),
-        connection,
-    ))  # fmt: skip
+    spans = _ByCase(
+        _stream(
+            Participant.objects.filter(in_scope)
+            .annotate(start=Epoch("started_at"), end=Epoch("ended_at"))
+            .order_by("case_id")
+            .values_list("case_id", "organisation__kind", "start", "end"),
+            connection,
+        )
+    )
 
     def facts_of(case_id: int) -> CaseFacts | None:
         found = cases.take(case_id)
@@ -246,12 +264,23 @@ def _cases_with_events(
 def event_rows(filters: Filters, *, secret: str | None = None, progress: Progress | None = None) -> Iterator[tuple]:
     for case, rows in _cases_with_events(filters, secret=secret, progress=progress):
         for _case_id, moment, day, kind, episode, score, joint in rows:
-            yield (case.pseudonym, day, kind, episode, case.age_band_on(day), case.cbs, case.team,
-                   case.kinds_at(moment), "" if score is None else score, "" if joint is None else joint)  # fmt: skip
+            yield (
+                case.pseudonym,
+                day,
+                kind,
+                episode,
+                case.age_band_on(day),
+                case.cbs,
+                case.team,
+                case.kinds_at(moment),
+                "" if score is None else score,
+                "" if joint is None else joint,
+            )
 
 
-def write_events_csv(out: IO[str], filters: Filters, *, secret: str | None = None,
-                     progress: Progress | None = None) -> int:  # fmt: skip
+def write_events_csv(
+    out: IO[str], filters: Filters, *, secret: str | None = None, progress: Progress | None = None
+) -> int:
     """The same bytes as `write_csv(out, EVENT_COLUMNS, event_rows(…))`, without a csv.writer call or a
     list per row: a case's own cells are encoded once per case, the few distinct kinds, days, bands and
     teams once per export, and lines are written in blocks."""
@@ -322,9 +351,14 @@ def write_export(out_path, *, kind: str, fmt: str, filters: Filters, progress: P
 
 
 def filters_json(filters: Filters) -> dict:
-    return {"date_from": filters.date_from.isoformat(), "date_to": filters.date_to.isoformat(),
-            "granularity": filters.granularity, "team_id": filters.team_id,
-            "municipality_id": filters.municipality_id, "by": list(filters.by)}  # fmt: skip
+    return {
+        "date_from": filters.date_from.isoformat(),
+        "date_to": filters.date_to.isoformat(),
+        "granularity": filters.granularity,
+        "team_id": filters.team_id,
+        "municipality_id": filters.municipality_id,
+        "by": list(filters.by),
+    }
 
 
 def log_export(actor: Actor, *, kind: str, fmt: str, filters: Filters, rows: int | None = None) -> None:
@@ -337,5 +371,6 @@ def log_export(actor: Actor, *, kind: str, fmt: str, filters: Filters, rows: int
     )
     if rows is not None:
         detail += f" rows={rows}"
-    access_log_write(actor=actor, action=AccessAction.EXPORT, outcome=AccessOutcome.ALLOWED, case_id=None,
-                     detail=detail)  # fmt: skip
+    access_log_write(
+        actor=actor, action=AccessAction.EXPORT, outcome=AccessOutcome.ALLOWED, case_id=None, detail=detail
+    )

@@ -84,8 +84,9 @@ class StrictChoiceField(forms.ChoiceField):
 
     def to_python(self, value):
         if value not in self.empty_values and not isinstance(value, str):
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice",
-                                  params={"value": type(value).__name__})  # fmt: skip
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": type(value).__name__}
+            )
         return super().to_python(value)
 
 
@@ -93,10 +94,15 @@ class FilterForm(forms.Form):
     date_from = MetricsDateField(label=_("Van"), widget=forms.DateInput(attrs={"type": "date"}))
     date_to = MetricsDateField(label=_("Tot en met"), widget=forms.DateInput(attrs={"type": "date"}))
     granularity = StrictChoiceField(label=_("Per"), choices=list(GRANULARITIES.items()), initial=MONTH)
-    team = IdChoiceField(label=_("Team"), queryset=SafetyTeam.objects.order_by("name"), required=False,
-                         empty_label=_("alle teams"))  # fmt: skip
-    municipality = IdChoiceField(label=_("Gemeente"), queryset=Municipality.objects.order_by("name"),
-                                 required=False, empty_label=_("alle gemeenten"))  # fmt: skip
+    team = IdChoiceField(
+        label=_("Team"), queryset=SafetyTeam.objects.order_by("name"), required=False, empty_label=_("alle teams")
+    )
+    municipality = IdChoiceField(
+        label=_("Gemeente"),
+        queryset=Municipality.objects.order_by("name"),
+        required=False,
+        empty_label=_("alle gemeenten"),
+    )
 
     # The dashboard shows the default range at once: without data the form is bound to the defaults.
     bind_defaults = True
@@ -104,8 +110,9 @@ class FilterForm(forms.Form):
     def __init__(self, data: Mapping | None = None, **kwargs):
         given = {key: value for key, value in (data or {}).items() if value not in ("", None)}
         granularity = given.get("granularity")
-        start, end = default_range(granularity if isinstance(granularity, str) and granularity in GRANULARITIES
-                                   else MONTH)  # fmt: skip
+        start, end = default_range(
+            granularity if isinstance(granularity, str) and granularity in GRANULARITIES else MONTH
+        )
         defaults = {"date_from": start.isoformat(), "date_to": end.isoformat(), "granularity": MONTH}
         if data is None and not self.bind_defaults:
             super().__init__(initial=defaults, **kwargs)

@@ -29,47 +29,77 @@ def _episode_tables(filters: Filters) -> list[Table]:
     labels = [_labels(row, filters) for row in rows]
     lead_columns, guards = [], []
     for index, (key, label) in enumerate(MILESTONES):
-        lead_columns += [(f"n_{key}", f"{label}: {COUNT}"), (f"p50_{key}", f"{label}: {MEDIAN_DAYS}"),
-                         (f"p90_{key}", f"{label}: {P90_DAYS}")]  # fmt: skip
+        lead_columns += [
+            (f"n_{key}", f"{label}: {COUNT}"),
+            (f"p50_{key}", f"{label}: {MEDIAN_DAYS}"),
+            (f"p90_{key}", f"{label}: {P90_DAYS}"),
+        ]
         guards += [None, index, index]
     lead = Table(
-        "lead_times", _("Doorlooptijden vanaf aanmelding"), header, lead_columns, labels,
+        "lead_times",
+        _("Doorlooptijden vanaf aanmelding"),
+        header,
+        lead_columns,
+        labels,
         [[row[k] if k.startswith("n_") else _round(row[k]) for k, _label in lead_columns] for row in rows],
-        counts=False, guards=guards, guard_counts=[[row[f"n_{key}"] for key, _l in MILESTONES] for row in rows],
+        counts=False,
+        guards=guards,
+        guard_counts=[[row[f"n_{key}"] for key, _l in MILESTONES] for row in rows],
         additive=[guard is None for guard in guards],  # the counts; medians and percentiles do not add up
-    )  # fmt: skip
+    )
     # Only published here, with its own totals; the score statistics below are guarded by its total.
     direction = Table(
-        "score_direction", _("Richting van de veiligheidsscore (eerste tot laatste oordeel)"), header,
+        "score_direction",
+        _("Richting van de veiligheidsscore (eerste tot laatste oordeel)"),
+        header,
         [("improved", str(_("gestegen"))), ("unchanged", str(_("gelijk"))), ("worsened", str(_("gedaald")))],
-        labels, [[row["improved"], row["unchanged"], row["worsened"]] for row in rows],
-    )  # fmt: skip
+        labels,
+        [[row["improved"], row["unchanged"], row["worsened"]] for row in rows],
+    )
     change = Table(
-        "score_change", _("Verandering van de veiligheidsscore"), header,
+        "score_change",
+        _("Verandering van de veiligheidsscore"),
+        header,
         [("mean_change", str(_("gemiddelde verandering"))), ("p50_change", str(_("mediane verandering")))],
-        labels, [[_round(row["mean_change"]), _round(row["p50_change"])] for row in rows],
-        counts=False, guards=[0, 0], guard_counts=[[row["n_scored"]] for row in rows], additive=[True, False],
-    )  # fmt: skip
+        labels,
+        [[_round(row["mean_change"]), _round(row["p50_change"])] for row in rows],
+        counts=False,
+        guards=[0, 0],
+        guard_counts=[[row["n_scored"]] for row in rows],
+        additive=[True, False],
+    )
     handovers = Table(
-        "handovers", _("Episodes naar aantal overdrachten van het vaste gezicht"), header,
+        "handovers",
+        _("Episodes naar aantal overdrachten van het vaste gezicht"),
+        header,
         [("handovers_0", str(_("geen"))), ("handovers_1", str(_("één"))), ("handovers_2plus", str(_("twee of meer")))],
-        labels, [[row["handovers_0"], row["handovers_1"], row["handovers_2plus"]] for row in rows],
-    )  # fmt: skip
+        labels,
+        [[row["handovers_0"], row["handovers_1"], row["handovers_2plus"]] for row in rows],
+    )
     return [lead, handovers, direction, change]
 
 
 def _participant_table(filters: Filters) -> Table:
     rows = compute.participant_statistics(filters)
     columns = []
-    for key, label in (("kinds", _("soorten organisaties")), ("organisations", _("organisaties")),
-                       ("professionals", _("professionals"))):  # fmt: skip
+    for key, label in (
+        ("kinds", _("soorten organisaties")),
+        ("organisations", _("organisaties")),
+        ("professionals", _("professionals")),
+    ):
         columns += [(f"mean_{key}", f"{label}: {MEAN}"), (f"p50_{key}", f"{label}: {MEDIAN}")]
     return Table(
-        "partners", _("Betrokken organisaties en professionals per casus"), compute._row_header(filters), columns,
-        [_labels(row, filters) for row in rows], [[_round(row[k]) for k, _l in columns] for row in rows],
-        counts=False, guards=[0] * len(columns), guard_counts=[[row["cases"]] for row in rows],
+        "partners",
+        _("Betrokken organisaties en professionals per casus"),
+        compute._row_header(filters),
+        columns,
+        [_labels(row, filters) for row in rows],
+        [[_round(row[k]) for k, _l in columns] for row in rows],
+        counts=False,
+        guards=[0] * len(columns),
+        guard_counts=[[row["cases"]] for row in rows],
         additive=[key.startswith("mean_") for key, _label in columns],
-    )  # fmt: skip
+    )
 
 
 def metric_tables(filters: Filters) -> list[Table]:
@@ -95,8 +125,10 @@ def published_tables(filters: Filters, *, k: int | None = None) -> list[Publishe
     require_whole_periods(filters)
     tables = metric_tables(filters)
     months = tables if filters.granularity == MONTH else metric_tables(replace(filters, granularity=MONTH))
-    return [publish(table, months=per_month, granularity=filters.granularity, k=k)
-            for table, per_month in zip(tables, months, strict=True)]  # fmt: skip
+    return [
+        publish(table, months=per_month, granularity=filters.granularity, k=k)
+        for table, per_month in zip(tables, months, strict=True)
+    ]
 
 
 def as_json(tables: list[Published]) -> dict:
@@ -111,7 +143,7 @@ def as_json(tables: list[Published]) -> dict:
                     "labels": list(labels),
                     "values": table.cells[i],
                     **({"total": table.row_totals[i]} if table.counts else {}),
-                }  # fmt: skip
+                }
                 for i, labels in enumerate(table.rows)
             ],
             **({"column_totals": table.column_totals, "total": table.total} if table.counts else {}),

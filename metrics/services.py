@@ -32,11 +32,14 @@ CLAIM_TIME = timedelta(hours=1)
 # limit, or its message was lost): the hourly sweep records it as failed rather than "running" for ever.
 ABANDONED_AFTER = CLAIM_TIME
 # What the requester reads on a failed job (stored in Dutch, the msgid; shown translated).
-EXPORT_FAILED = _("De export is mislukt door een fout bij het maken van het bestand. Probeer het opnieuw of "
-                  "neem contact op met beheer.")  # fmt: skip
+EXPORT_FAILED = _(
+    "De export is mislukt door een fout bij het maken van het bestand. Probeer het opnieuw of "
+    "neem contact op met beheer."
+)
 EXPORT_TOO_LONG = _("De export duurde te lang en is afgebroken. Kies een kortere periode of minder gegevens.")
-EXPORT_ABANDONED = _("De export is afgebroken: de verwerking is gestopt voordat het bestand klaar was. "
-                     "Probeer het opnieuw.")  # fmt: skip
+EXPORT_ABANDONED = _(
+    "De export is afgebroken: de verwerking is gestopt voordat het bestand klaar was. Probeer het opnieuw."
+)
 
 
 def filters_from_params(params: dict) -> Filters:
@@ -83,9 +86,13 @@ def export_job_create(*, requester, kind: str, fmt: str, filters: Filters) -> Ex
         raise ValidationError(problem)
     now = timezone.now()
     job = ExportJob.objects.create(
-        requester=requester, kind=kind, format=fmt, params=filters_json(export_filters(filters, kind)),
-        created_at=now, expires_at=now + timedelta(hours=settings.METRICS_EXPORT_TTL_HOURS),
-    )  # fmt: skip
+        requester=requester,
+        kind=kind,
+        format=fmt,
+        params=filters_json(export_filters(filters, kind)),
+        created_at=now,
+        expires_at=now + timedelta(hours=settings.METRICS_EXPORT_TTL_HOURS),
+    )
     export_job_run_task.delay_on_commit(job.pk)
     return job
 

@@ -91,8 +91,14 @@ def publish(table: Table, *, months: Table | None = None, granularity: str = MON
     itself when it is per month): the unit of suppression; see the module docstring."""
     k = settings.METRICS_SUPPRESSION_K if k is None else k
     months = table if months is None else months
-    base = {"key": table.key, "title": str(table.title), "row_header": table.row_header, "columns": table.columns,
-            "rows": table.rows, "counts": table.counts}  # fmt: skip
+    base = {
+        "key": table.key,
+        "title": str(table.title),
+        "row_header": table.row_header,
+        "columns": table.columns,
+        "rows": table.rows,
+        "counts": table.counts,
+    }
     if table.counts:
         return _publish_counts(table, base, _month_suppression(months, k), granularity, k)
     return _publish_statistics(table, base, _month_guards(months, k), granularity, k)
@@ -140,8 +146,14 @@ def _publish_counts(table: Table, base: dict, hidden: dict[str, set[tuple]], gra
     column_totals = [shown(value, everywhere, (ROW_TOTAL, j)) for j, value in enumerate(column_sums)]
     total = shown(sum(column_sums), everywhere, (ROW_TOTAL, ROW_TOTAL))
     hidden_count = sum(v is None for row in cells for v in row) + row_totals.count(None) + column_totals.count(None)
-    return Published(**base, cells=cells, row_totals=row_totals, column_totals=column_totals, total=total,
-                     suppressed_cells=hidden_count + (total is None))  # fmt: skip
+    return Published(
+        **base,
+        cells=cells,
+        row_totals=row_totals,
+        column_totals=column_totals,
+        total=total,
+        suppressed_cells=hidden_count + (total is None),
+    )
 
 
 def _small_guards(table: Table, k: int) -> list[list[bool]]:
@@ -162,8 +174,9 @@ def _month_guards(months: Table, k: int) -> dict[tuple, list[bool]]:
     return {tuple(labels): flags for labels, flags in zip(months.rows, _small_guards(months, k), strict=True)}
 
 
-def _publish_statistics(table: Table, base: dict, small_in_month: dict[tuple, list[bool]], granularity: str,
-                        k: int) -> Published:  # fmt: skip
+def _publish_statistics(
+    table: Table, base: dict, small_in_month: dict[tuple, list[bool]], granularity: str, k: int
+) -> Published:
     additive = table.additive or [True] * len(table.columns)
     in_period: dict[tuple, list[list[bool]]] = {}
     for (month, *key), flags in small_in_month.items():

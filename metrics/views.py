@@ -51,16 +51,26 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     supported = computable()
     if supported and form.is_valid():
         for table in published_tables(form.filters()):
-            sections.append({
-                "table": table,
-                "chart": table_chart(table, columns=CHART_COLUMNS.get(table.key)),
-                "explanation": _explanation(table.key),
-                "header": table.header(),
-                "rows": table.flat_rows(),
-            })  # fmt: skip
-    return render(request, "metrics/dashboard.html", {
-        "form": form, "sections": sections, "suppression_note": _explanation("suppression"), "supported": supported,
-    }, status=400 if form.errors else 200)  # fmt: skip
+            sections.append(
+                {
+                    "table": table,
+                    "chart": table_chart(table, columns=CHART_COLUMNS.get(table.key)),
+                    "explanation": _explanation(table.key),
+                    "header": table.header(),
+                    "rows": table.flat_rows(),
+                }
+            )
+    return render(
+        request,
+        "metrics/dashboard.html",
+        {
+            "form": form,
+            "sections": sections,
+            "suppression_note": _explanation("suppression"),
+            "supported": supported,
+        },
+        status=400 if form.errors else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -69,16 +79,24 @@ def exports(request: HttpRequest) -> HttpResponse:
     form = ExportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            job = export_job_create(requester=request.user, kind=form.cleaned_data["kind"],
-                                    fmt=form.cleaned_data["format"], filters=form.filters())  # fmt: skip
+            job = export_job_create(
+                requester=request.user,
+                kind=form.cleaned_data["kind"],
+                fmt=form.cleaned_data["format"],
+                filters=form.filters(),
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
             return redirect("metrics-export-status", job_id=job.pk)
     jobs = export_jobs_of(request.user)[:20]
     unsupported = None if computable() else NOT_COMPUTABLE
-    return render(request, "metrics/exports.html", {"form": form, "jobs": jobs, "unsupported": unsupported},
-                  status=400 if form.errors else 200)  # fmt: skip
+    return render(
+        request,
+        "metrics/exports.html",
+        {"form": form, "jobs": jobs, "unsupported": unsupported},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_GET
@@ -120,7 +138,11 @@ def export_download(request: HttpRequest, job_id: int) -> FileResponse:
     path = settings.METRICS_EXPORT_DIR / job.file_path if job.file_path else None
     if job.status != ExportStatus.DONE or job.is_expired or path is None or not path.is_file():
         raise Http404
-    access_log_write(actor=actor_for(request.user, ip=client_ip(request)), action=AccessAction.EXPORT,
-                     outcome=AccessOutcome.ALLOWED, detail=f"metrics-export download job={job.pk}")  # fmt: skip
+    access_log_write(
+        actor=actor_for(request.user, ip=client_ip(request)),
+        action=AccessAction.EXPORT,
+        outcome=AccessOutcome.ALLOWED,
+        detail=f"metrics-export download job={job.pk}",
+    )
     filename = f"veiligheidsteam-{job.kind}-{job.created_at:%Y%m%d}-{job.pk}.{job.format}"
     return FileResponse(path.open("rb"), as_attachment=True, filename=filename, content_type=CONTENT_TYPES[job.format])

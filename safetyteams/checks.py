@@ -19,13 +19,24 @@ def check_secrets(app_configs=None, **kwargs) -> list[Error]:
     values = {name: getattr(settings, name, "") or "" for name in DEV_DEFAULTS}
     for name, value in values.items():
         if missing(name, value):
-            errors.append(Error(f"{name} is not set: the public development default (or the .env.example "
-                                "placeholder) is in use.", hint=HINT, id="safetyteams.E001"))  # fmt: skip
+            errors.append(
+                Error(
+                    f"{name} is not set: the public development default (or the .env.example placeholder) is in use.",
+                    hint=HINT,
+                    id="safetyteams.E001",
+                )
+            )
         elif too_short(name, value):
-            errors.append(Error(f"{name} is too short: use at least {MIN_LENGTH[name]} random characters.",
-                                hint=HINT, id="safetyteams.E002"))  # fmt: skip
+            errors.append(
+                Error(
+                    f"{name} is too short: use at least {MIN_LENGTH[name]} random characters.",
+                    hint=HINT,
+                    id="safetyteams.E002",
+                )
+            )
     for (a, value_a), (b, value_b) in combinations(values.items(), 2):
         if value_a and value_a == value_b:
-            errors.append(Error(f"{a} and {b} are the same: each secret needs its own value.", hint=HINT,
-                                id="safetyteams.E003"))  # fmt: skip
+            errors.append(
+                Error(f"{a} and {b} are the same: each secret needs its own value.", hint=HINT, id="safetyteams.E003")
+            )
     return errors

@@ -85,8 +85,14 @@ class Anchor:
     sig: str
 
     def payload(self) -> dict:
-        return {"seq": self.seq, "at": self.at, "rows": self.rows, "last_id": self.last_id,
-                "last_hash": self.last_hash, "prev": self.prev}  # fmt: skip
+        return {
+            "seq": self.seq,
+            "at": self.at,
+            "rows": self.rows,
+            "last_id": self.last_id,
+            "last_hash": self.last_hash,
+            "prev": self.prev,
+        }
 
     def line(self) -> str:
         return json.dumps({**self.payload(), "sig": self.sig}, sort_keys=True, separators=(",", ":"))
@@ -135,8 +141,15 @@ def access_log_anchor() -> Anchor:
             file.write("\n")  # a line cut short by a crash stays its own (unreadable) line
         lines = content.splitlines()
         prev = _line_digest(lines[-1]) if lines else ANCHOR_GENESIS
-        unsigned = Anchor(seq=len(lines) + 1, at=timezone.now().isoformat(), rows=rows, last_id=last_id,
-                          last_hash=last_hash, prev=prev, sig="")  # fmt: skip
+        unsigned = Anchor(
+            seq=len(lines) + 1,
+            at=timezone.now().isoformat(),
+            rows=rows,
+            last_id=last_id,
+            last_hash=last_hash,
+            prev=prev,
+            sig="",
+        )
         anchor = replace(unsigned, sig=_signature(unsigned.payload()))
         file.write(anchor.line() + "\n")
         file.flush()
@@ -283,8 +296,9 @@ def access_log_verify(*, batch_size: int = 5000, max_findings: int = 100) -> Ver
             if row["hash"] != head.last_hash:
                 found.add(where, HEAD_HASH_DIFFERS.format(seq=head.seq))
             if count != head.rows:
-                found.add("toegangslog", HEAD_COUNT_DIFFERS.format(seq=head.seq, rows=head.rows,
-                                                                   last_id=head_id, count=count))  # fmt: skip
+                found.add(
+                    "toegangslog", HEAD_COUNT_DIFFERS.format(seq=head.seq, rows=head.rows, last_id=head_id, count=count)
+                )
             head = None
         # Walk on from the stored hash: one changed row is one finding, not a broken rest of the chain.
         prev_hash = row["hash"]

@@ -38,9 +38,19 @@ GENESIS_HASH = "0" * 64
 
 
 HASHED_FIELDS = (
-    "at", "user_id", "username", "organisation_id", "organisation_name", "role",
-    "case_id", "person_id", "action", "outcome", "ip_address", "detail",
-)  # fmt: skip
+    "at",
+    "user_id",
+    "username",
+    "organisation_id",
+    "organisation_name",
+    "role",
+    "case_id",
+    "person_id",
+    "action",
+    "outcome",
+    "ip_address",
+    "detail",
+)
 
 
 def keyed_digest(purpose: str, text: str) -> str:
@@ -148,8 +158,9 @@ def access_log_write(
 ) -> AccessLogEntry | None:
     """Append one row to the chain. Commits on its own connection where the database allows
     (inside `access_log_deferred`: on commit of the default connection, and returns None)."""
-    values = _entry_values(actor, action=action, outcome=outcome, case_id=case_id, person_id=person_id,
-                           detail=detail, at=timezone.now())  # fmt: skip
+    values = _entry_values(
+        actor, action=action, outcome=outcome, case_id=case_id, person_id=person_id, detail=detail, at=timezone.now()
+    )
     written = _write([values])
     return written[0] if written else None
 

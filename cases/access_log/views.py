@@ -53,10 +53,16 @@ def access_report_csv(request: HttpRequest, case_id: int) -> HttpResponse:
     # Names come from users and administrators: the shared writer makes every cell formula-safe.
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     rows = (
-        (row.at.astimezone(tz).isoformat(timespec="seconds"), row.username, row.organisation_name, row.role,
-         str(actions.get(row.action, row.action)), row.detail)
+        (
+            row.at.astimezone(tz).isoformat(timespec="seconds"),
+            row.username,
+            row.organisation_name,
+            row.role,
+            str(actions.get(row.action, row.action)),
+            row.detail,
+        )
         for row in access_report_rows(report_case).iterator(chunk_size=2000)
-    )  # fmt: skip
+    )
     write_csv(response, CSV_HEADER, rows)
     response["Content-Disposition"] = f'attachment; filename="inzage-{report_case.reference}.csv"'
     return response

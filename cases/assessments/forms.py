@@ -38,8 +38,9 @@ class ContributionForm(forms.Form):
     safety_score = score_field(_("Veiligheidsscore (0–10)"))
     classification = forms.ChoiceField(label=_("Classificatie"), choices=Classification.choices)
     arij_outcome = forms.CharField(label=_("ARIJ-veiligheidstaxatie"), required=False, max_length=200)
-    risk_level = forms.ChoiceField(label=_("Risiconiveau"), required=False,
-                                   choices=[("", _("Geen")), *RiskLevel.choices])  # fmt: skip
+    risk_level = forms.ChoiceField(
+        label=_("Risiconiveau"), required=False, choices=[("", _("Geen")), *RiskLevel.choices]
+    )
     lirik_outcome = forms.CharField(label=_("LIRIK-uitkomst"), required=False, max_length=200)
 
 
@@ -86,5 +87,6 @@ class ConditionForm(forms.Form):
 class ConditionCheckForm(VersionedForm):
     record_fields = ("status",)
 
-    met = forms.TypedChoiceField(label=_("Uitkomst"), coerce=lambda v: v == "1",
-                                 choices=[("1", _("nagekomen")), ("0", _("niet nagekomen"))])  # fmt: skip
+    met = forms.TypedChoiceField(
+        label=_("Uitkomst"), coerce=lambda v: v == "1", choices=[("1", _("nagekomen")), ("0", _("niet nagekomen"))]
+    )

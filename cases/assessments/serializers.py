@@ -36,8 +36,20 @@ class ContributionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PartnerContribution
-        fields = ["id", "organisation", "author", "worries", "strengths", "must_happen", "safety_score",
-                  "classification", "arij_outcome", "risk_level", "lirik_outcome", "recorded_at"]  # fmt: skip
+        fields = [
+            "id",
+            "organisation",
+            "author",
+            "worries",
+            "strengths",
+            "must_happen",
+            "safety_score",
+            "classification",
+            "arij_outcome",
+            "risk_level",
+            "lirik_outcome",
+            "recorded_at",
+        ]
         read_only_fields = ["id", "organisation", "author", "recorded_at"]
 
 
@@ -55,9 +67,20 @@ class JudgementSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = JointJudgement
-        fields = ["id", "classification", "joint_score", "rationale", "parents_view", "children_view",
-                  "parents_present", "children_present", "recorded_by", "recorded_at", "version",
-                  "dissents"]  # fmt: skip
+        fields = [
+            "id",
+            "classification",
+            "joint_score",
+            "rationale",
+            "parents_view",
+            "children_view",
+            "parents_present",
+            "children_present",
+            "recorded_by",
+            "recorded_at",
+            "version",
+            "dissents",
+        ]
         read_only_fields = ["id", "recorded_by", "recorded_at", "version", "dissents"]
 
 
@@ -84,8 +107,18 @@ class ConditionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Veiligheidsvoorwaarde
-        fields = ["id", "judgement", "description", "owner_organisation", "owner", "check_date", "status",
-                  "agreed_at", "checked_at", "version"]  # fmt: skip
+        fields = [
+            "id",
+            "judgement",
+            "description",
+            "owner_organisation",
+            "owner",
+            "check_date",
+            "status",
+            "agreed_at",
+            "checked_at",
+            "version",
+        ]
         read_only_fields = ["id", "status", "agreed_at", "checked_at", "version"]
 
 

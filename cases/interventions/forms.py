@@ -18,16 +18,20 @@ class InterventionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Soort inzet"), choices=InterventionKind.choices)
     description = forms.CharField(label=_("Omschrijving"), required=False, widget=forms.Textarea)
     responsible_organisation = forms.ModelChoiceField(
-        label=_("Verantwoordelijke organisatie"), queryset=Organisation.objects.none(),
+        label=_("Verantwoordelijke organisatie"),
+        queryset=Organisation.objects.none(),
         help_text=_("Alleen organisaties die bij de casus betrokken zijn."),
-    )  # fmt: skip
+    )
     responsible_professional = forms.ModelChoiceField(label=_("Verantwoordelijke"), queryset=User.objects.none())
     start_date = forms.DateField(label=_("Startdatum"), widget=DATE_WIDGET, validators=[validate_date_in_range])
     due_date = forms.DateField(label=_("Uiterlijk klaar op"), widget=DATE_WIDGET, validators=[validate_date_in_range])
     agreed_by = forms.ModelMultipleChoiceField(
-        label=_("Afgesproken door"), queryset=Organisation.objects.none(), required=False,
-        widget=forms.CheckboxSelectMultiple, help_text=_("Leeg: uw eigen organisatie."),
-    )  # fmt: skip
+        label=_("Afgesproken door"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Leeg: uw eigen organisatie."),
+    )
     submission_key = submission_key_field()
 
     def __init__(self, *args, case: Case, with_agreed_by: bool = True, **kwargs):

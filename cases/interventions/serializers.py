@@ -20,9 +20,23 @@ class InterventionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Intervention
-        fields = ["id", "episode", "kind", "description", "responsible_organisation", "responsible_professional",
-                  "start_date", "due_date", "status", "result", "started_at", "ended_at", "agreed_at", "agreed_by",
-                  "version"]  # fmt: skip
+        fields = [
+            "id",
+            "episode",
+            "kind",
+            "description",
+            "responsible_organisation",
+            "responsible_professional",
+            "start_date",
+            "due_date",
+            "status",
+            "result",
+            "started_at",
+            "ended_at",
+            "agreed_at",
+            "agreed_by",
+            "version",
+        ]
         read_only_fields = ["id", "episode", "status", "result", "started_at", "ended_at", "agreed_at", "version"]
 
     def validate(self, attrs):

@@ -23,9 +23,10 @@ from cases.investigations.serializers import (
     get=extend_schema(summary="Onderzoeken van Veilig Thuis en de Raad in een casus"),
     post=extend_schema(
         summary="Start of einde van een onderzoek vastleggen (alleen een betrokkene van die organisatie)",
-        request=OnderzoekActionSerializer, responses={201: OnderzoekSerializer},
+        request=OnderzoekActionSerializer,
+        responses={201: OnderzoekSerializer},
     ),
-)  # fmt: skip
+)
 class InvestigationListCreate(CaseScoped, generics.ListAPIView):
     serializer_class = OnderzoekSerializer
     log_detail = "investigations"

@@ -10,5 +10,5 @@ urlpatterns = [
     path(f"{CASE}investigations/", api.InvestigationListCreate.as_view(), name="api-investigation-list"),
     path(
         f"{CASE}destruction-requests/", api.DestructionRequestListCreate.as_view(), name="api-destruction-request-list"
-    ),  # fmt: skip
+    ),
 ]

@@ -23,9 +23,10 @@ class OnderzoekEndForm(forms.Form):
 
 class DestructionRequestForm(forms.Form):
     requested_by = forms.ModelChoiceField(
-        label=_("Gevraagd door"), queryset=Person.objects.none(),
+        label=_("Gevraagd door"),
+        queryset=Person.objects.none(),
         help_text=_("Een ouder of verzorger, of de jeugdige zelf vanaf 12 jaar."),
-    )  # fmt: skip
+    )
     requested_on = forms.DateField(label=_("Datum van het verzoek"), widget=DATE_WIDGET, initial=timezone.localdate)
 
     def __init__(self, *args, case: Case, **kwargs):

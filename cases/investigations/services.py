@@ -102,10 +102,14 @@ def onderzoek_start(
     if running is not None:
         raise ValidationError({"kind": str(ONDERZOEK_ALREADY_RUNNING) % {"date": _day(running.started_on)}})
     return timeline_record(
-        case=case, kind=EventKind.ONDERZOEK_STARTED, actor=actor, organisation=participation.organisation,
-        occurred_at=event_moment(started_on, occurred_at), summary=str(participation.organisation),
+        case=case,
+        kind=EventKind.ONDERZOEK_STARTED,
+        actor=actor,
+        organisation=participation.organisation,
+        occurred_at=event_moment(started_on, occurred_at),
+        summary=str(participation.organisation),
         data={"onderzoek": kind, "on": started_on.isoformat()},
-    )  # fmt: skip
+    )
 
 
 @transaction.atomic
@@ -123,10 +127,14 @@ def onderzoek_end(
     if ended_on < running.started_on:
         raise ValidationError({"ended_on": str(ONDERZOEK_END_BEFORE_START) % {"date": _day(running.started_on)}})
     return timeline_record(
-        case=case, kind=EventKind.ONDERZOEK_COMPLETED, actor=actor, organisation=participation.organisation,
-        occurred_at=event_moment(ended_on, occurred_at), summary=str(participation.organisation),
+        case=case,
+        kind=EventKind.ONDERZOEK_COMPLETED,
+        actor=actor,
+        organisation=participation.organisation,
+        occurred_at=event_moment(ended_on, occurred_at),
+        summary=str(participation.organisation),
         data={"onderzoek": kind, "on": ended_on.isoformat()},
-    )  # fmt: skip
+    )
 
 
 def destruction_request_allowed(person: Person, *, on: date) -> str | None:
@@ -143,8 +151,13 @@ def destruction_request_allowed(person: Person, *, on: date) -> str | None:
 
 @transaction.atomic
 def destruction_request_register(
-    *, actor, case: Case, requested_on: date, requested_by: Person, occurred_at: datetime | None = None,
-) -> TimelineEvent:  # fmt: skip
+    *,
+    actor,
+    case: Case,
+    requested_on: date,
+    requested_by: Person,
+    occurred_at: datetime | None = None,
+) -> TimelineEvent:
     """Register that `requested_by` (a parent, carer or child of 12 or older of this family) asked on
     `requested_on` for the file to be destroyed: opens the three-month term, also on a closed case."""
     organisation = acting_organisation(actor, case)  # refuses whoever does not work on the case
@@ -155,7 +168,11 @@ def destruction_request_register(
     if refusal:
         raise ValidationError({"requested_by": refusal})
     return timeline_record(
-        case=case, kind=EventKind.DESTRUCTION_REQUESTED, actor=actor, organisation=organisation,
-        occurred_at=event_moment(requested_on, occurred_at), summary=requested_by.full_name,
+        case=case,
+        kind=EventKind.DESTRUCTION_REQUESTED,
+        actor=actor,
+        organisation=organisation,
+        occurred_at=event_moment(requested_on, occurred_at),
+        summary=requested_by.full_name,
         data={"person_id": requested_by.pk, "role": requested_by.role, "on": requested_on.isoformat()},
-    )  # fmt: skip
+    )

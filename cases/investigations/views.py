@@ -41,8 +41,13 @@ def investigations(request: HttpRequest, case_id: int) -> HttpResponse:
     action = request.POST.get("action") if request.method == "POST" else None
     start_form = OnderzoekStartForm(request.POST if action == "start" else None, prefix="start")
     end_form = OnderzoekEndForm(request.POST if action == "end" else None, prefix="end")
-    context = {"case": case, "onderzoeken": onderzoeken_of(case), "start_form": start_form, "end_form": end_form,
-               "may_record": bool(onderzoek_kinds_for(request.user, case))}  # fmt: skip
+    context = {
+        "case": case,
+        "onderzoeken": onderzoeken_of(case),
+        "start_form": start_form,
+        "end_form": end_form,
+        "may_record": bool(onderzoek_kinds_for(request.user, case)),
+    }
     if action == "end":
         form, service, date_field = end_form, services.onderzoek_end, "ended_on"
         message = _("Het einde van het onderzoek is vastgelegd.")
@@ -50,17 +55,24 @@ def investigations(request: HttpRequest, case_id: int) -> HttpResponse:
         form, service, date_field = start_form, services.onderzoek_start, "started_on"
         message = _("De start van het onderzoek is vastgelegd.")
     if request.method == "POST" and action not in ("start", "end"):
-        return render(request, "investigations/investigations.html",
-                      {**context, "form": form, "error": _("Onbekende actie.")}, status=400)  # fmt: skip
+        return render(
+            request,
+            "investigations/investigations.html",
+            {**context, "form": form, "error": _("Onbekende actie.")},
+            status=400,
+        )
     call = _refused_as_form_error(
-        lambda data: service(
-            actor=request.user, case=case, kind=data["kind"], **{date_field: data[date_field]}
-        )  # fmt: skip
+        lambda data: service(actor=request.user, case=case, kind=data["kind"], **{date_field: data[date_field]})
     )
     return run_form(
-        request, form, call, template="investigations/investigations.html", context=context,
-        success_url=reverse("case-investigations", kwargs={"case_id": case.pk}), success_message=message,
-    )  # fmt: skip
+        request,
+        form,
+        call,
+        template="investigations/investigations.html",
+        context=context,
+        success_url=reverse("case-investigations", kwargs={"case_id": case.pk}),
+        success_message=message,
+    )
 
 
 @login_required
@@ -71,11 +83,14 @@ def destruction_requests(request: HttpRequest, case_id: int) -> HttpResponse:
     requests = [(r, persons.get(r.person_id)) for r in destruction_requests_of(case)]
     form = DestructionRequestForm(request.POST or None, case=case)
     call = _refused_as_form_error(
-        lambda data: services.destruction_request_register(actor=request.user, case=case, **data)  # fmt: skip
+        lambda data: services.destruction_request_register(actor=request.user, case=case, **data)
     )
     return run_form(
-        request, form, call, template="investigations/destruction_requests.html",
+        request,
+        form,
+        call,
+        template="investigations/destruction_requests.html",
         context={"case": case, "requests": requests},
         success_url=reverse("destruction-requests", kwargs={"case_id": case.pk}),
         success_message=_("Het verzoek tot vernietiging is geregistreerd; de termijn van drie maanden loopt."),
-    )  # fmt: skip
+    )

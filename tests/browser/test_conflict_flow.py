@@ -18,10 +18,12 @@ from tests.cases.conftest import open_case
 def world(transactional_db):
     w = make_world()
     w.case = open_case(w.professional, w.team, family_name="Gezin Van Dijk", municipality=w.municipality)
-    participant_add(actor=w.professional, case=w.case, organisation=w.vt, professional=w.vt_professional,
-                    role="onderzoeker")  # fmt: skip
-    w.child = person_add(actor=w.professional, case=w.case, role="jeugdige", full_name="Sem van Dijk",
-                         date_of_birth=date(2017, 3, 2))  # fmt: skip
+    participant_add(
+        actor=w.professional, case=w.case, organisation=w.vt, professional=w.vt_professional, role="onderzoeker"
+    )
+    w.child = person_add(
+        actor=w.professional, case=w.case, role="jeugdige", full_name="Sem van Dijk", date_of_birth=date(2017, 3, 2)
+    )
     return w
 
 

@@ -10,10 +10,10 @@ from playwright.sync_api import expect
 
 from cases.services import case_open
 from tests.browser.world import make_world
-from workflows.deadlines.calendar import calendar
 from workflows.deadlines.models import Deadline, Notification
 from workflows.deadlines.office_hours import delivery_moment
 from workflows.deadlines.reminders import reminders_sweep
+from workflows.deadlines.working_days import calendar
 
 
 @pytest.fixture
@@ -25,9 +25,14 @@ def test_coordinator_sees_the_deadline_and_then_the_overdue_escalation(
     page, world, browser_login, shot, assert_accessible
 ):
     case = case_open(
-        actor=world.professional, team=world.team, municipality=world.municipality, family_name="Gezin Pietersen",
-        intake="melding_vt", reported_on=timezone.localdate(), vast_gezicht=world.professional,
-    )  # fmt: skip
+        actor=world.professional,
+        team=world.team,
+        municipality=world.municipality,
+        family_name="Gezin Pietersen",
+        intake="melding_vt",
+        reported_on=timezone.localdate(),
+        vast_gezicht=world.professional,
+    )
     deadline = Deadline.objects.filter(case=case).order_by("due_at").first()
     assert deadline is not None, "opening a case after a melding starts its deadlines"
     # The dashboard lists what runs out up to the end of this week; pull the term into today so the test

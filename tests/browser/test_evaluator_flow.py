@@ -19,9 +19,14 @@ def world(transactional_db, settings, tmp_path):
     settings.METRICS_EXPORT_DIR = tmp_path
     w = make_world()
     w.case = case_open(
-        actor=w.professional, team=w.team, municipality=w.municipality, family_name="Gezin Hendriks",
-        intake="melding_vt", reported_on=timezone.localdate() - timedelta(days=2), vast_gezicht=w.professional,
-    )  # fmt: skip
+        actor=w.professional,
+        team=w.team,
+        municipality=w.municipality,
+        family_name="Gezin Hendriks",
+        intake="melding_vt",
+        reported_on=timezone.localdate() - timedelta(days=2),
+        vast_gezicht=w.professional,
+    )
     return w
 
 

@@ -19,13 +19,20 @@ from tests.browser.world import make_world
 def world(transactional_db):
     w = make_world()
     w.case = case_open(
-        actor=w.professional, team=w.team, municipality=w.municipality, family_name="Gezin Jansen",
-        intake="melding_vt", reported_on=timezone.localdate() - timedelta(days=3), vast_gezicht=w.professional,
-    )  # fmt: skip
-    participant_add(actor=w.professional, case=w.case, organisation=w.vt, professional=w.vt_professional,
-                    role="onderzoeker")  # fmt: skip
-    participant_add(actor=w.professional, case=w.case, organisation=w.gi, professional=w.gi_professional,
-                    role="jeugdbeschermer")  # fmt: skip
+        actor=w.professional,
+        team=w.team,
+        municipality=w.municipality,
+        family_name="Gezin Jansen",
+        intake="melding_vt",
+        reported_on=timezone.localdate() - timedelta(days=3),
+        vast_gezicht=w.professional,
+    )
+    participant_add(
+        actor=w.professional, case=w.case, organisation=w.vt, professional=w.vt_professional, role="onderzoeker"
+    )
+    participant_add(
+        actor=w.professional, case=w.case, organisation=w.gi, professional=w.gi_professional, role="jeugdbeschermer"
+    )
     return w
 
 
@@ -86,9 +93,11 @@ def test_partners_contribute_and_the_chair_decides_in_the_meeting(
     chair.get_by_role("combobox", name="Casus", exact=True).select_option(index=1)
     chair.get_by_role("button", name="Toevoegen").click()
     for person in ("Anne de Wit", "Bram Visser", "Carla Smit"):
-        chair.get_by_label("Aanwezig").select_option(label=next(
-            o for o in chair.get_by_label("Aanwezig").locator("option").all_inner_texts() if o.startswith(person)
-        ))  # fmt: skip
+        chair.get_by_label("Aanwezig").select_option(
+            label=next(
+                o for o in chair.get_by_label("Aanwezig").locator("option").all_inner_texts() if o.startswith(person)
+            )
+        )
         chair.get_by_role("button", name="Aanwezigheid vastleggen").click()
     expect(chair.locator(".attendance")).to_contain_text("Carla Smit")
     assert_accessible(chair)

@@ -114,8 +114,13 @@ OTHER_FORM_KEY = "0b6d1e0e-8a51-4d7b-9a36-2f7f0d1c5e42"
 def _judged(world):
     """A completed round of the world's case: its joint judgement."""
     assessment = assessment_start(actor=world.professional, case=world.case)
-    return judgement_record(actor=world.professional, assessment=assessment, classification="structureel",
-                            joint_score=4, rationale="Zorgen over de veiligheid thuis.")  # fmt: skip
+    return judgement_record(
+        actor=world.professional,
+        assessment=assessment,
+        classification="structureel",
+        joint_score=4,
+        rationale="Zorgen over de veiligheid thuis.",
+    )
 
 
 def assert_recorded_once_on_the_web(responses, *, message: str, existing_url: str) -> None:
@@ -248,25 +253,42 @@ def test_five_simultaneous_additions_of_a_participant_add_one(world):
 @race
 def test_a_case_opening_form_sent_five_times_at_once_opens_one_case(world):
     url = reverse("case-open")
-    data = {"team": world.team.pk, "municipality": world.municipality.pk, "family_name": "gezin Dubbelklik",
-            "intake": "melding_vt", "reported_on": "2026-01-05", "submission_key": FORM_KEY}  # fmt: skip
+    data = {
+        "team": world.team.pk,
+        "municipality": world.municipality.pk,
+        "family_name": "gezin Dubbelklik",
+        "intake": "melding_vt",
+        "reported_on": "2026-01-05",
+        "submission_key": FORM_KEY,
+    }
     clients = clients_of(world.professional)
 
     responses = post_simultaneously(clients, url, data)
 
     (case,) = Case.objects.filter(family_name="gezin Dubbelklik")
-    assert_sent_once_on_the_web(clients, responses, url=reverse("case-detail", args=[case.pk]),
-                                message=CASE_ALREADY_OPENED)  # fmt: skip
+    assert_sent_once_on_the_web(
+        clients, responses, url=reverse("case-detail", args=[case.pk]), message=CASE_ALREADY_OPENED
+    )
     assert case.timeline.filter(kind=EventKind.CASE_OPENED).count() == 1
 
 
 @race
 def test_a_case_opening_api_call_sent_five_times_with_its_key_opens_one_case(world):
-    data = {"team": world.team.pk, "municipality": world.municipality.pk, "family_name": "gezin Herhaald",
-            "intake": "gi", "reported_on": "2026-01-05"}  # fmt: skip
+    data = {
+        "team": world.team.pk,
+        "municipality": world.municipality.pk,
+        "family_name": "gezin Herhaald",
+        "intake": "gi",
+        "reported_on": "2026-01-05",
+    }
 
-    responses = post_simultaneously(clients_of(world.professional), "/api/v1/cases/", data,
-                                    content_type="application/json", headers={"Idempotency-Key": FORM_KEY})  # fmt: skip
+    responses = post_simultaneously(
+        clients_of(world.professional),
+        "/api/v1/cases/",
+        data,
+        content_type="application/json",
+        headers={"Idempotency-Key": FORM_KEY},
+    )
 
     created = assert_recorded_once_by_the_api(responses, message=CASE_ALREADY_OPENED)
     assert list(Case.objects.filter(family_name="gezin Herhaald").values_list("pk", flat=True)) == [created["id"]]
@@ -294,8 +316,9 @@ def test_person_and_note_api_calls_sent_five_times_with_their_key_add_one_each(w
     json = {"content_type": "application/json", "headers": {"Idempotency-Key": FORM_KEY}}
     other_key = {"content_type": "application/json", "headers": {"Idempotency-Key": OTHER_FORM_KEY}}
 
-    persons = post_simultaneously(clients_of(world.professional), f"{base}/persons/",
-                                  {"role": "ouder", "full_name": "Sam Testman"}, **json)  # fmt: skip
+    persons = post_simultaneously(
+        clients_of(world.professional), f"{base}/persons/", {"role": "ouder", "full_name": "Sam Testman"}, **json
+    )
     notes = post_simultaneously(clients_of(world.professional), f"{base}/notes/", {"text": "Gebeld."}, **other_key)
 
     assert_recorded_once_by_the_api(persons, message=PERSON_ALREADY_ADDED)
@@ -307,22 +330,31 @@ def test_person_and_note_api_calls_sent_five_times_with_their_key_add_one_each(w
 @race
 def test_intervention_and_condition_forms_sent_five_times_at_once_agree_one_each(world):
     judgement = _judged(world)
-    intervention = {"kind": "vt_onderzoek", "responsible_organisation": world.vt.pk,
-                    "responsible_professional": world.vt_professional.pk, "start_date": "2026-02-01",
-                    "due_date": "2026-04-01", "submission_key": FORM_KEY}  # fmt: skip
-    condition = {"description": "Vader slaapt elders.", "owner_organisation": world.vt.pk,
-                 "owner": world.vt_professional.pk, "check_date": "2099-01-01",
-                 "submission_key": OTHER_FORM_KEY}  # fmt: skip
+    intervention = {
+        "kind": "vt_onderzoek",
+        "responsible_organisation": world.vt.pk,
+        "responsible_professional": world.vt_professional.pk,
+        "start_date": "2026-02-01",
+        "due_date": "2026-04-01",
+        "submission_key": FORM_KEY,
+    }
+    condition = {
+        "description": "Vader slaapt elders.",
+        "owner_organisation": world.vt.pk,
+        "owner": world.vt_professional.pk,
+        "check_date": "2099-01-01",
+        "submission_key": OTHER_FORM_KEY,
+    }
     list_page = reverse("intervention-list", args=[world.case.pk])
     round_page = reverse("assessment-detail", args=[world.case.pk, judgement.assessment_id])
     intervention_clients, condition_clients = clients_of(world.professional), clients_of(world.professional)
 
     interventions = post_simultaneously(intervention_clients, list_page, intervention)
-    conditions = post_simultaneously(condition_clients, reverse("condition-add", args=[world.case.pk, judgement.pk]),
-                                     condition)  # fmt: skip
+    conditions = post_simultaneously(
+        condition_clients, reverse("condition-add", args=[world.case.pk, judgement.pk]), condition
+    )
 
-    assert_sent_once_on_the_web(intervention_clients, interventions, url=list_page,
-                                message=INTERVENTION_ALREADY_AGREED)  # fmt: skip
+    assert_sent_once_on_the_web(intervention_clients, interventions, url=list_page, message=INTERVENTION_ALREADY_AGREED)
     assert_sent_once_on_the_web(condition_clients, conditions, url=round_page, message=CONDITION_ALREADY_AGREED)
     assert Intervention.objects.filter(case=world.case).count() == 1
     assert Veiligheidsvoorwaarde.objects.filter(case=world.case).count() == 1
@@ -332,11 +364,20 @@ def test_intervention_and_condition_forms_sent_five_times_at_once_agree_one_each
 def test_intervention_and_condition_api_calls_sent_five_times_with_their_key_agree_one_each(world):
     judgement = _judged(world)
     base = f"/api/v1/cases/{world.case.pk}"
-    intervention = {"kind": "overig", "responsible_organisation": world.vt.pk,
-                    "responsible_professional": world.vt_professional.pk, "start_date": "2026-02-01",
-                    "due_date": "2026-04-01"}  # fmt: skip
-    condition = {"judgement": judgement.pk, "description": "Moeder belt dagelijks.", "owner_organisation": world.vt.pk,
-                 "owner": world.vt_professional.pk, "check_date": "2099-01-01"}  # fmt: skip
+    intervention = {
+        "kind": "overig",
+        "responsible_organisation": world.vt.pk,
+        "responsible_professional": world.vt_professional.pk,
+        "start_date": "2026-02-01",
+        "due_date": "2026-04-01",
+    }
+    condition = {
+        "judgement": judgement.pk,
+        "description": "Moeder belt dagelijks.",
+        "owner_organisation": world.vt.pk,
+        "owner": world.vt_professional.pk,
+        "check_date": "2099-01-01",
+    }
     json = {"content_type": "application/json", "headers": {"Idempotency-Key": FORM_KEY}}
 
     interventions = post_simultaneously(clients_of(world.professional), f"{base}/interventions/", intervention, **json)
@@ -415,8 +456,14 @@ def test_one_dissent_per_organisation_also_within_one_judgement(world):
     twice = [(world.vt, "Te licht."), (world.vt, "Nog steeds te licht.")]
 
     with pytest.raises(ValidationError) as refused:
-        judgement_record(actor=world.professional, assessment=assessment, classification="geen", joint_score=8,
-                         rationale="Veilig genoeg.", dissents=twice)  # fmt: skip
+        judgement_record(
+            actor=world.professional,
+            assessment=assessment,
+            classification="geen",
+            joint_score=8,
+            rationale="Veilig genoeg.",
+            dissents=twice,
+        )
 
     assert list(refused.value.message_dict) == ["dissents"]
     assert not JointJudgement.objects.filter(assessment=assessment).exists()
@@ -424,8 +471,12 @@ def test_one_dissent_per_organisation_also_within_one_judgement(world):
 
 def test_an_idempotency_key_that_is_no_uuid_is_a_400(world, client, login_verified):
     login_verified(client, world.professional)
-    response = client.post(f"/api/v1/cases/{world.case.pk}/notes/", {"text": "Gebeld."},
-                           content_type="application/json", headers={"Idempotency-Key": "klik-1"})  # fmt: skip
+    response = client.post(
+        f"/api/v1/cases/{world.case.pk}/notes/",
+        {"text": "Gebeld."},
+        content_type="application/json",
+        headers={"Idempotency-Key": "klik-1"},
+    )
     assert response.status_code == 400 and list(response.json()) == ["Idempotency-Key"]
     assert not Note.objects.filter(text="Gebeld.").exists()
 
@@ -436,10 +487,17 @@ def test_the_schema_documents_409_with_the_existing_record_on_every_create_that_
     login_verified(client, world.professional)
     paths = client.get("/api/schema/", HTTP_ACCEPT="application/json").json()["paths"]
     case = "/api/v1/cases/{case_id}"
-    with_key = [("/api/v1/cases/", True), (f"{case}/persons/", True), (f"{case}/notes/", True),
-                (f"{case}/interventions/", True), (f"{case}/conditions/", True), (f"{case}/participants/", False),
-                (f"{case}/assessments/", False), (f"{case}/assessments/{{assessment_id}}/contributions/", False),
-                (f"{case}/assessments/{{assessment_id}}/judgement/", False)]  # fmt: skip
+    with_key = [
+        ("/api/v1/cases/", True),
+        (f"{case}/persons/", True),
+        (f"{case}/notes/", True),
+        (f"{case}/interventions/", True),
+        (f"{case}/conditions/", True),
+        (f"{case}/participants/", False),
+        (f"{case}/assessments/", False),
+        (f"{case}/assessments/{{assessment_id}}/contributions/", False),
+        (f"{case}/assessments/{{assessment_id}}/judgement/", False),
+    ]
     for path, takes_a_key in with_key:
         post = paths[path]["post"]
         assert {"201", "400", "409"} <= set(post["responses"]), path

@@ -160,8 +160,9 @@ def test_ending_a_membership_ends_the_session_the_token_a_new_login_and_the_part
 
 def test_an_ended_members_open_deadline_names_the_next_in_line(world, leaver):
     colleague = member(world.team, world.vt)
-    participant_add(actor=world.professional, case=world.case, organisation=world.vt, professional=colleague,
-                    role="onderzoeker")  # fmt: skip
+    participant_add(
+        actor=world.professional, case=world.case, organisation=world.vt, professional=colleague, role="onderzoeker"
+    )
 
     membership_end(actor=world.functional_admin, membership=world.membership)
 

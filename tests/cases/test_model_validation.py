@@ -44,8 +44,13 @@ def test_field_errors_and_uniqueness_are_still_reported():
     case = build_live_case(make_world())
     existing = PartnerContribution.objects.filter(assessment__case=case).select_related("assessment", "organisation")
     existing = existing.first()
-    duplicate = PartnerContribution(assessment=existing.assessment, organisation=existing.organisation,
-                                    author=existing.author, safety_score=5, classification="structureel")  # fmt: skip
+    duplicate = PartnerContribution(
+        assessment=existing.assessment,
+        organisation=existing.organisation,
+        author=existing.author,
+        safety_score=5,
+        classification="structureel",
+    )
     with pytest.raises(ValidationError) as raised:
         full_clean_held(duplicate)
     assert NON_FIELD_ERRORS in raised.value.message_dict  # one contribution per partner per round

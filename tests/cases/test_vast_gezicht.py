@@ -50,11 +50,21 @@ def test_every_reassignment_is_recorded_at_its_moment_and_only_to_a_member_of_th
 
 def test_the_first_change_of_vast_gezicht_counts_as_one_handover(world):
     opened_at = datetime(2026, 2, 2, 10, tzinfo=timezone.get_default_timezone())
-    case = open_case(world.professional, world.team, vast_gezicht=world.professional, opened_at=opened_at,
-                     reported_on=date(2026, 2, 2))  # fmt: skip
+    case = open_case(
+        world.professional,
+        world.team,
+        vast_gezicht=world.professional,
+        opened_at=opened_at,
+        reported_on=date(2026, 2, 2),
+    )
     colleague = member(world.team, world.cvc)
-    case_change(actor=world.professional, case=case, expected_version=None, vast_gezicht=colleague,
-                occurred_at=opened_at + timedelta(days=5))  # fmt: skip
+    case_change(
+        actor=world.professional,
+        case=case,
+        expected_version=None,
+        vast_gezicht=colleague,
+        occurred_at=opened_at + timedelta(days=5),
+    )
 
     [row] = episode_statistics(Filters(date(2026, 2, 1), date(2026, 2, 28), team_id=world.team.pk))
 

@@ -40,27 +40,34 @@ def test_the_export_carries_the_onderzoek_the_destruction_request_and_the_assign
         {"at": (t + 9 * d).isoformat(), "by": world.coordinator.username, "vast_gezicht": world.gi_user.username},
         {"at": (t + 12 * d).isoformat(), "by": world.coordinator.username, "vast_gezicht": world.cvc_user.username},
     ]
-    assert doc["investigations"] == [{
-        "kind": "vt", "organisation": world.vt.name,
-        "started": {"at": _end_of((t + 2 * d).date()), "by": world.vt_user.username},
-        "ended": {"at": _end_of((t + 20 * d).date()), "by": world.vt_user.username},
-    }]  # fmt: skip
+    assert doc["investigations"] == [
+        {
+            "kind": "vt",
+            "organisation": world.vt.name,
+            "started": {"at": _end_of((t + 2 * d).date()), "by": world.vt_user.username},
+            "ended": {"at": _end_of((t + 20 * d).date()), "by": world.vt_user.username},
+        }
+    ]
     parent = case.persons.get(role="ouder")
     assert doc["destruction_requests"] == [
         {"at": _end_of((t + 52 * d).date()), "by": world.cvc_user.username, "requested_by": f"P{parent.pk}"}
     ]
     # The assignment at the opening is the opening itself, not a step of its own.
     assert [s.pointer for s in history_steps(doc) if s.kind == "vast_gezicht_assign"] == [
-        "/vast_gezicht_assignments/1", "/vast_gezicht_assignments/2"]  # fmt: skip
+        "/vast_gezicht_assignments/1",
+        "/vast_gezicht_assignments/2",
+    ]
 
 
 def test_an_imported_case_gets_the_same_onderzoek_request_and_assignments_back(db):
     world = make_world()
     t, d = base_moment(), timedelta(days=1)
     case = build_live_case(world, base=t)
-    live = {"assignments": _assignments(case),
-            "onderzoek": [(o.kind, o.started_on, o.ended_on) for o in onderzoeken_of(case)],
-            "requests": [r.requested_on for r in destruction_requests_of(case)]}  # fmt: skip
+    live = {
+        "assignments": _assignments(case),
+        "onderzoek": [(o.kind, o.started_on, o.ended_on) for o in onderzoeken_of(case)],
+        "requests": [r.requested_on for r in destruction_requests_of(case)],
+    }
     exported = export_case(world.cvc_user, case.reference)
     _flush(case)
 
@@ -69,8 +76,11 @@ def test_an_imported_case_gets_the_same_onderzoek_request_and_assignments_back(d
     assert report.errors == []
     imported = Case.objects.get(external_reference=exported["external_reference"])
     assert _assignments(imported) == live["assignments"]
-    assert [(o.kind, o.started_on, o.ended_on) for o in onderzoeken_of(imported)] == live["onderzoek"] == [
-        ("vt", (t + 2 * d).date(), (t + 20 * d).date())]  # fmt: skip
+    assert (
+        [(o.kind, o.started_on, o.ended_on) for o in onderzoeken_of(imported)]
+        == live["onderzoek"]
+        == [("vt", (t + 2 * d).date(), (t + 20 * d).date())]
+    )
     assert [r.requested_on for r in destruction_requests_of(imported)] == live["requests"] == [(t + 52 * d).date()]
     assert imported.vast_gezicht == world.cvc_user
 
@@ -94,17 +104,25 @@ def test_a_document_whose_history_does_not_hold_together_is_refused_with_the_fie
         {"at": opened.isoformat(), "by": world.cvc_user.username, "vast_gezicht": world.cvc_user.username},
         {"at": (opened - timedelta(days=1)).isoformat(), "by": world.cvc_user.username, "vast_gezicht": None},
     ]
-    doc["investigations"] = [{"kind": "rvdk", "organisation": world.vt.name,
-                              "started": {"at": (opened + timedelta(days=2)).isoformat(),
-                                          "by": world.vt_user.username}}]  # fmt: skip
-    doc["destruction_requests"] = [{"at": (opened + timedelta(days=3)).isoformat(), "by": world.cvc_user.username,
-                                    "requested_by": "onbekend"}]  # fmt: skip
+    doc["investigations"] = [
+        {
+            "kind": "rvdk",
+            "organisation": world.vt.name,
+            "started": {"at": (opened + timedelta(days=2)).isoformat(), "by": world.vt_user.username},
+        }
+    ]
+    doc["destruction_requests"] = [
+        {"at": (opened + timedelta(days=3)).isoformat(), "by": world.cvc_user.username, "requested_by": "onbekend"}
+    ]
 
     report = import_cases([(1, json.dumps(doc))])
 
     assert {e.pointer for e in report.errors} == {
-        "/vast_gezicht_assignments/1/at", "/vast_gezicht", "/investigations/0/organisation",
-        "/destruction_requests/0/requested_by"}  # fmt: skip
+        "/vast_gezicht_assignments/1/at",
+        "/vast_gezicht",
+        "/investigations/0/organisation",
+        "/destruction_requests/0/requested_by",
+    }
     assert not Case.objects.filter(external_reference="VG-2").exists()
 
 
@@ -113,24 +131,43 @@ def test_an_onderzoek_the_service_refuses_is_reported_on_its_step(db):
     opened = base_moment(30)
     doc = minimal_document(world, "VG-3")
     # Veilig Thuis cannot have started its onderzoek before the melding came in.
-    doc["investigations"] = [{"kind": "vt", "organisation": world.vt.name,
-                              "started": {"at": (opened - timedelta(days=2)).isoformat(),
-                                          "by": world.vt_user.username}}]  # fmt: skip
+    doc["investigations"] = [
+        {
+            "kind": "vt",
+            "organisation": world.vt.name,
+            "started": {"at": (opened - timedelta(days=2)).isoformat(), "by": world.vt_user.username},
+        }
+    ]
 
     report = import_cases([(1, json.dumps(doc))])
 
     assert [(e.pointer, e.message) for e in report.errors] == [
-        ("/investigations/0", f"Deze datum ligt vóór de melding of het verzoek ({opened:%d-%m-%Y}).")]  # fmt: skip
+        ("/investigations/0", f"Deze datum ligt vóór de melding of het verzoek ({opened:%d-%m-%Y}).")
+    ]
     assert not Case.objects.filter(external_reference="VG-3").exists()
 
 
 def test_an_onderzoek_registered_by_someone_who_joined_after_it_began_round_trips(db):
     world = make_world()
     t, d = base_moment(40), timedelta(days=1)
-    case = case_open(actor=world.cvc_user, team=world.team, municipality=world.municipality, family_name="Gezin Laat",
-                     intake="melding_vt", reported_on=t.date(), opened_at=t, vast_gezicht=world.cvc_user)  # fmt: skip
-    participant_add(actor=world.cvc_user, case=case, organisation=world.vt, professional=world.vt_user,
-                    role="onderzoeker", occurred_at=t + 5 * d)  # fmt: skip
+    case = case_open(
+        actor=world.cvc_user,
+        team=world.team,
+        municipality=world.municipality,
+        family_name="Gezin Laat",
+        intake="melding_vt",
+        reported_on=t.date(),
+        opened_at=t,
+        vast_gezicht=world.cvc_user,
+    )
+    participant_add(
+        actor=world.cvc_user,
+        case=case,
+        organisation=world.vt,
+        professional=world.vt_user,
+        role="onderzoeker",
+        occurred_at=t + 5 * d,
+    )
     onderzoek_start(actor=world.vt_user, case=case, kind="vt", started_on=(t + 2 * d).date())
     exported = export_case(world.cvc_user, case.reference)
     _flush(case)

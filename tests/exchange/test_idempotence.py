@@ -13,8 +13,16 @@ from exchange.models import ImportedCase
 from tests.exchange.world import make_world, minimal_document
 from workflows.deadlines.models import Deadline
 
-COUNTED = ["cases.Case", "cases.Person", "cases.Participant", "cases.TimelineEvent", "cases.HistoricalCase",
-           "cases.HistoricalPerson", "workflows.Deadline", "exchange.ImportedCase"]  # fmt: skip
+COUNTED = [
+    "cases.Case",
+    "cases.Person",
+    "cases.Participant",
+    "cases.TimelineEvent",
+    "cases.HistoricalCase",
+    "cases.HistoricalPerson",
+    "workflows.Deadline",
+    "exchange.ImportedCase",
+]
 
 
 def _counts():
@@ -65,9 +73,21 @@ def test_new_later_events_are_appended_and_run_their_deadlines(db):
     case = Case.objects.get(external_reference="AANVUL-1")
     events_before = TimelineEvent.objects.filter(case=case).count()
     at = (parse_moment(doc["status_history"][0]["at"]) + timedelta(days=1)).isoformat()
-    doc["assessments"] = [{"started_at": at, "by": world.cvc_user.username, "contributions": [
-        {"at": at, "by": world.vt_user.username, "organisation": world.vt.name, "safety_score": 4,
-         "classification": "structureel"}]}]  # fmt: skip
+    doc["assessments"] = [
+        {
+            "started_at": at,
+            "by": world.cvc_user.username,
+            "contributions": [
+                {
+                    "at": at,
+                    "by": world.vt_user.username,
+                    "organisation": world.vt.name,
+                    "safety_score": 4,
+                    "classification": "structureel",
+                }
+            ],
+        }
+    ]
 
     report = import_cases(_lines(doc))
 

@@ -92,8 +92,9 @@ def test_a_dry_run_reports_guard_refusals_and_writes_nothing(db):
     refused = minimal_document(world, "PROEF-2")
     # aangemeld -> afgesloten is allowed; afgesloten -> monitoring is not: only the replay finds that.
     refused["status_history"][0]["to"] = "afgesloten"
-    refused["status_history"].append(dict(refused["status_history"][0], to="monitoring",
-                                          at=(timezone.now() - timedelta(days=1)).isoformat()))  # fmt: skip
+    refused["status_history"].append(
+        dict(refused["status_history"][0], to="monitoring", at=(timezone.now() - timedelta(days=1)).isoformat())
+    )
     before = TimelineEvent.objects.count()
 
     report = import_cases(_lines([good, refused]), dry_run=True)

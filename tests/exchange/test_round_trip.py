@@ -16,19 +16,26 @@ from workflows.meetings.models import MeetingDecision
 
 
 def _timeline(case):
-    return [(e.kind, e.occurred_at, e.actor_id, e.organisation_id, e.episode, e.summary)
-            for e in TimelineEvent.objects.filter(case=case).order_by("occurred_at", "id")]  # fmt: skip
+    return [
+        (e.kind, e.occurred_at, e.actor_id, e.organisation_id, e.episode, e.summary)
+        for e in TimelineEvent.objects.filter(case=case).order_by("occurred_at", "id")
+    ]
 
 
 def _deadlines(case):
-    return sorted((d.rule.code, d.started_at, d.due_at, d.state, d.closed_at, d.responsible_user_id)
-                  for d in Deadline.objects.filter(case=case).select_related("rule"))  # fmt: skip
+    return sorted(
+        (d.rule.code, d.started_at, d.due_at, d.state, d.closed_at, d.responsible_user_id)
+        for d in Deadline.objects.filter(case=case).select_related("rule")
+    )
 
 
 def _metrics(world, case):
     start = case.opened_at.date()
-    filters = Filters(date_from=start.replace(day=1), date_to=start.replace(day=28).replace(year=start.year + 1),
-                      team_id=world.team.pk)  # fmt: skip
+    filters = Filters(
+        date_from=start.replace(day=1),
+        date_to=start.replace(day=28).replace(year=start.year + 1),
+        team_id=world.team.pk,
+    )
     return [(t.key, t.rows, t.cells) for t in metric_tables(filters)]
 
 

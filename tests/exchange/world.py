@@ -72,62 +72,124 @@ def build_live_case(w: World, *, base: datetime | None = None, family_name: str 
     """A case walked from melding to afgeschaald, every step through its service at its own moment."""
     t = base or base_moment()
     h, d = timedelta(hours=1), timedelta(days=1)
-    case = case_open(actor=w.cvc_user, team=w.team, municipality=w.municipality, family_name=family_name,
-                     intake="melding_vt", reported_on=t.date(), opened_at=t, vast_gezicht=w.cvc_user)  # fmt: skip
-    person_add(actor=w.cvc_user, case=case, role="jeugdige", full_name="Kees Uitwisseling",
-               date_of_birth=(t - 3000 * d).date(), bsn="111222333", occurred_at=t)  # fmt: skip
+    case = case_open(
+        actor=w.cvc_user,
+        team=w.team,
+        municipality=w.municipality,
+        family_name=family_name,
+        intake="melding_vt",
+        reported_on=t.date(),
+        opened_at=t,
+        vast_gezicht=w.cvc_user,
+    )
+    person_add(
+        actor=w.cvc_user,
+        case=case,
+        role="jeugdige",
+        full_name="Kees Uitwisseling",
+        date_of_birth=(t - 3000 * d).date(),
+        bsn="111222333",
+        occurred_at=t,
+    )
     parent = person_add(actor=w.cvc_user, case=case, role="ouder", full_name="Anna Uitwisseling", occurred_at=t)
-    participant_add(actor=w.cvc_user, case=case, organisation=w.vt, professional=w.vt_user, role="onderzoeker",
-                    occurred_at=t + h)  # fmt: skip
-    gi_participation = participant_add(actor=w.cvc_user, case=case, organisation=w.gi, professional=w.gi_user,
-                                       role="jeugdbeschermer", occurred_at=t + 2 * h)  # fmt: skip
+    participant_add(
+        actor=w.cvc_user, case=case, organisation=w.vt, professional=w.vt_user, role="onderzoeker", occurred_at=t + h
+    )
+    gi_participation = participant_add(
+        actor=w.cvc_user,
+        case=case,
+        organisation=w.gi,
+        professional=w.gi_user,
+        role="jeugdbeschermer",
+        occurred_at=t + 2 * h,
+    )
 
     def move(to, at, actor=w.cvc_user):
-        case_transition(actor=actor, case=case, to=to, reason=f"Naar {to}", expected_version=case.version,
-                        occurred_at=at)  # fmt: skip
+        case_transition(
+            actor=actor, case=case, to=to, reason=f"Naar {to}", expected_version=case.version, occurred_at=at
+        )
 
     move("veiligheidsbeoordeling", t + d)
     # Veilig Thuis' onderzoek, registered by date (the event lies at the end of those days).
     onderzoek_start(actor=w.vt_user, case=case, kind="vt", started_on=(t + 2 * d).date())
     assessment = assessment_start(actor=w.cvc_user, case=case, occurred_at=t + d + h)
-    contribution_add(actor=w.vt_user, assessment=assessment, safety_score=3, classification="structureel",
-                     worries="Zorgen over de thuissituatie.", risk_level="middel", occurred_at=t + 2 * d)  # fmt: skip
-    contribution_add(actor=w.cvc_user, assessment=assessment, safety_score=5, classification="structureel",
-                     strengths="Grootmoeder helpt.", occurred_at=t + 3 * d)  # fmt: skip
+    contribution_add(
+        actor=w.vt_user,
+        assessment=assessment,
+        safety_score=3,
+        classification="structureel",
+        worries="Zorgen over de thuissituatie.",
+        risk_level="middel",
+        occurred_at=t + 2 * d,
+    )
+    contribution_add(
+        actor=w.cvc_user,
+        assessment=assessment,
+        safety_score=5,
+        classification="structureel",
+        strengths="Grootmoeder helpt.",
+        occurred_at=t + 3 * d,
+    )
     move("gezamenlijke_analyse", t + 4 * d)
-    meeting = meeting_schedule(actor=w.coordinator, team=w.team, scheduled_at=t + 6 * d, chair=w.coordinator,
-                               location="Stadskantoor")  # fmt: skip
+    meeting = meeting_schedule(
+        actor=w.coordinator, team=w.team, scheduled_at=t + 6 * d, chair=w.coordinator, location="Stadskantoor"
+    )
     item = agenda_add(actor=w.coordinator, meeting=meeting, case=case)
     attendance_record(actor=w.coordinator, meeting=meeting, user=w.cvc_user, organisation=w.cvc)
     attendance_record(actor=w.coordinator, meeting=meeting, user=w.vt_user, organisation=w.vt)
-    judgement = meeting_judgement(actor=w.coordinator, item=item, occurred_at=t + 6 * d + h,
-                                  classification="structureel", joint_score=4, rationale="Samen beoordeeld.",
-                                  parents_view="Wij willen hulp.", parents_present=True,
-                                  dissents=[(w.gi, "De GI schat het onveiliger in.")])  # fmt: skip
-    condition = condition_agree(actor=w.cvc_user, judgement=judgement, description="Vader slaapt elders.",
-                                owner_organisation=w.cvc, owner=w.cvc_user, check_date=(t + 20 * d).date(),
-                                occurred_at=t + 6 * d + 2 * h)  # fmt: skip
-    intervention = meeting_intervention(actor=w.coordinator, item=item, occurred_at=t + 6 * d + 3 * h,
-                                        kind="veiligheidsplan", responsible_organisation=w.cvc,
-                                        responsible_professional=w.cvc_user, start_date=(t + 7 * d).date(),
-                                        due_date=(t + 30 * d).date(), description="Netwerkberaad")  # fmt: skip
+    judgement = meeting_judgement(
+        actor=w.coordinator,
+        item=item,
+        occurred_at=t + 6 * d + h,
+        classification="structureel",
+        joint_score=4,
+        rationale="Samen beoordeeld.",
+        parents_view="Wij willen hulp.",
+        parents_present=True,
+        dissents=[(w.gi, "De GI schat het onveiliger in.")],
+    )
+    condition = condition_agree(
+        actor=w.cvc_user,
+        judgement=judgement,
+        description="Vader slaapt elders.",
+        owner_organisation=w.cvc,
+        owner=w.cvc_user,
+        check_date=(t + 20 * d).date(),
+        occurred_at=t + 6 * d + 2 * h,
+    )
+    intervention = meeting_intervention(
+        actor=w.coordinator,
+        item=item,
+        occurred_at=t + 6 * d + 3 * h,
+        kind="veiligheidsplan",
+        responsible_organisation=w.cvc,
+        responsible_professional=w.cvc_user,
+        start_date=(t + 7 * d).date(),
+        due_date=(t + 30 * d).date(),
+        description="Netwerkberaad",
+    )
     minutes_record(actor=w.coordinator, item=item, minutes="Besproken.", expected_version=None)
     move("inzet_afgesproken", t + 7 * d)
     # A handover of the vast gezicht, and back.
     case_change(actor=w.coordinator, case=case, expected_version=None, vast_gezicht=w.gi_user, occurred_at=t + 9 * d)
-    case_change(actor=w.coordinator, case=case, expected_version=None, vast_gezicht=w.cvc_user,
-                occurred_at=t + 12 * d)  # fmt: skip
+    case_change(actor=w.coordinator, case=case, expected_version=None, vast_gezicht=w.cvc_user, occurred_at=t + 12 * d)
     onderzoek_end(actor=w.vt_user, case=case, kind="vt", ended_on=(t + 20 * d).date())
     intervention_start(actor=w.cvc_user, intervention=intervention, expected_version=None, occurred_at=t + 8 * d)
     # Checked five days late: the condition's deadline is missed.
     condition_check(actor=w.cvc_user, condition=condition, met=True, expected_version=None, occurred_at=t + 25 * d)
-    intervention_complete(actor=w.cvc_user, intervention=intervention, result="Plan staat.", expected_version=None,
-                          occurred_at=t + 28 * d)  # fmt: skip
+    intervention_complete(
+        actor=w.cvc_user, intervention=intervention, result="Plan staat.", expected_version=None, occurred_at=t + 28 * d
+    )
     move("monitoring", t + 29 * d)
     review = meeting_schedule(actor=w.coordinator, team=w.team, scheduled_at=t + 40 * d, chair=w.coordinator)
     review_item = agenda_add(actor=w.coordinator, meeting=review, case=case)
-    minutes_record(actor=w.coordinator, item=review_item, minutes="Evaluatie: gaat goed.", expected_version=None,
-                   occurred_at=t + 40 * d)  # fmt: skip
+    minutes_record(
+        actor=w.coordinator,
+        item=review_item,
+        minutes="Evaluatie: gaat goed.",
+        expected_version=None,
+        occurred_at=t + 40 * d,
+    )
     move("afgeschaald", t + 50 * d)
     participant_end(actor=w.cvc_user, participant=gi_participation, occurred_at=t + 51 * d)
     # After the case was handed back, the mother asks for the file to be destroyed.
@@ -162,7 +224,7 @@ def minimal_document(w: World, reference: str, *, opened_days_ago: int = 30, **o
                 "date_of_birth": "2019-04-01",
                 "bsn": "111222333",
             }
-        ],  # fmt: skip
+        ],
         "participants": [
             {
                 "organisation": w.cvc.name,
@@ -178,7 +240,7 @@ def minimal_document(w: World, reference: str, *, opened_days_ago: int = 30, **o
                 "since": (opened + timedelta(hours=1)).isoformat(),
                 "until": None,
             },
-        ],  # fmt: skip
+        ],
         "status_history": [
             {
                 "type": "transition",
@@ -187,7 +249,7 @@ def minimal_document(w: World, reference: str, *, opened_days_ago: int = 30, **o
                 "to": "veiligheidsbeoordeling",
                 "reason": "Beoordeling gestart",
             },
-        ],  # fmt: skip
+        ],
     }
     doc.update(overrides)
     return doc

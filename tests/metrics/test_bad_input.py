@@ -19,8 +19,13 @@ from metrics.tasks import export_job_run_task
 from tests import factories
 
 EXPORTS, METRICS = "/api/v1/exports/", "/api/v1/metrics/"
-GOOD = {"date_from": "2025-01-01", "date_to": "2025-03-31", "granularity": "month", "kind": "aggregates",
-        "format": "csv"}  # fmt: skip
+GOOD = {
+    "date_from": "2025-01-01",
+    "date_to": "2025-03-31",
+    "granularity": "month",
+    "kind": "aggregates",
+    "format": "csv",
+}
 FIELDS = list(GOOD) + ["team", "municipality"]
 
 
@@ -77,8 +82,7 @@ def test_each_field_of_the_wrong_type_is_a_400_naming_that_field(api, field, val
     ],
 )
 @pytest.mark.parametrize("field", ["date_from", "date_to"])
-def test_extreme_years_and_digits_of_other_scripts_are_a_400_in_the_api_and_on_the_pages(api, field, value,
-                                                                                          message):  # fmt: skip
+def test_extreme_years_and_digits_of_other_scripts_are_a_400_in_the_api_and_on_the_pages(api, field, value, message):
     other = {"date_from": "2025-01-01", "date_to": "2025-12-31"}
     params = {**other, field: value, "granularity": "month"}
     for response in (api.get(METRICS, params), post(api, {**GOOD, **params})):
@@ -101,12 +105,16 @@ def test_an_id_that_is_not_ascii_digits_is_no_choice(api, value):
 
 digits = st.sampled_from("0123456789٠١٢٣٤٥٦٧٨٩０１２３４５６７８９²³¹")
 date_like = st.one_of(
-    st.builds(lambda y, m, d: f"{y}-{m}-{d}", st.text(digits, min_size=1, max_size=5),
-              st.text(digits, min_size=1, max_size=2), st.text(digits, min_size=1, max_size=2)),
+    st.builds(
+        lambda y, m, d: f"{y}-{m}-{d}",
+        st.text(digits, min_size=1, max_size=5),
+        st.text(digits, min_size=1, max_size=2),
+        st.text(digits, min_size=1, max_size=2),
+    ),
     st.dates().map(lambda d: d.isoformat()),
     st.sampled_from(["0001-01-01", "9999-12-31", "2025-01-01", "2025-12-31", "31-12-2025", ""]),
     st.text(max_size=12),
-)  # fmt: skip
+)
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8) | date_like,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
@@ -119,8 +127,13 @@ bodies = st.one_of(
 )
 query = st.dictionaries(st.sampled_from([*FIELDS, "x"]), date_like | st.text(max_size=10), max_size=6)
 
-FUZZ = settings(max_examples=60, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])  # fmt: skip
+FUZZ = settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @FUZZ
@@ -168,9 +181,13 @@ def test_a_job_whose_work_raises_fails_with_a_readable_reason(api, evaluator, mo
 
 def test_a_job_for_an_extreme_period_fails_instead_of_staying_running(evaluator):
     """Written around the form (an old row, a script): the date overflowed and the job stayed "running"."""
-    job = ExportJob.objects.create(requester=evaluator, kind="events", format="csv",
-                                   params={"date_from": "9999-01-01", "date_to": "9999-12-31"},
-                                   expires_at=timezone.now() + timedelta(hours=1))  # fmt: skip
+    job = ExportJob.objects.create(
+        requester=evaluator,
+        kind="events",
+        format="csv",
+        params={"date_from": "9999-01-01", "date_to": "9999-12-31"},
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
     export_job_run(job.pk)
     job.refresh_from_db()
     assert job.status == ExportStatus.FAILED and job.error == str(DATE_OUT_OF_RANGE)

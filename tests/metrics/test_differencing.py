@@ -37,8 +37,14 @@ def table_of(data: dict, months: list[str], granularity: str, keys: list[str], w
                 for j, value in enumerate(row):
                     cells[j] += value
     labels = sorted(sums)
-    return Table("t", "t", ["periode", "rij"], [(f"c{j}", f"c{j}") for j in range(width)], labels,
-                 [sums[label] for label in labels])  # fmt: skip
+    return Table(
+        "t",
+        "t",
+        ["periode", "rij"],
+        [(f"c{j}", f"c{j}") for j in range(width)],
+        labels,
+        [sums[label] for label in labels],
+    )
 
 
 def figures(published, months: list[str], granularity: str, keys: list[str], width: int):
@@ -82,9 +88,18 @@ def independent(data, months, granularity, keys, width):
     table = publish(table_of(data, months, MONTH, keys, width), k=K)
     coarse = table_of(data, months, granularity, keys, width)
     grid = suppress(coarse.cells, K).published() if coarse.rows else [[0] * (width + 1)]
-    return type(table)(key="t", title="t", row_header=[], columns=coarse.columns, rows=coarse.rows,
-                       cells=[row[:-1] for row in grid[:-1]], counts=True, row_totals=[row[-1] for row in grid[:-1]],
-                       column_totals=grid[-1][:-1], total=grid[-1][-1])  # fmt: skip
+    return type(table)(
+        key="t",
+        title="t",
+        row_header=[],
+        columns=coarse.columns,
+        rows=coarse.rows,
+        cells=[row[:-1] for row in grid[:-1]],
+        counts=True,
+        row_totals=[row[-1] for row in grid[:-1]],
+        column_totals=grid[-1][:-1],
+        total=grid[-1][-1],
+    )
 
 
 counts = st.one_of(st.just(0), st.integers(1, 4), st.integers(5, 30))
@@ -143,15 +158,27 @@ def quarters(db, make_member):
     team = factories.SafetyTeamFactory(municipalities=[municipality])
     creator = make_member(team)
     evaluator = make_member(team, role="evaluator")
-    plan = [(2, CaseStatus.AANGEMELD, 3), (2, CaseStatus.MONITORING, 10), (5, CaseStatus.AANGEMELD, 10),
-            (5, CaseStatus.MONITORING, 10)]  # fmt: skip
+    plan = [
+        (2, CaseStatus.AANGEMELD, 3),
+        (2, CaseStatus.MONITORING, 10),
+        (5, CaseStatus.AANGEMELD, 10),
+        (5, CaseStatus.MONITORING, 10),
+    ]
     n = 0
     for month, status, how_many in plan:
         for _ in range(how_many):
             n += 1
-            Case.objects.create(reference=f"VT-Q{n}", family_name="Gezin Q", team=team, municipality=municipality,
-                                status=status, intake="melding_vt", reported_on=date(2025, month, 3),
-                                opened_at=at(2025, month, 3), created_by=creator)  # fmt: skip
+            Case.objects.create(
+                reference=f"VT-Q{n}",
+                family_name="Gezin Q",
+                team=team,
+                municipality=municipality,
+                status=status,
+                intake="melding_vt",
+                reported_on=date(2025, month, 3),
+                opened_at=at(2025, month, 3),
+                created_by=creator,
+            )
     return evaluator
 
 
@@ -179,9 +206,14 @@ def api_figures(body: dict, months: list[str], granularity: str) -> list[tuple[l
 def test_through_the_api_a_half_year_minus_a_quarter_reveals_no_suppressed_cell(quarters, client, login_verified):
     login_verified(client, quarters)
     published, suppressed = [], []
-    requests = [("2025-01-01", "2025-06-30", QUARTER), ("2025-01-01", "2025-03-31", QUARTER),
-                ("2025-04-01", "2025-06-30", QUARTER), ("2025-01-01", "2025-06-30", MONTH),
-                ("2025-01-01", "2025-03-31", MONTH), ("2025-04-01", "2025-06-30", MONTH)]  # fmt: skip
+    requests = [
+        ("2025-01-01", "2025-06-30", QUARTER),
+        ("2025-01-01", "2025-03-31", QUARTER),
+        ("2025-04-01", "2025-06-30", QUARTER),
+        ("2025-01-01", "2025-06-30", MONTH),
+        ("2025-01-01", "2025-03-31", MONTH),
+        ("2025-04-01", "2025-06-30", MONTH),
+    ]
     for date_from, date_to, granularity in requests:
         response = client.get(API, {"date_from": date_from, "date_to": date_to, "granularity": granularity})
         assert response.status_code == 200
@@ -203,9 +235,9 @@ def test_through_the_api_a_half_year_minus_a_quarter_reveals_no_suppressed_cell(
         ("2025-04-01", "2025-12-31", YEAR, "date_from"),
     ],
 )
-def test_a_range_that_is_not_whole_periods_is_a_400_with_the_reason_in_dutch(quarters, client, login_verified,
-                                                                            date_from, date_to, granularity,
-                                                                            wrong):  # fmt: skip
+def test_a_range_that_is_not_whole_periods_is_a_400_with_the_reason_in_dutch(
+    quarters, client, login_verified, date_from, date_to, granularity, wrong
+):
     login_verified(client, quarters)
     params = {"date_from": date_from, "date_to": date_to, "granularity": granularity}
     response = client.get(API, params)
@@ -214,8 +246,9 @@ def test_a_range_that_is_not_whole_periods_is_a_400_with_the_reason_in_dutch(qua
     assert response.json()[wrong][0].startswith("Kies hele perioden per ")
     page = client.get("/evaluatie/", params)
     assert page.status_code == 400 and "Kies hele perioden per" in page.content.decode()
-    export = client.post("/api/v1/exports/", {**params, "kind": "aggregates", "format": "csv"},
-                         content_type="application/json")  # fmt: skip
+    export = client.post(
+        "/api/v1/exports/", {**params, "kind": "aggregates", "format": "csv"}, content_type="application/json"
+    )
     assert export.status_code == 400 and list(export.json()) == [wrong]
 
 
@@ -224,8 +257,11 @@ def test_whole_years_and_the_event_extract_of_any_days_are_accepted(quarters, cl
     year = client.get(API, {"date_from": "2024-01-01", "date_to": "2025-12-31", "granularity": YEAR})
     assert year.status_code == 200
     assert [row["labels"][0] for row in year.json()["tables"]["cases_by_status"]["rows"]] == ["2025"]
-    events = client.post("/api/v1/exports/", {"date_from": "2025-01-02", "date_to": "2025-03-30", "kind": "events",
-                                              "format": "csv"}, content_type="application/json")  # fmt: skip
+    events = client.post(
+        "/api/v1/exports/",
+        {"date_from": "2025-01-02", "date_to": "2025-03-30", "kind": "events", "format": "csv"},
+        content_type="application/json",
+    )
     assert events.status_code == 201
 
 
@@ -264,9 +300,18 @@ def test_a_quarter_hides_counts_and_means_hidden_in_one_of_its_months_but_keeps_
     columns = [("n", "n"), ("mean", "gemiddeld"), ("p50", "mediaan")]
 
     def stats(rows):
-        return Table("s", "s", ["periode"], columns, [(label,) for label, _n in rows],
-                     [[n, 2.5, 3.0] for _label, n in rows], counts=False, guards=[None, 0, 0],
-                     guard_counts=[[n] for _label, n in rows], additive=[True, True, False])  # fmt: skip
+        return Table(
+            "s",
+            "s",
+            ["periode"],
+            columns,
+            [(label,) for label, _n in rows],
+            [[n, 2.5, 3.0] for _label, n in rows],
+            counts=False,
+            guards=[None, 0, 0],
+            guard_counts=[[n] for _label, n in rows],
+            additive=[True, True, False],
+        )
 
     months = stats([("2025-01", 3), ("2025-02", 10), ("2025-03", 10), ("2025-04", 10)])
     quarters = publish(stats([("2025-K1", 23), ("2025-K2", 10)]), months=months, granularity=QUARTER, k=K)

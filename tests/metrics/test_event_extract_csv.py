@@ -23,9 +23,20 @@ from tests.metrics.scenario import at
 ALL_2025 = Filters(date(2025, 1, 1), date(2025, 12, 31))
 # Team names and CBS codes a spreadsheet or a CSV parser could trip over.
 AWKWARD = [
-    'Team "Noord", west', "=HYPERLINK(\"x\")", "+31 tel", "-5", "@SUM(A1)", "\tachter tab", "\rcr",
-    "regel\r\nbreuk", "kale\nLF", "kale\rCR", "Ĳsselmonde – ünïcode ✓", "", " spatie ",
-]  # fmt: skip
+    'Team "Noord", west',
+    '=HYPERLINK("x")',
+    "+31 tel",
+    "-5",
+    "@SUM(A1)",
+    "\tachter tab",
+    "\rcr",
+    "regel\r\nbreuk",
+    "kale\nLF",
+    "kale\rCR",
+    "Ĳsselmonde – ünïcode ✓",
+    "",
+    " spatie ",
+]
 
 cells = st.one_of(
     st.text(alphabet=st.characters(blacklist_categories=["Cs"]) | st.sampled_from(',"\r\n\t=+-@'), max_size=12),
@@ -53,18 +64,39 @@ def awkward(db):
         municipality = factories.MunicipalityFactory(code=AWKWARD[-1 - n][:6])
         team = factories.SafetyTeamFactory(name=name, municipalities=[municipality])
         case = Case.objects.create(
-            reference=f"VT-K{n}", family_name="Gezin K", team=team, municipality=municipality,
-            status=CaseStatus.MONITORING, intake="melding_vt", reported_on=date(2025, 4, 1),
-            opened_at=at(2025, 4, 1 + n), created_by=s.users["p1"],
-        )  # fmt: skip
-        Person.objects.create(case=case, role=PersonRole.JEUGDIGE, full_name="Kind K",
-                              date_of_birth=date(2010 + n, 4, 3))  # fmt: skip
-        Participant.objects.create(case=case, organisation=organisation, professional=s.users["p4"],
-                                   role="betrokken", started_at=at(2025, 4, 1 + n))  # fmt: skip
-        for kind, data in ((name[:32] or "leeg", {"score": 4.5}), ("case_opened", {"joint_score": "7"}),
-                           ('"kind", met komma', {"score": -2, "joint_score": 10})):  # fmt: skip
-            TimelineEvent.objects.create(case=case, kind=kind, occurred_at=at(2025, 4, 2 + n), episode=1 + n % 3,
-                                         data=data, summary=scenario.SECRET_STRINGS[5])  # fmt: skip
+            reference=f"VT-K{n}",
+            family_name="Gezin K",
+            team=team,
+            municipality=municipality,
+            status=CaseStatus.MONITORING,
+            intake="melding_vt",
+            reported_on=date(2025, 4, 1),
+            opened_at=at(2025, 4, 1 + n),
+            created_by=s.users["p1"],
+        )
+        Person.objects.create(
+            case=case, role=PersonRole.JEUGDIGE, full_name="Kind K", date_of_birth=date(2010 + n, 4, 3)
+        )
+        Participant.objects.create(
+            case=case,
+            organisation=organisation,
+            professional=s.users["p4"],
+            role="betrokken",
+            started_at=at(2025, 4, 1 + n),
+        )
+        for kind, data in (
+            (name[:32] or "leeg", {"score": 4.5}),
+            ("case_opened", {"joint_score": "7"}),
+            ('"kind", met komma', {"score": -2, "joint_score": 10}),
+        ):
+            TimelineEvent.objects.create(
+                case=case,
+                kind=kind,
+                occurred_at=at(2025, 4, 2 + n),
+                episode=1 + n % 3,
+                data=data,
+                summary=scenario.SECRET_STRINGS[5],
+            )
     return s
 
 
@@ -86,8 +118,10 @@ def test_the_csv_extract_has_the_bytes_of_the_generic_writer_for_awkward_values(
     k0 = [row for row in parsed if row[0] == case_pseudonym(Case.objects.get(reference="VT-K0").pk)]
     # Scores: 4.5 rounds to 5, the string "7" is no score.
     assert [(row[2], row[8], row[9]) for row in k0] == [
-        ('Team "Noord", west', "5", ""), ("case_opened", "", ""), ('"kind", met komma', "-2", "10"),
-    ]  # fmt: skip
+        ('Team "Noord", west', "5", ""),
+        ("case_opened", "", ""),
+        ('"kind", met komma', "-2", "10"),
+    ]
 
 
 def test_the_csv_extract_and_the_generic_writer_agree_on_a_filtered_extract(awkward, tmp_path):
@@ -102,8 +136,14 @@ def test_the_csv_extract_and_the_generic_writer_agree_on_a_filtered_extract(awkw
 
 def test_kinds_follow_participants_who_leave_and_equal_moments_count_as_involved(awkward, tmp_path):
     case = Case.objects.get(reference="VT-K1")
-    Participant.objects.create(case=case, organisation=awkward.orgs["vt"], professional=awkward.users["p3"],
-                               role="betrokken", started_at=at(2025, 4, 3), ended_at=at(2025, 4, 20))  # fmt: skip
+    Participant.objects.create(
+        case=case,
+        organisation=awkward.orgs["vt"],
+        professional=awkward.users["p3"],
+        role="betrokken",
+        started_at=at(2025, 4, 3),
+        ended_at=at(2025, 4, 20),
+    )
     TimelineEvent.objects.create(case=case, kind="status_changed", occurred_at=at(2025, 4, 20))
     path = tmp_path / "events.csv"
     write_events(path, ALL_2025, "csv")
@@ -111,9 +151,11 @@ def test_kinds_follow_participants_who_leave_and_equal_moments_count_as_involved
         rows = [r for r in csv.DictReader(f) if r["casus_pseudoniem"] == case_pseudonym(case.pk)]
     # 3 April, 12:00: the Veilig Thuis participant starts at that very moment; 20 April: it has left.
     assert [(r["datum"], r["soorten_organisaties"]) for r in rows] == [
-        ("2025-04-03", "gi;veilig_thuis"), ("2025-04-03", "gi;veilig_thuis"), ("2025-04-03", "gi;veilig_thuis"),
+        ("2025-04-03", "gi;veilig_thuis"),
+        ("2025-04-03", "gi;veilig_thuis"),
+        ("2025-04-03", "gi;veilig_thuis"),
         ("2025-04-20", "gi"),
-    ]  # fmt: skip
+    ]
 
 
 @pytest.mark.parametrize("more", [0, 25])

@@ -71,10 +71,16 @@ def formula_teams(db):
         municipality = factories.MunicipalityFactory(code=f"{name[0]}M{n}")
         team = factories.SafetyTeamFactory(name=name, municipalities=[municipality])
         case = Case.objects.create(
-            reference=f"VT-F{n}", family_name="Gezin F", team=team, municipality=municipality,
-            status=CaseStatus.AANGEMELD, intake="melding_vt", reported_on=date(2025, 5, 1),
-            opened_at=at(2025, 5, 1 + n), created_by=s.users["p1"],
-        )  # fmt: skip
+            reference=f"VT-F{n}",
+            family_name="Gezin F",
+            team=team,
+            municipality=municipality,
+            status=CaseStatus.AANGEMELD,
+            intake="melding_vt",
+            reported_on=date(2025, 5, 1),
+            opened_at=at(2025, 5, 1 + n),
+            created_by=s.users["p1"],
+        )
         timeline_record(case=case, kind=EventKind.CASE_OPENED, occurred_at=at(2025, 5, 1 + n))
     return s
 
@@ -90,8 +96,9 @@ def written_cells(path, fmt) -> list:
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.parametrize("kind", ["events", "aggregates"])
-def test_team_names_and_codes_that_look_like_formulas_are_inert_in_every_metrics_file(formula_teams, tmp_path,
-                                                                                       fmt, kind):  # fmt: skip
+def test_team_names_and_codes_that_look_like_formulas_are_inert_in_every_metrics_file(
+    formula_teams, tmp_path, fmt, kind
+):
     path = tmp_path / f"{kind}.{fmt}"
     filters = Filters(date(2025, 1, 1), date(2025, 12, 31), by=("team", "municipality"))
     if kind == "events":

@@ -25,8 +25,9 @@ PROPERTY_SETTINGS = settings(
 )
 
 # Digits that are not 0-9: superscripts and circled numbers (No), Arabic-Indic, Devanagari, fullwidth (Nd).
-unicode_digits = st.text(st.characters(categories=("Nd", "No"), exclude_characters="0123456789"), min_size=1,
-                         max_size=12)  # fmt: skip
+unicode_digits = st.text(
+    st.characters(categories=("Nd", "No"), exclude_characters="0123456789"), min_size=1, max_size=12
+)
 digitish = st.text(st.sampled_from("0123456789²³¹١٢٣٤٥٦٧٨٩０５७"), min_size=1, max_size=20)
 
 
@@ -69,9 +70,10 @@ json_scalars = (
     | st.text(max_size=30)
 )
 json_values = st.recursive(
-    json_scalars, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    json_scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=12,
-)  # fmt: skip
+)
 hostile_values = (
     unicode_digits
     | digitish

@@ -41,8 +41,9 @@ def test_production_settings_refuse_to_start_without_each_secret(absent):
 @pytest.mark.parametrize("name", SECRETS)
 @pytest.mark.parametrize("kind", ["development default", "env example placeholder", "empty"])
 def test_production_settings_refuse_a_public_or_empty_value(name, kind):
-    value = {"development default": DEV_DEFAULTS[name], "env example placeholder": "change-me-please",
-             "empty": ""}[kind]  # fmt: skip
+    value = {"development default": DEV_DEFAULTS[name], "env example placeholder": "change-me-please", "empty": ""}[
+        kind
+    ]
     result = run_production("import safetyteams.settings", **{**GOOD, name: value})
     assert result.returncode != 0 and f"{name}: not set" in result.stderr
 
@@ -77,8 +78,9 @@ def test_the_deploy_check_names_a_secret_that_is_too_short(settings, name):
 
 def test_the_deploy_check_refuses_one_value_for_two_secrets(settings):
     errors = deploy_errors(settings, **{**GOOD, "ACCESS_LOG_KEY": GOOD["PSEUDONYM_SECRET"]})
-    assert errors == {"safetyteams.E003": "PSEUDONYM_SECRET and ACCESS_LOG_KEY are the same: each secret needs "
-                                          "its own value."}  # fmt: skip
+    assert errors == {
+        "safetyteams.E003": "PSEUDONYM_SECRET and ACCESS_LOG_KEY are the same: each secret needs its own value."
+    }
 
 
 def test_the_deploy_check_passes_own_long_secrets(settings):

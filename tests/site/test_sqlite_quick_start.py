@@ -30,12 +30,23 @@ print("RESULT " + json.dumps({"states": states, "runs": runs}))
 @pytest.mark.slow
 def test_the_demo_on_sqlite_has_deadlines_and_the_sweep_records_each_reminder_once(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL")}
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path}/demo.sqlite3", VAR_DIR=str(tmp_path / "var"),
-               REMINDER_DISPATCH="false", LOG_LEVEL="WARNING")  # fmt: skip
+    env.update(
+        DATABASE_URL=f"sqlite:///{tmp_path}/demo.sqlite3",
+        VAR_DIR=str(tmp_path / "var"),
+        REMINDER_DISPATCH="false",
+        LOG_LEVEL="WARNING",
+    )
 
     def manage(*args: str) -> str:
-        done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-                              text=True, timeout=300, check=False)  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr[-3000:]
         return done.stdout
 

@@ -67,10 +67,15 @@ def _moment_field() -> BoundedDateTimeField:
 class DeadlineFilterSerializer(serializers.Serializer):
     """The list's query parameters: a malformed one is a 400 naming it, never a 500 or ignored."""
 
-    case = AsciiIntegerField(required=False, min_value=1, max_value=BIGINT_MAX,
-                             error_messages={"invalid": _("Geef een casusnummer (id).")})  # fmt: skip
-    state = serializers.ChoiceField(choices=[*DeadlineState.values, "overdue"], required=False, allow_blank=True,
-                                    error_messages={"invalid_choice": _("Onbekende status.")})  # fmt: skip
+    case = AsciiIntegerField(
+        required=False, min_value=1, max_value=BIGINT_MAX, error_messages={"invalid": _("Geef een casusnummer (id).")}
+    )
+    state = serializers.ChoiceField(
+        choices=[*DeadlineState.values, "overdue"],
+        required=False,
+        allow_blank=True,
+        error_messages={"invalid_choice": _("Onbekende status.")},
+    )
     due_from = _moment_field()
     due_to = _moment_field()
 
@@ -109,8 +114,9 @@ class NotificationList(generics.ListAPIView):
 
 
 class MarkReadSerializer(serializers.Serializer):
-    ids = serializers.ListField(child=AsciiIntegerField(min_value=1, max_value=BIGINT_MAX), required=False,
-                                max_length=1000)  # fmt: skip
+    ids = serializers.ListField(
+        child=AsciiIntegerField(min_value=1, max_value=BIGINT_MAX), required=False, max_length=1000
+    )
 
 
 class MarkReadResult(serializers.Serializer):

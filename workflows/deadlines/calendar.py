@@ -101,13 +101,6 @@ class WorkingDayCalendar:
         return self.term_end(start, end, statutory=True)
 
 
-def calendar() -> WorkingDayCalendar:
-    """The calendar with the gelijkgestelde dagen from the database."""
-    from workflows.deadlines.models import GelijkgesteldeDag
-
-    return WorkingDayCalendar(GelijkgesteldeDag.objects.values_list("day", flat=True))
-
-
 def local_date(moment: datetime) -> date:
     """The Amsterdam calendar date of a moment (a naive moment is taken as UTC, see `as_utc`)."""
     return as_utc(moment).astimezone(AMSTERDAM).date()

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workflows.deadlines.calendar import local_date
+from workflows.deadlines.dispatch import SEND_DIGEST_EMAIL, task
 from workflows.deadlines.models import Delivery, Digest, NotificationPreference, Reminder
 from workflows.deadlines.recipients import reminders_deliverable
 from workflows.deadlines.reminders import redispatch_stale, reminders_withdraw
@@ -139,15 +140,11 @@ def digests_collect(*, now: datetime | None = None) -> list[int]:
                     created_at__lte=now,
                 ).update(digest=digest)
                 if settings.REMINDER_DISPATCH:
-                    from workflows.deadlines.tasks import send_digest_email
-
-                    send_digest_email.delay_on_commit(digest.pk)
+                    task(SEND_DIGEST_EMAIL).delay_on_commit(digest.pk)
         except IntegrityError:
             continue  # today's digest exists
         created.append(digest.pk)
-    from workflows.deadlines.tasks import send_digest_email
-
-    redispatch_stale(Digest.objects.filter(sent_at__isnull=True), send_digest_email, now=now)
+    redispatch_stale(Digest.objects.filter(sent_at__isnull=True), task(SEND_DIGEST_EMAIL), now=now)
     return created
 
 

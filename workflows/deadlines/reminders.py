@@ -29,11 +29,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from workflows.deadlines.calendar import WorkingDayCalendar, as_utc, calendar, local_date, start_of_day
+from workflows.deadlines.calendar import WorkingDayCalendar, as_utc, local_date, start_of_day
+from workflows.deadlines.dispatch import SEND_REMINDER_EMAIL, task
 from workflows.deadlines.models import Deadline, DeadlineState, Delivery, Notification, NotificationPreference, Reminder
 from workflows.deadlines.office_hours import delivery_moment, earliest_stage_delivered_at
 from workflows.deadlines.recipients import ESCALATION, OVERDUE, Recipients, is_overdue_stage, recipients_for
 from workflows.deadlines.reminder_offsets import parse_offsets
+from workflows.deadlines.working_days import calendar
 
 DUE_DAY_HOUR = 8
 
@@ -99,10 +101,17 @@ def _insert_reminders_portable(rows: list[tuple]) -> list[tuple[int, int, str, i
     created = []
     for deadline_id, stage, recipient_id, scheduled_for, created_at, delivery, retry_at in rows:
         reminder, new = Reminder.objects.get_or_create(
-            deadline_id=deadline_id, stage=stage, recipient_id=recipient_id,
-            defaults={"scheduled_for": scheduled_for, "created_at": created_at, "delivery": delivery,
-                      "retry_at": retry_at, "attempts": 0},
-        )  # fmt: skip
+            deadline_id=deadline_id,
+            stage=stage,
+            recipient_id=recipient_id,
+            defaults={
+                "scheduled_for": scheduled_for,
+                "created_at": created_at,
+                "delivery": delivery,
+                "retry_at": retry_at,
+                "attempts": 0,
+            },
+        )
         if new:
             created.append((reminder.pk, deadline_id, stage, recipient_id))
     return created
@@ -184,8 +193,9 @@ def _catch_up(deadline: Deadline, ready: list[tuple[str, datetime]], recipients:
     return latest
 
 
-def _record(planned: list[tuple[int, str, int, datetime]], *, deadlines: dict[int, Deadline], now: datetime,
-            result: SweepResult) -> None:  # fmt: skip
+def _record(
+    planned: list[tuple[int, str, int, datetime]], *, deadlines: dict[int, Deadline], now: datetime, result: SweepResult
+) -> None:
     """Insert the (deadline id, stage, user id, scheduled for) rows that are new, with their in-app
     notifications, and enqueue their e-mails on commit (digest users wait for their digest)."""
     retry_at = now + timedelta(seconds=settings.REMINDER_REDISPATCH_SECONDS)
@@ -215,10 +225,8 @@ def _record(planned: list[tuple[int, str, int, datetime]], *, deadlines: dict[in
     result.reminder_ids += [row[0] for row in created]
     result.dispatched += len(immediate)
     if immediate and settings.REMINDER_DISPATCH:
-        from workflows.deadlines.tasks import send_reminder_email
-
         for reminder_id in immediate:
-            send_reminder_email.delay_on_commit(reminder_id)
+            task(SEND_REMINDER_EMAIL).delay_on_commit(reminder_id)
 
 
 def _sweep_batch(*, now: datetime, batch_size: int, cal: WorkingDayCalendar, result: SweepResult) -> int:
@@ -275,10 +283,8 @@ def redispatch_stale(unsent: QuerySet, task, *, now: datetime, limit: int = 1000
 
 def reminders_redispatch(*, now: datetime, limit: int = 1000) -> int:
     """Enqueue again the e-mails still unsent after their retry moment (task lost or worker killed)."""
-    from workflows.deadlines.tasks import send_reminder_email
-
     unsent = Reminder.objects.filter(sent_at__isnull=True, withdrawn_at__isnull=True, delivery=Delivery.IMMEDIATE)
-    return redispatch_stale(unsent, send_reminder_email, now=now, limit=limit)
+    return redispatch_stale(unsent, task(SEND_REMINDER_EMAIL), now=now, limit=limit)
 
 
 def reminders_withdraw(reminders: list[Reminder], *, now: datetime) -> SweepResult:

@@ -31,7 +31,7 @@ def deadline_for(user, deadline_id, *, ip: str | None = None) -> Deadline:
     when refused). Otherwise Http404."""
     deadline = (
         Deadline.objects.select_related("rule", "responsible_organisation", "responsible_user")
-        .filter(pk=parse_id(deadline_id))
+        .filter(pk=parse_id(deadline_id))  # type: ignore[misc]  # None matches no row
         .first()
     )
     if deadline is None:
@@ -117,18 +117,33 @@ def team_dashboard(user, *, now: datetime | None = None, section: str | None = N
     # One grouped query gives the section counts and both tallies (at most organisations × rules rows).
     groups = list(
         open_in_teams.values("responsible_organisation__name", "name")
-        .annotate(overdue=Count("pk", filter=Q(due_at__lt=now)),
-                  today=Count("pk", filter=Q(due_at__gte=now, due_at__lte=today_end)), total=Count("pk"))
+        .annotate(
+            overdue=Count("pk", filter=Q(due_at__lt=now)),
+            today=Count("pk", filter=Q(due_at__gte=now, due_at__lte=today_end)),
+            total=Count("pk"),
+        )
         .order_by()
-    )  # fmt: skip
+    )
     counts = {"overdue": sum(g["overdue"] for g in groups), "today": sum(g["today"] for g in groups)}
     counts["week"] = sum(g["total"] for g in groups) - counts["overdue"] - counts["today"]
 
-    listed = open_in_teams.select_related("case", "responsible_organisation", "responsible_user").only(
-        "id", "name", "statutory", "due_at", "state", "case__reference", "responsible_organisation__name",
-        "responsible_user__username", "responsible_user__full_name", "responsible_user__first_name",
-        "responsible_user__last_name",
-    ).order_by("open_due", "id")  # fmt: skip
+    listed = (
+        open_in_teams.select_related("case", "responsible_organisation", "responsible_user")
+        .only(
+            "id",
+            "name",
+            "statutory",
+            "due_at",
+            "state",
+            "case__reference",
+            "responsible_organisation__name",
+            "responsible_user__username",
+            "responsible_user__full_name",
+            "responsible_user__first_name",
+            "responsible_user__last_name",
+        )
+        .order_by("open_due", "id")
+    )
     sections = {}
     for key in DASHBOARD_SECTIONS:
         if section is not None and key != section:

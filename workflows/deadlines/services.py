@@ -21,12 +21,12 @@ from cases.interventions.models import Intervention
 from cases.models import CLOSED_STATUSES, Case, EventKind, Participant, TimelineEvent
 from cases.timeline import timeline_replay
 from workflows.deadlines.calendar import WorkingDayCalendar, add_months, as_utc, end_of_day, local_date
-from workflows.deadlines.calendar import calendar as calendar_from_database
 from workflows.deadlines.models import Deadline, DeadlineRule, DeadlineState, Responsible, TermUnit
 from workflows.deadlines.recipients import case_access, next_in_line
+from workflows.deadlines.working_days import calendar as calendar_from_database
 
 # Events that concern one object, and the key of its id in the event's data.
-SUBJECT_KEYS = {
+SUBJECT_KEYS: dict[str, str] = {
     EventKind.CONDITION_AGREED: "condition",
     EventKind.CONDITION_CHECKED: "condition",
     EventKind.INTERVENTION_AGREED: "intervention",
@@ -165,16 +165,20 @@ def _apply_term(deadline: Deadline, *, subject, cal: WorkingDayCalendar) -> None
     subject_date = None
     if subject is not None:
         subject_date = subject.due_date if isinstance(subject, Intervention) else subject.check_date
-    kwargs = {
-        "unit": deadline.term_unit,
-        "start": deadline.started_at,
-        "subject_date": subject_date,
-        "statutory": deadline.statutory,
-        "cal": cal,
-    }
-    deadline.due_at = _term_end(value=deadline.term_value, **kwargs)
+
+    def term_end(value: int):
+        return _term_end(
+            value=value,
+            unit=deadline.term_unit,
+            start=deadline.started_at,
+            subject_date=subject_date,
+            statutory=deadline.statutory,
+            cal=cal,
+        )
+
+    deadline.due_at = term_end(deadline.term_value)
     max_value = deadline.rule.max_term_value
-    deadline.latest_due_at = _term_end(value=max_value, **kwargs) if max_value else None
+    deadline.latest_due_at = term_end(max_value) if max_value else None
 
 
 @transaction.atomic

@@ -18,9 +18,11 @@ from workflows.meetings.selectors import attendance_members, attendance_organisa
 class MeetingForm(forms.Form):
     team = forms.ModelChoiceField(label=_("Veiligheidsteam"), queryset=SafetyTeam.objects.none())
     scheduled_at = forms.DateTimeField(
-        label=_("Datum en tijd"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"], validators=[validate_date_in_range],
-    )  # fmt: skip
+        label=_("Datum en tijd"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        validators=[validate_date_in_range],
+    )
     chair = forms.ModelChoiceField(label=_("Voorzitter"), queryset=User.objects.none())
     location = forms.CharField(label=_("Locatie"), required=False, max_length=200)
 
@@ -28,8 +30,9 @@ class MeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         team_ids = coordinated_team_ids(user)
         self.fields["team"].queryset = SafetyTeam.objects.filter(pk__in=team_ids)
-        members = Membership.objects.active().filter(team_id__in=team_ids, role__in=[Role.COORDINATOR,
-                                                                                     Role.PROFESSIONAL])  # fmt: skip
+        members = Membership.objects.active().filter(
+            team_id__in=team_ids, role__in=[Role.COORDINATOR, Role.PROFESSIONAL]
+        )
         self.fields["chair"].queryset = User.objects.filter(pk__in=members.values("user_id")).order_by("full_name")
 
 
@@ -45,9 +48,11 @@ class AgendaAddForm(forms.Form):
         # The coordinator sees every case of the team: the agenda is built from those.
         field = self.fields["case"]
         field.queryset = (
-            cases_visible_to(user).filter(team_id=meeting.team_id).exclude(status__in=CLOSED_STATUSES)
+            cases_visible_to(user)
+            .filter(team_id=meeting.team_id)
+            .exclude(status__in=CLOSED_STATUSES)
             .order_by("family_name")
-        )  # fmt: skip
+        )
         if self.is_bound:
             # A case already on the agenda is accepted here: the service answers it with the existing item.
             if parse_id(self.data.get(self.add_prefix("case"), "")) is None:
@@ -99,9 +104,11 @@ class AttendanceListForm(forms.Form):
     """Which members the attendance field offers (sent by GET: the page reloads, no script needed)."""
 
     organisation = forms.ModelChoiceField(
-        label=_("Personen tonen van"), queryset=Organisation.objects.none(), required=False,
+        label=_("Personen tonen van"),
+        queryset=Organisation.objects.none(),
+        required=False,
         empty_label=_("de voorgestelde deelnemers"),
-    )  # fmt: skip
+    )
 
     def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)

@@ -74,9 +74,10 @@ def attendance_suggestions(meeting: Meeting, *, organisation: Organisation | Non
         members = members.filter(organisation=organisation)
     else:
         on_agenda = Participant.objects.active().filter(
-            case__agenda_items__meeting=meeting, professional=OuterRef("user_id"),
+            case__agenda_items__meeting=meeting,
+            professional=OuterRef("user_id"),
             organisation=OuterRef("organisation_id"),
-        )  # fmt: skip
+        )
         members = members.filter(Q(user_id=meeting.chair_id) | Q(role=Role.COORDINATOR) | Exists(on_agenda))
     return members.order_by("organisation__name", "user__full_name", "user__username", "id")
 
@@ -84,9 +85,10 @@ def attendance_suggestions(meeting: Meeting, *, organisation: Organisation | Non
 def attendance_organisations(meeting: Meeting) -> QuerySet[Organisation]:
     """The organisations with members who can attend (to list one organisation's members in full)."""
     return Organisation.objects.filter(
-        pk__in=Membership.objects.active().filter(team_id=meeting.team_id, role__in=WORKING_ROLES)
+        pk__in=Membership.objects.active()
+        .filter(team_id=meeting.team_id, role__in=WORKING_ROLES)
         .values("organisation_id")
-    ).order_by("name")  # fmt: skip
+    ).order_by("name")
 
 
 def _age(born: date | None, today: date) -> int | None:
@@ -130,7 +132,7 @@ def meeting_agenda(user, meeting: Meeting, *, today: date, ip: str | None = None
             Prefetch(
                 "decisions", queryset=MeetingDecision.objects.select_related("intervention", "condition", "judgement")
             ),
-        )  # fmt: skip
+        )
         .order_by("position", "id")
     )
     rows = []
@@ -146,14 +148,25 @@ def meeting_agenda(user, meeting: Meeting, *, today: date, ip: str | None = None
         open_conditions = case.open_conditions  # type: ignore[attr-defined]
         overdue = [i for i in open_interventions if i.due_date < today]
         overdue += [c for c in open_conditions if c.check_date < today]
-        rows.append(AgendaRow(
-            item=item, case=case, family_line=family_line(case, today),
-            judgement=judged[0].judgement if judged else None,
-            open_interventions=open_interventions, open_conditions=open_conditions,
-            overdue=overdue, decisions=list(item.decisions.all()),
-        ))  # fmt: skip
+        rows.append(
+            AgendaRow(
+                item=item,
+                case=case,
+                family_line=family_line(case, today),
+                judgement=judged[0].judgement if judged else None,
+                open_interventions=open_interventions,
+                open_conditions=open_conditions,
+                overdue=overdue,
+                decisions=list(item.decisions.all()),
+            )
+        )
     shown = [row.case.pk for row in rows if row.case is not None]
     if actor is not None:
-        access_log_write_many(actor=actor, action=AccessAction.READ, outcome=AccessOutcome.ALLOWED, case_ids=shown,
-                              detail=f"meeting:{meeting.pk}")  # fmt: skip
+        access_log_write_many(
+            actor=actor,
+            action=AccessAction.READ,
+            outcome=AccessOutcome.ALLOWED,
+            case_ids=shown,
+            detail=f"meeting:{meeting.pk}",
+        )
     return rows

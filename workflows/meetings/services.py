@@ -102,8 +102,13 @@ def _mark_discussed(*, actor, item: AgendaItem, occurred_at: datetime | None = N
     if item.discussed_at is None:
         occurred_at = occurred_at or timezone.now()
         versioned_update(item, actor=actor, expected_version=None, fields={"discussed_at": occurred_at})
-        timeline_record(case=item.case, kind=EventKind.DISCUSSED_IN_MEETING, actor=actor, occurred_at=occurred_at,
-                        data={"meeting_id": item.meeting_id, "agenda_item_id": item.pk})  # fmt: skip
+        timeline_record(
+            case=item.case,
+            kind=EventKind.DISCUSSED_IN_MEETING,
+            actor=actor,
+            occurred_at=occurred_at,
+            data={"meeting_id": item.meeting_id, "agenda_item_id": item.pk},
+        )
 
 
 @transaction.atomic
@@ -165,16 +170,30 @@ def meeting_intervention(
 
 @transaction.atomic
 def meeting_condition(
-    *, actor, item: AgendaItem, description: str, owner_organisation: Organisation, owner, check_date: date,
-    occurred_at: datetime | None = None, submission_key: UUID | None = None,
-) -> Veiligheidsvoorwaarde:  # fmt: skip
+    *,
+    actor,
+    item: AgendaItem,
+    description: str,
+    owner_organisation: Organisation,
+    owner,
+    check_date: date,
+    occurred_at: datetime | None = None,
+    submission_key: UUID | None = None,
+) -> Veiligheidsvoorwaarde:
     """Agree a veiligheidsvoorwaarde in the meeting, in the case's latest joint judgement."""
     judgement = latest_judgement(item.case)
     if judgement is None:
         raise ValidationError(_("Leg eerst het gezamenlijk oordeel vast; voorwaarden horen daarbij."))
-    result = condition_agree(actor=actor, judgement=judgement, description=description,
-                             owner_organisation=owner_organisation, owner=owner, check_date=check_date,
-                             occurred_at=occurred_at, submission_key=submission_key)  # fmt: skip
+    result = condition_agree(
+        actor=actor,
+        judgement=judgement,
+        description=description,
+        owner_organisation=owner_organisation,
+        owner=owner,
+        check_date=check_date,
+        occurred_at=occurred_at,
+        submission_key=submission_key,
+    )
     MeetingDecision.objects.create(agenda_item=item, kind=DecisionKind.CONDITION, condition=result, recorded_by=actor)
     _mark_discussed(actor=actor, item=item, occurred_at=occurred_at)
     return result

@@ -15,8 +15,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--case", dest="cases", action="append", required=True,
-                            help="zaaknummer of extern kenmerk; mag vaker")  # fmt: skip
+        parser.add_argument(
+            "--case", dest="cases", action="append", required=True, help="zaaknummer of extern kenmerk; mag vaker"
+        )
         parser.add_argument("--as", dest="as_user", required=True, help="gebruiker namens wie wordt geëxporteerd")
         parser.add_argument("--out", help="bestand (standaard: stdout)")
 

@@ -30,21 +30,33 @@ class Command(BaseCommand):
                 if imported_by is None or not is_functional_admin(imported_by):
                     raise CommandError(_("%(user)s is geen actieve functioneel beheerder.") % {"user": as_user})
             if file == "-":
-                report = import_cases(read_lines(sys.stdin), imported_by=imported_by, team_name=team,
-                                      dry_run=dry_run, all_or_nothing=all_or_nothing)  # fmt: skip
+                report = import_cases(
+                    read_lines(sys.stdin),
+                    imported_by=imported_by,
+                    team_name=team,
+                    dry_run=dry_run,
+                    all_or_nothing=all_or_nothing,
+                )
             else:
                 try:
                     with open(file, encoding="utf-8") as stream:
-                        report = import_cases(read_lines(stream, name=file), imported_by=imported_by, team_name=team,
-                                              dry_run=dry_run, all_or_nothing=all_or_nothing)  # fmt: skip
+                        report = import_cases(
+                            read_lines(stream, name=file),
+                            imported_by=imported_by,
+                            team_name=team,
+                            dry_run=dry_run,
+                            all_or_nothing=all_or_nothing,
+                        )
                 except OSError as exc:
                     raise CommandError(str(exc)) from exc
             for error in report.errors:
                 self.stderr.write(str(error))
             self.stdout.write(summary(report))
             if report.errors:
-                raise CommandError(_("%(n)d fout(en) in %(lines)d record(s).") % {
-                    "n": len(report.errors), "lines": len(report.failed_lines)})  # fmt: skip
+                raise CommandError(
+                    _("%(n)d fout(en) in %(lines)d record(s).")
+                    % {"n": len(report.errors), "lines": len(report.failed_lines)}
+                )
 
 
 def summary(report) -> str:
@@ -54,8 +66,18 @@ def summary(report) -> str:
         prefix = _("Niets geïmporteerd (alles-of-niets).")
     else:
         prefix = _("Import voltooid.")
-    return prefix + " " + _(
-        "%(total)d records: %(created)d nieuw, %(updated)d bijgewerkt, %(unchanged)d ongewijzigd, "
-        "%(failed)d met fouten."
-    ) % {"total": report.total, "created": report.created, "updated": report.updated,
-         "unchanged": report.unchanged, "failed": len(report.failed_lines)}  # fmt: skip
+    return (
+        prefix
+        + " "
+        + _(
+            "%(total)d records: %(created)d nieuw, %(updated)d bijgewerkt, %(unchanged)d ongewijzigd, "
+            "%(failed)d met fouten."
+        )
+        % {
+            "total": report.total,
+            "created": report.created,
+            "updated": report.updated,
+            "unchanged": report.unchanged,
+            "failed": len(report.failed_lines),
+        }
+    )

@@ -194,8 +194,9 @@ def _actor(world) -> Actor:
 def test_a_batch_write_chains_its_rows_like_single_writes_and_the_chain_verifies(world, capsys):
     before = last_log_id()
     access_log_write(actor=_actor(world), action="read", outcome="allowed", case_id=world.case.pk, detail="single")
-    batch = access_log_write_many(actor=_actor(world), action="read", outcome="allowed",
-                                  case_ids=[world.case.pk, 7001, 7002], detail="meeting:1")  # fmt: skip
+    batch = access_log_write_many(
+        actor=_actor(world), action="read", outcome="allowed", case_ids=[world.case.pk, 7001, 7002], detail="meeting:1"
+    )
     access_log_write(actor=_actor(world), action="read", outcome="allowed", case_id=7003, detail="single")
 
     rows = rows_since(before)
@@ -221,8 +222,10 @@ def test_a_deferred_batch_is_written_only_when_the_transaction_commits(world, dj
     before = last_log_id()
     with django_capture_on_commit_callbacks(execute=True):
         with access_log_deferred():
-            assert access_log_write_many(actor=_actor(world), action="read", outcome="allowed",
-                                         case_ids=[8001, 8002]) is None  # fmt: skip
+            assert (
+                access_log_write_many(actor=_actor(world), action="read", outcome="allowed", case_ids=[8001, 8002])
+                is None
+            )
         assert rows_since(before) == []
     assert [row.case_id for row in rows_since(before)] == [8001, 8002]
     assert access_log_verify().findings == []

@@ -134,7 +134,7 @@ def test_a_row_removed_before_the_anchored_head_is_found_by_its_link_and_the_cou
         Finding(f"regel {rows[2].pk}", ROW_LINK_BROKEN),
         Finding(
             "toegangslog", HEAD_COUNT_DIFFERS.format(seq=1, rows=anchor.rows, last_id=rows[2].pk, count=anchor.rows - 1)
-        ),  # fmt: skip
+        ),
     ]
 
 

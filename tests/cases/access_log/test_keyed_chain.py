@@ -31,8 +31,20 @@ from cases.access_log.services import (
 from tests.cases.access_log.tampering import TABLE, rechain, tampering, write_rows
 
 # The row hash as the code before the key computed it, copied unchanged: what existing rows carry.
-_OLD_HASHED_FIELDS = ("at", "user_id", "username", "organisation_id", "organisation_name", "role",
-                      "case_id", "person_id", "action", "outcome", "ip_address", "detail")  # fmt: skip
+_OLD_HASHED_FIELDS = (
+    "at",
+    "user_id",
+    "username",
+    "organisation_id",
+    "organisation_name",
+    "role",
+    "case_id",
+    "person_id",
+    "action",
+    "outcome",
+    "ip_address",
+    "detail",
+)
 
 
 def old_entry_hash(values: dict, prev_hash: str) -> str:
@@ -92,8 +104,9 @@ def test_rows_written_before_the_key_still_verify_and_keyed_rows_chain_on_to_the
         for n in range(3):
             values = _old_row_values(n)
             row_hash = old_entry_hash(values, prev_hash)
-            AccessLogEntry.objects.using("audit").create(**values, prev_hash=prev_hash, hash=row_hash,
-                                                         hash_version=HASH_UNKEYED)  # fmt: skip
+            AccessLogEntry.objects.using("audit").create(
+                **values, prev_hash=prev_hash, hash=row_hash, hash_version=HASH_UNKEYED
+            )
             prev_hash = row_hash
         new_rows = write_rows(world.professional, 2)
 

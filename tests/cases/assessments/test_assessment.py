@@ -30,9 +30,15 @@ def case(region):
 
 def test_each_partner_contributes_once_per_round_for_its_acting_organisation(region, case):
     assessment = assessment_start(actor=region.cvc_user, case=case)
-    contribution = contribution_add(actor=region.vt_user, assessment=assessment, safety_score=3,
-                                    classification="structureel", worries="Huiselijk geweld",
-                                    arij_outcome="Onveilig", risk_level="hoog")  # fmt: skip
+    contribution = contribution_add(
+        actor=region.vt_user,
+        assessment=assessment,
+        safety_score=3,
+        classification="structureel",
+        worries="Huiselijk geweld",
+        arij_outcome="Onveilig",
+        risk_level="hoog",
+    )
     assert contribution.organisation == region.vt and contribution.author == region.vt_user
     event = case.timeline.get(kind=EventKind.CONTRIBUTION_ADDED)
     assert event.data["score"] == 3 and event.data["organisation_kind"] == "veilig_thuis"
@@ -63,8 +69,9 @@ def test_a_contribution_score_outside_0_to_10_is_refused_and_nothing_saved(regio
 def test_a_joint_score_outside_0_to_10_is_refused_and_nothing_saved(region, case):
     assessment = assessment_start(actor=region.cvc_user, case=case)
     with pytest.raises(ValidationError) as refusal:
-        judgement_record(actor=region.cvc_user, assessment=assessment, classification="acute", joint_score=11,
-                         rationale="x")  # fmt: skip
+        judgement_record(
+            actor=region.cvc_user, assessment=assessment, classification="acute", joint_score=11, rationale="x"
+        )
     assert "joint_score" in refusal.value.message_dict
     assert not JointJudgement.objects.exists()
 
@@ -72,31 +79,54 @@ def test_a_joint_score_outside_0_to_10_is_refused_and_nothing_saved(region, case
 def test_the_joint_judgement_records_the_familys_voice_and_completes_the_round(region, case):
     assessment = assessment_start(actor=region.cvc_user, case=case)
     judgement = judgement_record(
-        actor=region.cvc_user, assessment=assessment, classification="structureel", joint_score=4,
-        rationale="Spanningen thuis", parents_view="Moeder wil hulp", children_view="Zoon is bang voor vader",
-        parents_present=True, children_present=False,
-    )  # fmt: skip
+        actor=region.cvc_user,
+        assessment=assessment,
+        classification="structureel",
+        joint_score=4,
+        rationale="Spanningen thuis",
+        parents_view="Moeder wil hulp",
+        children_view="Zoon is bang voor vader",
+        parents_present=True,
+        children_present=False,
+    )
     judgement.refresh_from_db()
     assert (judgement.parents_view, judgement.parents_present, judgement.children_present) == (
-        "Moeder wil hulp", True, False,
-    )  # fmt: skip
+        "Moeder wil hulp",
+        True,
+        False,
+    )
     event = case.timeline.get(kind=EventKind.JUDGEMENT_RECORDED)
-    assert event.data == {"assessment_id": assessment.pk, "judgement_id": judgement.pk, "joint_score": 4,
-                          "classification": "structureel"}  # fmt: skip
+    assert event.data == {
+        "assessment_id": assessment.pk,
+        "judgement_id": judgement.pk,
+        "joint_score": 4,
+        "classification": "structureel",
+    }
     with pytest.raises(ValidationError, match="start een nieuwe ronde"):
         contribution_add(actor=region.vt_user, assessment=assessment, safety_score=5, classification="geen")
 
 
 def test_dissent_stays_recorded_after_later_edits_by_others(region, case):
     assessment = assessment_start(actor=region.cvc_user, case=case)
-    judgement = judgement_record(actor=region.cvc_user, assessment=assessment, classification="structureel",
-                                 joint_score=5, rationale="Eerste oordeel",
-                                 dissents=[(region.gi, "Wij zien acute onveiligheid")])  # fmt: skip
+    judgement = judgement_record(
+        actor=region.cvc_user,
+        assessment=assessment,
+        classification="structureel",
+        joint_score=5,
+        rationale="Eerste oordeel",
+        dissents=[(region.gi, "Wij zien acute onveiligheid")],
+    )
     dissent_record(actor=region.vt_user, judgement=judgement, reason="Score is te hoog")
-    judgement_change(actor=region.cvc_user, judgement=judgement, expected_version=judgement.version, joint_score=3,
-                     rationale="Bijgesteld na nieuwe informatie")  # fmt: skip
-    judgement_change(actor=region.coordinator, judgement=judgement, expected_version=judgement.version,
-                     classification="acute")  # fmt: skip
+    judgement_change(
+        actor=region.cvc_user,
+        judgement=judgement,
+        expected_version=judgement.version,
+        joint_score=3,
+        rationale="Bijgesteld na nieuwe informatie",
+    )
+    judgement_change(
+        actor=region.coordinator, judgement=judgement, expected_version=judgement.version, classification="acute"
+    )
     with pytest.raises(ValidationError, match="al vastgelegd"):
         dissent_record(actor=region.cvc_user, judgement=judgement, organisation=region.vt, reason="Overschreven")
 
@@ -108,8 +138,12 @@ def test_dissent_stays_recorded_after_later_edits_by_others(region, case):
 def test_the_joint_judgements_history_shows_who_changed_what(region, case):
     judgement = judge(region, case, score=5)
     judgement_change(actor=region.vt_user, judgement=judgement, expected_version=judgement.version, joint_score=3)
-    judgement_change(actor=region.coordinator, judgement=judgement, expected_version=judgement.version,
-                     rationale="Nieuwe onderbouwing")  # fmt: skip
+    judgement_change(
+        actor=region.coordinator,
+        judgement=judgement,
+        expected_version=judgement.version,
+        rationale="Nieuwe onderbouwing",
+    )
 
     newest, middle, first = judgement.history.order_by("-history_id")[:3]
     assert [h.history_user for h in (first, middle, newest)] == [region.cvc_user, region.vt_user, region.coordinator]
@@ -137,8 +171,14 @@ def test_a_condition_owner_must_take_part_in_the_case(region, case):
     judgement = judge(region, case)
     participant_end(actor=region.cvc_user, participant=case.participants.get(organisation=region.gi))
     with pytest.raises(ValidationError) as refusal:
-        condition_agree(actor=region.cvc_user, judgement=judgement, description="Dagelijks contact school",
-                        owner_organisation=region.gi, owner=region.gi_user, check_date=in_days(7))  # fmt: skip
+        condition_agree(
+            actor=region.cvc_user,
+            judgement=judgement,
+            description="Dagelijks contact school",
+            owner_organisation=region.gi,
+            owner=region.gi_user,
+            check_date=in_days(7),
+        )
     assert refusal.value.message_dict == {"owner_organisation": ["Deze organisatie is niet betrokken bij de casus."]}
     assert not case.veiligheidsvoorwaarden.exists()
 
@@ -146,15 +186,27 @@ def test_a_condition_owner_must_take_part_in_the_case(region, case):
 def test_a_condition_check_date_in_the_past_is_refused(region, case):
     judgement = judge(region, case)
     with pytest.raises(ValidationError) as refusal:
-        condition_agree(actor=region.cvc_user, judgement=judgement, description="x", owner_organisation=region.vt,
-                        owner=region.vt_user, check_date=in_days(-1))  # fmt: skip
+        condition_agree(
+            actor=region.cvc_user,
+            judgement=judgement,
+            description="x",
+            owner_organisation=region.vt,
+            owner=region.vt_user,
+            check_date=in_days(-1),
+        )
     assert "check_date" in refusal.value.message_dict
 
 
 def test_checking_a_condition_records_met_or_not_met_once(region, case):
     judgement = judge(region, case)
-    condition = condition_agree(actor=region.cvc_user, judgement=judgement, description="Vader woont elders",
-                                owner_organisation=region.vt, owner=region.vt_user, check_date=in_days(14))  # fmt: skip
+    condition = condition_agree(
+        actor=region.cvc_user,
+        judgement=judgement,
+        description="Vader woont elders",
+        owner_organisation=region.vt,
+        owner=region.vt_user,
+        check_date=in_days(14),
+    )
     agreed = case.timeline.get(kind=EventKind.CONDITION_AGREED)
     assert agreed.data["condition_id"] == condition.pk
     condition_check(actor=region.vt_user, condition=condition, met=True, expected_version=condition.version)
@@ -199,8 +251,12 @@ def test_assessment_pages_of_a_foreign_case_answer_404(region, case, login_verif
     other = open_case(make_region())
     login_verified(client, region.cvc_user)
     # An assessment id of this case under another case's id is just as unknown.
-    assert client.get(reverse("assessment-detail", kwargs={"case_id": other.pk, "assessment_id": assessment.pk})
-                      ).status_code == 404  # fmt: skip
+    assert (
+        client.get(
+            reverse("assessment-detail", kwargs={"case_id": other.pk, "assessment_id": assessment.pk})
+        ).status_code
+        == 404
+    )
 
 
 def test_a_stale_judgement_edit_on_the_web_answers_409(region, case, login_verified, client):
@@ -208,8 +264,9 @@ def test_a_stale_judgement_edit_on_the_web_answers_409(region, case, login_verif
     url = reverse("judgement-edit", kwargs={"case_id": case.pk, "judgement_id": judgement.pk})
     judgement_change(actor=region.vt_user, judgement=judgement, expected_version=judgement.version, joint_score=3)
     login_verified(client, region.cvc_user)
-    response = client.post(url, {"classification": "geen", "joint_score": "9", "rationale": "Alles goed",
-                                 "version": "1"})  # fmt: skip
+    response = client.post(
+        url, {"classification": "geen", "joint_score": "9", "rationale": "Alles goed", "version": "1"}
+    )
     assert response.status_code == 409
     assert JointJudgement.objects.get(pk=judgement.pk).joint_score == 3
 
@@ -237,12 +294,18 @@ def test_a_stale_judgement_edit_shows_both_versions_and_saving_the_reshown_form_
     assert response.status_code == 409
     body = response.content.decode()
     assert "gewijzigd (Gezamenlijke veiligheidsscore (0–10))" in body
-    assert re.search(r"Gezamenlijke veiligheidsscore \(0–10\) <span class=\"tag\">gewijzigd door een collega</span>"
-                     r"</th>\s*<td>3</td>\s*<td>5</td>", body)  # fmt: skip
+    assert re.search(
+        r"Gezamenlijke veiligheidsscore \(0–10\) <span class=\"tag\">gewijzigd door een collega</span>"
+        r"</th>\s*<td>3</td>\s*<td>5</td>",
+        body,
+    )
     assert re.search(r"Onderbouwing</th>\s*<td>Zorgen over veiligheid thuis.</td>\s*<td>Alles goed</td>", body)
     reshown = form_data(body)
     assert (reshown["joint_score"], reshown["rationale"], reshown["version"]) == (
-        "3", "Zorgen over veiligheid thuis.", "2")  # fmt: skip
+        "3",
+        "Zorgen over veiligheid thuis.",
+        "2",
+    )
 
     assert client.post(url, reshown).status_code == 302
     judgement = JointJudgement.objects.get()

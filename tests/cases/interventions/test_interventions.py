@@ -24,8 +24,13 @@ def case(region):
 
 
 def _agree(region, case, **kwargs):
-    values = dict(kind="vt_onderzoek", responsible_organisation=region.vt, responsible_professional=region.vt_user,
-                  start_date=in_days(0), due_date=in_days(70))  # fmt: skip
+    values = dict(
+        kind="vt_onderzoek",
+        responsible_organisation=region.vt,
+        responsible_professional=region.vt_user,
+        start_date=in_days(0),
+        due_date=in_days(70),
+    )
     values.update(kwargs)
     return intervention_agree(actor=region.cvc_user, case=case, **values)
 
@@ -59,8 +64,13 @@ def test_a_responsible_organisation_that_is_not_on_the_case_is_refused(region, c
     rvdk = OrganisationFactory(kind="rvdk")
     rvdk_user = MembershipFactory(team=region.team, organisation=rvdk).user
     with pytest.raises(ValidationError) as refusal:
-        _agree(region, case, kind="verzoek_tot_onderzoek", responsible_organisation=rvdk,
-               responsible_professional=rvdk_user)  # fmt: skip
+        _agree(
+            region,
+            case,
+            kind="verzoek_tot_onderzoek",
+            responsible_organisation=rvdk,
+            responsible_professional=rvdk_user,
+        )
     message = "Deze organisatie is niet betrokken bij de casus."
     assert refusal.value.message_dict == {"responsible_organisation": [message]}
     assert not Intervention.objects.exists()
@@ -84,8 +94,12 @@ def test_start_and_complete_record_their_events_with_the_intervention(region, ca
     judge(region, case)
     intervention = _agree(region, case)
     intervention_start(actor=region.vt_user, intervention=intervention, expected_version=intervention.version)
-    intervention_complete(actor=region.vt_user, intervention=intervention, result="Onderzoek afgerond",
-                          expected_version=intervention.version)  # fmt: skip
+    intervention_complete(
+        actor=region.vt_user,
+        intervention=intervention,
+        result="Onderzoek afgerond",
+        expected_version=intervention.version,
+    )
     intervention.refresh_from_db()
     assert intervention.status == "afgerond" and intervention.result == "Onderzoek afgerond"
     started = case.timeline.get(kind=EventKind.INTERVENTION_STARTED)
@@ -101,14 +115,17 @@ def test_an_intervention_can_be_stopped_with_a_reason_but_not_completed_before_i
     judge(region, case)
     intervention = _agree(region, case)
     with pytest.raises(ValidationError, match="kan niet naar"):
-        intervention_complete(actor=region.vt_user, intervention=intervention, result="x",
-                              expected_version=intervention.version)  # fmt: skip
+        intervention_complete(
+            actor=region.vt_user, intervention=intervention, result="x", expected_version=intervention.version
+        )
     with pytest.raises(ValidationError) as refusal:
-        intervention_stop(actor=region.vt_user, intervention=intervention, result=" ",
-                          expected_version=intervention.version)  # fmt: skip
+        intervention_stop(
+            actor=region.vt_user, intervention=intervention, result=" ", expected_version=intervention.version
+        )
     assert "result" in refusal.value.message_dict
-    intervention_stop(actor=region.vt_user, intervention=intervention, result="Gezin verhuisd",
-                      expected_version=intervention.version)  # fmt: skip
+    intervention_stop(
+        actor=region.vt_user, intervention=intervention, result="Gezin verhuisd", expected_version=intervention.version
+    )
     assert Intervention.objects.get(pk=intervention.pk).status == "gestopt"
     assert case.timeline.get(kind=EventKind.INTERVENTION_ENDED).data["status"] == "gestopt"
 
@@ -127,9 +144,14 @@ def test_the_intervention_page_agrees_and_starts_an_intervention(region, case, l
     judge(region, case)
     login_verified(client, region.cvc_user)
     url = reverse("intervention-list", kwargs={"case_id": case.pk})
-    data = {"kind": "veiligheidsplan", "responsible_organisation": region.cvc.pk,
-            "responsible_professional": region.cvc_user.pk, "start_date": in_days(0).isoformat(),
-            "due_date": in_days(-1).isoformat(), "agreed_by": [region.cvc.pk, region.vt.pk]}  # fmt: skip
+    data = {
+        "kind": "veiligheidsplan",
+        "responsible_organisation": region.cvc.pk,
+        "responsible_professional": region.cvc_user.pk,
+        "start_date": in_days(0).isoformat(),
+        "due_date": in_days(-1).isoformat(),
+        "agreed_by": [region.cvc.pk, region.vt.pk],
+    }
     response = client.post(url, data)
     assert (
         response.status_code == 400 and "De einddatum kan niet vóór de startdatum liggen." in response.content.decode()
@@ -148,19 +170,27 @@ def test_the_api_agrees_interventions_only_after_the_joint_judgement_and_answers
 ):
     login_verified(client, region.cvc_user)
     url = f"/api/v1/cases/{case.pk}/interventions/"
-    body = {"kind": "vt_onderzoek", "responsible_organisation": region.vt.pk,
-            "responsible_professional": region.vt_user.pk, "start_date": in_days(0).isoformat(),
-            "due_date": in_days(70).isoformat()}  # fmt: skip
+    body = {
+        "kind": "vt_onderzoek",
+        "responsible_organisation": region.vt.pk,
+        "responsible_professional": region.vt_user.pk,
+        "start_date": in_days(0).isoformat(),
+        "due_date": in_days(70).isoformat(),
+    }
     refused = client.post(url, body, content_type="application/json")
     assert refused.status_code == 400 and "gezamenlijk oordeel" in refused.json()["non_field_errors"][0]
     assessment = client.post(f"/api/v1/cases/{case.pk}/assessments/").json()
-    bad_score = client.post(f"/api/v1/cases/{case.pk}/assessments/{assessment['id']}/judgement/",
-                            {"classification": "structureel", "joint_score": 12, "rationale": "x"},
-                            content_type="application/json")  # fmt: skip
+    bad_score = client.post(
+        f"/api/v1/cases/{case.pk}/assessments/{assessment['id']}/judgement/",
+        {"classification": "structureel", "joint_score": 12, "rationale": "x"},
+        content_type="application/json",
+    )
     assert bad_score.status_code == 400 and "joint_score" in bad_score.json()
-    judged = client.post(f"/api/v1/cases/{case.pk}/assessments/{assessment['id']}/judgement/",
-                         {"classification": "structureel", "joint_score": 4, "rationale": "Zorgen"},
-                         content_type="application/json")  # fmt: skip
+    judged = client.post(
+        f"/api/v1/cases/{case.pk}/assessments/{assessment['id']}/judgement/",
+        {"classification": "structureel", "joint_score": 4, "rationale": "Zorgen"},
+        content_type="application/json",
+    )
     assert judged.status_code == 201
     created = client.post(url, body, content_type="application/json")
     assert created.status_code == 201, created.json()

@@ -42,10 +42,11 @@ def w(db):
     w.coordinator = member(team, cvc, role="coordinator")
     w.case = open_case(w.cvc_user, team, intake="verzoek_tot_onderzoek", reported_on=days_ago(20))
     for organisation, user in ((vt, w.vt_user), (rvdk, w.rvdk_user)):
-        participant_add(actor=w.cvc_user, case=w.case, organisation=organisation, professional=user,
-                        role="onderzoeker")  # fmt: skip
-    add = lambda role, name, born: person_add(actor=w.cvc_user, case=w.case, role=role, full_name=name,  # noqa: E731
-                                              date_of_birth=born)  # fmt: skip
+        participant_add(actor=w.cvc_user, case=w.case, organisation=organisation, professional=user, role="onderzoeker")
+
+    def add(role, name, born):
+        return person_add(actor=w.cvc_user, case=w.case, role=role, full_name=name, date_of_birth=born)
+
     w.parent = add("ouder", "Ouder Test", None)
     w.young = add("jeugdige", "Kind Acht", days_ago(8 * 366))
     w.teen = add("jeugdige", "Kind Veertien", days_ago(14 * 366))
@@ -94,7 +95,11 @@ def test_an_onderzoek_runs_once_ends_after_it_began_and_never_in_the_future(w):
 
     [onderzoek] = onderzoeken_of(w.case)
     assert (onderzoek.kind, onderzoek.started_on, onderzoek.ended_on, onderzoek.running) == (
-        "vt", days_ago(10), days_ago(2), False)  # fmt: skip
+        "vt",
+        days_ago(10),
+        days_ago(2),
+        False,
+    )
     # A new onderzoek may follow the finished one.
     onderzoek_start(actor=w.vt_user, case=w.case, kind="vt", started_on=days_ago(1))
     assert [o.running for o in onderzoeken_of(w.case)] == [False, True]
@@ -131,8 +136,9 @@ def test_a_destruction_request_is_registered_on_a_closed_case_too_but_not_by_an_
     outsider = member(SafetyTeamFactory(), OrganisationFactory())
     with pytest.raises(PermissionDenied):
         destruction_request_register(actor=outsider, case=w.case, requested_on=days_ago(1), requested_by=w.parent)
-    event = destruction_request_register(actor=w.coordinator, case=w.case, requested_on=days_ago(1),
-                                         requested_by=w.parent)  # fmt: skip
+    event = destruction_request_register(
+        actor=w.coordinator, case=w.case, requested_on=days_ago(1), requested_by=w.parent
+    )
     assert event.kind == EventKind.DESTRUCTION_REQUESTED and event.data["person_id"] == w.parent.pk
 
 
@@ -204,15 +210,22 @@ def test_the_api_starts_and_ends_an_onderzoek_of_the_raad(w, client, login_verif
     login_verified(client, w.rvdk_user)
     url = f"/api/v1/cases/{w.case.pk}/investigations/"
 
-    started = client.post(url, {"kind": "rvdk", "action": "start", "started_on": days_ago(5)},
-                          content_type="application/json")  # fmt: skip
+    started = client.post(
+        url, {"kind": "rvdk", "action": "start", "started_on": days_ago(5)}, content_type="application/json"
+    )
     assert started.status_code == 201, started.json()
     assert started.json() == {
-        "kind": "rvdk", "organisation": w.rvdk.name, "started_on": days_ago(5).isoformat(),
+        "kind": "rvdk",
+        "organisation": w.rvdk.name,
+        "started_on": days_ago(5).isoformat(),
         "started_by": w.rvdk_user.username,
-        "ended_on": None, "ended_by": None, "running": True}  # fmt: skip
-    ended = client.post(url, {"kind": "rvdk", "action": "end", "ended_on": days_ago(1)},
-                        content_type="application/json")  # fmt: skip
+        "ended_on": None,
+        "ended_by": None,
+        "running": True,
+    }
+    ended = client.post(
+        url, {"kind": "rvdk", "action": "end", "ended_on": days_ago(1)}, content_type="application/json"
+    )
     assert ended.status_code == 201 and ended.json()["ended_by"] == w.rvdk_user.username
     assert [o["running"] for o in client.get(url).json()] == [False]
 
@@ -237,13 +250,18 @@ def test_the_api_registers_a_destruction_request_of_a_person_of_the_case_only(w,
     other = open_case(w.cvc_user, w.team, family_name="gezin Ander")
     stranger = person_add(actor=w.cvc_user, case=other, role="ouder", full_name="Ouder Ander")
 
-    foreign = client.post(url, {"requested_by": stranger.pk, "requested_on": days_ago(1)},
-                          content_type="application/json")  # fmt: skip
+    foreign = client.post(
+        url, {"requested_by": stranger.pk, "requested_on": days_ago(1)}, content_type="application/json"
+    )
     assert foreign.status_code == 400 and foreign.json().keys() == {"requested_by"}
-    created = client.post(url, {"requested_by": w.teen.pk, "requested_on": days_ago(1)},
-                          content_type="application/json")  # fmt: skip
+    created = client.post(
+        url, {"requested_by": w.teen.pk, "requested_on": days_ago(1)}, content_type="application/json"
+    )
 
     assert created.status_code == 201
-    assert created.json() == {"requested_by": w.teen.pk, "requested_on": days_ago(1).isoformat(),
-                              "registered_by": w.cvc_user.username}  # fmt: skip
+    assert created.json() == {
+        "requested_by": w.teen.pk,
+        "requested_on": days_ago(1).isoformat(),
+        "registered_by": w.cvc_user.username,
+    }
     assert len(client.get(url).json()) == 1

@@ -172,8 +172,8 @@ def test_a_naive_moment_is_taken_as_utc():
 
 
 def test_the_live_calendar_uses_the_gelijkgestelde_dagen_from_the_database(db):
-    from workflows.deadlines.calendar import calendar
     from workflows.deadlines.models import GelijkgesteldeDag
+    from workflows.deadlines.working_days import calendar
 
     # Seeded by migration 0002; transactional tests elsewhere may have flushed the table.
     GelijkgesteldeDag.objects.get_or_create(day=date(2028, 5, 26))

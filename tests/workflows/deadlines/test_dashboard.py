@@ -120,8 +120,15 @@ def test_the_dashboard_counts_and_tallies_cover_every_open_deadline_of_the_week_
     for _ in range(8):  # one open deadline each
         region.open_case(opened_at=at(2026, 5, 13, 10))
     now = at(2026, 11, 16, 9)  # a Monday
-    due = [at(2026, 11, 13, 9), at(2026, 11, 16, 8), at(2026, 11, 16, 17), at(2026, 11, 16, 18),
-           at(2026, 11, 19, 12), at(2026, 11, 22, 23), at(2026, 11, 23, 1)]  # fmt: skip
+    due = [
+        at(2026, 11, 13, 9),
+        at(2026, 11, 16, 8),
+        at(2026, 11, 16, 17),
+        at(2026, 11, 16, 18),
+        at(2026, 11, 19, 12),
+        at(2026, 11, 22, 23),
+        at(2026, 11, 23, 1),
+    ]
     open_ids = list(Deadline.objects.filter(state="open").order_by("id").values_list("pk", flat=True))
     assert len(open_ids) > len(due)
     for pk, due_at in zip(open_ids, due, strict=False):

@@ -16,8 +16,14 @@ def _states(case):
 
 def _close(region, case, when):
     case.refresh_from_db()
-    case_transition(actor=region.cvc_user, case=case, to=CaseStatus.AFGESLOTEN, reason="Geen zorgen meer",
-                    expected_version=case.version, occurred_at=when)  # fmt: skip
+    case_transition(
+        actor=region.cvc_user,
+        case=case,
+        to=CaseStatus.AFGESLOTEN,
+        reason="Geen zorgen meer",
+        expected_version=case.version,
+        occurred_at=when,
+    )
 
 
 def test_closing_ends_open_deadlines_as_missed_when_past_due_and_vervallen_otherwise(region):
@@ -27,8 +33,10 @@ def test_closing_ends_open_deadlines_as_missed_when_past_due_and_vervallen_other
 
     _close(region, case, at(2026, 5, 25, 9))
 
-    assert _states(case) == {"vt-veiligheidsbeoordeling": DeadlineState.MISSED,
-                             "gezamenlijke-beoordeling": DeadlineState.CANCELLED}  # fmt: skip
+    assert _states(case) == {
+        "vt-veiligheidsbeoordeling": DeadlineState.MISSED,
+        "gezamenlijke-beoordeling": DeadlineState.CANCELLED,
+    }
     close = case.timeline.get(kind=EventKind.STATUS_CHANGED)
     for deadline in Deadline.objects.filter(case=case):
         assert (deadline.closed_at, deadline.close_event, deadline.remind_at) == (at(2026, 5, 25, 9), close, None)

@@ -68,20 +68,32 @@ def test_the_vt_onderzoek_of_10_weeks_ending_on_tweede_pinksterdag_runs_on_and_c
     deadline = _deadline(case, "vt-onderzoek")
     assert deadline.due_at == end_of_day(date(2026, 5, 26))
     # The Raad finishing its own onderzoek does not close Veilig Thuis' term.
-    timeline_record(case=case, kind=EventKind.ONDERZOEK_COMPLETED, organisation=_org(region.rvdk_user, None),
-                    occurred_at=at(2026, 5, 20, 9))  # fmt: skip
+    timeline_record(
+        case=case,
+        kind=EventKind.ONDERZOEK_COMPLETED,
+        organisation=_org(region.rvdk_user, None),
+        occurred_at=at(2026, 5, 20, 9),
+    )
     deadline.refresh_from_db()
     assert deadline.state == DeadlineState.OPEN
-    timeline_record(case=case, kind=EventKind.ONDERZOEK_COMPLETED, organisation=_org(region.vt_user, None),
-                    occurred_at=at(2026, 5, 27, 9))  # fmt: skip
+    timeline_record(
+        case=case,
+        kind=EventKind.ONDERZOEK_COMPLETED,
+        organisation=_org(region.vt_user, None),
+        occurred_at=at(2026, 5, 27, 9),
+    )
     deadline.refresh_from_db()
     assert deadline.state == DeadlineState.MISSED and deadline.closed_at == at(2026, 5, 27, 9)
 
 
 def test_the_raad_starting_its_onderzoek_does_not_open_the_vt_term(region):
     case = region.open_case()
-    timeline_record(case=case, kind=EventKind.ONDERZOEK_STARTED, organisation=_org(region.rvdk_user, None),
-                    occurred_at=at(2026, 3, 16, 11))  # fmt: skip
+    timeline_record(
+        case=case,
+        kind=EventKind.ONDERZOEK_STARTED,
+        organisation=_org(region.rvdk_user, None),
+        occurred_at=at(2026, 3, 16, 11),
+    )
     assert not Deadline.objects.filter(case=case, rule__code="vt-onderzoek").exists()
 
 

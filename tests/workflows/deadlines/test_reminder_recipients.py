@@ -33,8 +33,9 @@ def _joint_assessment(region):
     case = region.open_case(opened_at=at(2027, 6, 7, 10))
     organisation = region.cvc_user.memberships.get().organisation
     colleague = factories.MembershipFactory(team=region.team, organisation=organisation).user
-    participant_add(actor=region.cvc_user, case=case, organisation=organisation, professional=colleague,
-                    role="betrokken")  # fmt: skip
+    participant_add(
+        actor=region.cvc_user, case=case, organisation=organisation, professional=colleague, role="betrokken"
+    )
     return Deadline.objects.get(case=case, rule__code="gezamenlijke-beoordeling"), colleague
 
 

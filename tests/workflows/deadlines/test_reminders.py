@@ -59,8 +59,13 @@ def test_a_responsible_who_left_the_case_gets_none_of_its_reminders(region):
 
     deadline = _joint_assessment(region)
     vt_organisation = region.vt_user.memberships.get().organisation
-    participation = participant_add(actor=region.cvc_user, case=deadline.case, organisation=vt_organisation,
-                                    professional=region.vt_user, role="onderzoeker")  # fmt: skip
+    participation = participant_add(
+        actor=region.cvc_user,
+        case=deadline.case,
+        organisation=vt_organisation,
+        professional=region.vt_user,
+        role="onderzoeker",
+    )
     Deadline.objects.filter(pk=deadline.pk).update(responsible_user=region.vt_user)
     reminders_sweep(now=at(2027, 6, 17, 8, 0))
     assert _stages(deadline) == [("before:2wd", region.vt_user.username)]

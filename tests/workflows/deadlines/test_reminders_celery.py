@@ -271,8 +271,11 @@ def test_a_mail_server_slower_than_the_lease_gets_each_email_once_while_sweeps_k
     # lease here (as if the server dripped its answers, each within the timeout): the send tasks' time
     # limits alone must end those sends before their claims run out.
     with SlowSMTPServer(slow_sessions=2, delay=2 * lease) as server:
-        env = {"EMAIL_URL": f"smtp://127.0.0.1:{server.port}", "REMINDER_SEND_LEASE_SECONDS": str(lease),
-               "EMAIL_TIMEOUT": str(3 * lease)}  # fmt: skip
+        env = {
+            "EMAIL_URL": f"smtp://127.0.0.1:{server.port}",
+            "REMINDER_SEND_LEASE_SECONDS": str(lease),
+            "EMAIL_TIMEOUT": str(3 * lease),
+        }
         # As in docker-compose.yml: sweeps on a worker of their own; e-mails on a pool with room to spare.
         stack.start_worker("sweeper", queues="sweeps", **env)
         stack.start_worker("mailer", queues="mail,celery", pool="prefork", concurrency=3, **env)
@@ -320,9 +323,14 @@ def test_beats_sweep_expires_so_a_sweep_queued_too_long_is_dropped(stack, region
 
     def publish(now, **options):
         """The sweep as beat sends it (its schedule entry's options), with a moment for the test."""
-        entry = ScheduleEntry(name="workflows-sweep", task=configured["task"], schedule=configured["schedule"],
-                              kwargs={"now": now.isoformat()}, options={**configured["options"], **options},
-                              app=app)  # fmt: skip
+        entry = ScheduleEntry(
+            name="workflows-sweep",
+            task=configured["task"],
+            schedule=configured["schedule"],
+            kwargs={"now": now.isoformat()},
+            options={**configured["options"], **options},
+            app=app,
+        )
         with app.connection_for_write(stack.broker) as conn:
             Scheduler(app=app, lazy=True).apply_async(entry, producer=app.amqp.Producer(conn), advance=False)
 

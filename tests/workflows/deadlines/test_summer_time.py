@@ -58,11 +58,16 @@ def _intervention_deadline(region, *, agreed, due):
     case = region.open_case(opened_at=agreed - timedelta(days=1))
     organisation = region.cvc_user.memberships.get().organisation
     intervention = Intervention.objects.create(
-        case=case, kind="veiligheidsplan", responsible_organisation=organisation,
-        responsible_professional=region.cvc_user, start_date=agreed.date(), due_date=due,
-    )  # fmt: skip
-    timeline_record(case=case, kind=EventKind.INTERVENTION_AGREED, occurred_at=agreed,
-                    data={"intervention_id": intervention.pk})  # fmt: skip
+        case=case,
+        kind="veiligheidsplan",
+        responsible_organisation=organisation,
+        responsible_professional=region.cvc_user,
+        start_date=agreed.date(),
+        due_date=due,
+    )
+    timeline_record(
+        case=case, kind=EventKind.INTERVENTION_AGREED, occurred_at=agreed, data={"intervention_id": intervention.pk}
+    )
     return Deadline.objects.get(case=case, subject=f"intervention:{intervention.pk}")
 
 
@@ -75,8 +80,14 @@ def test_a_reminder_a_week_before_across_the_last_sunday_of_march_fires_once_on_
     deadline = _intervention_deadline(region, agreed=at(2027, 3, 8, 9), due=date(2027, 4, 1))
     assert deadline.due_at == end_of_day(date(2027, 4, 1))
 
-    for moment in (at(2027, 3, 18, 12), at(2027, 3, 25, 12), at(2027, 3, 26, 0, 1), at(2027, 3, 26, 9),
-                   at(2027, 3, 30, 9), at(2027, 3, 31, 9)):  # fmt: skip
+    for moment in (
+        at(2027, 3, 18, 12),
+        at(2027, 3, 25, 12),
+        at(2027, 3, 26, 0, 1),
+        at(2027, 3, 26, 9),
+        at(2027, 3, 30, 9),
+        at(2027, 3, 31, 9),
+    ):
         reminders_sweep(now=moment)
 
     reminders = list(Reminder.objects.filter(deadline=deadline, stage="before:1w"))
@@ -99,8 +110,12 @@ def test_a_reminder_a_week_before_across_the_last_sunday_of_october_stays_on_its
 
 
 # Summer time starts and ends at 01:00 UTC on the last Sunday of March and of October.
-CHANGES = [datetime(2026, 3, 29, 1, tzinfo=UTC), datetime(2026, 10, 25, 1, tzinfo=UTC),
-           datetime(2027, 3, 28, 1, tzinfo=UTC), datetime(2027, 10, 31, 1, tzinfo=UTC)]  # fmt: skip
+CHANGES = [
+    datetime(2026, 3, 29, 1, tzinfo=UTC),
+    datetime(2026, 10, 25, 1, tzinfo=UTC),
+    datetime(2027, 3, 28, 1, tzinfo=UTC),
+    datetime(2027, 10, 31, 1, tzinfo=UTC),
+]
 MOMENTS = st.sampled_from(CHANGES).flatmap(
     lambda change: st.integers(min_value=-36 * 3600, max_value=36 * 3600).map(lambda s: change + timedelta(seconds=s))
 )
@@ -114,9 +129,15 @@ FORMS = {
 @pytest.fixture
 def hour_case(region):
     DeadlineRule.objects.create(
-        team=region.team, code="crisis-oordeel", name="Oordeel bij acute onveiligheid", start_event="melding_received",
-        term_value=24, term_unit=TermUnit.HOURS, responsible="vast_gezicht", reminder_offsets="2h",
-    )  # fmt: skip
+        team=region.team,
+        code="crisis-oordeel",
+        name="Oordeel bij acute onveiligheid",
+        start_event="melding_received",
+        term_value=24,
+        term_unit=TermUnit.HOURS,
+        responsible="vast_gezicht",
+        reminder_offsets="2h",
+    )
     return region.open_case(opened_at=at(2026, 1, 5, 10))
 
 

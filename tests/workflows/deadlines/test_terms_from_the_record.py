@@ -23,8 +23,9 @@ def _involve(region, case, user, kind):
     participant_add(actor=region.cvc_user, case=case, organisation=organisation, professional=user, role="onderzoeker")
 
 
-@pytest.mark.parametrize(("ended_on", "state"), [(date(2026, 5, 26), DeadlineState.MET),
-                                                 (date(2026, 5, 27), DeadlineState.MISSED)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("ended_on", "state"), [(date(2026, 5, 26), DeadlineState.MET), (date(2026, 5, 27), DeadlineState.MISSED)]
+)
 def test_veilig_thuis_opens_and_closes_its_10_week_term_on_the_page(region, client, login_verified, ended_on, state):
     case = region.open_case(opened_at=at(2026, 3, 10, 10), reported_on=date(2026, 3, 10))
     _involve(region, case, region.vt_user, "veilig_thuis")
@@ -44,16 +45,25 @@ def test_veilig_thuis_opens_and_closes_its_10_week_term_on_the_page(region, clie
 
 
 def _open_by_api(client, region, *, reported_on):
-    response = client.post("/api/v1/cases/", {
-        "team": region.team.pk, "municipality": region.team.municipalities.first().pk, "family_name": "Gezin Raad",
-        "intake": Intake.VERZOEK_TOT_ONDERZOEK, "reported_on": reported_on, "vast_gezicht": region.cvc_user.pk,
-    }, content_type="application/json")  # fmt: skip
+    response = client.post(
+        "/api/v1/cases/",
+        {
+            "team": region.team.pk,
+            "municipality": region.team.municipalities.first().pk,
+            "family_name": "Gezin Raad",
+            "intake": Intake.VERZOEK_TOT_ONDERZOEK,
+            "reported_on": reported_on,
+            "vast_gezicht": region.cvc_user.pk,
+        },
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.json()
     return Case.objects.get(pk=response.json()["id"])
 
 
-@pytest.mark.parametrize(("started_on", "state"), [("2026-04-28", DeadlineState.MET),
-                                                   ("2026-04-29", DeadlineState.MISSED)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("started_on", "state"), [("2026-04-28", DeadlineState.MET), ("2026-04-29", DeadlineState.MISSED)]
+)
 def test_the_raads_start_norm_ending_on_koningsdag_runs_on_and_is_met_or_missed_through_the_api(
     region, client, login_verified, started_on, state
 ):
@@ -65,9 +75,11 @@ def test_the_raads_start_norm_ending_on_koningsdag_runs_on_and_is_met_or_missed_
     _involve(region, case, region.rvdk_user, "rvdk")
     login_verified(client, region.rvdk_user)
 
-    response = client.post(f"/api/v1/cases/{case.pk}/investigations/",
-                           {"kind": "rvdk", "action": "start", "started_on": started_on},
-                           content_type="application/json")  # fmt: skip
+    response = client.post(
+        f"/api/v1/cases/{case.pk}/investigations/",
+        {"kind": "rvdk", "action": "start", "started_on": started_on},
+        content_type="application/json",
+    )
 
     assert response.status_code == 201, response.json()
     deadline.refresh_from_db()
@@ -78,10 +90,16 @@ def test_the_raads_start_norm_ending_on_koningsdag_runs_on_and_is_met_or_missed_
 
 def test_the_raads_start_norm_ending_on_the_saturday_after_christmas_runs_on_to_monday(region, client, login_verified):
     login_verified(client, region.cvc_user)
-    response = client.post("/zaken/nieuw/", {
-        "team": region.team.pk, "municipality": region.team.municipalities.first().pk, "family_name": "Gezin Kerst",
-        "intake": Intake.VERZOEK_TOT_ONDERZOEK, "reported_on": "2025-12-17",
-    })  # fmt: skip
+    response = client.post(
+        "/zaken/nieuw/",
+        {
+            "team": region.team.pk,
+            "municipality": region.team.municipalities.first().pk,
+            "family_name": "Gezin Kerst",
+            "intake": Intake.VERZOEK_TOT_ONDERZOEK,
+            "reported_on": "2025-12-17",
+        },
+    )
     assert response.status_code == 302
     case = Case.objects.get(family_name="Gezin Kerst")
     deadline = _deadline(case, "rvdk-onderzoek-gestart")
@@ -90,8 +108,9 @@ def test_the_raads_start_norm_ending_on_the_saturday_after_christmas_runs_on_to_
     _involve(region, case, region.rvdk_user, "rvdk")
     login_verified(client, region.rvdk_user)
 
-    client.post(f"/zaken/{case.pk}/onderzoek/", {"action": "start", "start-kind": "rvdk",
-                                                "start-started_on": "2025-12-29"})  # fmt: skip
+    client.post(
+        f"/zaken/{case.pk}/onderzoek/", {"action": "start", "start-kind": "rvdk", "start-started_on": "2025-12-29"}
+    )
 
     deadline.refresh_from_db()
     assert deadline.state == DeadlineState.MET

@@ -23,13 +23,24 @@ S = CaseStatus
 
 
 def _move(region, case, to, *, actor=None, **kwargs):
-    return case_transition(actor=actor or region.cvc_user, case=case, to=to, reason="Besproken in het team",
-                           expected_version=case.version, **kwargs)  # fmt: skip
+    return case_transition(
+        actor=actor or region.cvc_user,
+        case=case,
+        to=to,
+        reason="Besproken in het team",
+        expected_version=case.version,
+        **kwargs,
+    )
 
 
 def _agree(region, case, **kwargs):
-    values = dict(kind="veiligheidsplan", responsible_organisation=region.cvc,
-                  responsible_professional=region.cvc_user, start_date=in_days(0), due_date=in_days(30))  # fmt: skip
+    values = dict(
+        kind="veiligheidsplan",
+        responsible_organisation=region.cvc,
+        responsible_professional=region.cvc_user,
+        start_date=in_days(0),
+        due_date=in_days(30),
+    )
     values.update(kwargs)
     return intervention_agree(actor=region.cvc_user, case=case, **values)
 
@@ -54,18 +65,21 @@ def test_case_walks_the_path_and_every_step_records_who_why_and_from_to(region):
     _move(region, case, S.INZET_AFGESPROKEN)
     _move(region, case, S.MONITORING)
     intervention_start(actor=region.cvc_user, intervention=intervention, expected_version=intervention.version)
-    intervention_complete(actor=region.cvc_user, intervention=intervention, result="Plan werkt",
-                          expected_version=intervention.version)  # fmt: skip
+    intervention_complete(
+        actor=region.cvc_user, intervention=intervention, result="Plan werkt", expected_version=intervention.version
+    )
     _move(region, case, S.AFGESCHAALD)
 
     case.refresh_from_db()
     assert case.status == S.AFGESCHAALD and case.closed_at is not None
     events = list(case.timeline.filter(kind=EventKind.STATUS_CHANGED).order_by("id"))
     assert [(e.data["from"], e.data["to"]) for e in events] == [
-        ("aangemeld", "veiligheidsbeoordeling"), ("veiligheidsbeoordeling", "gezamenlijke_analyse"),
-        ("gezamenlijke_analyse", "inzet_afgesproken"), ("inzet_afgesproken", "monitoring"),
+        ("aangemeld", "veiligheidsbeoordeling"),
+        ("veiligheidsbeoordeling", "gezamenlijke_analyse"),
+        ("gezamenlijke_analyse", "inzet_afgesproken"),
+        ("inzet_afgesproken", "monitoring"),
         ("monitoring", "afgeschaald"),
-    ]  # fmt: skip
+    ]
     assert all(e.actor == region.cvc_user and e.summary == "Besproken in het team" for e in events)
     assert all(e.organisation == region.cvc for e in events)
     assert case.version == 6
@@ -103,8 +117,9 @@ def test_a_transition_from_the_wrong_state_is_refused_with_a_clear_message(regio
 def test_a_transition_needs_a_reason(region):
     case = open_case(region)
     with pytest.raises(ValidationError) as refusal:
-        case_transition(actor=region.cvc_user, case=case, to=S.VEILIGHEIDSBEOORDELING, reason="  ",
-                        expected_version=case.version)  # fmt: skip
+        case_transition(
+            actor=region.cvc_user, case=case, to=S.VEILIGHEIDSBEOORDELING, reason="  ", expected_version=case.version
+        )
     assert "reason" in refusal.value.message_dict
 
 
@@ -113,8 +128,9 @@ def test_a_stale_version_is_refused_and_nothing_changes(region):
     stale = Case.objects.get(pk=case.pk)
     _move(region, case, S.VEILIGHEIDSBEOORDELING)
     with pytest.raises(ConcurrentEditError) as raised:
-        case_transition(actor=region.vt_user, case=stale, to=S.VEILIGHEIDSBEOORDELING, reason="x",
-                        expected_version=stale.version)  # fmt: skip
+        case_transition(
+            actor=region.vt_user, case=stale, to=S.VEILIGHEIDSBEOORDELING, reason="x", expected_version=stale.version
+        )
     assert Case.objects.get(pk=case.pk).version == case.version
     assert raised.value.changed_fields["status"] == (S.AANGEMELD, S.VEILIGHEIDSBEOORDELING)
 
@@ -134,8 +150,14 @@ def test_no_closure_while_interventions_are_open(region):
 def test_no_closure_while_a_veiligheidsvoorwaarde_is_open_or_not_met(region):
     case = open_case(region)
     judgement = judge(region, case)
-    condition = condition_agree(actor=region.cvc_user, judgement=judgement, description="Vader niet thuis",
-                                owner_organisation=region.vt, owner=region.vt_user, check_date=in_days(7))  # fmt: skip
+    condition = condition_agree(
+        actor=region.cvc_user,
+        judgement=judgement,
+        description="Vader niet thuis",
+        owner_organisation=region.vt,
+        owner=region.vt_user,
+        check_date=in_days(7),
+    )
     set_status(case, S.MONITORING)
     with pytest.raises(ValidationError, match="1 niet-nagekomen"):
         _move(region, case, S.AFGESLOTEN)
@@ -190,13 +212,19 @@ def test_the_crisis_path_allows_a_crisis_intervention_first_and_blocks_closure_u
     with pytest.raises(ValidationError):
         _agree(region, case, kind="crisisinterventie")
     case_flag_crisis(actor=region.vt_user, case=case, reason="Acuut", expected_version=case.version)
-    crisis = _agree(region, case, kind="crisisinterventie", responsible_organisation=region.vt,
-                    responsible_professional=region.vt_user)  # fmt: skip
+    crisis = _agree(
+        region,
+        case,
+        kind="crisisinterventie",
+        responsible_organisation=region.vt,
+        responsible_professional=region.vt_user,
+    )
     with pytest.raises(ValidationError, match="gezamenlijk oordeel"):
         _agree(region, case, kind="ots")
     intervention_start(actor=region.vt_user, intervention=crisis, expected_version=crisis.version)
-    intervention_complete(actor=region.vt_user, intervention=crisis, result="Kind veilig bij oma",
-                          expected_version=crisis.version)  # fmt: skip
+    intervention_complete(
+        actor=region.vt_user, intervention=crisis, result="Kind veilig bij oma", expected_version=crisis.version
+    )
     with pytest.raises(ValidationError, match="crisispad"):
         _move(region, case, S.AFGESLOTEN)
     case_resolve_crisis(actor=region.vt_user, case=case, reason="Veilig", expected_version=case.version)
@@ -260,8 +288,11 @@ def test_a_stale_status_step_shows_the_colleagues_crisis_beside_ones_step_and_ta
     assert stale.status_code == 409
     body = stale.content.decode()
     assert "gewijzigd (Acute onveiligheid)" in body
-    assert re.search(r"Acute onveiligheid <span class=\"tag\">gewijzigd door een collega</span></th>\s*"
-                     r"<td>ja</td>\s*<td>—</td>", body)  # fmt: skip
+    assert re.search(
+        r"Acute onveiligheid <span class=\"tag\">gewijzigd door een collega</span></th>\s*"
+        r"<td>ja</td>\s*<td>—</td>",
+        body,
+    )
     assert re.search(r"Stap</th>\s*<td>—</td>\s*<td>Naar veiligheidsbeoordeling</td>", body)
     assert re.search(r"Reden</th>\s*<td>—</td>\s*<td>Start</td>", body)
     reshown = form_data(body)

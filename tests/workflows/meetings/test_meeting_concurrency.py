@@ -155,15 +155,23 @@ def test_five_simultaneous_attendance_recordings_record_one(region, item):
 @race
 def test_meeting_decision_forms_sent_five_times_at_once_agree_one_each(region, item):
     judge(region, item.case)
-    intervention = {"kind": "intervention", "intervention-kind": "vt_onderzoek",
-                    "intervention-responsible_organisation": region.vt.pk,
-                    "intervention-responsible_professional": region.vt_user.pk,
-                    "intervention-start_date": in_days(0).isoformat(), "intervention-due_date": in_days(70).isoformat(),
-                    "intervention-submission_key": "5d3b0f3e-6a0c-4b8e-8f53-1c2d3e4f5a6b"}  # fmt: skip
-    condition = {"kind": "condition", "condition-description": "Vader slaapt elders.",
-                 "condition-owner_organisation": region.gi.pk, "condition-owner": region.gi_user.pk,
-                 "condition-check_date": in_days(7).isoformat(),
-                 "condition-submission_key": "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d"}  # fmt: skip
+    intervention = {
+        "kind": "intervention",
+        "intervention-kind": "vt_onderzoek",
+        "intervention-responsible_organisation": region.vt.pk,
+        "intervention-responsible_professional": region.vt_user.pk,
+        "intervention-start_date": in_days(0).isoformat(),
+        "intervention-due_date": in_days(70).isoformat(),
+        "intervention-submission_key": "5d3b0f3e-6a0c-4b8e-8f53-1c2d3e4f5a6b",
+    }
+    condition = {
+        "kind": "condition",
+        "condition-description": "Vader slaapt elders.",
+        "condition-owner_organisation": region.gi.pk,
+        "condition-owner": region.gi_user.pk,
+        "condition-check_date": in_days(7).isoformat(),
+        "condition-submission_key": "9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d",
+    }
     intervention_clients, condition_clients = clients_of(region.coordinator), clients_of(region.coordinator)
 
     interventions = post_simultaneously(intervention_clients, _item_url(item), intervention)

@@ -64,24 +64,51 @@ def test_a_full_meeting_agrees_actions_and_each_organisation_sees_its_own(region
     ):
         attendance_record(actor=region.coordinator, meeting=meeting, user=user, organisation=organisation)
     minutes_record(actor=region.coordinator, item=first, minutes="Zorgen besproken", expected_version=first.version)
-    judgement = meeting_judgement(actor=region.coordinator, item=first, classification="structureel", joint_score=3,
-                                  rationale="Structurele zorgen", parents_present=True,
-                                  dissents=[(region.gi, "Wij zien acute onveiligheid")])  # fmt: skip
-    onderzoek = meeting_intervention(actor=region.coordinator, item=first, kind="vt_onderzoek",
-                                     responsible_organisation=region.vt, responsible_professional=region.vt_user,
-                                     start_date=in_days(0), due_date=in_days(70))  # fmt: skip
-    plan = meeting_intervention(actor=region.coordinator, item=first, kind="veiligheidsplan",
-                                responsible_organisation=region.cvc, responsible_professional=region.cvc_user,
-                                start_date=in_days(0), due_date=in_days(14))  # fmt: skip
-    condition = meeting_condition(actor=region.coordinator, item=first, description="Vader slaapt elders",
-                                  owner_organisation=region.gi, owner=region.gi_user,
-                                  check_date=in_days(7))  # fmt: skip
+    judgement = meeting_judgement(
+        actor=region.coordinator,
+        item=first,
+        classification="structureel",
+        joint_score=3,
+        rationale="Structurele zorgen",
+        parents_present=True,
+        dissents=[(region.gi, "Wij zien acute onveiligheid")],
+    )
+    onderzoek = meeting_intervention(
+        actor=region.coordinator,
+        item=first,
+        kind="vt_onderzoek",
+        responsible_organisation=region.vt,
+        responsible_professional=region.vt_user,
+        start_date=in_days(0),
+        due_date=in_days(70),
+    )
+    plan = meeting_intervention(
+        actor=region.coordinator,
+        item=first,
+        kind="veiligheidsplan",
+        responsible_organisation=region.cvc,
+        responsible_professional=region.cvc_user,
+        start_date=in_days(0),
+        due_date=in_days(14),
+    )
+    condition = meeting_condition(
+        actor=region.coordinator,
+        item=first,
+        description="Vader slaapt elders",
+        owner_organisation=region.gi,
+        owner=region.gi_user,
+        check_date=in_days(7),
+    )
 
     # The agreement record: the partners present agreed, in this meeting.
     assert set(onderzoek.agreed_by.all()) == {region.cvc, region.vt, region.gi}
     kinds = list(MeetingDecision.objects.filter(agenda_item=first).values_list("kind", flat=True))
-    assert kinds == [DecisionKind.ASSESSMENT, DecisionKind.INTERVENTION, DecisionKind.INTERVENTION,
-                     DecisionKind.CONDITION]  # fmt: skip
+    assert kinds == [
+        DecisionKind.ASSESSMENT,
+        DecisionKind.INTERVENTION,
+        DecisionKind.INTERVENTION,
+        DecisionKind.CONDITION,
+    ]
     assert onderzoek.meeting_decision.agenda_item.meeting == meeting
     assert condition.judgement == judgement
     assert first.case.timeline.filter(kind=EventKind.DISCUSSED_IN_MEETING).count() == 1
@@ -99,12 +126,24 @@ def test_a_full_meeting_agrees_actions_and_each_organisation_sees_its_own(region
 def test_the_action_list_shows_only_open_actions_on_cases_the_user_may_see(region, login_verified, client):
     case = open_case(region)
     judge(region, case)
-    kept = intervention_agree(actor=region.cvc_user, case=case, kind="vt_onderzoek", responsible_organisation=region.vt,
-                              responsible_professional=region.vt_user, start_date=in_days(-20),
-                              due_date=in_days(-1))  # fmt: skip
-    done = intervention_agree(actor=region.cvc_user, case=case, kind="overig", responsible_organisation=region.vt,
-                              responsible_professional=region.vt_user, start_date=in_days(0),
-                              due_date=in_days(5))  # fmt: skip
+    kept = intervention_agree(
+        actor=region.cvc_user,
+        case=case,
+        kind="vt_onderzoek",
+        responsible_organisation=region.vt,
+        responsible_professional=region.vt_user,
+        start_date=in_days(-20),
+        due_date=in_days(-1),
+    )
+    done = intervention_agree(
+        actor=region.cvc_user,
+        case=case,
+        kind="overig",
+        responsible_organisation=region.vt,
+        responsible_professional=region.vt_user,
+        start_date=in_days(0),
+        due_date=in_days(5),
+    )
     intervention_start(actor=region.vt_user, intervention=done, expected_version=done.version)
     intervention_stop(actor=region.vt_user, intervention=done, result="Niet meer nodig", expected_version=done.version)
     # A VT colleague who does not take part in the case sees nothing of it.
@@ -161,9 +200,15 @@ def test_the_chairs_view_shows_family_judgement_open_and_overdue_actions(region,
     meeting = _meeting(region)
     (item,) = _agenda(region, meeting, 1)
     judge(region, item.case, score=2, classification="acute")
-    meeting_intervention(actor=region.coordinator, item=item, kind="ots", responsible_organisation=region.gi,
-                         responsible_professional=region.gi_user, start_date=in_days(-30),
-                         due_date=in_days(-2))  # fmt: skip
+    meeting_intervention(
+        actor=region.coordinator,
+        item=item,
+        kind="ots",
+        responsible_organisation=region.gi,
+        responsible_professional=region.gi_user,
+        start_date=in_days(-30),
+        due_date=in_days(-2),
+    )
     login_verified(client, region.coordinator)
     before = access_log_rows().filter(case_id=item.case_id, detail=f"meeting:{meeting.pk}").count()
     body = client.get(reverse("meeting-detail", kwargs={"meeting_id": meeting.pk})).content.decode()
@@ -179,11 +224,14 @@ def test_decisions_are_taken_in_the_meeting_view_and_bad_input_saves_nothing(reg
     url = reverse("meeting-item", kwargs={"meeting_id": meeting.pk, "item_id": item.pk})
     login_verified(client, region.coordinator)
     assert client.get(url).status_code == 200
-    bad = {"kind": "intervention", "intervention-kind": "vt_onderzoek",
-           "intervention-responsible_organisation": region.vt.pk,
-           "intervention-responsible_professional": region.vt_user.pk,
-           "intervention-start_date": in_days(5).isoformat(),
-           "intervention-due_date": in_days(1).isoformat()}  # fmt: skip
+    bad = {
+        "kind": "intervention",
+        "intervention-kind": "vt_onderzoek",
+        "intervention-responsible_organisation": region.vt.pk,
+        "intervention-responsible_professional": region.vt_user.pk,
+        "intervention-start_date": in_days(5).isoformat(),
+        "intervention-due_date": in_days(1).isoformat(),
+    }
     response = client.post(url, bad)
     assert response.status_code == 400
     assert "De einddatum kan niet vóór de startdatum liggen." in response.content.decode()
@@ -194,16 +242,29 @@ def test_decisions_are_taken_in_the_meeting_view_and_bad_input_saves_nothing(reg
 
 
 @pytest.mark.parametrize("agenda_size", [3, 15])
-def test_the_meeting_view_uses_a_fixed_number_of_queries(region, login_verified, client, agenda_size,
-                                                         django_assert_num_queries):  # fmt: skip
+def test_the_meeting_view_uses_a_fixed_number_of_queries(
+    region, login_verified, client, agenda_size, django_assert_num_queries
+):
     meeting = _meeting(region)
     for item in _agenda(region, meeting, agenda_size):
         judge(region, item.case)
-        meeting_intervention(actor=region.cvc_user, item=item, kind="veiligheidsplan",
-                             responsible_organisation=region.cvc, responsible_professional=region.cvc_user,
-                             start_date=in_days(-10), due_date=in_days(-1))  # fmt: skip
-        meeting_condition(actor=region.cvc_user, item=item, description="Afspraak", owner_organisation=region.vt,
-                          owner=region.vt_user, check_date=in_days(3))  # fmt: skip
+        meeting_intervention(
+            actor=region.cvc_user,
+            item=item,
+            kind="veiligheidsplan",
+            responsible_organisation=region.cvc,
+            responsible_professional=region.cvc_user,
+            start_date=in_days(-10),
+            due_date=in_days(-1),
+        )
+        meeting_condition(
+            actor=region.cvc_user,
+            item=item,
+            description="Afspraak",
+            owner_organisation=region.vt,
+            owner=region.vt_user,
+            check_date=in_days(3),
+        )
     attendance_record(actor=region.coordinator, meeting=meeting, user=region.vt_user, organisation=region.vt)
     login_verified(client, region.coordinator)
     url = reverse("meeting-detail", kwargs={"meeting_id": meeting.pk})
@@ -232,8 +293,9 @@ def test_the_meeting_api_shows_meetings_to_team_members_only(region, login_verif
     assert client.get("/api/v1/meetings/").json()["results"] == []
 
 
-def test_the_meeting_api_hides_case_and_minutes_of_an_agenda_case_the_caller_may_not_see(region, login_verified,
-                                                                                       client):  # fmt: skip
+def test_the_meeting_api_hides_case_and_minutes_of_an_agenda_case_the_caller_may_not_see(
+    region, login_verified, client
+):
     meeting = _meeting(region)
     (item,) = _agenda(region, meeting, 1)
     minutes_record(actor=region.coordinator, item=item, minutes="Vertrouwelijk verslag", expected_version=None)
@@ -270,8 +332,7 @@ def _option(user) -> str:
     return f">{user}</option>"
 
 
-def test_the_chairs_view_logs_the_visible_agenda_cases_in_one_batch_and_the_chain_holds(region, login_verified,
-                                                                                      client):  # fmt: skip
+def test_the_chairs_view_logs_the_visible_agenda_cases_in_one_batch_and_the_chain_holds(region, login_verified, client):
     meeting = _meeting(region)
     first = agenda_add(actor=region.coordinator, meeting=meeting, case=open_case(region, family_name="Gezin A"))
     hidden = open_case(region, family_name="Gezin B", with_partners=False)  # VT does not take part
@@ -289,8 +350,9 @@ def test_the_chairs_view_logs_the_visible_agenda_cases_in_one_batch_and_the_chai
     assert access_log_verify().findings == []
 
 
-def test_the_attendance_list_offers_the_agenda_partners_and_lists_any_organisation_on_request(region, login_verified,
-                                                                                            client):  # fmt: skip
+def test_the_attendance_list_offers_the_agenda_partners_and_lists_any_organisation_on_request(
+    region, login_verified, client
+):
     meeting = _meeting(region)
     _agenda(region, meeting, 1)  # VT and the GI take part in the case
     vt_colleague = MembershipFactory(team=region.team, organisation=region.vt).user
@@ -330,8 +392,11 @@ def test_stale_minutes_come_back_as_stored_with_ones_own_text_beside_them(region
     stale = client.post(url, {**loaded, "kind": "minutes", "minutes-minutes": "Plan afgesproken"})
     assert stale.status_code == 409
     body = stale.content.decode()
-    assert re.search(r"Verslag <span class=\"tag\">gewijzigd door een collega</span></th>\s*<td>Zorgen besproken</td>"
-                     r"\s*<td>Plan afgesproken</td>", body)  # fmt: skip
+    assert re.search(
+        r"Verslag <span class=\"tag\">gewijzigd door een collega</span></th>\s*<td>Zorgen besproken</td>"
+        r"\s*<td>Plan afgesproken</td>",
+        body,
+    )
     item.refresh_from_db()
     reshown = form_data(body, with_field="minutes-version")
     assert (reshown["minutes-minutes"], reshown["minutes-version"]) == ("Zorgen besproken", str(item.version))

@@ -1,0 +1,13 @@
+"""The e-mail tasks, looked up by their names: the services that write reminders and digests queue
+them without importing the tasks module, which imports those services (no import cycle)."""
+
+from __future__ import annotations
+
+from celery import Task, current_app
+
+SEND_REMINDER_EMAIL = "workflows.send_reminder_email"
+SEND_DIGEST_EMAIL = "workflows.send_digest_email"
+
+
+def task(name: str) -> Task:
+    return current_app.tasks[name]
