@@ -11,7 +11,7 @@ from cases.interventions.models import Intervention
 from cases.interventions.services import intervention_agree
 from cases.models import Case, Person
 from cases.services import person_add
-from tests.workflows.casework import Region, in_days, judge, make_region, open_case
+from tests.world import Region, in_days, judge, make_region, open_case
 
 
 @dataclass

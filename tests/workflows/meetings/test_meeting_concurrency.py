@@ -20,7 +20,7 @@ from cases.interventions.services import INTERVENTION_ALREADY_AGREED
 from cases.models import EventKind
 from partners.models import Membership
 from tests.concurrency import N, clients_of, post_simultaneously, simultaneously
-from tests.workflows.casework import in_days, judge, make_region, open_case
+from tests.world import in_days, judge, open_case
 from workflows.meetings.models import AgendaItem, Attendance, DecisionKind, MeetingDecision
 from workflows.meetings.services import (
     AGENDA_ITEM_EXISTS,
@@ -33,11 +33,6 @@ from workflows.meetings.services import (
 
 race = pytest.mark.django_db(transaction=True)
 JUDGEMENT = {"classification": "structureel", "joint_score": 4, "rationale": "Zorgen over de veiligheid thuis."}
-
-
-@pytest.fixture
-def region(db):
-    return make_region()
 
 
 @pytest.fixture
