@@ -158,9 +158,7 @@ class PersonForm(forms.Form):
 
 
 class PersonEditForm(VersionedForm, PersonForm):
-    """Changing a person: the same fields, and the version the editor loaded (which guards a double send)."""
-
-    submission_key = None
+    """Changing a person: the same fields, and the version the editor loaded."""
 
 
 class ParticipantForm(forms.Form):
