@@ -9,7 +9,7 @@ import pytest
 from django.db import connections
 from django.utils import timezone
 
-from cases.models import Case, CaseUserObjectPermission, Person
+from cases.models import Case, CaseUserObjectPermission, Participant, Person
 from cases.selectors import _view_permission_id
 
 
@@ -34,6 +34,11 @@ def bulk_cases(w, count: int, *, status: str = "monitoring", grant_to=None) -> l
         ]
     )
     if grant_to is not None:
+        # A grant counts only with the active participation it comes from (and its membership).
+        organisation = grant_to.memberships.first().organisation
+        Participant.objects.bulk_create(
+            Participant(case=case, organisation=organisation, professional=grant_to, role="betrokken") for case in cases
+        )
         CaseUserObjectPermission.objects.bulk_create(
             CaseUserObjectPermission(user=grant_to, permission_id=_view_permission_id(), content_object=case)
             for case in cases
