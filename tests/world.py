@@ -63,15 +63,22 @@ class Region:
         )
 
 
+# Members since long before any fixed moment a test uses: a reminder swept "in July 2026" still
+# reaches them, whatever today's date is when the tests run.
+MEMBERS_SINCE = date(2020, 1, 1)
+
+
 def make_region() -> Region:
     team = SafetyTeamFactory()
     organisations = {kind: OrganisationFactory(kind=kind) for kind in ("cvc", "veilig_thuis", "rvdk", "gi")}
     users = {
-        kind: MembershipFactory(team=team, organisation=organisation, user=UserFactory()).user
+        kind: MembershipFactory(team=team, organisation=organisation, user=UserFactory(), start_date=MEMBERS_SINCE).user
         for kind, organisation in organisations.items()
     }
-    coordinator = MembershipFactory(team=team, organisation=organisations["cvc"], role=Role.COORDINATOR).user
-    outsider = MembershipFactory(organisation=OrganisationFactory(kind="cvc")).user
+    coordinator = MembershipFactory(
+        team=team, organisation=organisations["cvc"], role=Role.COORDINATOR, start_date=MEMBERS_SINCE
+    ).user
+    outsider = MembershipFactory(organisation=OrganisationFactory(kind="cvc"), start_date=MEMBERS_SINCE).user
     return Region(
         team=team,
         cvc=organisations["cvc"],

@@ -119,6 +119,13 @@ def test_the_deadlines_case_filter_takes_ascii_digits_only(api):
         assert "case" in response.json()
 
 
+def test_the_deadlines_state_filter_takes_a_known_state_only(api):
+    for query in ["state=", "state=verlopen", "state=OPEN"]:
+        response = api.get(f"/api/v1/deadlines/?{query}")
+        assert response.status_code == 400, query
+        assert response.json()["state"] == ["Onbekende status."]
+
+
 def test_the_deadlines_date_filters_refuse_impossible_and_extreme_moments(api):
     for name in ("due_from", "due_to"):
         for moment in IMPOSSIBLE_MOMENTS:

@@ -73,8 +73,7 @@ class DeadlineFilterSerializer(serializers.Serializer):
     state = serializers.ChoiceField(
         choices=[*DeadlineState.values, "overdue"],
         required=False,
-        allow_blank=True,
-        error_messages={"invalid_choice": _("Onbekende status.")},
+        error_messages={"invalid_choice": _("Onbekende status."), "blank": _("Onbekende status.")},
     )
     due_from = _moment_field()
     due_to = _moment_field()
@@ -100,7 +99,7 @@ class DeadlineList(generics.ListAPIView):
         return deadlines_filtered(
             self.request.user,
             case_id=params.get("case"),
-            state=params.get("state") or None,
+            state=params.get("state"),
             due_from=params.get("due_from"),
             due_to=params.get("due_to"),
         )

@@ -10,4 +10,8 @@ SEND_DIGEST_EMAIL = "workflows.send_digest_email"
 
 
 def task(name: str) -> Task:
-    return current_app.tasks[name]
+    app = current_app
+    if name not in app.tasks:
+        # Outside a worker (shell, web, a management command) autodiscovery has not run yet.
+        app.loader.import_default_modules()
+    return app.tasks[name]
