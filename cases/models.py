@@ -249,6 +249,15 @@ class EventKind(models.TextChoices):
     INTERVENTION_ENDED = "intervention_ended", _("inzet beëindigd")
     DISCUSSED_IN_MEETING = "discussed_in_meeting", _("besproken in overleg")
     DESTRUCTION_REQUESTED = "destruction_requested", _("verzoek tot vernietiging")
+    JUDGEMENT_AMENDED = "judgement_amended", _("gezamenlijk oordeel gewijzigd")
+    AGREEMENT_RECORDED = "agreement_recorded", _("akkoord met gezamenlijk oordeel")
+    DISSENT_RECORDED = "dissent_recorded", _("afwijkend standpunt vastgelegd")
+    CONDITION_BREACHED = "condition_breached", _("veiligheidsvoorwaarde niet nagekomen")
+    CONTRIBUTION_REQUESTED = "contribution_requested", _("bijdrage gevraagd")
+    CONTRIBUTION_CORRECTED = "contribution_corrected", _("bijdrage gecorrigeerd")
+    NOTE_CORRECTED = "note_corrected", _("notitie gecorrigeerd")
+    PERSON_REMOVED = "person_removed", _("persoon verwijderd")
+    PLACED_ON_AGENDA = "placed_on_agenda", _("geagendeerd voor overleg")
 
 
 class TimelineEvent(models.Model):
