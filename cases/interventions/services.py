@@ -160,6 +160,29 @@ def intervention_start(
     )
 
 
+# Ending an intervention needs its result; the message says which kind of result.
+RESULT_REQUIRED: dict[str, object] = {
+    InterventionStatus.AFGEROND: gettext_lazy("Beschrijf het resultaat van de inzet."),
+    InterventionStatus.GESTOPT: gettext_lazy("Geef aan waarom de inzet stopt."),
+}
+
+
+def _end(
+    *, actor, intervention: Intervention, to: str, result: str, expected_version: int | None, occurred_at
+) -> Intervention:
+    if not result.strip():
+        raise ValidationError({"result": str(RESULT_REQUIRED[to])})
+    occurred_at = occurred_at or timezone.now()
+    return _move(
+        actor=actor,
+        intervention=intervention,
+        to=to,
+        expected_version=expected_version,
+        occurred_at=occurred_at,
+        fields={"result": result.strip(), "ended_at": occurred_at},
+    )
+
+
 @transaction.atomic
 def intervention_complete(
     *,
@@ -170,16 +193,13 @@ def intervention_complete(
     occurred_at: datetime | None = None,
 ) -> Intervention:
     """The intervention is done; its result is recorded."""
-    if not result.strip():
-        raise ValidationError({"result": _("Beschrijf het resultaat van de inzet.")})
-    occurred_at = occurred_at or timezone.now()
-    return _move(
+    return _end(
         actor=actor,
         intervention=intervention,
         to=InterventionStatus.AFGEROND,
+        result=result,
         expected_version=expected_version,
         occurred_at=occurred_at,
-        fields={"result": result.strip(), "ended_at": occurred_at},
     )
 
 
@@ -193,16 +213,13 @@ def intervention_stop(
     occurred_at: datetime | None = None,
 ) -> Intervention:
     """The intervention ends before it is done; why is recorded as its result."""
-    if not result.strip():
-        raise ValidationError({"result": _("Geef aan waarom de inzet stopt.")})
-    occurred_at = occurred_at or timezone.now()
-    return _move(
+    return _end(
         actor=actor,
         intervention=intervention,
         to=InterventionStatus.GESTOPT,
+        result=result,
         expected_version=expected_version,
         occurred_at=occurred_at,
-        fields={"result": result.strip(), "ended_at": occurred_at},
     )
 
 
