@@ -23,7 +23,9 @@ GOOD = {
 
 def run_production(code: str, **secrets) -> subprocess.CompletedProcess:
     """`code` in a fresh interpreter with DEBUG=false and only the given secrets in the environment."""
-    env = {k: v for k, v in os.environ.items() if k not in SECRETS}
+    # The browser tests' conftest sets DJANGO_ALLOW_ASYNC_UNSAFE for this process; production never has it.
+    dropped = {*SECRETS, "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(DJANGO_SETTINGS_MODULE="safetyteams.settings", DEBUG="false", ALLOWED_HOSTS="vt.example.org", **secrets)
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
