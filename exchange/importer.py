@@ -115,18 +115,20 @@ def _parse(line: int, text: str) -> _Record:
     return record
 
 
-def import_cases(
-    lines: Iterable[tuple[int, str]],
-    *,
-    imported_by=None,
-    team_name: str | None = None,
-    dry_run: bool = False,
-    all_or_nothing: bool = False,
-) -> ImportReport:
-    """Import every valid document; the report names each problem by line, reference and field."""
-    report = ImportReport(dry_run=dry_run, all_or_nothing=all_or_nothing)
+@dataclass
+class Prepared:
+    """A file read and checked, ready to apply record by record (by `import_cases` here, or by an
+    import job that commits each case on its own and can resume after the last one it committed)."""
+
+    records: list[_Record]
+    directory: Directory
+    existing: dict[tuple[str, str], Case]
+    team_name: str | None = None
+
+
+def import_prepare(lines: Iterable[tuple[int, str]], *, team_name: str | None = None) -> Prepared:
+    """Parse and check every record against the schema, the file itself and the database."""
     records = [_parse(line, text) for line, text in lines]
-    report.total = len(records)
     directory = Directory([r.document for r in records if not r.problems], team_name=team_name)
     seen: dict[tuple[str, str], int] = {}
     for record in records:
@@ -140,22 +142,49 @@ def import_cases(
             continue
         seen[key] = record.line
         record.problems = Checker(doc, directory, team_name=team_name).check()
-    existing = _existing_cases(records, directory)
+    return Prepared(records, directory, _existing_cases(records, directory), team_name)
+
+
+def import_record(prepared: Prepared, record: _Record, *, imported_by=None) -> tuple[str | None, list[RecordError]]:
+    """Apply one checked record in a savepoint: its outcome ("created", "updated", "unchanged"), or
+    None with its errors. Call inside access_log_deferred() and deadline_rules_cached()."""
+    if not record.problems:
+        try:
+            with transaction.atomic():
+                outcome = _apply(
+                    record.document,
+                    prepared.directory,
+                    prepared.existing,
+                    team_name=prepared.team_name,
+                    imported_by=imported_by,
+                )
+        except StepFailed as failed:
+            record.problems = failed.problems
+        except (ValidationError, PermissionDenied) as error:
+            record.problems = problems_of(error, "")
+        else:
+            return outcome, []
+    return None, [RecordError(record.line, record.reference, p.pointer, p.message) for p in record.problems]
+
+
+def import_cases(
+    lines: Iterable[tuple[int, str]],
+    *,
+    imported_by=None,
+    team_name: str | None = None,
+    dry_run: bool = False,
+    all_or_nothing: bool = False,
+) -> ImportReport:
+    """Import every valid document; the report names each problem by line, reference and field."""
+    report = ImportReport(dry_run=dry_run, all_or_nothing=all_or_nothing)
+    prepared = import_prepare(lines, team_name=team_name)
+    report.total = len(prepared.records)
     with access_log_deferred(), deadline_rules_cached(), transaction.atomic():
-        for record in records:
-            if not record.problems:
-                try:
-                    with transaction.atomic():
-                        outcome = _apply(
-                            record.document, directory, existing, team_name=team_name, imported_by=imported_by
-                        )
-                except StepFailed as failed:
-                    record.problems = failed.problems
-                except (ValidationError, PermissionDenied) as error:
-                    record.problems = problems_of(error, "")
-                else:
-                    setattr(report, outcome, getattr(report, outcome) + 1)
-            report.errors += [RecordError(record.line, record.reference, p.pointer, p.message) for p in record.problems]
+        for record in prepared.records:
+            outcome, errors = import_record(prepared, record, imported_by=imported_by)
+            if outcome:
+                setattr(report, outcome, getattr(report, outcome) + 1)
+            report.errors += errors
         if not report.written:
             transaction.set_rollback(True)
     return report

@@ -33,3 +33,79 @@ class ImportedCase(models.Model):
 
     def __str__(self) -> str:
         return f"ImportedCase {self.pk}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("in de wachtrij")
+    RUNNING = "running", _("bezig")
+    DONE = "done", _("klaar")
+    FAILED = "failed", _("mislukt")
+
+
+class ImportJob(models.Model):
+    """An upload imported in the background (Celery). Each case commits together with the job's
+    counters and errors, so a job whose worker died resumes after the last case it committed and
+    nothing is imported or reported twice. A dry run and an all-or-nothing run write nothing until
+    the end, so they start again from the first record."""
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file_name = models.CharField(_("bestand"), max_length=200)
+    # The upload itself (UTF-8 text, at most the form's limit): worker and web need no shared disk.
+    source = models.TextField()
+    team = models.ForeignKey("partners.SafetyTeam", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    dry_run = models.BooleanField(default=False)
+    all_or_nothing = models.BooleanField(default=False)
+    status = models.CharField(_("status"), max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    # Records handled so far, in file order: where a resumed run goes on.
+    processed = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    failed_records = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=200, blank=True)
+    # The running worker's claim: a token of its own, renewed with every committed case.
+    claim = models.UUIDField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("importtaak")
+        verbose_name_plural = _("importtaken")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=ImportStatus.values), name="importjob_status_valid"),
+            models.CheckConstraint(condition=models.Q(processed__lte=models.F("total")), name="importjob_progress"),
+        ]
+
+    def __str__(self) -> str:
+        return f"ImportJob {self.pk} ({self.status})"
+
+    @property
+    def progress(self) -> int:
+        if self.status == ImportStatus.DONE:
+            return 100
+        return min(99, self.processed * 100 // self.total) if self.total else 0
+
+    @property
+    def written(self) -> bool:
+        """Whether what the job imported stays (as ImportReport.written)."""
+        return not self.dry_run and not (self.all_or_nothing and self.failed_records)
+
+
+class ImportJobError(models.Model):
+    """One problem of one record of a job (line, external reference, JSON pointer, message)."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="errors")
+    line = models.PositiveIntegerField()
+    reference = models.CharField(max_length=200, blank=True)
+    pointer = models.CharField(max_length=300, blank=True)
+    message = models.TextField()
+
+    class Meta:
+        ordering = ["line", "id"]
+
+    def __str__(self) -> str:
+        return f"ImportJobError {self.pk}"

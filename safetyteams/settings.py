@@ -283,6 +283,13 @@ CELERY_TASK_ROUTES = {
     "workflows.send_reminder_email": {"queue": "mail"},
     "workflows.send_digest_email": {"queue": "mail"},
 }
+IMPORT_JOB_CLAIM_SECONDS = env.int("IMPORT_JOB_CLAIM_SECONDS", default=120)
+# Import jobs whose task was lost or whose worker died are queued again (exchange.jobs).
+CELERY_BEAT_SCHEDULE["exchange-import-jobs-resume"] = {
+    "task": "exchange.import_jobs_resume",
+    "schedule": 60.0,
+    "options": {"expires": 55.0},
+}
 # Expired evaluator export files are deleted hourly (METRICS_EXPORT_TTL_HOURS).
 CELERY_BEAT_SCHEDULE["metrics-expire-exports"] = {"task": "metrics.expire_exports", "schedule": 3600.0}
 # The access log's chain head is anchored hourly outside the database (ACCESS_LOG_ANCHOR_FILE).
