@@ -96,8 +96,7 @@ def _case_opened(event: TimelineEvent, names: dict) -> str:
 
 
 def _case_changed(event: TimelineEvent, names: dict) -> str:
-    fields = event.data.get("fields") or []
-    return _("gewijzigd: %(fields)s") % {"fields": _field_names(Case, fields)} if fields else ""
+    return _field_names(Case, event.data.get("fields") or [])
 
 
 def _vast_gezicht(event: TimelineEvent, names: dict) -> str:
@@ -115,8 +114,7 @@ def _person(event: TimelineEvent, names: dict) -> str:
 
 def _person_changed(event: TimelineEvent, names: dict) -> str:
     fields = event.data.get("fields") or []
-    changed = _("gewijzigd: %(fields)s") % {"fields": _field_names(Person, fields)} if fields else ""
-    return _join(event.summary, changed)
+    return f"{event.summary} ({_field_names(Person, fields)})" if fields else event.summary
 
 
 def _participant_added(event: TimelineEvent, names: dict) -> str:
