@@ -209,10 +209,16 @@ def case_change(
         data: dict[str, object] = {"user_id": getattr(vast_gezicht, "pk", None)}
         if len(changes) > 1:
             data["fields"] = sorted(changes)
-        timeline_record(case=case, kind=EventKind.VAST_GEZICHT_ASSIGNED, actor=actor, occurred_at=occurred_at, data=data)
+        timeline_record(
+            case=case, kind=EventKind.VAST_GEZICHT_ASSIGNED, actor=actor, occurred_at=occurred_at, data=data
+        )
     elif changes:
         timeline_record(
-            case=case, kind=EventKind.CASE_CHANGED, actor=actor, occurred_at=occurred_at, data={"fields": sorted(changes)}
+            case=case,
+            kind=EventKind.CASE_CHANGED,
+            actor=actor,
+            occurred_at=occurred_at,
+            data={"fields": sorted(changes)},
         )
     return case
 

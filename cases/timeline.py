@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, EventKind, TimelineEvent
@@ -84,7 +85,7 @@ def _notify(event: TimelineEvent) -> None:
 
 K = EventKind
 # The case page's timeline filter: every kind belongs to one group (a test checks a new kind is placed).
-TIMELINE_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+TIMELINE_GROUPS: dict[str, tuple[str | Promise, tuple[str, ...]]] = {
     "casus": (
         _("casus"),
         (K.CASE_OPENED, K.MELDING_RECEIVED, K.VERZOEK_RECEIVED, K.CASE_CHANGED, K.VAST_GEZICHT_ASSIGNED),

@@ -43,7 +43,7 @@ def _field_names(model: type[models.Model], names: Iterable[str]) -> str:
     labels = []
     for name in names:
         try:
-            labels.append(str(model._meta.get_field(name).verbose_name))
+            labels.append(str(getattr(model._meta.get_field(name), "verbose_name", name)))
         except FieldDoesNotExist:
             labels.append(name)
     return ", ".join(labels)

@@ -80,8 +80,9 @@ def test_reopening_shows_one_entry_with_the_move_the_new_episode_and_the_reason(
     assert case.timeline.count() == before + 1
     login_verified(client, region.cvc_user)
     entries = _entries(client.get(f"/zaken/{case.pk}/").content.decode())
-    assert "casus heropend (nieuwe episode): afgesloten → aangemeld (episode 2). Reden: Nieuwe melding van school" in (
-        entries[0]
+    assert (
+        "casus heropend (nieuwe episode): afgesloten → aangemeld (episode 2). Reden: Nieuwe melding van school"
+        in (entries[0])
     )
     assert not [entry for entry in entries if "status gewijzigd" in entry]
 
