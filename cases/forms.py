@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import CaseStatus, Intake, ParticipantRole, Person, PersonRole
 from cases.services import PARTICIPANT_NOT_WORKING, TEAM_DOES_NOT_SERVE, team_serves
+from cases.timeline import TIMELINE_GROUPS
 from cases.validators import bsn_is_valid, validate_date_in_range
 from cases.versioning import VERSION_REQUIRED
 from partners.models import WORKING_ROLES, Membership, Municipality, Role, SafetyTeam, User
@@ -211,3 +212,14 @@ def apply_service_errors(form: forms.Form, exc) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+class TimelineFilterForm(forms.Form):
+    """The case page's timeline filter (GET): which groups of events to show; none ticked shows all."""
+
+    soort = forms.MultipleChoiceField(
+        label=_("Soort gebeurtenis"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=[(key, label) for key, (label, _kinds) in TIMELINE_GROUPS.items()],
+    )

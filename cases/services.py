@@ -203,7 +203,16 @@ def case_change(
     if vast_gezicht is not None and _team_membership(vast_gezicht, case.team) is None:
         raise ValidationError({"vast_gezicht": str(VAST_GEZICHT_NOT_IN_TEAM)})
     changes = versioned_update(case, actor=actor, expected_version=expected_version, fields=fields)
-    if changes:
+    if changes and "vast_gezicht" in changes:
+        # One entry per change: a new vast gezicht is the assignment (the metrics count handovers from
+        # these), naming the other fields changed with it.
+        data: dict[str, object] = {"user_id": getattr(vast_gezicht, "pk", None)}
+        if len(changes) > 1:
+            data["fields"] = sorted(changes)
+        timeline_record(
+            case=case, kind=EventKind.VAST_GEZICHT_ASSIGNED, actor=actor, occurred_at=occurred_at, data=data
+        )
+    elif changes:
         timeline_record(
             case=case,
             kind=EventKind.CASE_CHANGED,
@@ -211,14 +220,6 @@ def case_change(
             occurred_at=occurred_at,
             data={"fields": sorted(changes)},
         )
-        if "vast_gezicht" in changes:
-            timeline_record(
-                case=case,
-                kind=EventKind.VAST_GEZICHT_ASSIGNED,
-                actor=actor,
-                occurred_at=occurred_at,
-                data={"user_id": getattr(vast_gezicht, "pk", None)},
-            )
     return case
 
 

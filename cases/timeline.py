@@ -11,8 +11,10 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, TimelineEvent
+from cases.models import Case, EventKind, TimelineEvent
 
 Handler = Callable[[TimelineEvent], None]
 
@@ -79,3 +81,42 @@ def timeline_replay(events: Iterable[TimelineEvent]) -> int:
 def _notify(event: TimelineEvent) -> None:
     for handler in _handlers.get(event.kind, ()):
         handler(event)
+
+
+K = EventKind
+# The case page's timeline filter: every kind belongs to one group (a test checks a new kind is placed).
+TIMELINE_GROUPS: dict[str, tuple[str | Promise, tuple[str, ...]]] = {
+    "casus": (
+        _("casus"),
+        (K.CASE_OPENED, K.MELDING_RECEIVED, K.VERZOEK_RECEIVED, K.CASE_CHANGED, K.VAST_GEZICHT_ASSIGNED),
+    ),
+    "status": (_("status"), (K.STATUS_CHANGED, K.CASE_REOPENED, K.CRISIS_FLAGGED, K.CRISIS_RESOLVED)),
+    "beoordeling": (
+        _("beoordeling"),
+        (
+            K.CONTRIBUTION_REQUESTED,
+            K.CONTRIBUTION_ADDED,
+            K.CONTRIBUTION_CORRECTED,
+            K.JUDGEMENT_RECORDED,
+            K.JUDGEMENT_AMENDED,
+            K.AGREEMENT_RECORDED,
+            K.DISSENT_RECORDED,
+            K.CONDITION_AGREED,
+            K.CONDITION_CHECKED,
+            K.CONDITION_BREACHED,
+        ),
+    ),
+    "inzet": (_("inzet"), (K.INTERVENTION_AGREED, K.INTERVENTION_STARTED, K.INTERVENTION_ENDED)),
+    "onderzoek": (_("onderzoek"), (K.ONDERZOEK_STARTED, K.ONDERZOEK_COMPLETED, K.DESTRUCTION_REQUESTED)),
+    "overleg": (_("overleg"), (K.PLACED_ON_AGENDA, K.DISCUSSED_IN_MEETING)),
+    "personen": (
+        _("personen"),
+        (K.PERSON_ADDED, K.PERSON_CHANGED, K.PERSON_REMOVED, K.PARTICIPANT_ADDED, K.PARTICIPANT_ENDED),
+    ),
+    "notities": (_("notities"), (K.NOTE_ADDED, K.NOTE_CORRECTED)),
+}
+
+
+def timeline_kinds(groups: Iterable[str]) -> list[str]:
+    """The event kinds of these filter groups (unknown group names are ignored)."""
+    return [str(kind) for group in groups if group in TIMELINE_GROUPS for kind in TIMELINE_GROUPS[group][1]]

@@ -22,6 +22,7 @@ from cases.forms import (
     ParticipantForm,
     PersonEditForm,
     PersonForm,
+    TimelineFilterForm,
     apply_service_errors,
 )
 from cases.models import Case, Note, Participant, Person
@@ -33,7 +34,9 @@ from cases.selectors import (
     log_search,
     overdue_filter_available,
     person_for_request,
+    timeline_of,
 )
+from cases.timeline import timeline_kinds
 from cases.view_helpers import page_of, refuse_already_recorded, run_form
 from partners.models import WORKING_ROLES, Municipality, SafetyTeam
 from partners.selectors import active_memberships, memberships_of
@@ -127,11 +130,17 @@ def case_open(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_for_request(request, case_id)
+    timeline_filter = TimelineFilterForm(request.GET)
+    groups = timeline_filter.cleaned_data["soort"] if timeline_filter.is_valid() else []
+    timeline_query = request.GET.copy()
+    timeline_query.pop("tijdlijn", None)
     context = {
         "case": case,
         "persons": list(case.persons.all()),
         "participants": list(case.participants.select_related("organisation", "professional")),
-        "timeline": list(case.timeline.select_related("actor", "organisation")),
+        "timeline": timeline_of(case, kinds=timeline_kinds(groups), page=request.GET.get("tijdlijn")),
+        "timeline_filter": timeline_filter,
+        "timeline_query": timeline_query.urlencode(),
         "notes": list(case.notes.select_related("author", "organisation")),
         "note_form": NoteForm(),
     }

@@ -5,10 +5,13 @@ from __future__ import annotations
 import hashlib
 import secrets
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from workflows.deadlines.models import CalendarFeedToken, Notification, NotificationPreference
+from partners.selectors import coordinated_team_ids
+from workflows.deadlines.models import CalendarFeedToken, FeedScope, Notification, NotificationPreference
 
 
 @transaction.atomic
@@ -34,16 +37,22 @@ def feed_token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+FEED_TEAM_ONLY_FOR_COORDINATORS = _("Alleen een coördinator kan zich abonneren op de termijnen van het team.")
+
+
 @transaction.atomic
-def calendar_feed_create(*, user) -> str:
-    """A new secret feed token (shown once); any earlier feed URL of the user stops working."""
+def calendar_feed_create(*, user, scope: str = FeedScope.MINE) -> str:
+    """A new secret feed token of this scope (shown once); any earlier feed URL of the user for the scope
+    stops working. The team feed is for coordinators (checked again at every fetch)."""
+    if scope == FeedScope.TEAM and not coordinated_team_ids(user):
+        raise PermissionDenied(FEED_TEAM_ONLY_FOR_COORDINATORS)
     token = secrets.token_urlsafe(32)
     CalendarFeedToken.objects.update_or_create(
-        user=user, defaults={"token_hash": feed_token_hash(token), "created_at": timezone.now()}
+        user=user, scope=scope, defaults={"token_hash": feed_token_hash(token), "created_at": timezone.now()}
     )
     return token
 
 
 @transaction.atomic
-def calendar_feed_revoke(*, user) -> None:
-    CalendarFeedToken.objects.filter(user=user).delete()
+def calendar_feed_revoke(*, user, scope: str = FeedScope.MINE) -> None:
+    CalendarFeedToken.objects.filter(user=user, scope=scope).delete()

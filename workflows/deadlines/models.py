@@ -365,10 +365,17 @@ class Digest(models.Model):
         return f"Digest {self.user_id} {self.day}"
 
 
-class CalendarFeedToken(models.Model):
-    """The secret of a user's .ics feed; only its SHA-256 is stored. Revoking deletes the row."""
+class FeedScope(models.TextChoices):
+    MINE = "mine", _("mijn termijnen")
+    # A coordinator's subscription: the open deadlines of every case of the teams they coordinate at the fetch.
+    TEAM = "team", _("termijnen van mijn teams")
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+
+class CalendarFeedToken(models.Model):
+    """The secret of a user's .ics feed, one per scope; only its SHA-256 is stored. Revoking deletes the row."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds")
+    scope = models.CharField(max_length=8, choices=FeedScope.choices, default=FeedScope.MINE)
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
@@ -376,6 +383,7 @@ class CalendarFeedToken(models.Model):
     class Meta:
         verbose_name = _("agenda-abonnement")
         verbose_name_plural = _("agenda-abonnementen")
+        constraints = [models.UniqueConstraint(fields=["user", "scope"], name="calendar_feed_once_per_scope")]
 
     def __str__(self) -> str:
-        return f"CalendarFeedToken {self.user_id}"
+        return f"CalendarFeedToken {self.user_id} {self.scope}"

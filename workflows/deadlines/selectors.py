@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Now
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from cases.models import Case
 from cases.selectors import case_for, cases_visible_to
@@ -78,7 +80,30 @@ def deadlines_filtered(
 # Rows per section on the overview; a section shown on its own is paged by SECTION_PAGE_SIZE.
 SECTION_PREVIEW = 20
 SECTION_PAGE_SIZE = 100
-DASHBOARD_SECTIONS = ("overdue", "today", "week")
+DASHBOARD_SECTIONS = ("overdue", "today", "week", "next", "later")
+# "later": the weeks after next, up to and including this many weeks from now ("over 2–4 weken").
+LATER_WEEKS = 4
+
+
+@dataclass
+class DeadlineWeek:
+    """The rows of one ISO week, with the week's Dutch label ("week 50: 7 t/m 13 december 2026")."""
+
+    label: str
+    rows: list[Deadline]
+
+
+def week_label(day: date) -> str:
+    """The ISO week of a local date: its number and its Monday to Sunday, in the reader's language."""
+    monday = day - timedelta(days=day.weekday())
+    sunday = monday + timedelta(days=6)
+    same_month = (monday.year, monday.month) == (sunday.year, sunday.month)
+    first = date_format(monday, "j" if same_month else "j F" if monday.year == sunday.year else "j F Y")
+    return _("week %(week)d: %(first)s t/m %(last)s") % {
+        "week": day.isocalendar().week,
+        "first": first,
+        "last": date_format(sunday, "j F Y"),
+    }
 
 
 @dataclass
@@ -94,25 +119,45 @@ class DashboardSection:
         """True when the section has more deadlines than the rows shown."""
         return self.count > len(self.rows)
 
+    @property
+    def weeks(self) -> list[DeadlineWeek]:
+        """The rows shown, grouped by the ISO week (local date) they fall due in, in order."""
+        weeks: list[DeadlineWeek] = []
+        current = None
+        for row in self.rows:
+            key = local_date(row.due_at).isocalendar()[:2]
+            if key != current:
+                weeks.append(DeadlineWeek(week_label(local_date(row.due_at)), []))
+                current = key
+            weeks[-1].rows.append(row)
+        return weeks
+
 
 def team_dashboard(user, *, now: datetime | None = None, section: str | None = None, page: int = 1) -> dict:
     """The coordinator's overview of open deadlines in their teams: overdue, due today, due later this week,
-    each with its count and its first SECTION_PREVIEW rows (or, with `section`, that one section by pages),
-    and counts per organisation and per rule. A fixed number of queries, whatever the team's size."""
+    next week and in the LATER_WEEKS - 1 weeks after it, each with its count and its first SECTION_PREVIEW
+    rows (or, with `section`, that one section by pages), and counts per organisation and per rule for this
+    week. A fixed number of queries, whatever the team's size."""
     now = now or timezone.now()
-    today_end = end_of_day(local_date(now))
-    week_end = end_of_day(local_date(now) + timedelta(days=6 - local_date(now).weekday()))
+    today = local_date(now)
+    today_end = end_of_day(today)
+    sunday = today + timedelta(days=6 - today.weekday())
+    week_end = end_of_day(sunday)
+    next_end = end_of_day(sunday + timedelta(weeks=1))
+    later_end = end_of_day(sunday + timedelta(weeks=LATER_WEEKS))
     # Every case of a team the user coordinates is visible to them (cases_visible_to), so the team filter
     # is the need-to-know filter here: without the visibility subquery PostgreSQL starts from the few
-    # open deadlines due this week instead of hashing all of a big team's cases.
+    # open deadlines due in these weeks instead of hashing all of a big team's cases.
     team_ids = coordinated_team_ids(user) if getattr(user, "is_active", False) else []
     open_in_teams = Deadline.objects.alias(open_due=open_due_at()).filter(
-        case__team_id__in=team_ids, open_due__lte=week_end
+        case__team_id__in=team_ids, open_due__lte=later_end
     )
     bounds = {
         "overdue": Q(open_due__lt=now),
         "today": Q(open_due__gte=now, open_due__lte=today_end),
-        "week": Q(open_due__gt=today_end),
+        "week": Q(open_due__gt=today_end, open_due__lte=week_end),
+        "next": Q(open_due__gt=week_end, open_due__lte=next_end),
+        "later": Q(open_due__gt=next_end),
     }
     # One grouped query gives the section counts and both tallies (at most organisations × rules rows).
     groups = list(
@@ -120,11 +165,13 @@ def team_dashboard(user, *, now: datetime | None = None, section: str | None = N
         .annotate(
             overdue=Count("pk", filter=Q(due_at__lt=now)),
             today=Count("pk", filter=Q(due_at__gte=now, due_at__lte=today_end)),
-            total=Count("pk"),
+            total=Count("pk", filter=Q(due_at__lte=week_end)),
+            next=Count("pk", filter=Q(due_at__gt=week_end, due_at__lte=next_end)),
+            later=Count("pk", filter=Q(due_at__gt=next_end)),
         )
         .order_by()
     )
-    counts = {"overdue": sum(g["overdue"] for g in groups), "today": sum(g["today"] for g in groups)}
+    counts = {key: sum(g[key] for g in groups) for key in ("overdue", "today", "next", "later")}
     counts["week"] = sum(g["total"] for g in groups) - counts["overdue"] - counts["today"]
 
     listed = (
@@ -136,6 +183,7 @@ def team_dashboard(user, *, now: datetime | None = None, section: str | None = N
             "due_at",
             "state",
             "case__reference",
+            "case__family_name",
             "responsible_organisation__name",
             "responsible_user__username",
             "responsible_user__full_name",
@@ -159,15 +207,19 @@ def team_dashboard(user, *, now: datetime | None = None, section: str | None = N
         "sections": sections,
         "section": section,
         "counts": counts,
+        "next_week": week_label(sunday + timedelta(days=1)),
         "per_organisation": _tally(groups, "responsible_organisation__name"),
         "per_rule": _tally(groups, "name"),
     }
 
 
 def _tally(groups: Sequence[Mapping], label: str) -> list[dict]:
-    """Per label: total and overdue, ordered by label with the empty label last (as ORDER BY in PostgreSQL)."""
+    """Per label: this week's total and overdue, ordered by label with the empty label last (as ORDER BY in
+    PostgreSQL); labels with nothing due this week are left out."""
     totals: dict = {}
     for group in groups:
+        if not group["total"]:
+            continue
         entry = totals.setdefault(group[label], {label: group[label], "overdue": 0, "total": 0})
         entry["total"] += group["total"]
         entry["overdue"] += group["overdue"]

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseGone
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -15,14 +16,14 @@ from cases.selectors import log_search
 from partners.selectors import coordinated_team_ids
 from security.digits import parse_id
 from security.services import client_ip
-from workflows.deadlines.ics import calendar_feed, feed_user
+from workflows.deadlines.ics import calendar_feed, feed_for, feed_read
 from workflows.deadlines.inbox import (
     calendar_feed_create,
     calendar_feed_revoke,
     notifications_mark_read,
     preference_set,
 )
-from workflows.deadlines.models import CalendarFeedToken, Delivery, NotificationPreference
+from workflows.deadlines.models import CalendarFeedToken, Delivery, FeedScope, NotificationPreference
 from workflows.deadlines.selectors import (
     DASHBOARD_SECTIONS,
     deadline_for,
@@ -97,7 +98,7 @@ def preferences(request):
         messages.success(request, _("Uw voorkeur is opgeslagen."))
         return redirect("notification-preferences")
     feed_url = request.build_absolute_uri(f"/termijnen/agenda/{new_token}.ics") if new_token else None
-    has_feed = CalendarFeedToken.objects.filter(user=request.user).exists()
+    has_feed = CalendarFeedToken.objects.filter(user=request.user, scope=FeedScope.MINE).exists()
     return render(
         request, "deadlines/notification_preferences.html", {"form": form, "feed_url": feed_url, "has_feed": has_feed}
     )
@@ -105,11 +106,34 @@ def preferences(request):
 
 @require_GET
 def ics_feed(request, token):
-    user = feed_user(token)
-    if user is None:
+    """Fetched by a calendar app without a session: the secret token is the only key."""
+    feed = feed_for(token)
+    if feed is None:
         raise Http404("Onbekende agenda")
-    # The feed lists case references: one list row in the access log, as for the deadline pages.
-    log_search(user, ip=client_ip(request), detail="ics feed")
-    response = HttpResponse(calendar_feed(user, host=request.get_host()), content_type="text/calendar; charset=utf-8")
+    deadlines = feed_read(feed, ip=client_ip(request))
+    if deadlines is None:
+        return HttpResponseGone(_("Dit agenda-abonnement geldt niet meer."), content_type="text/plain; charset=utf-8")
+    name = _("Termijnen van het team") if feed.scope == FeedScope.TEAM else _("Termijnen")
+    response = HttpResponse(
+        calendar_feed(deadlines, host=request.get_host(), name=name), content_type="text/calendar; charset=utf-8"
+    )
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def team_feed(request):
+    """The coordinator's subscription to the team's deadlines: make a new secret address (shown once, on
+    this answer only), or revoke it."""
+    if not coordinated_team_ids(request.user):
+        raise Http404("Geen team")
+    feed_url = None
+    if request.method == "POST" and request.POST.get("action") == "revoke":
+        calendar_feed_revoke(user=request.user, scope=FeedScope.TEAM)
+        messages.success(request, _("Het agenda-abonnement op de teamtermijnen is ingetrokken."))
+        return redirect("deadline-team-feed")
+    if request.method == "POST":
+        token = calendar_feed_create(user=request.user, scope=FeedScope.TEAM)
+        feed_url = request.build_absolute_uri(reverse("deadline-ics", kwargs={"token": token}))
+    has_feed = CalendarFeedToken.objects.filter(user=request.user, scope=FeedScope.TEAM).exists()
+    return render(request, "deadlines/team_feed.html", {"feed_url": feed_url, "has_feed": has_feed})

@@ -248,7 +248,8 @@ def case_resolve_crisis(
 
 @transaction.atomic
 def case_reopen(*, actor, case: Case, reason: str, expected_version: int, occurred_at: datetime | None = None) -> Case:
-    """Reopen a closed case as a new episode (a re-report): back to aangemeld."""
+    """Reopen a closed case as a new episode (a re-report): back to aangemeld. One CASE_REOPENED event
+    with the move (from, to) and the reason; no separate STATUS_CHANGED."""
     reason = _require_reason(reason)
     locked = _lock(case, expected_version=expected_version, expected_status=case.status)
     frm = locked.status
@@ -259,24 +260,15 @@ def case_reopen(*, actor, case: Case, reason: str, expected_version: int, occurr
     locked.closed_at = None
     locked.crisis = False
     _save(locked, case, actor=actor, fields=["status", "episode", "closed_at", "crisis"])
-    organisation = _acting_organisation(actor, case)
+    # One entry for the one step: the new episode and the move back to aangemeld together.
     timeline_record(
         case=case,
         kind=EventKind.CASE_REOPENED,
         actor=actor,
-        organisation=organisation,
+        organisation=_acting_organisation(actor, case),
         summary=reason,
         occurred_at=occurred_at,
-        data={"episode": case.episode},
-    )
-    timeline_record(
-        case=case,
-        kind=EventKind.STATUS_CHANGED,
-        actor=actor,
-        organisation=organisation,
-        summary=reason,
-        data={"from": frm, "to": S.AANGEMELD},
-        occurred_at=occurred_at,
+        data={"episode": case.episode, "from": frm, "to": S.AANGEMELD},
     )
     return case
 

@@ -1,5 +1,7 @@
 """Termijnen: the coordinator's dashboard, Mijn termijnen, the API and the notifications, within need-to-know."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -17,15 +19,16 @@ def _no_dispatch(settings):
     settings.REMINDER_DISPATCH = False
 
 
-def test_the_coordinator_sees_the_teams_overdue_deadlines_with_links(region, client, login_verified):
+def test_the_coordinator_sees_the_teams_overdue_deadlines_with_the_family_and_links(region, client, login_verified):
     case = region.open_case(opened_at=at(2026, 5, 13, 10))  # overdue by now
     login_verified(client, region.coordinator)
     response = client.get("/termijnen/")
     body = response.content.decode()
     assert response.status_code == 200
     deadline = Deadline.objects.get(case=case, rule__code="gezamenlijke-beoordeling")
-    assert f"/termijnen/{deadline.pk}/" in body and case.reference in body
-    assert "Testfamilie" not in body
+    row = re.search(rf'<tr[^>]*>\s*<td><a href="/zaken/{case.pk}/">{case.reference}</a></td>(.*?)</tr>', body, re.S)
+    assert row, "the row links the case page by its reference"
+    assert "<td>Gezin Testfamilie</td>" in row[1] and f'<a href="/termijnen/{deadline.pk}/">' in row[1]
 
 
 def test_the_dashboard_query_count_does_not_grow_with_the_data(region, client, login_verified):
@@ -138,9 +141,15 @@ def test_the_dashboard_counts_and_tallies_cover_every_open_deadline_of_the_week_
 
     data = deadline_selectors.team_dashboard(region.coordinator, now=now)
 
-    assert data["counts"] == {"overdue": 1, "today": 2, "week": 2}
+    assert data["counts"] == {"overdue": 1, "today": 2, "week": 2, "next": 1, "later": 1}
     sections = data["sections"]
-    assert [(s.count, len(s.rows), s.more) for s in sections.values()] == [(1, 1, False), (2, 1, True), (2, 1, True)]
+    assert [(s.count, len(s.rows), s.more) for s in sections.values()] == [
+        (1, 1, False),
+        (2, 1, True),
+        (2, 1, True),
+        (1, 1, False),
+        (1, 1, False),
+    ]
     assert [d.pk for d in sections["today"].rows] == [open_ids[2]]
     assert sum(row["overdue"] for row in data["per_organisation"]) == 1
     assert sum(row["total"] for row in data["per_organisation"]) == sum(row["total"] for row in data["per_rule"]) == 5
@@ -155,3 +164,44 @@ def test_the_case_lists_filter_on_cases_with_an_overdue_deadline(region, client,
     assert 'name="overdue"' in everything  # the filter is offered
     assert late.reference in everything and on_time.reference in everything
     assert late.reference in overdue and on_time.reference not in overdue
+
+
+def test_the_dashboard_shows_next_week_and_the_weeks_after_grouped_by_iso_week(region, client, login_verified):
+    for _ in range(6):
+        region.open_case(opened_at=at(2026, 5, 13, 10))
+    now = at(2026, 11, 16, 9)  # Monday of week 47
+    due = [
+        at(2026, 11, 23, 0, 30),  # Monday of week 48: next week
+        at(2026, 11, 29, 23, 59),  # its Sunday, late in the evening
+        at(2026, 11, 30, 0, 1),  # week 49
+        at(2026, 12, 11, 12),  # week 50
+        at(2026, 12, 20, 23, 59),  # week 51, the last of "over 2–4 weken"
+        at(2026, 12, 21, 9),  # week 52: beyond the dashboard
+    ]
+    open_ids = list(Deadline.objects.filter(state="open").order_by("id").values_list("pk", flat=True))
+    Deadline.objects.filter(pk__in=open_ids).update(due_at=at(2027, 3, 1, 9))
+    for pk, due_at in zip(open_ids, due, strict=False):
+        Deadline.objects.filter(pk=pk).update(due_at=due_at)
+
+    data = deadline_selectors.team_dashboard(region.coordinator, now=now)
+
+    assert (data["counts"]["next"], data["counts"]["later"]) == (2, 3)
+    assert [d.pk for d in data["sections"]["next"].rows] == open_ids[:2]
+    weeks = [(week.label, [d.pk for d in week.rows]) for week in data["sections"]["later"].weeks]
+    assert weeks == [
+        ("week 49: 30 november t/m 6 december 2026", [open_ids[2]]),
+        ("week 50: 7 t/m 13 december 2026", [open_ids[3]]),
+        ("week 51: 14 t/m 20 december 2026", [open_ids[4]]),
+    ]
+    assert data["next_week"] == "week 48: 23 t/m 29 november 2026"
+    assert data["per_rule"] == []  # the tallies stay this week's
+
+    login_verified(client, region.coordinator)
+    body = client.get("/termijnen/").content.decode()  # today: every one of these is overdue
+    assert "Volgende week (" in body and "Over 2–4 weken (" in body
+
+
+def test_a_week_across_the_new_year_is_labelled_with_both_years():
+    from datetime import date
+
+    assert deadline_selectors.week_label(date(2027, 1, 1)) == "week 53: 28 december 2026 t/m 3 januari 2027"
