@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +16,9 @@ from cases.validators import validate_date_in_range
 
 
 def _model_field(name: str, **kwargs) -> forms.Field:
-    return Reporter._meta.get_field(name).formfield(**kwargs)
+    """The model field's form field, with its label and length (every name here is a plain field)."""
+    field = cast(models.Field, Reporter._meta.get_field(name))
+    return cast(forms.Field, field.formfield(**kwargs))
 
 
 class ReporterFields(forms.Form):

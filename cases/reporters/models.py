@@ -52,9 +52,7 @@ class Reporter(models.Model):
     anonymity_promised = models.BooleanField(_("anonimiteit toegezegd"), default=False)
     promise = models.TextField(_("wat is toegezegd"), max_length=2000, blank=True)
 
-    feedback_outcome = models.CharField(
-        _("terugkoppeling"), max_length=16, choices=FeedbackOutcome.choices, blank=True
-    )
+    feedback_outcome = models.CharField(_("terugkoppeling"), max_length=16, choices=FeedbackOutcome.choices, blank=True)
     feedback_on = models.DateField(
         _("datum terugkoppeling"), null=True, blank=True, validators=[validate_date_in_range, validate_not_in_future]
     )

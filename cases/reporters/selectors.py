@@ -23,8 +23,10 @@ from cases.selectors import participation_backed
 from partners.models import OrganisationKind
 
 
-def vt_participation(user, *, case=OuterRef("case_id")) -> Exists:
-    """An active, backed participation of `user` for Veilig Thuis on `case` (a case or an OuterRef)."""
+def vt_participation(user, *, case=None) -> Exists:
+    """An active, backed participation of `user` for Veilig Thuis on `case` (a case or an OuterRef;
+    by default the outer row's `case_id`)."""
+    case = OuterRef("case_id") if case is None else case
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Exists(Participant.objects.none())
     return Exists(
@@ -55,7 +57,7 @@ def may_read_reporters(user, case: Case) -> bool:
 
 @dataclass(frozen=True)
 class ReporterTrace:
-    """"Dat, niet wat": what anyone on the case may know of a melder record."""
+    """ "Dat, niet wat": what anyone on the case may know of a melder record."""
 
     id: int
     episode: int

@@ -8,6 +8,8 @@ like a record that does not exist.
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -45,15 +47,16 @@ def reporter_list(request: HttpRequest, case_id: int) -> HttpResponse:
     vt_reader = may_read_reporters(request.user, case)
     if request.method == "POST" and not vt_reader:
         raise Http404("Niet gevonden")
+    reporters: list[Reporter] = list(reporters_readable_by(request.user, case)) if vt_reader else []
     context = {
         "case": case,
         "vt_reader": vt_reader,
         "traces": reporter_traces_of(request.user, case),
-        "reporters": list(reporters_readable_by(request.user, case)) if vt_reader else [],
+        "reporters": reporters,
     }
     if not vt_reader:
         return render(request, "reporters/reporter_list.html", context)
-    current = next((r for r in context["reporters"] if r.episode == case.episode), None)
+    current = next((r for r in reporters if r.episode == case.episode), None)
     context["may_record"] = current is None and not case.is_closed and case.intake == "melding_vt"
     return run_form(
         request,
@@ -92,7 +95,7 @@ def reporter_edit(request: HttpRequest, case_id: int, reporter_id: int) -> HttpR
         context={"case": case, "reporter": reporter, "title": _("Gegevens van de melder wijzigen")},
         success_url=_list_url(case.pk),
         success_message=_("De gegevens van de melder zijn opgeslagen."),
-        current_form=reporter_edit_form,
+        current_form=lambda current: reporter_edit_form(cast(Reporter, current)),
     )
 
 
@@ -120,8 +123,8 @@ def reporter_feedback(request: HttpRequest, case_id: int, reporter_id: int) -> H
         context={"case": case, "reporter": reporter, "title": _("Terugkoppeling aan de melder")},
         success_url=_list_url(case.pk),
         success_message=_("De terugkoppeling aan de melder is vastgelegd."),
-        current_form=feedback_form,
+        current_form=lambda current: feedback_form(cast(Reporter, current)),
     )
 
 
-page_of(Reporter, lambda reporter: _list_url(reporter.case_id))
+page_of(Reporter, lambda reporter: _list_url(cast(Reporter, reporter).case_id))

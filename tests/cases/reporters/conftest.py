@@ -28,7 +28,9 @@ def mw(world):
         (w.rvdk, w.rvdk_professional, "onderzoeker"),
         (w.gi, w.gi_professional, "jeugdbeschermer"),
     ):
-        participant_add(actor=w.professional, case=w.case, organisation=organisation, professional=professional, role=role)
+        participant_add(
+            actor=w.professional, case=w.case, organisation=organisation, professional=professional, role=role
+        )
     w.reporter = reporter_record(
         actor=w.vt_professional,
         case=w.case,

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from cases.exceptions import ConcurrentEditError
@@ -74,7 +74,10 @@ def test_feedback_given_counts_how_and_what_a_melder_who_wanted_none_does_not(mw
         reporter_feedback_record(
             actor=mw.vt_professional, reporter=mw.reporter, expected_version=1, outcome="teruggekoppeld", given_on=today
         )
-    assert refused.value.message_dict == {"how": [str(FEEDBACK_HOW_REQUIRED)], "summary": [str(FEEDBACK_SUMMARY_REQUIRED)]}
+    assert refused.value.message_dict == {
+        "how": [str(FEEDBACK_HOW_REQUIRED)],
+        "summary": [str(FEEDBACK_SUMMARY_REQUIRED)],
+    }
     with pytest.raises(ValidationError) as future:
         reporter_feedback_record(
             actor=mw.vt_professional,
@@ -93,8 +96,6 @@ def test_feedback_given_counts_how_and_what_a_melder_who_wanted_none_does_not(mw
 
 
 def test_only_veilig_thuis_records_the_feedback(mw):
-    from django.core.exceptions import PermissionDenied
-
     with pytest.raises(PermissionDenied):
         reporter_feedback_record(
             actor=mw.coordinator,

@@ -20,7 +20,7 @@ from cases.reporters.services import (
     reporter_change,
     reporter_record,
 )
-from cases.services import participant_end
+from cases.services import participant_add, participant_end
 from tests.cases.conftest import open_case
 from tests.cases.reporters.conftest import NAME, PHONE, leaked
 
@@ -45,8 +45,6 @@ def test_nobody_but_veilig_thuis_records_the_melder(world, who):
 
 def test_a_melder_belongs_to_a_case_that_came_in_through_a_melding(world):
     case = open_case(world.professional, world.team, intake="signaal_lokaal_team")
-    from cases.services import participant_add
-
     participant_add(
         actor=world.professional, case=case, organisation=world.vt, professional=world.vt_professional, role="betrokken"
     )
