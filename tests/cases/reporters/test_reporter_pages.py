@@ -241,3 +241,24 @@ def test_the_api_refuses_others_to_record(world):
     )
     assert response.status_code == 400
     assert not Reporter.objects.exists()
+
+
+def test_the_case_page_budget_does_not_grow_with_melders_of_earlier_episodes(mw, django_assert_num_queries):
+    # Test setup only: melders of later episodes without walking through closing and reopening the case.
+    Reporter.objects.bulk_create(
+        Reporter(
+            case=mw.case,
+            episode=episode,
+            relation="buurman",
+            kind="prive",
+            recorded_by=mw.vt_professional,
+            organisation=mw.vt,
+        )
+        for episode in range(2, 12)
+    )
+    for user in (mw.vt_professional, mw.professional):
+        client = client_for(user)
+        client.get(f"/zaken/{mw.case.pk}/")
+        with django_assert_num_queries(DETAIL_QUERIES):
+            body = client.get(f"/zaken/{mw.case.pk}/").content.decode()
+        assert body.count("Melder vastgelegd door") == 11 and not leaked(body)
