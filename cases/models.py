@@ -258,6 +258,9 @@ class EventKind(models.TextChoices):
     NOTE_CORRECTED = "note_corrected", _("notitie gecorrigeerd")
     PERSON_REMOVED = "person_removed", _("persoon verwijderd")
     PLACED_ON_AGENDA = "placed_on_agenda", _("geagendeerd voor overleg")
+    # About the melder: the event says that, never who (cases.reporters).
+    REPORTER_RECORDED = "reporter_recorded", _("melder vastgelegd")
+    REPORTER_FEEDBACK_RECORDED = "reporter_feedback_recorded", _("terugkoppeling aan de melder vastgelegd")
 
 
 class TimelineEvent(models.Model):
@@ -315,3 +318,4 @@ from cases.assessments.models import (  # noqa: E402,F401
     Veiligheidsvoorwaarde,
 )
 from cases.interventions.models import Intervention  # noqa: E402,F401
+from cases.reporters.models import Reporter  # noqa: E402,F401

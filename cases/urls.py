@@ -19,5 +19,6 @@ urlpatterns: list = [
     path("", include("cases.assessments.urls")),
     path("", include("cases.interventions.urls")),
     path("", include("cases.investigations.urls")),
+    path("", include("cases.reporters.urls")),
     path("", include("cases.access_log.urls")),
 ]

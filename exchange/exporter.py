@@ -48,7 +48,9 @@ def export_case(user, reference: str, *, ip: str | None = None) -> dict:
 
 
 def case_document(case: Case) -> dict:
-    """Build the document of a case already obtained through `case_for`."""
+    """Build the document of a case already obtained through `case_for`. The melder
+    (cases.reporters) is left out for everyone: Veilig Thuis keeps it to itself, and an export
+    leaves the tool (docs/exchange-format.md)."""
     record = ImportedCase.objects.filter(case=case).only("keys").first()
     stored = record.keys if record else {}
     # Keep the source's keys of persons and meetings, so a re-import matches them.

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cases.assessments.models import Assessment, JointJudgement, PartnerContribution, Veiligheidsvoorwaarde
 from cases.interventions.models import Intervention
+from cases.reporters.services import reporter_record
 from cases.services import participant_add, participant_end
 from tests import factories
 
@@ -31,6 +32,7 @@ CASE_KWARGS = (
     "meeting_id",
     "item_id",
     "deadline_id",
+    "reporter_id",
 )
 # Routes built with the case record; the walk must find at least these (it may never test nothing).
 EXPECTED_ROUTES = {
@@ -53,9 +55,20 @@ EXPECTED_ROUTES = {
     "destruction-requests",
     "api-investigation-list",
     "api-destruction-request-list",
+    "reporter-list",
+    "reporter-edit",
+    "reporter-feedback",
+    "api-reporter-list",
+    "api-reporter-detail",
+    "api-reporter-feedback",
 }
 # Routes whose audience is the privacy officer of the case's team, not the participants.
 PRIVACY_OFFICER_ROUTES = re.compile(r"^case-access-report")
+# Routes whose content is for the case's Veilig Thuis participants only (the melder, cases.reporters):
+# anyone else on the case gets 404 or "dat, niet wat", a page without the melder's details.
+VT_ONLY_ROUTES = re.compile(r"^(api-)?reporter-")
+# The melder of the fixture case: never in anything a non-Veilig Thuis user can reach.
+PLANTED_REPORTER = ("Walter Wandelmelder", "06-11223344")
 PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
 
 
@@ -112,7 +125,12 @@ def build_fixture_ids(w) -> dict[str, int]:
         start_date=today,
         due_date=today,
     )
+    name, phone = PLANTED_REPORTER
+    reporter = reporter_record(
+        actor=w.vt_professional, case=w.case, full_name=name, phone=phone, relation="oom", kind="prive"
+    )
     ids = {
+        "reporter_id": reporter.pk,
         "case_id": w.case.pk,
         "person_id": w.child.pk,
         "participant_id": w.vt_participant.pk,
@@ -207,6 +225,15 @@ def test_every_case_route_answers_only_those_who_need_to_know(world, login_verif
     clients = {label: _client(get(), login_verified) for label, get in outsiders.items()}
     participant_client = _client(w.gi_professional, login_verified)
     privacy_client = _client(w.privacy_officer, login_verified)
+    vt_client = _client(w.vt_professional, login_verified)
+    # On the case, but not for Veilig Thuis: the melder's details never reach them.
+    not_vt = {
+        "participant (not Veilig Thuis)": participant_client,
+        "coordinator of the team": _client(w.coordinator, login_verified),
+        "privacy officer of the team": privacy_client,
+        "evaluator of the same team": clients["evaluator of the same team"],
+        "functional admin of the same team": clients["functional admin of the same team"],
+    }
 
     failures: list[str] = []
     insider_status: dict[str, int] = {}
@@ -214,11 +241,21 @@ def test_every_case_route_answers_only_those_who_need_to_know(world, login_verif
     for route, name, _ in routes:
         url = fill(route, ids)
         privacy_route = bool(PRIVACY_OFFICER_ROUTES.match(name))
-        insider = privacy_client if privacy_route else participant_client
+        vt_route = bool(VT_ONLY_ROUTES.match(name))
+        insider = privacy_client if privacy_route else vt_client if vt_route else participant_client
         status = insider.get(url).status_code
         insider_status[url] = status
         if not _insider_status_ok(status):
-            failures.append(f"{name} {url}: {'privacy officer' if privacy_route else 'participant'} got {status}")
+            who = "privacy officer" if privacy_route else "Veilig Thuis participant" if vt_route else "participant"
+            failures.append(f"{name} {url}: {who} got {status}")
+        for label, client in not_vt.items():
+            response = client.get(url)
+            if vt_route and response.status_code not in (200, 404, 405):
+                failures.append(f"{name} {url}: {label} got {response.status_code}, expected 404 or 'dat, niet wat'")
+            if any(value.encode() in response.content for value in PLANTED_REPORTER):
+                failures.append(f"{name} {url}: {label} read the melder's details")
+            if vt_route and status == 405 and (posted := client.post(url).status_code) != 404:
+                failures.append(f"{name} {url}: {label} POST got {posted}, expected 404")
         checks = dict(clients)
         if privacy_route:
             checks["participant (no privacy officer)"] = participant_client

@@ -133,6 +133,23 @@ DEFAULT_RULES = [
         "statutory": True,
         "source": "Jeugdwet art. 7.3.10 / BW art. 7:455: vernietiging binnen drie maanden na het verzoek",
     },
+    {
+        # Its name and reminders never name the melder: the reminder texts say only the rule and the case.
+        "code": "vt-terugkoppeling-melder",
+        "name": "Terugkoppeling aan de melder",
+        "start_event": "reporter_recorded",
+        "start_organisation_kind": "veilig_thuis",
+        "close_event": "reporter_feedback_recorded",
+        "close_organisation_kind": "veilig_thuis",
+        "term_value": 10,
+        "term_unit": "working_days",
+        "responsible": "organisation_kind",
+        "responsible_organisation_kind": "veilig_thuis",
+        "reminder_offsets": "2wd",
+        "statutory": True,
+        "source": "Wmo 2015 art. 4.1.1 lid 2: Veilig Thuis koppelt terug aan de melder; "
+        "regionale termijn van 10 werkdagen na het vastleggen van de melder (aan te passen)",
+    },
 ]
 
 
