@@ -88,7 +88,15 @@ K = EventKind
 TIMELINE_GROUPS: dict[str, tuple[str | Promise, tuple[str, ...]]] = {
     "casus": (
         _("casus"),
-        (K.CASE_OPENED, K.MELDING_RECEIVED, K.VERZOEK_RECEIVED, K.CASE_CHANGED, K.VAST_GEZICHT_ASSIGNED),
+        (
+            K.CASE_OPENED,
+            K.MELDING_RECEIVED,
+            K.VERZOEK_RECEIVED,
+            K.CASE_CHANGED,
+            K.VAST_GEZICHT_ASSIGNED,
+            K.REPORTER_RECORDED,
+            K.REPORTER_FEEDBACK_RECORDED,
+        ),
     ),
     "status": (_("status"), (K.STATUS_CHANGED, K.CASE_REOPENED, K.CRISIS_FLAGGED, K.CRISIS_RESOLVED)),
     "beoordeling": (

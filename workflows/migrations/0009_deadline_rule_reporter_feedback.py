@@ -13,7 +13,7 @@ def load_reporter_feedback_rule(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflows', '0007_meeting_decision_one_judgement'),
+        ('workflows', '0008_calendar_feed_scope'),
     ]
 
     operations = [
