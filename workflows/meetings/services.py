@@ -47,9 +47,7 @@ ONLY_CHAIR_CLOSES = gettext_lazy("Alleen de voorzitter of een coördinator van h
 def require_open(meeting_id: int) -> None:
     """Refuse a write on a closed meeting. Holds the meeting's row lock to the end of the transaction,
     so a write and the closing never cross: the closing waits for the write, or the write sees it closed."""
-    closed = (
-        Meeting.objects.select_for_update().filter(pk=meeting_id).values_list("closed_at", flat=True).first()
-    )
+    closed = Meeting.objects.select_for_update().filter(pk=meeting_id).values_list("closed_at", flat=True).first()
     if closed is not None:
         raise ValidationError(MEETING_CLOSED, code="meeting_closed")
 

@@ -206,7 +206,7 @@ def _judgement(judgement, dissents: list, contributions: list) -> dict | None:
 
 
 def _decision(decision: MeetingDecision) -> dict:
-    row = {"kind": decision.kind, "recorded_at": _iso(decision.recorded_at)}
+    row: dict[str, object] = {"kind": decision.kind, "recorded_at": _iso(decision.recorded_at)}
     if decision.kind == DecisionKind.ASSESSMENT and decision.judgement is not None:
         row |= {
             "judgement_id": decision.judgement_id,

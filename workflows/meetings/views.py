@@ -117,7 +117,7 @@ def meeting_close(request: HttpRequest, meeting_id: int) -> HttpResponse:
         success_message=lambda closed: (
             _("Het overleg is gesloten; het verslag ligt vast.") if closed else _("Het overleg was al gesloten.")
         ),
-        current_form=lambda current: MeetingCloseForm(initial={"version": current.version}),
+        current_form=lambda current: MeetingCloseForm(initial={"version": current.version}),  # type: ignore[attr-defined]
     )
 
 
@@ -270,7 +270,12 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     actions = actions_of_my_organisations(request.user, today=today)
     log_search(request.user, ip=client_ip(request), detail="actions:my-organisations")
-    return render(request, "meetings/my_actions.html", {"actions": actions, "today": today})
+    # Where each organisation's actions were agreed: the minutes of the latest closed meetings.
+    closed = list(meetings_visible_to(request.user).filter(closed_at__isnull=False)[:MINUTES_LISTED])
+    return render(request, "meetings/my_actions.html", {"actions": actions, "today": today, "closed_meetings": closed})
+
+
+MINUTES_LISTED = 10
 
 
 # Where an 'already recorded' answer links to (cases.view_helpers.page_of).

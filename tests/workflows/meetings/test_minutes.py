@@ -56,7 +56,8 @@ def _held(region, meeting, *, family_name="Gezin Jansen"):
     for user, organisation in ((region.cvc_user, region.cvc), (region.vt_user, region.vt), (region.gi_user, region.gi)):
         if not meeting.attendances.filter(user=user).exists():
             attendance_record(actor=region.coordinator, meeting=meeting, user=user, organisation=organisation)
-    minutes_record(actor=region.cvc_user, item=item, minutes="Zorgen over huiselijk geweld besproken.", expected_version=None)
+    minutes = "Zorgen over huiselijk geweld besproken."
+    minutes_record(actor=region.cvc_user, item=item, minutes=minutes, expected_version=None)
     meeting_judgement(
         actor=region.cvc_user,
         item=item,
@@ -223,7 +224,8 @@ def test_a_closed_meeting_refuses_every_edit_in_services_pages_and_api(region, l
     item.refresh_from_db()
     assert item.minutes == "Aangevuld." and meeting.attendances.count() == 3
     assert AgendaItem.objects.filter(meeting=meeting).count() == 1
-    assert "Overleg sluiten" not in client.get(reverse("meeting-detail", kwargs={"meeting_id": meeting.pk})).content.decode()
+    detail = client.get(reverse("meeting-detail", kwargs={"meeting_id": meeting.pk})).content.decode()
+    assert "Overleg sluiten" not in detail
 
 
 def test_the_pdf_holds_only_the_cases_the_reader_may_see_and_logs_each_as_an_export(region, login_verified, client):
@@ -310,3 +312,13 @@ def test_closed_meeting_and_minutes_pages_use_a_fixed_number_of_queries(
     with django_assert_num_queries(QUERIES_CLOSED_MINUTES):
         response = client.get(draft)
     assert response.content.decode().count('class="agenda-case minutes-entry"') == agenda_size
+
+
+def test_my_actions_link_to_the_minutes_of_closed_meetings(region, login_verified, client):
+    meeting = _meeting(region)
+    _held(region, meeting)
+    minutes_url = reverse("meeting-minutes", kwargs={"meeting_id": meeting.pk})
+    login_verified(client, region.vt_user)
+    assert minutes_url not in client.get(reverse("my-actions")).content.decode()
+    _close(meeting, region.coordinator)
+    assert minutes_url in client.get(reverse("my-actions")).content.decode()
