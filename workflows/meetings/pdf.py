@@ -12,8 +12,15 @@ def _no_fetch(url: str, *args, **kwargs):
     raise ValueError(f"the minutes PDF fetches nothing: {url}")
 
 
+class PdfUnavailable(RuntimeError):
+    """WeasyPrint cannot load its system libraries (Pango) on this machine."""
+
+
 def minutes_pdf(minutes: Minutes, *, request=None) -> bytes:
-    from weasyprint import HTML  # imported here: a heavy import only the download needs
+    try:
+        from weasyprint import HTML  # imported here: a heavy import only the download needs
+    except OSError as exc:  # the Python package is there, Pango is not (a quick start without it)
+        raise PdfUnavailable(str(exc)) from exc
 
     html = render_to_string("meetings/minutes_pdf.html", {"minutes": minutes, "meeting": minutes.meeting}, request)
     return HTML(string=html, url_fetcher=_no_fetch).write_pdf()

@@ -33,10 +33,11 @@ from workflows.meetings.forms import (
 )
 from workflows.meetings.minutes import meeting_minutes, minutes_entry
 from workflows.meetings.models import AgendaItem, Attendance
-from workflows.meetings.pdf import minutes_pdf
+from workflows.meetings.pdf import PdfUnavailable, minutes_pdf
 from workflows.meetings.selectors import agenda_item_for, meeting_agenda, meeting_for, meetings_visible_to
 
 FORM_PAGE = "cases/form_page.html"
+PDF_UNAVAILABLE = gettext_lazy("De pdf kan op deze server niet worden gemaakt. Druk het verslag af vanaf deze pagina.")
 
 
 @login_required
@@ -136,7 +137,14 @@ def meeting_minutes_download(request: HttpRequest, meeting_id: int) -> HttpRespo
     minutes = meeting_minutes(
         request.user, meeting, ip=client_ip(request), action=AccessAction.EXPORT, detail=f"minutes-pdf:{meeting.pk}"
     )
-    response = HttpResponse(minutes_pdf(minutes, request=request), content_type="application/pdf")
+    try:
+        pdf = minutes_pdf(minutes, request=request)
+    except PdfUnavailable:
+        messages.error(request, PDF_UNAVAILABLE)
+        response = render(request, "meetings/meeting_minutes.html", {"meeting": meeting, "minutes": minutes})
+        response.status_code = 503
+        return response
+    response = HttpResponse(pdf, content_type="application/pdf")
     stamp = timezone.localtime(meeting.scheduled_at).strftime("%Y-%m-%d")
     response["Content-Disposition"] = f'attachment; filename="verslag-overleg-{meeting.pk}-{stamp}.pdf"'
     response["Cache-Control"] = "no-store"
