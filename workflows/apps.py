@@ -23,3 +23,9 @@ class WorkflowsConfig(AppConfig):
         from workflows.deadlines.selectors import cases_with_overdue_deadlines
 
         register_overdue_filter(cases_with_overdue_deadlines)
+
+        from workflows.deadlines.selectors import overdue_deadlines_of
+        from workflows.meetings.hooks import register_overdue_deadlines
+
+        # The minutes freeze what was overdue when a meeting closed; meetings never import deadlines.
+        register_overdue_deadlines(overdue_deadlines_of)

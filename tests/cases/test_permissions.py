@@ -271,6 +271,7 @@ def test_every_case_route_answers_only_those_who_need_to_know(world, login_verif
                     failures.append(f"{name} {url}: {label} POST got {posted}, expected 404")
 
     assert {"assessment-start", "meeting-agenda-add", "meeting-attendance-add"} <= post_only, post_only
+    assert {"meeting-close", "api-meeting-close"} <= post_only, post_only
     participant_end(actor=w.professional, participant=gi_participation)
     for route, name, _ in routes:
         url = fill(route, ids)

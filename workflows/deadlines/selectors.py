@@ -48,6 +48,27 @@ def cases_with_overdue_deadlines(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.filter(Exists(overdue))
 
 
+def overdue_deadlines_of(case_ids, now: datetime) -> list[dict]:
+    """Open deadlines of these cases past due at `now`, as plain rows (the meeting minutes freeze them
+    through `workflows.meetings.hooks`, registered in WorkflowsConfig.ready). The caller reached the
+    cases through the one door; one query."""
+    rows = (
+        Deadline.objects.filter(case_id__in=list(case_ids), state=DeadlineState.OPEN, due_at__lt=now)
+        .select_related("responsible_organisation")
+        .order_by("due_at", "id")
+    )
+    return [
+        {
+            "case_id": row.case_id,
+            "name": row.name,
+            "due_at": row.due_at.isoformat(),
+            "responsible_organisation_id": row.responsible_organisation_id,
+            "responsible_organisation": str(row.responsible_organisation or ""),
+        }
+        for row in rows
+    ]
+
+
 def my_deadlines(user) -> QuerySet[Deadline]:
     """Open deadlines the user answers for, within need-to-know."""
     return deadlines_visible_to(user).filter(state=DeadlineState.OPEN, responsible_user=user).order_by("due_at", "id")

@@ -117,3 +117,9 @@ class AttendanceListForm(forms.Form):
 
 class MinutesForm(VersionedForm):
     minutes = forms.CharField(label=_("Verslag"), widget=forms.Textarea, max_length=20000)
+
+
+class MeetingCloseForm(VersionedForm):
+    """Closing the meeting: only the version the chair saw (a meeting changed since is refused)."""
+
+    record_fields = ("location", "chair", "scheduled_at")

@@ -26,6 +26,13 @@ class Meeting(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
+    # Closing freezes the meeting: from then on its pages and minutes render from the snapshots
+    # (this one for the meeting, one per agenda item), not from the cases as they are today.
+    closed_at = models.DateTimeField(_("gesloten op"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    snapshot = models.JSONField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
     objects = GuardedQuerySet.as_manager()
@@ -39,6 +46,10 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"Meeting {self.pk}"
 
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
+
 
 class AgendaItem(models.Model):
     """A case on the agenda, with the minutes of its discussion."""
@@ -49,6 +60,8 @@ class AgendaItem(models.Model):
     minutes = models.TextField(_("verslag"), blank=True)
     discussed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # The case as it stood when the meeting closed (workflows.meetings.snapshot, with its schema version).
+    snapshot = models.JSONField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
     objects = GuardedQuerySet.as_manager()

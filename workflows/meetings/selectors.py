@@ -11,7 +11,7 @@ from django.http import Http404
 
 from cases.access_log.models import AccessAction, AccessOutcome
 from cases.access_log.services import access_log_write_many
-from cases.assessments.models import JointJudgement
+from cases.assessments.models import Dissent, JointJudgement
 from cases.interventions.selectors import open_items_prefetches
 from cases.models import Case, Participant, Person, PersonRole
 from cases.selectors import actor_for, cases_visible_to
@@ -170,3 +170,13 @@ def meeting_agenda(user, meeting: Meeting, *, today: date, ip: str | None = None
             detail=f"meeting:{meeting.pk}",
         )
     return rows
+
+
+def dissents_of_judgements(judgement_ids) -> dict[int, list[Dissent]]:
+    """{judgement id: its dissents}, in one query, for judgements of cases the caller reached
+    through the door. (Ours until cases.assessments offers a selector for dissent and agreement.)"""
+    found: dict[int, list[Dissent]] = {}
+    rows = Dissent.objects.filter(judgement_id__in=list(judgement_ids)).select_related("organisation")
+    for dissent in rows.order_by("recorded_at", "id"):
+        found.setdefault(dissent.judgement_id, []).append(dissent)
+    return found

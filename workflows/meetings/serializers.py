@@ -22,6 +22,12 @@ class AgendaRowSerializer(serializers.Serializer):
     def get_minutes(self, row) -> str | None:
         return row.item.minutes if row.case is not None else None
 
+    snapshot = serializers.SerializerMethodField()
+
+    def get_snapshot(self, row) -> dict | None:
+        """The case as frozen when the meeting closed (schema in its `schema` key); null while open."""
+        return row.item.snapshot if row.case is not None else None
+
 
 class AttendanceSerializer(serializers.ModelSerializer):
     class Meta:
@@ -37,7 +43,7 @@ class MeetingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Meeting
-        fields = ["id", "team", "scheduled_at", "chair", "location", "attendances"]
+        fields = ["id", "team", "scheduled_at", "chair", "location", "attendances", "version", "closed_at", "closed_by"]
         read_only_fields = fields
 
 
@@ -49,3 +55,17 @@ class MeetingDetailSerializer(MeetingSerializer):
     class Meta(MeetingSerializer.Meta):
         fields = [*MeetingSerializer.Meta.fields, "agenda_items"]
         read_only_fields = fields
+
+
+class MeetingCloseSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="De versie van het overleg zoals u het las.")
+
+
+class AgendaItemMinutesSerializer(serializers.Serializer):
+    """The minutes of one agenda case; writing them needs the version read."""
+
+    id = serializers.IntegerField(read_only=True)
+    case = serializers.IntegerField(source="case_id", read_only=True)
+    minutes = serializers.CharField(max_length=20000, allow_blank=True, trim_whitespace=False)
+    version = serializers.IntegerField()
+    discussed_at = serializers.DateTimeField(read_only=True, allow_null=True)

@@ -29,12 +29,27 @@ from cases.versioning import history_author, versioned_update
 from partners.models import WORKING_ROLES, Membership, Organisation, SafetyTeam
 from partners.selectors import user_coordinates_team
 from workflows.meetings.models import AgendaItem, Attendance, DecisionKind, Meeting, MeetingDecision
+from workflows.meetings.snapshot import agenda_snapshots, meeting_snapshot
 
 # What happens once per meeting: a case on its agenda, a person on its attendance list, the joint
 # judgement of an agenda case. A second attempt is answered with these and the existing row.
 AGENDA_ITEM_EXISTS = gettext_lazy("Deze casus staat al op de agenda.")
 ATTENDANCE_EXISTS = gettext_lazy("Deze persoon staat al op de presentielijst.")
 MEETING_JUDGEMENT_EXISTS = gettext_lazy("Het gezamenlijk oordeel van deze casus is in dit overleg al vastgelegd.")
+# A closed meeting is a record: nothing of its agenda, minutes, decisions or attendance changes.
+MEETING_CLOSED = gettext_lazy(
+    "Dit overleg is gesloten: het verslag, de besluiten, de agenda en de aanwezigheid liggen vast en "
+    "kunnen niet meer worden gewijzigd."
+)
+ONLY_CHAIR_CLOSES = gettext_lazy("Alleen de voorzitter of een coördinator van het team kan het overleg sluiten.")
+
+
+def require_open(meeting_id: int) -> None:
+    """Refuse a write on a closed meeting. Holds the meeting's row lock to the end of the transaction,
+    so a write and the closing never cross: the closing waits for the write, or the write sees it closed."""
+    closed = Meeting.objects.select_for_update().filter(pk=meeting_id).values_list("closed_at", flat=True).first()
+    if closed is not None:
+        raise ValidationError(MEETING_CLOSED, code="meeting_closed")
 
 
 def _require_coordinator(actor, team_id: int) -> None:
@@ -63,6 +78,7 @@ def agenda_add(*, actor, meeting: Meeting, case: Case) -> AgendaItem:
     _require_coordinator(actor, meeting.team_id)
     if case.team_id != meeting.team_id:
         raise ValidationError({"case": _("Deze casus hoort niet bij het team van dit overleg.")})
+    require_open(meeting.pk)
     lock_row(meeting)  # one agenda writer at a time: no case twice, no position twice
 
     def existing():
@@ -85,6 +101,7 @@ def attendance_record(*, actor, meeting: Meeting, user, organisation: Organisati
     member = Membership.objects.active().filter(user=user, organisation=organisation, team_id=meeting.team_id)
     if not member.exists():
         raise ValidationError({"user": _("Deze persoon werkt niet voor deze organisatie in het team.")})
+    require_open(meeting.pk)
     lock_row(meeting)  # a second, simultaneous recording waits here and then finds this one
 
     def existing():
@@ -117,6 +134,7 @@ def minutes_record(
 ) -> AgendaItem:
     """Write the minutes of an agenda case; the first time marks the case as discussed
     (`occurred_at`, here and below: a replayed past meeting, exchange import)."""
+    require_open(item.meeting_id)
     versioned_update(item, actor=actor, expected_version=expected_version, fields={"minutes": minutes.strip()})
     _mark_discussed(actor=actor, item=item, occurred_at=occurred_at)
     return item
@@ -134,7 +152,8 @@ def meeting_judgement(*, actor, item: AgendaItem, occurred_at: datetime | None =
     """Record the joint judgement of an agenda case in the meeting (an open round of the current
     episode is completed, or a new round is started): once per agenda case."""
     case = item.case
-    # Locks in the order item, case, round: a second, simultaneous call waits on the item and then
+    require_open(item.meeting_id)
+    # Locks in the order meeting, item, case, round: a second, simultaneous call waits on the item and then
     # finds this judgement (instead of starting a second round with a second judgement).
     lock_row(item)
 
@@ -159,6 +178,7 @@ def meeting_intervention(
     *, actor, item: AgendaItem, agreed_by=None, occurred_at: datetime | None = None, **intervention
 ) -> Intervention:
     """Agree an intervention in the meeting; by default the partners present agreed to it."""
+    require_open(item.meeting_id)
     agreed_by = list(agreed_by) if agreed_by else _present_partners(item)
     result = intervention_agree(actor=actor, case=item.case, agreed_by=agreed_by, agreed_at=occurred_at, **intervention)
     MeetingDecision.objects.create(
@@ -181,6 +201,7 @@ def meeting_condition(
     submission_key: UUID | None = None,
 ) -> Veiligheidsvoorwaarde:
     """Agree a veiligheidsvoorwaarde in the meeting, in the case's latest joint judgement."""
+    require_open(item.meeting_id)
     judgement = latest_judgement(item.case)
     if judgement is None:
         raise ValidationError(_("Leg eerst het gezamenlijk oordeel vast; voorwaarden horen daarbij."))
@@ -197,3 +218,33 @@ def meeting_condition(
     MeetingDecision.objects.create(agenda_item=item, kind=DecisionKind.CONDITION, condition=result, recorded_by=actor)
     _mark_discussed(actor=actor, item=item, occurred_at=occurred_at)
     return result
+
+
+@transaction.atomic
+def meeting_close(*, actor, meeting: Meeting, expected_version: int | None, now: datetime | None = None) -> bool:
+    """The chair (or a coordinator of the team) closes the meeting: its minutes, decisions and
+    attendance, and each agenda case as it stands now, are frozen into snapshots and the meeting
+    becomes read-only. Closing a closed meeting changes nothing (a second click): returns False.
+    A stale `expected_version` of a meeting still open is refused (ConcurrentEditError)."""
+    if actor.pk != meeting.chair_id and not user_coordinates_team(actor, meeting.team_id):
+        raise PermissionDenied(ONLY_CHAIR_CLOSES)
+    lock_row(meeting)  # writes on the meeting wait (require_open); a second closing finds it closed
+    current = Meeting.objects.get(pk=meeting.pk)
+    if current.closed_at is not None:
+        for name in ("closed_at", "closed_by_id", "snapshot", "version"):
+            setattr(meeting, name, getattr(current, name))
+        return False
+    now = now or timezone.now()
+    versioned_update(
+        meeting,
+        actor=actor,
+        expected_version=expected_version,
+        fields={"closed_at": now, "closed_by": actor, "snapshot": meeting_snapshot(meeting, now=now)},
+    )
+    snapshots = agenda_snapshots(meeting, now=now)
+    for item in AgendaItem.objects.filter(meeting=meeting).select_for_update():
+        # The minutes did not change, they were frozen: no new version of the item.
+        item.snapshot = snapshots[item.pk]
+        history_author(item, actor)
+        item.save(update_fields=["snapshot"])
+    return True

@@ -10,5 +10,8 @@ urlpatterns = [
     path("overleggen/<id:meeting_id>/agenda/", views.agenda_add, name="meeting-agenda-add"),
     path("overleggen/<id:meeting_id>/aanwezigen/", views.attendance_add, name="meeting-attendance-add"),
     path("overleggen/<id:meeting_id>/agenda/<id:item_id>/", views.agenda_item, name="meeting-item"),
+    path("overleggen/<id:meeting_id>/sluiten/", views.meeting_close, name="meeting-close"),
+    path("overleggen/<id:meeting_id>/verslag/", views.meeting_minutes_page, name="meeting-minutes"),
+    path("overleggen/<id:meeting_id>/verslag.pdf", views.meeting_minutes_download, name="meeting-minutes-pdf"),
     path("acties/", views.my_actions, name="my-actions"),
 ]

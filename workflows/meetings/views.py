@@ -23,11 +23,21 @@ from cases.view_helpers import page_of, run_form
 from partners.selectors import coordinated_team_ids, user_coordinates_team
 from security.services import client_ip
 from workflows.meetings import services
-from workflows.meetings.forms import AgendaAddForm, AttendanceForm, AttendanceListForm, MeetingForm, MinutesForm
+from workflows.meetings.forms import (
+    AgendaAddForm,
+    AttendanceForm,
+    AttendanceListForm,
+    MeetingCloseForm,
+    MeetingForm,
+    MinutesForm,
+)
+from workflows.meetings.minutes import meeting_minutes, minutes_entry
 from workflows.meetings.models import AgendaItem, Attendance
+from workflows.meetings.pdf import PdfUnavailable, minutes_pdf
 from workflows.meetings.selectors import agenda_item_for, meeting_agenda, meeting_for, meetings_visible_to
 
 FORM_PAGE = "cases/form_page.html"
+PDF_UNAVAILABLE = gettext_lazy("De pdf kan op deze server niet worden gemaakt. Druk het verslag af vanaf deze pagina.")
 
 
 @login_required
@@ -59,8 +69,12 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    """The chair's view: per agenda case the family, latest judgement, open and overdue actions."""
+    """The chair's view: per agenda case the family, latest judgement, open and overdue actions.
+    A closed meeting shows its minutes as frozen when it closed."""
     meeting = meeting_for(request.user, meeting_id)
+    if meeting.is_closed:
+        minutes = meeting_minutes(request.user, meeting, ip=client_ip(request), detail=f"meeting:{meeting.pk}")
+        return render(request, "meetings/meeting_closed.html", {"meeting": meeting, "minutes": minutes})
     today = timezone.localdate()
     rows = meeting_agenda(request.user, meeting, today=today, ip=client_ip(request))
     is_coordinator = user_coordinates_team(request.user, meeting.team_id)
@@ -71,6 +85,8 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "is_coordinator": is_coordinator,
         "today": today,
     }
+    if _may_close(request.user, meeting):
+        context["close_form"] = MeetingCloseForm(initial={"version": meeting.version})
     if is_coordinator:
         list_form = AttendanceListForm(request.GET or None, meeting=meeting)
         organisation = list_form.cleaned_data["organisation"] if list_form.is_valid() else None
@@ -80,6 +96,59 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "attendance_list_form": list_form,
         }
     return render(request, "meetings/meeting_detail.html", context)
+
+
+def _may_close(user, meeting) -> bool:
+    return user.pk == meeting.chair_id or user_coordinates_team(user, meeting.team_id)
+
+
+@login_required
+@require_POST
+def meeting_close(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The chair closes the meeting (idempotent: a second click says it was closed already)."""
+    meeting = meeting_for(request.user, meeting_id)
+    back = reverse("meeting-detail", kwargs={"meeting_id": meeting.pk})
+    return run_form(
+        request,
+        MeetingCloseForm(request.POST),
+        lambda data: services.meeting_close(actor=request.user, meeting=meeting, expected_version=data["version"]),
+        template=FORM_PAGE,
+        context={"meeting": meeting, "title": _("Overleg sluiten"), "back_url": back},
+        success_url=back,
+        success_message=lambda closed: (
+            _("Het overleg is gesloten; het verslag ligt vast.") if closed else _("Het overleg was al gesloten.")
+        ),
+        current_form=lambda current: MeetingCloseForm(initial={"version": current.version}),  # type: ignore[attr-defined]
+    )
+
+
+@login_required
+def meeting_minutes_page(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The minutes to read and print: as frozen for a closed meeting, a draft for an open one."""
+    meeting = meeting_for(request.user, meeting_id)
+    minutes = meeting_minutes(request.user, meeting, ip=client_ip(request))
+    return render(request, "meetings/meeting_minutes.html", {"meeting": meeting, "minutes": minutes})
+
+
+@login_required
+def meeting_minutes_download(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The minutes as a PDF, with only the agenda cases the reader may see (each logged as an export)."""
+    meeting = meeting_for(request.user, meeting_id)
+    minutes = meeting_minutes(
+        request.user, meeting, ip=client_ip(request), action=AccessAction.EXPORT, detail=f"minutes-pdf:{meeting.pk}"
+    )
+    try:
+        pdf = minutes_pdf(minutes, request=request)
+    except PdfUnavailable:
+        messages.error(request, PDF_UNAVAILABLE)
+        response = render(request, "meetings/meeting_minutes.html", {"meeting": meeting, "minutes": minutes})
+        response.status_code = 503
+        return response
+    response = HttpResponse(pdf, content_type="application/pdf")
+    stamp = timezone.localtime(meeting.scheduled_at).strftime("%Y-%m-%d")
+    response["Content-Disposition"] = f'attachment; filename="verslag-overleg-{meeting.pk}-{stamp}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _meeting_post(request, meeting_id, form_class, call, message, **form_kwargs):
@@ -156,8 +225,16 @@ def _item_form(kind, case, item, data=None):
 
 @login_required
 def agenda_item(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResponse:
-    """One agenda case in the meeting: minutes and decisions are taken here (POST kind=...)."""
+    """One agenda case in the meeting: minutes and decisions are taken here (POST kind=...). In a
+    closed meeting the case as frozen when it closed, and nothing is taken any more."""
     meeting, item, case = _item(request, meeting_id, item_id)
+    if meeting.is_closed:
+        status = 200
+        if request.method == "POST":
+            messages.error(request, services.MEETING_CLOSED)
+            status = 400
+        context = {"meeting": meeting, "item": item, "case": case, "entry": minutes_entry(item)}
+        return render(request, "meetings/meeting_item_closed.html", context, status=status)
     back = reverse("meeting-item", kwargs={"meeting_id": meeting.pk, "item_id": item.pk})
     kind = request.POST.get("kind", "") if request.method == "POST" else ""
     forms = {name: _item_form(name, case, item) for name in ITEM_FORMS}
@@ -201,7 +278,12 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     actions = actions_of_my_organisations(request.user, today=today)
     log_search(request.user, ip=client_ip(request), detail="actions:my-organisations")
-    return render(request, "meetings/my_actions.html", {"actions": actions, "today": today})
+    # Where each organisation's actions were agreed: the minutes of the latest closed meetings.
+    closed = list(meetings_visible_to(request.user).filter(closed_at__isnull=False)[:MINUTES_LISTED])
+    return render(request, "meetings/my_actions.html", {"actions": actions, "today": today, "closed_meetings": closed})
+
+
+MINUTES_LISTED = 10
 
 
 # Where an 'already recorded' answer links to (cases.view_helpers.page_of).

@@ -311,6 +311,7 @@ def test_the_meeting_api_hides_case_and_minutes_of_an_agenda_case_the_caller_may
             "discussed_at": response.json()["agenda_items"][0]["discussed_at"],
             "case": None,
             "minutes": None,
+            "snapshot": None,
         }
     ]
     assert "Vertrouwelijk" not in response.content.decode()
