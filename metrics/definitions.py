@@ -42,6 +42,16 @@ class Filters:
     municipality_id: int | None = None
     # Extra grouping besides the period: ("team", "municipality") for the aggregate export.
     by: tuple[str, ...] = field(default=())
+    # The reference date of the stock (peildatum): the last day of a month; None: the end of the range.
+    peildatum: date | None = None
+    # The moment deadlines are judged "open past the norm" at; None: now. A release fixes it.
+    as_of: datetime | None = None
+
+    def reference_date(self) -> date:
+        return self.peildatum or self.date_to
+
+    def moment(self) -> datetime:
+        return self.as_of or timezone.now()
 
     def window(self) -> tuple[datetime, datetime]:
         """[start, end) as aware datetimes, so the range uses the occurred_at/opened_at indexes."""
@@ -89,6 +99,16 @@ DATE_OUT_OF_RANGE = _("Kies een datum tussen 1-1-2000 en 31-12-2099.")
 GRANULARITY_UNKNOWN = _("Kies per maand, kwartaal of jaar.")
 
 
+PEILDATUM_NOT_MONTH_END = _(
+    "Kies als peildatum de laatste dag van een maand: zo kan niemand uit de voorraad op twee dagen kort na "
+    "elkaar afleiden wat er op één dag gebeurde."
+)
+
+
+def is_month_end(day: date) -> bool:
+    return (day + timedelta(days=1)).day == 1
+
+
 def whole_periods(date_from: date, date_to: date, granularity: str) -> bool:
     return date_from == period_start(date_from, granularity) and date_to == period_end(date_to, granularity)
 
@@ -102,6 +122,11 @@ def filters_problem(filters: Filters, *, whole: bool = True) -> str | None:
         return str(DATE_OUT_OF_RANGE)
     if whole and not whole_periods(filters.date_from, filters.date_to, filters.granularity):
         return str(PERIOD_NOT_WHOLE) % {"period": GRANULARITIES[filters.granularity]}
+    if filters.peildatum is not None:
+        if not FIRST_DATE <= filters.peildatum <= LAST_DATE:
+            return str(DATE_OUT_OF_RANGE)
+        if not is_month_end(filters.peildatum):
+            return str(PEILDATUM_NOT_MONTH_END)
     return None
 
 

@@ -358,6 +358,8 @@ def filters_json(filters: Filters) -> dict:
         "team_id": filters.team_id,
         "municipality_id": filters.municipality_id,
         "by": list(filters.by),
+        **({"peildatum": filters.peildatum.isoformat()} if filters.peildatum else {}),
+        **({"as_of": filters.as_of.isoformat()} if filters.as_of else {}),
     }
 
 

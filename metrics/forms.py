@@ -19,8 +19,10 @@ from metrics.definitions import (
     GRANULARITIES,
     LAST_DATE,
     MONTH,
+    PEILDATUM_NOT_MONTH_END,
     PERIOD_NOT_WHOLE,
     Filters,
+    is_month_end,
     period_end,
     period_start,
 )
@@ -103,6 +105,12 @@ class FilterForm(forms.Form):
         required=False,
         empty_label=_("alle gemeenten"),
     )
+    peildatum = MetricsDateField(
+        label=_("Peildatum voorraad"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("De laatste dag van een maand; leeg: de einddatum."),
+    )
 
     # The dashboard shows the default range at once: without data the form is bound to the defaults.
     bind_defaults = True
@@ -137,6 +145,9 @@ class FilterForm(forms.Form):
                     self.add_error("date_from", message)
                 if end != period_end(end, granularity):
                     self.add_error("date_to", message)
+        peildatum = cleaned.get("peildatum")
+        if peildatum and not is_month_end(peildatum):
+            self.add_error("peildatum", PEILDATUM_NOT_MONTH_END)
         return cleaned
 
     def filters(self) -> Filters:
@@ -147,6 +158,7 @@ class FilterForm(forms.Form):
             granularity=data["granularity"],
             team_id=data["team"].pk if data.get("team") else None,
             municipality_id=data["municipality"].pk if data.get("municipality") else None,
+            peildatum=data.get("peildatum"),
         )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -50,6 +50,8 @@ def filters_from_params(params: dict) -> Filters:
         team_id=params.get("team_id") or None,
         municipality_id=params.get("municipality_id") or None,
         by=tuple(params.get("by") or ()),
+        peildatum=date.fromisoformat(params["peildatum"]) if params.get("peildatum") else None,
+        as_of=datetime.fromisoformat(params["as_of"]) if params.get("as_of") else None,
     )
 
 
