@@ -170,3 +170,49 @@ class ExportForm(FilterForm):
     def needs_whole_periods(self, cleaned: dict) -> bool:
         """The tables do; the event extract has no suppression and takes any range of days."""
         return cleaned.get("kind") != ExportKind.EVENTS
+
+
+QUARTERS = [("1", _("1e kwartaal")), ("2", _("2e kwartaal")), ("3", _("3e kwartaal")), ("4", _("4e kwartaal"))]
+YEAR_INVALID = _("Vul een jaar in tussen 2000 en 2099, met de cijfers 0-9.")
+
+
+class YearField(forms.CharField):
+    """A year in ASCII digits between the metrics' bounds (an integer in a JSON body is fine too)."""
+
+    def to_python(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if value in self.empty_values:
+            return None
+        if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}", value.strip()):
+            raise ValidationError(YEAR_INVALID, code="invalid")
+        year = int(value.strip())
+        if not FIRST_DATE.year <= year <= LAST_DATE.year:
+            raise ValidationError(YEAR_INVALID, code="invalid")
+        return year
+
+
+class QuarterField(StrictChoiceField):
+    """1-4, as text or (in a JSON body) as an integer."""
+
+    def to_python(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        return super().to_python(value)
+
+
+class ReleaseForm(forms.Form):
+    """Publish a quarter; a correction of a published quarter says what changed."""
+
+    year = YearField(label=_("Jaar"))
+    quarter = QuarterField(label=_("Kwartaal"), choices=QUARTERS)
+    changelog = forms.CharField(
+        label=_("Wat is er veranderd (verplicht bij een correctie)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_changelog(self):
+        value = self.cleaned_data.get("changelog")
+        return value if isinstance(value, str) else ""
