@@ -8,6 +8,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.access_log.models import AccessAction
 from cases.access_log.services import access_log_rows
@@ -133,7 +134,7 @@ def test_a_release_row_can_be_neither_changed_nor_deleted(scenario_region, evalu
 
 def test_a_quarter_that_is_not_over_and_bad_input_are_a_400_in_dutch(scenario_region, evaluator_client):
     client = evaluator_client
-    today = date.today()
+    today = timezone.localdate()
     current = {"year": str(today.year), "quarter": str((today.month - 1) // 3 + 1)}
     response = client.post(API, current, content_type="application/json")
     assert response.status_code == 400 and "pas worden gepubliceerd als het voorbij is" in str(response.json())
