@@ -167,9 +167,8 @@ class ExportForm(FilterForm):
     format = StrictChoiceField(label=_("Formaat"), choices=ExportFormat.choices)
     bind_defaults = False  # the page opens with an empty form, not with "required" errors and a 400
 
-    def needs_whole_periods(self, cleaned: dict) -> bool:
-        """The tables do; the event extract has no suppression and takes any range of days."""
-        return cleaned.get("kind") != ExportKind.EVENTS
+    # Both kinds need whole periods: the tables for their suppression, the extract because it holds the
+    # episodes of whole months whose figures are all published (metrics.exports.extract_months).
 
 
 QUARTERS = [("1", _("1e kwartaal")), ("2", _("2e kwartaal")), ("3", _("3e kwartaal")), ("4", _("4e kwartaal"))]

@@ -82,8 +82,8 @@ def export_job_create(*, requester, kind: str, fmt: str, filters: Filters) -> Ex
         raise ValueError("unknown export kind or format")
     if not computable():
         raise ValidationError(NOT_COMPUTABLE)
-    # The tables carry suppression: whole periods only. The event extract takes any days within the bounds.
-    problem = filters_problem(filters, whole=kind == ExportKind.AGGREGATES)
+    # Whole periods only: the tables carry suppression, and the extract holds the episodes of whole months.
+    problem = filters_problem(filters)
     if problem:
         raise ValidationError(problem)
     now = timezone.now()
@@ -122,7 +122,7 @@ def export_job_run(job_id: int) -> None:
         name = f"{name}.{job.format}"
         filters = filters_from_params(job.params)
         with translation.override("nl"):
-            problem = filters_problem(filters, whole=job.kind == ExportKind.AGGREGATES)
+            problem = filters_problem(filters)
         if problem:  # only a job written around the form and the service gets here
             raise JobRefused(problem)
         folder.mkdir(parents=True, exist_ok=True)
@@ -162,9 +162,10 @@ def _set_progress(job_id: int, pct: int) -> None:
 def _expected_rows(kind: str, filters: Filters) -> int:
     if kind != ExportKind.EVENTS:
         return 0
-    from metrics.exports import events_queryset
+    from metrics.exports import events_queryset, extract_months
 
-    return events_queryset(filters).order_by().count()
+    windows = extract_months(filters)
+    return events_queryset(filters, windows).order_by().count() if windows else 0
 
 
 def export_synchronous(out_path, *, kind: str, fmt: str, filters: Filters, actor: Actor) -> int:
