@@ -123,7 +123,7 @@ def extract_months(filters: Filters) -> Windows:
         if table.key in PERIODLESS_TABLES:
             continue
         for index, labels in enumerate(table.rows):
-            row_total = table.row_totals[index] if table.counts else 0
+            row_total = table.row_totals[index] if table.row_totals is not None else 0
             if row_total is None or any(value is None for value in table.cells[index]):
                 hidden.add(labels[0])
     tz = timezone.get_default_timezone()

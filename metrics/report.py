@@ -206,7 +206,7 @@ def as_json(tables: list[Published]) -> dict:
                 {
                     "labels": list(labels),
                     "values": table.cells[i],
-                    **({"total": table.row_totals[i]} if table.counts else {}),
+                    **({"total": (table.row_totals or [])[i]} if table.counts else {}),
                 }
                 for i, labels in enumerate(table.rows)
             ],
