@@ -185,7 +185,7 @@ def norm_shares(deadlines: Published) -> Published:
         title=str(_("Wettelijke termijnen: aandeel binnen de termijn")),
         row_header=deadlines.row_header,
         columns=[
-            ("share_met", str(_("binnen de termijn (% van de afgehandelde termijnen)"))),
+            ("share_met", str(_("binnen de termijn (procent van de afgehandelde termijnen)"))),
             ("open_overdue", str(_("nog open, over de termijn (aantal termijnen)"))),
         ],
         rows=rows,
