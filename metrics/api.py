@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListCreateAPIView, RetrieveAPIView
@@ -121,6 +123,7 @@ def release_json(release) -> dict:
     }
 
 
+@method_decorator(transaction.non_atomic_requests, name="dispatch")  # publishing takes its own snapshot
 class ReleaseListCreateView(MethodCheckedFirst, APIView):
     """GET: every published quarter and version. POST {year, quarter, changelog}: publish a quarter;
     201 with a new version, 200 with the existing one when its figures are unchanged (a repeat)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,8 +43,12 @@ CHART_COLUMNS = {
 }
 
 
+# Tables explained under another key (one text for a pair of tables).
+EXPLANATION_OF = {"score_direction": "scores", "score_change": "scores", "interventions_by_kind": "interventions"}
+
+
 def _explanation(key: str) -> str:
-    text = EXPLANATIONS.get(key)
+    text = EXPLANATIONS.get(EXPLANATION_OF.get(key, key))
     if text is None:
         return ""
     return str(text) % {"days": settings.METRICS_REREPORT_WINDOW_DAYS, "k": settings.METRICS_SUPPRESSION_K}
@@ -155,6 +160,8 @@ def export_download(request: HttpRequest, job_id: int) -> FileResponse:
     return FileResponse(path.open("rb"), as_attachment=True, filename=filename, content_type=CONTENT_TYPES[job.format])
 
 
+# Not in the request's transaction: publishing computes on its own REPEATABLE READ snapshot, then stores.
+@transaction.non_atomic_requests
 @require_http_methods(["GET", "POST"])
 def releases(request: HttpRequest) -> HttpResponse:
     """The published quarters, every version; evaluators publish a quarter (or a correction) here."""

@@ -186,3 +186,16 @@ def test_the_releases_page_runs_the_same_queries_for_one_release_or_many(scenari
         page = client.get(reverse("metrics-releases"))
     assert page.content.decode().count("2025-K") >= 4
     assert len(one) == len(many)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_a_release_is_computed_on_one_repeatable_read_snapshot(client, login_verified):
+    from django.db import connection as conn
+
+    s = scenario.build()
+    login_verified(client, s.evaluator)
+    with CaptureQueriesContext(conn) as queries:
+        assert client.post(reverse("metrics-releases"), PUBLISH).status_code == 302
+    assert any("REPEATABLE READ" in q["sql"] for q in queries.captured_queries)
+    release = MetricsRelease.objects.get()
+    assert download(client, release) == bytes(release.csv)
