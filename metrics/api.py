@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils.decorators import method_decorator
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListCreateAPIView, RetrieveAPIView
@@ -14,8 +18,9 @@ from rest_framework.views import APIView
 from cases.selectors import actor_for
 from metrics.access import IsEvaluator
 from metrics.exports import filters_json, log_export
-from metrics.forms import NOT_AN_OBJECT, ExportForm, FilterForm
+from metrics.forms import NOT_AN_OBJECT, ExportForm, FilterForm, ReleaseForm
 from metrics.models import ExportJob
+from metrics.releases import release_publish, releases_for
 from metrics.report import as_json, published_tables
 from metrics.selectors import export_job_for, export_jobs_of
 from metrics.services import export_job_create
@@ -99,3 +104,51 @@ class ExportDetailView(MethodCheckedFirst, RetrieveAPIView):
 
     def get_object(self):
         return export_job_for(self.request.user, self.kwargs["job_id"])
+
+
+def release_json(release) -> dict:
+    return {
+        "id": release.pk,
+        "period": release.label,
+        "period_start": release.period_start.isoformat(),
+        "period_end": release.period_end.isoformat(),
+        "version": release.version,
+        "published_at": release.published_at.isoformat(),
+        "published_by": release.published_by.username,
+        "changelog": release.changelog,
+        "csv_sha256": release.csv_sha256,
+        "json_sha256": release.json_sha256,
+        "csv_url": reverse("metrics-release-download", args=[release.pk, "csv"]),
+        "json_url": reverse("metrics-release-download", args=[release.pk, "json"]),
+    }
+
+
+@method_decorator(transaction.non_atomic_requests, name="dispatch")  # publishing takes its own snapshot
+class ReleaseListCreateView(MethodCheckedFirst, APIView):
+    """GET: every published quarter and version. POST {year, quarter, changelog}: publish a quarter;
+    201 with a new version, 200 with the existing one when its figures are unchanged (a repeat)."""
+
+    permission_classes = [IsEvaluator]
+
+    @extend_schema(summary="Publicaties van de kerncijfers", responses={200: dict})
+    def get(self, request: Request) -> Response:
+        return Response([release_json(r) for r in releases_for(request.user)])
+
+    @extend_schema(summary="Een kwartaal publiceren", request=dict, responses={200: dict, 201: dict})
+    def post(self, request: Request) -> Response:
+        if not isinstance(request.data, Mapping):
+            return Response({"non_field_errors": [str(NOT_AN_OBJECT)]}, status=400)
+        form = ReleaseForm(request.data)
+        if not form.is_valid():
+            return Response(form.errors, status=400)
+        try:
+            release, created = release_publish(
+                actor=actor_for(request.user, ip=client_ip(request)),
+                user=request.user,
+                year=form.cleaned_data["year"],
+                quarter=int(form.cleaned_data["quarter"]),
+                changelog=form.cleaned_data["changelog"],
+            )
+        except ValidationError as error:
+            return Response(error.message_dict, status=400)
+        return Response(release_json(release), status=201 if created else 200)

@@ -13,7 +13,6 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Count, DateField, Exists, F, OuterRef, Q
 from django.db.models.functions import TruncMonth, TruncQuarter, TruncYear
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.interventions.models import PROTECTION_MEASURES, Intervention, InterventionKind
@@ -82,7 +81,9 @@ def cases_by_status(filters: Filters) -> Table:
     )
     columns = [(s.value, str(s.label)) for s in CaseStatus]
     labels, cells = _pivot(rows, filters, [key for key, _label in columns])
-    return Table("cases_by_status", _("Casussen naar status"), _row_header(filters), columns, labels, cells)
+    return Table(
+        "cases_by_status", _("Casussen naar status (aantal casussen)"), _row_header(filters), columns, labels, cells
+    )
 
 
 def interventions_by_kind(filters: Filters) -> Table:
@@ -97,12 +98,18 @@ def interventions_by_kind(filters: Filters) -> Table:
     columns = [(k.value, str(k.label)) for k in InterventionKind]
     labels, cells = _pivot(rows, filters, [key for key, _label in columns])
     return Table(
-        "interventions_by_kind", _("Afgesproken inzet naar soort"), _row_header(filters), columns, labels, cells
+        "interventions_by_kind",
+        _("Afgesproken inzet naar soort (aantal inzetten)"),
+        _row_header(filters),
+        columns,
+        labels,
+        cells,
     )
 
 
 def protection_measures(filters: Filters) -> Table:
-    """Distinct cases per protection measure agreed in the period."""
+    """Protection measures agreed in the period, each counted once: a count of measures, so that its
+    totals add up (a case with two measures is two measures, never "two cases")."""
     start, end = filters.window()
     rows = (
         Intervention.objects.filter(
@@ -110,13 +117,18 @@ def protection_measures(filters: Filters) -> Table:
         )
         .annotate(period=_trunc("agreed_at", filters), col=F("kind"), **_orm_dims(filters, "case__"))
         .values("period", "col", *(f"dim_{d}" for d in filters.by))
-        .annotate(n=Count("case_id", distinct=True))
+        .annotate(n=Count("id"))
         .order_by()
     )
     columns = [(k.value, str(k.label)) for k in PROTECTION_MEASURES]
     labels, cells = _pivot(rows, filters, [key for key, _label in columns])
     return Table(
-        "protection_measures", _("Casussen met een beschermingsmaatregel"), _row_header(filters), columns, labels, cells
+        "protection_measures",
+        _("Afgesproken beschermingsmaatregelen (aantal maatregelen)"),
+        _row_header(filters),
+        columns,
+        labels,
+        cells,
     )
 
 
@@ -154,7 +166,7 @@ def deadline_adherence(filters: Filters) -> Table:
     from workflows.deadlines.models import Deadline, DeadlineState  # workflows sits before metrics in the chain
 
     start, end = filters.window()
-    now = timezone.now()
+    now = filters.moment()
     rows = (
         Deadline.objects.filter(case_scope(filters, "case__"), due_at__gte=start, due_at__lt=end)
         .exclude(state=DeadlineState.CANCELLED)
@@ -184,7 +196,14 @@ def deadline_adherence(filters: Filters) -> Table:
             cells[j] += row[key]
     labels = sorted(matrix)
     header = [str(_("periode")), str(_("termijnregel")), *(str(DIMENSION_LABELS[d]) for d in filters.by)]
-    return Table("deadlines", _("Termijnen per regel"), header, columns, labels, [matrix[label] for label in labels])
+    return Table(
+        "deadlines",
+        _("Termijnen per regel (aantal termijnen)"),
+        header,
+        columns,
+        labels,
+        [matrix[label] for label in labels],
+    )
 
 
 # --- Episode statistics (lead times, scores, handovers) and participants: one SQL query each.

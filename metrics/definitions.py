@@ -42,6 +42,16 @@ class Filters:
     municipality_id: int | None = None
     # Extra grouping besides the period: ("team", "municipality") for the aggregate export.
     by: tuple[str, ...] = field(default=())
+    # The reference date of the stock (peildatum): the last day of a month; None: the end of the range.
+    peildatum: date | None = None
+    # The moment deadlines are judged "open past the norm" at; None: now. A release fixes it.
+    as_of: datetime | None = None
+
+    def reference_date(self) -> date:
+        return self.peildatum or self.date_to
+
+    def moment(self) -> datetime:
+        return self.as_of or timezone.now()
 
     def window(self) -> tuple[datetime, datetime]:
         """[start, end) as aware datetimes, so the range uses the occurred_at/opened_at indexes."""
@@ -89,6 +99,16 @@ DATE_OUT_OF_RANGE = _("Kies een datum tussen 1-1-2000 en 31-12-2099.")
 GRANULARITY_UNKNOWN = _("Kies per maand, kwartaal of jaar.")
 
 
+PEILDATUM_NOT_MONTH_END = _(
+    "Kies als peildatum de laatste dag van een maand: zo kan niemand uit de voorraad op twee dagen kort na "
+    "elkaar afleiden wat er op één dag gebeurde."
+)
+
+
+def is_month_end(day: date) -> bool:
+    return (day + timedelta(days=1)).day == 1
+
+
 def whole_periods(date_from: date, date_to: date, granularity: str) -> bool:
     return date_from == period_start(date_from, granularity) and date_to == period_end(date_to, granularity)
 
@@ -102,6 +122,11 @@ def filters_problem(filters: Filters, *, whole: bool = True) -> str | None:
         return str(DATE_OUT_OF_RANGE)
     if whole and not whole_periods(filters.date_from, filters.date_to, filters.granularity):
         return str(PERIOD_NOT_WHOLE) % {"period": GRANULARITIES[filters.granularity]}
+    if filters.peildatum is not None:
+        if not FIRST_DATE <= filters.peildatum <= LAST_DATE:
+            return str(DATE_OUT_OF_RANGE)
+        if not is_month_end(filters.peildatum):
+            return str(PEILDATUM_NOT_MONTH_END)
     return None
 
 
@@ -138,12 +163,37 @@ MILESTONES = (
 )
 
 EXPLANATIONS = {
-    "cases_by_status": _("Casussen naar hun huidige status, geteld in de periode waarin de casus is geopend."),
+    "cases_by_status": _(
+        "Casussen naar hun huidige status (bij een publicatie: de status op het moment van publiceren), geteld "
+        "in de periode waarin de casus is geopend."
+    ),
     "lead_times": _(
         "Doorlooptijden per episode in dagen, gerekend vanaf de aanmelding (de gebeurtenis 'casus geopend' of "
         "'casus heropend') tot het eerste gezamenlijk oordeel, de eerste afgesproken inzet, de eerste gestarte "
         "inzet en de eerste statuswijziging naar afgesloten of afgeschaald. Mediaan en 90e percentiel, over de "
         "episodes die de mijlpaal hebben bereikt; periode = maand of kwartaal van de aanmelding."
+    ),
+    "method": _(
+        "Rekenwijze van doorlooptijden en wachttijden: het aantal dagen is de verstreken tijd tussen de twee "
+        "momenten gedeeld door 24 uur, met decimalen (niet afgerond op hele dagen, geen werkdagen). De mediaan "
+        "is het 50e en het 90e percentiel het 90e percentiel met lineaire interpolatie tussen de twee "
+        "dichtstbijzijnde waarden (PostgreSQL percentile_cont; gelijk aan Excel PERCENTIEL.INC en de standaard "
+        "van R en numpy). Voorbeeld: bij 4 en 30 dagen is de mediaan 17 en het 90e percentiel 27,4. Duur van "
+        "maatregelen telt kalenderdagen tussen twee datums. Getoond met één decimaal."
+    ),
+    "extract": _(
+        "Het gebeurtenissenbestand (extract) kan de celonderdrukking niet ongedaan maken. Het bevat geen "
+        "kalenderdatums, geen team en geen gemeente: elke gebeurtenis staat met het aantal dagen sinds het begin "
+        "van haar episode. Het bevat alleen de episodes die begonnen in een maand waarvan alle kerncijfers "
+        "voor dezelfde selectie (team, gemeente) zonder verborgen cel zijn gepubliceerd; episodes uit een maand "
+        "met een verborgen cel ontbreken. Alles wat uit het extract te tellen is, is dus een optelling van "
+        "maanden die al volledig zichtbaar zijn. Het extract omvat hele kalendermaanden."
+    ),
+    "releases": _(
+        "Een publicatie legt de kerncijfers van een afgelopen kwartaal eenmalig vast (per kwartaal, alle teams "
+        "en gemeenten, de voorraad op de laatste dag, termijnen beoordeeld op het einde van het kwartaal) en "
+        "verandert daarna nooit. Een correctie wordt een nieuwe versie met een beschrijving van wat er veranderd "
+        "is; eerdere versies blijven beschikbaar, byte voor byte gelijk."
     ),
     "deadlines": _(
         "Termijnen per regel: gehaald, niet gehaald, en open terwijl de uiterste datum al voorbij is. "
@@ -162,9 +212,63 @@ EXPLANATIONS = {
         "oordeel in een episode, voor episodes met minstens twee oordelen, in de periode van aanmelding."
     ),
     "interventions": _("Afgesproken inzet naar soort, in de periode waarin de inzet is afgesproken."),
-    "protection": _(
-        "Casussen waarin een beschermingsmaatregel is afgesproken (ondertoezichtstelling, machtiging "
-        "uithuisplaatsing), in de periode waarin die is afgesproken."
+    "protection_measures": _(
+        "Afgesproken beschermingsmaatregelen (ondertoezichtstelling, machtiging uithuisplaatsing), elke "
+        "maatregel één keer geteld, in de periode waarin hij is afgesproken. Een casus met twee maatregelen telt "
+        "twee keer: de tabel telt maatregelen, geen casussen, zodat de totalen kloppen."
+    ),
+    "measures_ended": _(
+        "Beschermingsmaatregelen naar afloop, in de periode van hun begin: de dag waarop de maatregel is gestart, "
+        "anders de afgesproken startdatum. Loopt nog, afgerond of gestopt: de stand op het moment van berekenen "
+        "(bij een publicatie: het moment van publiceren). Een maatregel is in dit systeem vastgelegd bij de "
+        "casus (het gezin), niet bij één kind: er wordt per maatregel geteld."
+    ),
+    "measures_age": _(
+        "Beschermingsmaatregelen naar de leeftijdsgroep van het jongste kind van de casus op de dag van het "
+        "begin (kinderen die later zijn geboren tellen niet mee); zonder bekende geboortedatum: onbekend."
+    ),
+    "measures_duration": _(
+        "Duur van de beëindigde beschermingsmaatregelen in kalenderdagen: de einddatum min de begindatum "
+        "(lokale datums). Mediaan en 90e percentiel; niet getoond bij minder dan %(k)s beëindigde maatregelen."
+    ),
+    "stock": _(
+        "De voorraad op de peildatum (einde van die dag): open casussen (de laatste opening, heropening of "
+        "statuswijziging vóór dat moment was geen afsluiting of afschaling), de kinderen (jeugdigen, geboren "
+        "op of vóór de peildatum) in die casussen, en de beschermingsmaatregelen die toen liepen (begonnen op "
+        "of vóór de peildatum, nog niet beëindigd). De peildatum is de laatste dag van een maand; zonder "
+        "peildatum de einddatum van de gekozen periode."
+    ),
+    "norms": _(
+        "Per wettelijke termijn het aandeel van de afgehandelde termijnen (gehaald of niet gehaald) dat binnen "
+        "de termijn is gehaald, en het aantal termijnen dat nog open is terwijl de uiterste datum voorbij is. "
+        "Berekend uit de gepubliceerde tabel 'Termijnen per regel': een aandeel wordt niet getoond als een "
+        "van zijn aantallen daar verborgen is."
+    ),
+    "conditions": _(
+        "Veiligheidsvoorwaarden naar hun uitkomst (open, nagekomen, niet nagekomen), in de periode waarin de "
+        "voorwaarde is afgesproken."
+    ),
+    "judgement_dissent": _(
+        "Gezamenlijke oordelen naar het aantal partners dat een afwijkend standpunt heeft vastgelegd, in de "
+        "periode waarin het oordeel is vastgelegd."
+    ),
+    "judgement_presence": _(
+        "Gezamenlijke oordelen naar wie van het gezin aanwezig was bij het oordeel (ouders, kinderen), in de "
+        "periode waarin het oordeel is vastgelegd."
+    ),
+    "judgement_classification": _(
+        "Gezamenlijke oordelen naar classificatie (acute, structurele of geen onveiligheid), in de periode "
+        "waarin het oordeel is vastgelegd."
+    ),
+    "intake": _("Casussen naar de weg waarlangs ze binnenkwamen, in de periode waarin de casus is geopend."),
+    "crisis_path": _(
+        "Casussen waarin ooit acute onveiligheid is gemeld (het crisispad), en de andere, in de periode waarin "
+        "de casus is geopend."
+    ),
+    "waiting_time": _(
+        "Wachttijd van de afspraak van een inzet tot de start ervan, in dagen, voor de gestarte inzet, in de "
+        "periode waarin de inzet is afgesproken. Mediaan en 90e percentiel; niet getoond bij minder dan %(k)s "
+        "gestarte inzetten."
     ),
     "rereports": _(
         "Afsluitingen (eerste statuswijziging naar afgesloten of afgeschaald in een episode) en of de casus "

@@ -1,9 +1,17 @@
 """The two evaluator exports, streamed to a file in CSV, XLSX or JSON.
 
-* Event extract: one row per timeline event, with a keyed case pseudonym, the age band of the
-  youngest child on the event day, municipality (CBS code), team, the organisation kinds involved on
-  that day, the event kind, the day, the episode and the structured scores. Never names, BSNs,
-  birth dates, addresses, note texts or TimelineEvent.summary: those columns are not even selected.
+* Event extract: one row per timeline event of the episodes that started in the chosen months, with a
+  keyed case pseudonym, the episode, the number of days since the episode started, the event kind, the
+  age band of the youngest child on the event day, the organisation kinds involved then and the
+  structured scores. Never names, BSNs, birth dates, addresses, note texts or TimelineEvent.summary:
+  those columns are not even selected.
+
+  An extract that cannot undo the tables' suppression: it carries no calendar date, team or
+  municipality (the tables' dimensions), only days within an episode; and it holds only the episodes
+  that started in a month all of whose figures (for the same team and municipality filter) are published
+  without a hidden cell (`extract_months`). Whatever is counted from it is then a sum over months
+  whose figures are all public already: there is no hidden cell of those months to solve for, and the
+  episodes of months with one are not in it. (tests/metrics/test_extract_disclosure.py solves for them.)
 * Aggregates: the published (suppressed) metric tables of `metrics.report`.
 
 Rows stream from PostgreSQL through server-side cursors, so memory stays flat whatever the number of
@@ -18,8 +26,8 @@ import json
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
 from itertools import chain, groupby
 from math import inf
 from operator import itemgetter
@@ -28,14 +36,15 @@ from typing import IO
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.models import CharField, F, FloatField, Func, IntegerField, QuerySet
+from django.db.models import CharField, F, FloatField, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 from openpyxl import Workbook
 
 from cases.access_log.models import AccessAction, AccessOutcome
 from cases.access_log.services import Actor, access_log_write
 from cases.models import Case, Participant, Person, PersonRole, TimelineEvent
 from metrics.compute import case_scope
-from metrics.definitions import AGE_UNKNOWN, Filters, age_band
+from metrics.definitions import AGE_UNKNOWN, EPISODE_START_KINDS, MONTH, Filters, age_band, period_end, period_label
 from metrics.formats import write_json_rows
 from metrics.pseudonym import pseudonymiser
 from metrics.report import as_json, published_tables
@@ -43,12 +52,10 @@ from security.spreadsheet import CsvCells, csv_cell, csv_line, write_csv, xlsx_s
 
 EVENT_COLUMNS = (
     "casus_pseudoniem",
-    "datum",
-    "gebeurtenis",
     "episode",
+    "dag_in_episode",
+    "gebeurtenis",
     "leeftijdsgroep_jongste_kind",
-    "gemeente_cbs",
-    "team",
     "soorten_organisaties",
     "score",
     "gezamenlijke_score",
@@ -92,16 +99,72 @@ class Epoch(Func):
     output_field = FloatField()
 
 
-def events_queryset(filters: Filters):
-    """The extract's event rows, ordered by case (and time within a case): no joins, no per-row
-    subqueries; the per-case facts come from `_case_facts`, streamed in the same case order."""
-    start, end = filters.window()
+class DayOffset(Func):
+    """Local calendar days from the second moment to the first: (a::date - b::date), an integer."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra):
+        (a, a_params), (b, b_params) = (compiler.compile(e) for e in self.source_expressions)
+        tz = settings.TIME_ZONE
+        return f"((({a}) AT TIME ZONE %s)::date - (({b}) AT TIME ZONE %s)::date)", [*a_params, tz, *b_params, tz]
+
+
+Windows = list[tuple[datetime, datetime]]
+
+
+def extract_months(filters: Filters) -> Windows:
+    """The [start, end) windows of the months in the range whose published figures (for the filters'
+    team and municipality, per month, no other dimension) have no hidden cell: only their episodes go
+    into the extract. Adjacent months are merged into one window."""
+    monthly = replace(filters, granularity=MONTH, by=())
+    hidden: set[str] = set()
+    for table in published_tables(monthly):
+        if table.key in PERIODLESS_TABLES:
+            continue
+        for index, labels in enumerate(table.rows):
+            row_total = table.row_totals[index] if table.row_totals is not None else 0
+            if row_total is None or any(value is None for value in table.cells[index]):
+                hidden.add(labels[0])
+    tz = timezone.get_default_timezone()
+    windows: Windows = []
+    month = filters.date_from.replace(day=1)
+    while month <= filters.date_to:
+        following = period_end(month, MONTH) + timedelta(days=1)
+        if period_label(month, MONTH) not in hidden:
+            start = datetime.combine(month, time.min, tzinfo=tz)
+            end = datetime.combine(following, time.min, tzinfo=tz)
+            if windows and windows[-1][1] == start:
+                windows[-1] = (windows[-1][0], end)
+            else:
+                windows.append((start, end))
+        month = following
+    return windows
+
+
+# Tables that are not per period (the stock on one date) or only restate another (the norms).
+PERIODLESS_TABLES = ("stock", "norms")
+
+
+def events_queryset(filters: Filters, windows: Windows):
+    """The extract's event rows: every event of the episodes that started (opened or reopened) within
+    `windows`, in scope, ordered by case (and time within a case); the day is kept for the age band
+    only. The per-case facts come from `_case_facts`, streamed in the same case order."""
+    starts = TimelineEvent.objects.filter(
+        case_id=OuterRef("case_id"), episode=OuterRef("episode"), kind__in=EPISODE_START_KINDS
+    ).order_by("occurred_at", "id")
+    in_windows = Q(pk__in=[])
+    for start, end in windows:
+        in_windows |= Q(episode_start__gte=start, episode_start__lt=end)
     return (
-        TimelineEvent.objects.filter(case_scope(filters, "case__"), occurred_at__gte=start, occurred_at__lt=end)
+        TimelineEvent.objects.filter(case_scope(filters, "case__"))
+        .annotate(episode_start=Subquery(starts.values("occurred_at")[:1]))
+        .filter(in_windows)
         .annotate(at=Epoch("occurred_at"), day=LocalDay("occurred_at"))
+        .annotate(offset=DayOffset("occurred_at", "episode_start"))
         .annotate(score=JsonScore("score"), joint_score=JsonScore("joint_score"))
         .order_by("case_id", "occurred_at", "id")
-        .values_list("case_id", "at", "day", "kind", "episode", "score", "joint_score")
+        .values_list("case_id", "at", "day", "kind", "episode", "offset", "score", "joint_score")
     )
 
 
@@ -241,8 +304,11 @@ def _cases_with_events(
 ) -> Iterator[tuple[CaseFacts, list[tuple]]]:
     """Each case with events in scope, in case order: its facts and its event rows (events_queryset's
     columns, in time order). Progress is reported once the consumer is done with a case."""
+    windows = extract_months(filters)
+    if not windows:
+        return
     with _reading_connection() as connection:
-        events = _stream(events_queryset(filters), connection)
+        events = _stream(events_queryset(filters, windows), connection)
         # The events query runs first, so the facts queries see every case it saw (the same snapshot on
         # the reading connection, a later one in the caller's transaction).
         first = next(events, None)
@@ -263,15 +329,13 @@ def _cases_with_events(
 
 def event_rows(filters: Filters, *, secret: str | None = None, progress: Progress | None = None) -> Iterator[tuple]:
     for case, rows in _cases_with_events(filters, secret=secret, progress=progress):
-        for _case_id, moment, day, kind, episode, score, joint in rows:
+        for _case_id, moment, day, kind, episode, offset, score, joint in rows:
             yield (
                 case.pseudonym,
-                day,
-                kind,
                 episode,
+                offset,
+                kind,
                 case.age_band_on(day),
-                case.cbs,
-                case.team,
                 case.kinds_at(moment),
                 "" if score is None else score,
                 "" if joint is None else joint,
@@ -282,24 +346,23 @@ def write_events_csv(
     out: IO[str], filters: Filters, *, secret: str | None = None, progress: Progress | None = None
 ) -> int:
     """The same bytes as `write_csv(out, EVENT_COLUMNS, event_rows(…))`, without a csv.writer call or a
-    list per row: a case's own cells are encoded once per case, the few distinct kinds, days, bands and
-    teams once per export, and lines are written in blocks."""
+    list per row: a case's own cells are encoded once per case, the few distinct kinds and bands once per
+    export, and lines are written in blocks."""
     out.write(csv_line(EVENT_COLUMNS))
     cells = CsvCells()
     lines: list[str] = []
     count = 0
     for case, rows in _cases_with_events(filters, secret=secret, progress=progress):
         head = csv_cell(case.pseudonym) + ","
-        place = f",{cells[case.cbs]},{cells[case.team]},"
         band_day = None
         # Most events come after the case's last change of organisations: one comparison, no lookup.
         settled, settled_kinds = (case.boundaries[-1], cells[case.kinds[-1]]) if case.boundaries else (-inf, "")
-        for _case_id, moment, day, kind, episode, score, joint in rows:
+        for _case_id, moment, day, kind, episode, offset, score, joint in rows:
             if day != band_day:
                 band_day, band = day, cells[case.age_band_on(day)]
             involved = settled_kinds if moment >= settled else cells[case.kinds_at(moment)]
             lines.append(
-                f"{head}{cells[day]},{cells[kind]},{'' if episode is None else episode},{band}{place}{involved},"
+                f"{head}{'' if episode is None else episode},{offset},{cells[kind]},{band},{involved},"
                 f"{'' if score is None else score},{'' if joint is None else joint}\r\n"
             )
         if len(lines) >= CHUNK_SIZE:
@@ -358,6 +421,8 @@ def filters_json(filters: Filters) -> dict:
         "team_id": filters.team_id,
         "municipality_id": filters.municipality_id,
         "by": list(filters.by),
+        **({"peildatum": filters.peildatum.isoformat()} if filters.peildatum else {}),
+        **({"as_of": filters.as_of.isoformat()} if filters.as_of else {}),
     }
 
 

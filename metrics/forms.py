@@ -19,8 +19,10 @@ from metrics.definitions import (
     GRANULARITIES,
     LAST_DATE,
     MONTH,
+    PEILDATUM_NOT_MONTH_END,
     PERIOD_NOT_WHOLE,
     Filters,
+    is_month_end,
     period_end,
     period_start,
 )
@@ -103,6 +105,12 @@ class FilterForm(forms.Form):
         required=False,
         empty_label=_("alle gemeenten"),
     )
+    peildatum = MetricsDateField(
+        label=_("Peildatum voorraad"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("De laatste dag van een maand; leeg: de einddatum."),
+    )
 
     # The dashboard shows the default range at once: without data the form is bound to the defaults.
     bind_defaults = True
@@ -137,6 +145,9 @@ class FilterForm(forms.Form):
                     self.add_error("date_from", message)
                 if end != period_end(end, granularity):
                     self.add_error("date_to", message)
+        peildatum = cleaned.get("peildatum")
+        if peildatum and not is_month_end(peildatum):
+            self.add_error("peildatum", PEILDATUM_NOT_MONTH_END)
         return cleaned
 
     def filters(self) -> Filters:
@@ -147,6 +158,7 @@ class FilterForm(forms.Form):
             granularity=data["granularity"],
             team_id=data["team"].pk if data.get("team") else None,
             municipality_id=data["municipality"].pk if data.get("municipality") else None,
+            peildatum=data.get("peildatum"),
         )
 
 
@@ -155,6 +167,51 @@ class ExportForm(FilterForm):
     format = StrictChoiceField(label=_("Formaat"), choices=ExportFormat.choices)
     bind_defaults = False  # the page opens with an empty form, not with "required" errors and a 400
 
-    def needs_whole_periods(self, cleaned: dict) -> bool:
-        """The tables do; the event extract has no suppression and takes any range of days."""
-        return cleaned.get("kind") != ExportKind.EVENTS
+    # Both kinds need whole periods: the tables for their suppression, the extract because it holds the
+    # episodes of whole months whose figures are all published (metrics.exports.extract_months).
+
+
+QUARTERS = [("1", _("1e kwartaal")), ("2", _("2e kwartaal")), ("3", _("3e kwartaal")), ("4", _("4e kwartaal"))]
+YEAR_INVALID = _("Vul een jaar in tussen 2000 en 2099, met de cijfers 0-9.")
+
+
+class YearField(forms.CharField):
+    """A year in ASCII digits between the metrics' bounds (an integer in a JSON body is fine too)."""
+
+    def to_python(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if value in self.empty_values:
+            return None
+        if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}", value.strip()):
+            raise ValidationError(YEAR_INVALID, code="invalid")
+        year = int(value.strip())
+        if not FIRST_DATE.year <= year <= LAST_DATE.year:
+            raise ValidationError(YEAR_INVALID, code="invalid")
+        return year
+
+
+class QuarterField(StrictChoiceField):
+    """1-4, as text or (in a JSON body) as an integer."""
+
+    def to_python(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        return super().to_python(value)
+
+
+class ReleaseForm(forms.Form):
+    """Publish a quarter; a correction of a published quarter says what changed."""
+
+    year = YearField(label=_("Jaar"))
+    quarter = QuarterField(label=_("Kwartaal"), choices=QUARTERS)
+    changelog = forms.CharField(
+        label=_("Wat is er veranderd (verplicht bij een correctie)"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_changelog(self):
+        value = self.cleaned_data.get("changelog")
+        return value if isinstance(value, str) else ""

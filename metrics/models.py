@@ -61,3 +61,42 @@ class ExportJob(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+
+class MetricsRelease(models.Model):
+    """A published quarter: its figures computed once, on one snapshot, and stored as the exact bytes
+    that are downloaded ever after. Never changed: a correction is a new version with a changelog."""
+
+    period_start = models.DateField(_("begin van de periode"))
+    period_end = models.DateField(_("einde van de periode"))
+    version = models.PositiveIntegerField(_("versie"))
+    published_at = models.DateTimeField(_("gepubliceerd op"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("gepubliceerd door")
+    )
+    changelog = models.TextField(_("wat is er veranderd"), blank=True)
+    # The figures as published: the suppressed tables in CSV and in JSON, and the SHA-256 of each.
+    csv = models.BinaryField()
+    json = models.BinaryField()
+    csv_sha256 = models.CharField(max_length=64)
+    json_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("publicatie")
+        verbose_name_plural = _("publicaties")
+        ordering = ["-period_start", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["period_start", "version"], name="metrics_release_one_per_version"),
+            models.CheckConstraint(condition=Q(version__gte=1), name="metrics_release_version_from_1"),
+            models.CheckConstraint(
+                condition=Q(version=1) | ~Q(changelog=""), name="metrics_release_correction_has_changelog"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"MetricsRelease {self.period_start} v{self.version}"
+
+    @property
+    def label(self) -> str:
+        """The quarter as the tables label it: 2025-K1."""
+        return f"{self.period_start.year}-K{(self.period_start.month - 1) // 3 + 1}"

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from metrics import compute
+from metrics import compute, national
 from metrics.definitions import MILESTONES, MONTH, Filters, period_label, require_whole_periods
 from metrics.tables import Published, Table, publish
 
@@ -103,18 +104,24 @@ def _participant_table(filters: Filters) -> Table:
 
 
 def metric_tables(filters: Filters) -> list[Table]:
-    """Every metric of DESIGN.md §9, unsuppressed: for `published_tables` and tests only."""
+    """Every metric of DESIGN.md §9 and of the national statistics, per period, unsuppressed: for
+    `published_tables` and tests only. (The stock on the peildatum is one date, not periods: `stock_table`.)"""
     lead, handovers, direction, change = _episode_tables(filters)
     return [
         compute.cases_by_status(filters),
+        *national.intake_tables(filters),
         lead,
         compute.deadline_adherence(filters),
         _participant_table(filters),
         handovers,
         direction,
         change,
+        *national.judgement_tables(filters),
+        national.conditions(filters),
         compute.interventions_by_kind(filters),
+        national.waiting_time(filters),
         compute.protection_measures(filters),
+        *national.measure_tables(filters),
         compute.rereports(filters),
     ]
 
@@ -125,10 +132,67 @@ def published_tables(filters: Filters, *, k: int | None = None) -> list[Publishe
     require_whole_periods(filters)
     tables = metric_tables(filters)
     months = tables if filters.granularity == MONTH else metric_tables(replace(filters, granularity=MONTH))
-    return [
+    published = [
         publish(table, months=per_month, granularity=filters.granularity, k=k)
         for table, per_month in zip(tables, months, strict=True)
     ]
+    by_key = {table.key: index for index, table in enumerate(published)}
+    published.insert(by_key["deadlines"] + 1, norm_shares(published[by_key["deadlines"]]))
+    published.insert(1, stock_table(filters, k=k))
+    return published
+
+
+def stock_table(filters: Filters, *, k: int | None = None) -> Published:
+    """The stock on the peildatum: each count hidden under k. One date, no totals and no periods to
+    subtract; the peildatum is a month end (metrics.definitions) so stocks a day apart do not exist."""
+    k = settings.METRICS_SUPPRESSION_K if k is None else k
+    table = national.stock(filters)
+    cells = [[None if 0 < value < k else value for value in row] for row in table.cells]
+    return Published(
+        key=table.key,
+        title=str(table.title),
+        row_header=table.row_header,
+        columns=table.columns,
+        rows=table.rows,
+        cells=cells,
+        counts=False,
+        suppressed_cells=sum(value is None for row in cells for value in row),
+    )
+
+
+def norm_shares(deadlines: Published) -> Published:
+    """Per statutory norm (a deadline rule marked wettelijk): the share of the deadlines it settled that
+    were met within the norm, and the number still open past it. Worked out from the *published*
+    deadline table only, so it shows nothing that table hides: a share whose count is hidden is hidden."""
+    from workflows.deadlines.models import DeadlineRule  # workflows sits before metrics in the chain
+
+    statutory = set(DeadlineRule.objects.filter(statutory=True).values_list("code", flat=True))
+    keys = [key for key, _label in deadlines.columns]
+    rows, cells = [], []
+    for labels, values in zip(deadlines.rows, deadlines.cells, strict=True):
+        if labels[1] not in statutory:
+            continue
+        row = dict(zip(keys, values, strict=True))
+        met, missed = row["met"], row["missed"]
+        if met is None or missed is None:
+            share = None
+        else:
+            share = round(100 * met / (met + missed), 1) if met + missed else ""
+        rows.append(labels)
+        cells.append([share, row["open_overdue"]])
+    return Published(
+        key="norms",
+        title=str(_("Wettelijke termijnen: aandeel binnen de termijn")),
+        row_header=deadlines.row_header,
+        columns=[
+            ("share_met", str(_("binnen de termijn (procent van de afgehandelde termijnen)"))),
+            ("open_overdue", str(_("nog open, over de termijn (aantal termijnen)"))),
+        ],
+        rows=rows,
+        cells=cells,
+        counts=False,
+        suppressed_cells=sum(value is None for row in cells for value in row),
+    )
 
 
 def as_json(tables: list[Published]) -> dict:
@@ -142,7 +206,7 @@ def as_json(tables: list[Published]) -> dict:
                 {
                     "labels": list(labels),
                     "values": table.cells[i],
-                    **({"total": table.row_totals[i]} if table.counts else {}),
+                    **({"total": (table.row_totals or [])[i]} if table.counts else {}),
                 }
                 for i, labels in enumerate(table.rows)
             ],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -50,6 +50,8 @@ def filters_from_params(params: dict) -> Filters:
         team_id=params.get("team_id") or None,
         municipality_id=params.get("municipality_id") or None,
         by=tuple(params.get("by") or ()),
+        peildatum=date.fromisoformat(params["peildatum"]) if params.get("peildatum") else None,
+        as_of=datetime.fromisoformat(params["as_of"]) if params.get("as_of") else None,
     )
 
 
@@ -80,8 +82,8 @@ def export_job_create(*, requester, kind: str, fmt: str, filters: Filters) -> Ex
         raise ValueError("unknown export kind or format")
     if not computable():
         raise ValidationError(NOT_COMPUTABLE)
-    # The tables carry suppression: whole periods only. The event extract takes any days within the bounds.
-    problem = filters_problem(filters, whole=kind == ExportKind.AGGREGATES)
+    # Whole periods only: the tables carry suppression, and the extract holds the episodes of whole months.
+    problem = filters_problem(filters)
     if problem:
         raise ValidationError(problem)
     now = timezone.now()
@@ -120,7 +122,7 @@ def export_job_run(job_id: int) -> None:
         name = f"{name}.{job.format}"
         filters = filters_from_params(job.params)
         with translation.override("nl"):
-            problem = filters_problem(filters, whole=job.kind == ExportKind.AGGREGATES)
+            problem = filters_problem(filters)
         if problem:  # only a job written around the form and the service gets here
             raise JobRefused(problem)
         folder.mkdir(parents=True, exist_ok=True)
@@ -160,9 +162,10 @@ def _set_progress(job_id: int, pct: int) -> None:
 def _expected_rows(kind: str, filters: Filters) -> int:
     if kind != ExportKind.EVENTS:
         return 0
-    from metrics.exports import events_queryset
+    from metrics.exports import events_queryset, extract_months
 
-    return events_queryset(filters).order_by().count()
+    windows = extract_months(filters)
+    return events_queryset(filters, windows).order_by().count() if windows else 0
 
 
 def export_synchronous(out_path, *, kind: str, fmt: str, filters: Filters, actor: Actor) -> int:

@@ -31,8 +31,11 @@ Periods: `metrics.tables` applies this to each month's block on its own and make
 range totals consistent with their months, so overlapping periods cannot be subtracted either.
 
 Not covered: bounds attacks (counts are >= 0, so a suppressed cell can be narrowed to an interval,
-not pinned), and tables linked through the team and municipality filters (the same month for one team
-and for all teams, or per team and municipality in the export and overall on the dashboard); both are
+not pinned), tables that share a total (cases by status, by intake route and on the crisis path all
+count the cases opened; each table is suppressed on its own, and without extra dimensions a month's row
+total is hidden in all three exactly when it is under k), and tables linked through the team and
+municipality filters (the same month for one team
+and for all teams, or per team and municipality in the export and overall on the dashboard); these are
 why k is applied to totals as well and why published tables each carry their own totals.
 """
 

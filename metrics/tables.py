@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from metrics.definitions import MONTH, month_in_period
@@ -36,7 +37,7 @@ TOTAL = _("totaal")
 @dataclass
 class Table:
     key: str
-    title: str
+    title: str | Promise  # a lazy translation until published
     row_header: list[str]
     columns: list[tuple[str, str]]  # (key, label)
     rows: list[tuple] = field(default_factory=list)  # row labels

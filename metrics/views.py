@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,8 +18,9 @@ from cases.selectors import actor_for
 from metrics.access import require_evaluator
 from metrics.charts import table_chart
 from metrics.definitions import EXPLANATIONS, MILESTONES
-from metrics.forms import ExportForm, FilterForm
+from metrics.forms import ExportForm, FilterForm, ReleaseForm
 from metrics.models import ExportStatus
+from metrics.releases import release_downloaded, release_for, release_publish, releases_for
 from metrics.report import published_tables
 from metrics.selectors import export_job_for, export_jobs_of
 from metrics.services import NOT_COMPUTABLE, computable, export_job_create
@@ -33,11 +36,19 @@ CHART_COLUMNS = {
     "lead_times": [f"p50_{key}" for key, _label in MILESTONES],
     "score_change": ["mean_change", "p50_change"],
     "partners": ["mean_kinds", "mean_organisations", "mean_professionals"],
+    "measures_duration": ["p50_days"],
+    "waiting_time": ["p50_wait"],
+    "stock": ["cases"],
+    "norms": ["share_met"],
 }
 
 
+# Tables explained under another key (one text for a pair of tables).
+EXPLANATION_OF = {"score_direction": "scores", "score_change": "scores", "interventions_by_kind": "interventions"}
+
+
 def _explanation(key: str) -> str:
-    text = EXPLANATIONS.get(key)
+    text = EXPLANATIONS.get(EXPLANATION_OF.get(key, key))
     if text is None:
         return ""
     return str(text) % {"days": settings.METRICS_REREPORT_WINDOW_DAYS, "k": settings.METRICS_SUPPRESSION_K}
@@ -67,6 +78,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "form": form,
             "sections": sections,
             "suppression_note": _explanation("suppression"),
+            "method_note": _explanation("method"),
             "supported": supported,
         },
         status=400 if form.errors else 200,
@@ -146,3 +158,72 @@ def export_download(request: HttpRequest, job_id: int) -> FileResponse:
     )
     filename = f"veiligheidsteam-{job.kind}-{job.created_at:%Y%m%d}-{job.pk}.{job.format}"
     return FileResponse(path.open("rb"), as_attachment=True, filename=filename, content_type=CONTENT_TYPES[job.format])
+
+
+# Not in the request's transaction: publishing computes on its own REPEATABLE READ snapshot, then stores.
+@transaction.non_atomic_requests
+@require_http_methods(["GET", "POST"])
+def releases(request: HttpRequest) -> HttpResponse:
+    """The published quarters, every version; evaluators publish a quarter (or a correction) here."""
+    require_evaluator(request.user)
+    form = ReleaseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            release, created = release_publish(
+                actor=actor_for(request.user, ip=client_ip(request)),
+                user=request.user,
+                year=form.cleaned_data["year"],
+                quarter=int(form.cleaned_data["quarter"]),
+                changelog=form.cleaned_data["changelog"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if created:
+                messages.success(request, gettext("Versie %(version)s is gepubliceerd.") % {"version": release.version})
+            else:
+                messages.info(
+                    request,
+                    gettext("De cijfers zijn gelijk aan versie %(version)s; er is geen nieuwe versie gemaakt.")
+                    % {"version": release.version},
+                )
+            return redirect("metrics-releases")
+    return render(
+        request,
+        "metrics/releases.html",
+        {"form": form, "releases": list(releases_for(request.user)), "supported": computable()},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def release_download(request: HttpRequest, release_id: int, fmt: str) -> HttpResponse:
+    """The release's stored bytes, exactly as published; logged."""
+    require_evaluator(request.user)
+    if fmt not in ("csv", "json"):
+        raise Http404
+    release = release_for(request.user, release_id)
+    release_downloaded(actor_for(request.user, ip=client_ip(request)), release, fmt)
+    content = bytes(getattr(release, fmt))
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    name = f"veiligheidsteam-kerncijfers-{release.label}-v{release.version}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["ETag"] = f'"{getattr(release, f"{fmt}_sha256")}"'
+    return response
+
+
+DEFINITION_ORDER = (
+    "method",
+    "suppression",
+    "extract",
+    "releases",
+)
+
+
+@require_GET
+def definitions(request: HttpRequest) -> HttpResponse:
+    """What each figure counts and how: one page, printable, the same texts as beside the tables."""
+    require_evaluator(request.user)
+    general = [_explanation(key) for key in DEFINITION_ORDER]
+    figures = [{"key": key, "text": _explanation(key)} for key in EXPLANATIONS if key not in DEFINITION_ORDER]
+    return render(request, "metrics/definitions.html", {"general": general, "figures": figures})

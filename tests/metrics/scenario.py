@@ -220,3 +220,19 @@ def build_more(s: Scenario, *, cases: int) -> None:
             case=c, kind=EventKind.JUDGEMENT_RECORDED, occurred_at=at(2025, 3, 25), data={"joint_score": n % 10}
         )
         Participant.objects.create(case=c, organisation=s.orgs["vt"], professional=s.users["p3"], role="betrokken")
+
+
+def extract_event_count(year: int) -> int:
+    """Events of the episodes that started (opened or reopened) in `year`: what a whole-year event extract
+    holds when no month has a hidden cell (k = 1)."""
+    from django.db.models import Exists, OuterRef
+
+    from cases.models import TimelineEvent
+
+    started = TimelineEvent.objects.filter(
+        case_id=OuterRef("case_id"),
+        episode=OuterRef("episode"),
+        kind__in=[EventKind.CASE_OPENED, EventKind.CASE_REOPENED],
+        occurred_at__year=year,
+    )
+    return TimelineEvent.objects.filter(Exists(started)).count()

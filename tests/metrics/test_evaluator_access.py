@@ -125,5 +125,6 @@ def test_dashboard_query_count_does_not_grow_with_the_data(scenario_region, clie
         assert client.get(reverse("metrics-dashboard"), RANGE).status_code == 200
     assert len(small) == len(large)
     # session, user, device, memberships (read once for every role check), savepoints, the two filter
-    # lists, and one query per metric table; no session save (at most once a minute)
-    assert len(large) == 16
+    # lists, one query per metric table (or group of tables), the stock and the statutory rules for the
+    # norms; no session save (at most once a minute)
+    assert len(large) == 23

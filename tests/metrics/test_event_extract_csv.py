@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,6 +22,17 @@ from tests.metrics import scenario
 from tests.metrics.scenario import at
 
 ALL_2025 = Filters(date(2025, 1, 1), date(2025, 12, 31))
+# The check which months go into the extract: the metric tables per month (fourteen queries), and the
+# statutory deadline rules once for the norms table.
+MONTH_CHECK_QUERIES = 14
+
+
+@pytest.fixture(autouse=True)
+def _every_month_published(settings):
+    """k = 1 hides nothing, so the extract holds every episode of the range (metrics.exports.extract_months)."""
+    settings.METRICS_SUPPRESSION_K = 1
+
+
 # Team names and CBS codes a spreadsheet or a CSV parser could trip over.
 AWKWARD = [
     'Team "Noord", west',
@@ -111,13 +123,14 @@ def test_the_csv_extract_has_the_bytes_of_the_generic_writer_for_awkward_values(
     rows = write_events(path, ALL_2025, "csv")
     assert path.read_bytes() == generic_csv(ALL_2025)
     parsed = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8"), newline="")))
-    assert len(parsed) == rows + 1 == TimelineEvent.objects.filter(occurred_at__year=2025).count() + 1
-    teams = {row[6] for row in parsed[1:]}
-    for name in AWKWARD:  # every awkward team name is in the file, formula-protected where needed
-        assert (("'" + name) if name.startswith(FORMULA_PREFIXES) else name) in teams, name
+    assert len(parsed) == rows + 1 == scenario.extract_event_count(2025) + 1
+    kinds = {row[3] for row in parsed[1:]}
+    for name in AWKWARD:  # every awkward event kind is in the file, formula-protected where needed
+        kind = name[:32] or "leeg"
+        assert (("'" + kind) if kind.startswith(FORMULA_PREFIXES) else kind) in kinds, name
     k0 = [row for row in parsed if row[0] == case_pseudonym(Case.objects.get(reference="VT-K0").pk)]
     # Scores: 4.5 rounds to 5, the string "7" is no score.
-    assert [(row[2], row[8], row[9]) for row in k0] == [
+    assert [(row[3], row[6], row[7]) for row in k0] == [
         ('Team "Noord", west', "5", ""),
         ("case_opened", "", ""),
         ('"kind", met komma', "-2", "10"),
@@ -131,7 +144,7 @@ def test_the_csv_extract_and_the_generic_writer_agree_on_a_filtered_extract(awkw
     assert write_events(path, filters, "csv") == 3
     assert path.read_bytes() == generic_csv(filters)
     parsed = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8"), newline="")))
-    assert [row[6] for row in parsed[1:]] == ['Team "Noord", west'] * 3
+    assert {row[0] for row in parsed[1:]} == {case_pseudonym(Case.objects.get(reference="VT-K0").pk)}
 
 
 def test_kinds_follow_participants_who_leave_and_equal_moments_count_as_involved(awkward, tmp_path):
@@ -144,17 +157,17 @@ def test_kinds_follow_participants_who_leave_and_equal_moments_count_as_involved
         started_at=at(2025, 4, 3),
         ended_at=at(2025, 4, 20),
     )
-    TimelineEvent.objects.create(case=case, kind="status_changed", occurred_at=at(2025, 4, 20))
+    TimelineEvent.objects.create(case=case, kind="status_changed", occurred_at=at(2025, 4, 20), episode=2)
     path = tmp_path / "events.csv"
     write_events(path, ALL_2025, "csv")
     with path.open(encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f) if r["casus_pseudoniem"] == case_pseudonym(case.pk)]
     # 3 April, 12:00: the Veilig Thuis participant starts at that very moment; 20 April: it has left.
-    assert [(r["datum"], r["soorten_organisaties"]) for r in rows] == [
-        ("2025-04-03", "gi;veilig_thuis"),
-        ("2025-04-03", "gi;veilig_thuis"),
-        ("2025-04-03", "gi;veilig_thuis"),
-        ("2025-04-20", "gi"),
+    assert [(r["dag_in_episode"], r["soorten_organisaties"]) for r in rows] == [
+        ("0", "gi;veilig_thuis"),
+        ("0", "gi;veilig_thuis"),
+        ("0", "gi;veilig_thuis"),
+        ("17", "gi"),
     ]
 
 
@@ -162,9 +175,11 @@ def test_kinds_follow_participants_who_leave_and_equal_moments_count_as_involved
 def test_the_event_extract_runs_four_queries_whatever_the_data_size(db, tmp_path, django_assert_num_queries, more):
     scenario_region = scenario.build()
     scenario.build_more(scenario_region, cases=more)
-    with django_assert_num_queries(4):  # the events, then the cases, birth dates and participations
+    # The months whose figures are all published (the metric tables per month, once), then the events,
+    # the cases, birth dates and participations.
+    with django_assert_num_queries(MONTH_CHECK_QUERIES + 4):
         rows = write_events(tmp_path / "events.csv", ALL_2025, "csv")
-    assert rows == TimelineEvent.objects.filter(occurred_at__year=2025).count()
+    assert rows == scenario.extract_event_count(2025)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -173,12 +188,15 @@ def test_outside_a_transaction_the_extract_reads_on_its_own_connection_and_write
 ):
     scenario.build()
     outside = tmp_path / "outside.csv"
-    with django_assert_num_queries(0):  # nothing on the caller's connection: it stays free for progress
+    # On the caller's connection only the month check, before the stream: it stays free for progress.
+    with CaptureQueriesContext(connection) as caller:
         write_events(outside, ALL_2025, "csv")
+    assert len(caller) == MONTH_CHECK_QUERIES
+    assert not [q for q in caller.captured_queries if "date_part('epoch'" in q["sql"]]
     assert connection.get_autocommit()
     inside = tmp_path / "inside.csv"
     with transaction.atomic():
         write_events(inside, ALL_2025, "csv")
     assert outside.read_bytes() == inside.read_bytes()
     lines = outside.read_bytes().decode("utf-8").split("\r\n")
-    assert len(lines) == TimelineEvent.objects.filter(occurred_at__year=2025).count() + 2  # header, final ""
+    assert len(lines) == scenario.extract_event_count(2025) + 2  # header, final ""

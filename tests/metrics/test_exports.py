@@ -18,6 +18,12 @@ from tests.metrics import scenario
 ALL_2025 = Filters(date(2025, 1, 1), date(2025, 12, 31))
 
 
+@pytest.fixture
+def every_month_published(settings):
+    """k = 1 hides nothing, so the extract holds every episode of the range (metrics.exports.extract_months)."""
+    settings.METRICS_SUPPRESSION_K = 1
+
+
 def read_back(path, fmt) -> str:
     """The whole file as text, whatever the format (XLSX read cell by cell with openpyxl)."""
     if fmt != "xlsx":
@@ -40,10 +46,12 @@ def forbidden(scenario_region) -> list[str]:
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx", "json"])
-def test_the_event_extract_holds_no_name_bsn_birth_date_note_or_summary(scenario_region, tmp_path, fmt):
+def test_the_event_extract_holds_no_name_bsn_birth_date_note_or_summary(
+    scenario_region, tmp_path, fmt, every_month_published
+):
     path = tmp_path / f"events.{fmt}"
     rows = write_events(path, ALL_2025, fmt)
-    assert rows == TimelineEvent.objects.filter(occurred_at__year=2025).count()
+    assert rows == scenario.extract_event_count(2025) > 0
     text = read_back(path, fmt)
     for value in forbidden(scenario_region):
         assert value not in text, value
@@ -58,7 +66,9 @@ def test_the_aggregate_tables_hold_no_identifier_either(scenario_region, tmp_pat
         assert value not in text, value
 
 
-def test_event_rows_carry_pseudonym_age_band_cbs_code_kinds_and_scores(scenario_region, tmp_path, settings):
+def test_event_rows_carry_pseudonym_episode_day_age_band_kinds_and_scores(
+    scenario_region, tmp_path, settings, every_month_published
+):
     settings.PSEUDONYM_SECRET = "test-geheim"
     path = tmp_path / "events.csv"
     write_events(path, ALL_2025, "csv")
@@ -69,22 +79,31 @@ def test_event_rows_carry_pseudonym_age_band_cbs_code_kinds_and_scores(scenario_
     a_rows = [r for r in rows if r["casus_pseudoniem"] == case_pseudonym(case_a.pk, secret="test-geheim")]
     assert len(a_rows) == TimelineEvent.objects.filter(case=case_a).count()
     opened = a_rows[0]
-    assert opened["datum"] == "2025-01-10" and opened["gebeurtenis"] == "case_opened"
+    assert (opened["episode"], opened["dag_in_episode"], opened["gebeurtenis"]) == ("1", "0", "case_opened")
     assert opened["leeftijdsgroep_jongste_kind"] == "0-3"  # youngest born 1 Dec 2024
-    assert opened["gemeente_cbs"] == "GM0748"
-    assert opened["team"] == "'=HYPERLINK(team)"  # formula-protected
     assert opened["soorten_organisaties"] == "cvc"  # only p1 took part on 10 January
+    # No calendar date, team or municipality: the tables' dimensions are not in the extract.
+    assert not {"datum", "team", "gemeente_cbs"} & set(rows[0])
+    closed = next(r for r in a_rows if r["gebeurtenis"] == "status_changed")
+    assert closed["dag_in_episode"] == "60"  # 10 January to 11 March
     judged = next(r for r in a_rows if r["gebeurtenis"] == "judgement_recorded")
     assert (judged["gezamenlijke_score"], judged["score"]) == ("3", "")
     assert judged["soorten_organisaties"] == "cvc;veilig_thuis"
     contribution = next(r for r in a_rows if r["gebeurtenis"] == "contribution_added")
     assert contribution["score"] == "4"
+    # C's second episode starts at the reopening on 1 June: its days count from then.
+    case_c = scenario_region.cases["VT-C"]
+    c_rows = [r for r in rows if r["casus_pseudoniem"] == case_pseudonym(case_c.pk, secret="test-geheim")]
+    assert {r["leeftijdsgroep_jongste_kind"] for r in c_rows} == {"onbekend"}
+    assert [
+        r["dag_in_episode"] for r in c_rows if r["episode"] == "2" and r["gebeurtenis"] == "judgement_recorded"
+    ] == ["10"]
+    # D was opened in December 2024: its episode is not one of the range's, so its closure in January is absent.
     case_d = scenario_region.cases["VT-D"]
-    d_rows = [r for r in rows if r["casus_pseudoniem"] == case_pseudonym(case_d.pk, secret="test-geheim")]
-    assert {r["leeftijdsgroep_jongste_kind"] for r in d_rows} == {"onbekend"}
+    assert not [r for r in rows if r["casus_pseudoniem"] == case_pseudonym(case_d.pk, secret="test-geheim")]
 
 
-def test_json_event_extract_is_a_list_of_objects(scenario_region, tmp_path):
+def test_json_event_extract_is_a_list_of_objects(scenario_region, tmp_path, every_month_published):
     path = tmp_path / "events.json"
     write_events(path, ALL_2025, "json")
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -124,3 +143,16 @@ def test_the_export_command_writes_suppressed_aggregates(scenario_region, tmp_pa
     tables = json.loads(path.read_text(encoding="utf-8"))["tables"]
     assert tables["cases_by_status"]["total"] is None  # 3 cases: under k = 5
     assert tables["cases_by_status"]["rows"][0]["labels"][1:] == ["=HYPERLINK(team)", "GM0748"]
+
+
+def test_the_extract_leaves_out_the_episodes_of_months_with_a_hidden_cell(scenario_region, tmp_path, settings):
+    """With k = 5 every month of the small scenario with data has a hidden cell: the extract keeps only the
+    empty months and holds nothing, where it held every episode with k = 1."""
+    from metrics.exports import extract_months
+
+    months = [(start.date().isoformat(), end.date().isoformat()) for start, end in extract_months(ALL_2025)]
+    assert months == [("2025-04-01", "2025-06-01"), ("2025-07-01", "2026-01-01")]  # not January-March, June
+    assert write_events(tmp_path / "events.csv", ALL_2025, "csv") == 0
+    settings.METRICS_SUPPRESSION_K = 1
+    assert len(extract_months(ALL_2025)) == 1  # the twelve months, merged into one window
+    assert write_events(tmp_path / "events.csv", ALL_2025, "csv") == scenario.extract_event_count(2025)

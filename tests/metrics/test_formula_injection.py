@@ -114,5 +114,8 @@ def test_team_names_and_codes_that_look_like_formulas_are_inert_in_every_metrics
     if fmt == "xlsx":
         texts = [cell.replace("\n", "\r") for cell in texts]  # XML reads a stored "\r" back as "\n"
     for n, name in enumerate(FORMULAS):
+        if kind == "events":  # the extract carries no team or municipality at all (metrics.exports)
+            assert not [cell for cell in texts if name in cell or f"{name[0]}M{n}" in cell], name
+            continue
         assert "'" + name in texts, name
         assert f"'{name[0]}M{n}" in texts, name

@@ -30,8 +30,8 @@ class Command(BaseCommand):
         if date_to < date_from:
             raise CommandError("--to lies before --from")
         filters = Filters(date_from, date_to, granularity)
-        # The tables carry suppression: whole periods only (as on the pages); the events any days in bounds.
-        problem = filters_problem(filters, whole=kind == ExportKind.AGGREGATES)
+        # Whole periods only (as on the pages): the tables carry suppression, the extract whole months.
+        problem = filters_problem(filters)
         if problem:
             raise CommandError(problem)
         try:
