@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflows', '0007_meeting_decision_one_judgement'),
+        ('workflows', '0009_deadline_rule_reporter_feedback'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
