@@ -41,9 +41,12 @@ def bsn_field(**kwargs) -> forms.CharField:
 
 
 def family_confirm_field() -> forms.BooleanField:
-    """ "Toch doorgaan" after the one-case-per-family warning (cases.families); hidden until it is given."""
+    """"Toch doorgaan" after the one-case-per-family warning (cases.families); hidden until it is given."""
     return forms.BooleanField(
-        label=_("Ik heb de waarschuwing gelezen en ga toch door"), required=False, widget=forms.HiddenInput
+        label=_("Ik heb de waarschuwing gelezen en ga toch door"),
+        required=False,
+        widget=forms.HiddenInput,
+        help_text=_("Alleen als dit echt een ander gezin is of u met de coördinator hebt overlegd."),
     )
 
 
@@ -53,11 +56,7 @@ class FamilyCheckedForm(forms.Form):
     def add_error(self, field, error):
         super().add_error(field, error)
         if field == FAMILY_CONFIRM_FIELD:
-            confirm = self.fields[FAMILY_CONFIRM_FIELD]
-            confirm.widget = forms.CheckboxInput()
-            confirm.help_text = _(
-                "Toch openen of toevoegen: alleen als dit echt een ander gezin is of u met de coördinator overlegde."
-            )
+            self.fields[FAMILY_CONFIRM_FIELD].widget = forms.CheckboxInput()
 
 
 def _not_in_future(value, label: str):
