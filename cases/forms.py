@@ -41,7 +41,7 @@ def bsn_field(**kwargs) -> forms.CharField:
 
 
 def family_confirm_field() -> forms.BooleanField:
-    """"Toch doorgaan" after the one-case-per-family warning (cases.families); hidden until it is given."""
+    """ "Toch doorgaan" after the one-case-per-family warning (cases.families); hidden until it is given."""
     return forms.BooleanField(
         label=_("Ik heb de waarschuwing gelezen en ga toch door"),
         required=False,

@@ -170,9 +170,6 @@ class Person(models.Model):
                 name="person_unique_bsn_per_case",
                 violation_error_message=BSN_TWICE_IN_CASE,
             ),
-            models.CheckConstraint(
-                condition=Q(removed_at__isnull=True) | ~Q(removal_reason=""), name="person_removed_with_reason"
-            ),
         ]
 
     def __str__(self) -> str:

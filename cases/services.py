@@ -10,7 +10,7 @@ from datetime import date, datetime
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -35,7 +35,7 @@ from cases.models import (
 )
 from cases.selectors import VIEW_CASE, _view_permission_id, acting_organisation, actor_for, participation_backed
 from cases.timeline import timeline_record
-from cases.validators import BSN_TWICE_IN_CASE
+from cases.validators import BSN_TWICE_IN_CASE, validate_bsn
 from cases.versioning import versioned_update
 from partners.models import WORKING_ROLES, Membership, Municipality, Organisation, SafetyTeam
 
@@ -383,8 +383,10 @@ def person_add(
             confirmed=family_confirmed,
         )
     person = Person(case=case, role=role, full_name=full_name.strip(), date_of_birth=date_of_birth, bsn=bsn)
-    full_clean_held(person)
-    _person_save(person)
+    # The BSN's own check once, on its field: its one-per-case constraint was checked above under the lock.
+    full_clean_held(person, exclude=["bsn"])
+    _validate_bsn_field(bsn)
+    person.save()
     timeline_record(
         case=case,
         kind=EventKind.PERSON_ADDED,
@@ -409,11 +411,7 @@ def person_change(*, actor, person: Person, expected_version: int | None, **fiel
     if bsn and bsn != person.bsn:
         lock_row(person.case)
         _refuse_bsn_twice(case=person.case, bsn=bsn, other_than=person)
-    try:
-        with transaction.atomic():
-            changes = versioned_update(person, actor=actor, expected_version=expected_version, fields=fields)
-    except IntegrityError as exc:  # the same BSN stored past the lock (another connection's race)
-        raise ValidationError({"bsn": BSN_TWICE_IN_CASE}) from exc
+    changes = versioned_update(person, actor=actor, expected_version=expected_version, fields=fields)
     if changes:
         timeline_record(
             case=person.case,
@@ -426,6 +424,8 @@ def person_change(*, actor, person: Person, expected_version: int | None, **fiel
 
 
 def _refuse_bsn_twice(*, case: Case, bsn: str, other_than: Person | None = None) -> None:
+    """Under the case's row lock (every writer of a BSN takes it, so the check holds until commit; the
+    database's constraint stands behind it)."""
     same = Person.objects.current().filter(case=case, bsn=bsn)
     if other_than is not None:
         same = same.exclude(pk=other_than.pk)
@@ -433,15 +433,11 @@ def _refuse_bsn_twice(*, case: Case, bsn: str, other_than: Person | None = None)
         raise ValidationError({"bsn": BSN_TWICE_IN_CASE})
 
 
-def _person_save(person: Person) -> None:
-    """Insert a person; the database's one-BSN-per-case constraint, won by a race, is the same refusal."""
+def _validate_bsn_field(bsn: str) -> None:
     try:
-        with transaction.atomic():
-            person.save()
-    except IntegrityError as exc:
-        if person.bsn and Person.objects.current().filter(case=person.case, bsn=person.bsn).exists():
-            raise ValidationError({"bsn": BSN_TWICE_IN_CASE}) from exc
-        raise
+        validate_bsn(bsn)
+    except ValidationError as error:
+        raise ValidationError({"bsn": error.messages}) from error
 
 
 @transaction.atomic
