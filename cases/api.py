@@ -176,7 +176,12 @@ class CaseScoped(MethodCheckedFirst):
 
 
 @extend_schema_view(
-    get=extend_schema(summary="Personen van een casus"),
+    get=extend_schema(
+        summary="Personen van een casus",
+        parameters=[
+            OpenApiParameter("removed", OpenApiTypes.STR, enum=["true"], description="Ook personen die zijn verwijderd")
+        ],
+    ),
     post=extend_schema(
         summary="Persoon toevoegen",
         parameters=[IDEMPOTENCY_KEY],
