@@ -14,12 +14,14 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from cases import services
+from cases import corrections, services
 from cases.api_errors import ALREADY_RECORDED, BAD_REQUEST, CONFLICT, conflict_shape, existing_shape
 from cases.api_input import AsciiIntegerField
 from cases.models import Case, CaseStatus, Note, Participant, Person, TimelineEvent
 from cases.selectors import (
+    bsn_digest,
     case_for_request,
     cases_filter,
     cases_visible_to,
@@ -29,10 +31,13 @@ from cases.selectors import (
 from cases.serializers import (
     CaseCreateSerializer,
     CaseSerializer,
+    NoteCorrectionSerializer,
     NoteSerializer,
     ParticipantSerializer,
+    PersonRemovalSerializer,
     PersonSerializer,
     TimelineEventSerializer,
+    checked_bsn,
 )
 from partners.models import WORKING_ROLES, SafetyTeam
 from partners.selectors import memberships_of
@@ -67,6 +72,10 @@ class CaseFilterSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
     municipality = AsciiIntegerField(required=False, min_value=1, max_value=2**63 - 1)
     q = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    bsn = serializers.CharField(required=False, allow_blank=True, max_length=11)
+
+    def validate_bsn(self, value: str) -> str:
+        return checked_bsn(value)
 
 
 @extend_schema_view(
@@ -76,6 +85,7 @@ class CaseFilterSerializer(serializers.Serializer):
             OpenApiParameter("status", OpenApiTypes.STR, enum=CaseStatus.values, description="Filter op status"),
             OpenApiParameter("municipality", OpenApiTypes.INT, description="Filter op gemeente (id)"),
             OpenApiParameter("q", OpenApiTypes.STR, description="Zoek op gezinsnaam, persoonsnaam of zaaknummer"),
+            OpenApiParameter("bsn", OpenApiTypes.STR, description="Casussen met een persoon met dit BSN (exact)"),
         ],
     ),
     post=extend_schema(
@@ -93,22 +103,25 @@ class CaseListCreate(generics.ListCreateAPIView):
         filters = CaseFilterSerializer(data=self.request.query_params.dict())
         filters.is_valid(raise_exception=True)
         params = filters.validated_data
+        self.bsn = params.get("bsn", "")
         return cases_filter(
             cases_visible_to(self.request.user).select_related("team", "municipality"),
             status=params.get("status", ""),
             municipality_id=params.get("municipality"),
             search=params.get("q", ""),
+            bsn=self.bsn,
         )
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         response = super().list(request, *args, **kwargs)
         params = request.query_params
-        # One search row per list call; the term's length only, never the term.
+        # One search row per list call; the term's length only, never the term; a BSN only keyed.
         log_search(
             request.user,
             ip=client_ip(request),
             detail=f"api:cases;q_len={len(params.get('q', ''))};status={params.get('status') or '-'};"
-            f"municipality={params.get('municipality') or '-'};page={params.get('page') or 1}"[:300],
+            f"municipality={params.get('municipality') or '-'};bsn={bsn_digest(self.bsn)};"
+            f"page={params.get('page') or 1}"[:300],
         )
         return response
 
@@ -118,11 +131,13 @@ class CaseListCreate(generics.ListCreateAPIView):
         )
         serializer = CaseCreateSerializer(data=request.data, teams=teams)
         serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
         case = services.case_open(
             actor=request.user,
             ip=client_ip(request),
             submission_key=submission_key_of(request),
-            **serializer.validated_data,
+            family_confirmed=data.pop("confirm_family", False),
+            **data,
         )
         return Response(CaseSerializer(case).data, status=status.HTTP_201_CREATED)
 
@@ -161,7 +176,12 @@ class CaseScoped(MethodCheckedFirst):
 
 
 @extend_schema_view(
-    get=extend_schema(summary="Personen van een casus"),
+    get=extend_schema(
+        summary="Personen van een casus",
+        parameters=[
+            OpenApiParameter("removed", OpenApiTypes.STR, enum=["true"], description="Ook personen die zijn verwijderd")
+        ],
+    ),
     post=extend_schema(
         summary="Persoon toevoegen",
         parameters=[IDEMPOTENCY_KEY],
@@ -173,12 +193,19 @@ class PersonListCreate(CaseScoped, generics.ListCreateAPIView):
     log_detail = "persons"
 
     def get_queryset(self) -> QuerySet[Person]:
-        return self.of_case(Person, lambda case: case.persons.all())
+        # The family as it stands; persons removed as added by mistake only with ?removed=true.
+        with_removed = self.request.query_params.get("removed") == "true"
+        return self.of_case(Person, lambda case: case.persons.all() if with_removed else case.persons.current())
 
     def perform_create(self, serializer: PersonSerializer) -> None:
         data = {k: v for k, v in serializer.validated_data.items() if k != "version"}
         serializer.instance = services.person_add(
-            actor=self.request.user, case=self.get_case(), submission_key=submission_key_of(self.request), **data
+            actor=self.request.user,
+            case=self.get_case(),
+            submission_key=submission_key_of(self.request),
+            family_confirmed=data.pop("confirm_family", False),
+            ip=client_ip(self.request),
+            **data,
         )
 
 
@@ -204,6 +231,7 @@ class PersonDetail(generics.RetrieveUpdateAPIView):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         expected = data.pop("version")
+        data.pop("confirm_family", None)  # the family check belongs to adding a person
         services.person_change(actor=request.user, person=person, expected_version=expected, **data)
         return Response(PersonSerializer(person).data)
 
@@ -278,6 +306,61 @@ class NoteListCreate(CaseScoped, generics.ListCreateAPIView):
         )
 
 
+class NoteCorrectionCreate(CaseScoped, APIView):
+    """The author corrects their note: a new note that names the original, which stays, marked
+    corrected (a note is corrected once: 409 with its correction)."""
+
+    log_detail = "note:correct"
+
+    @extend_schema(
+        summary="Notitie corrigeren (met versie)",
+        request=NoteCorrectionSerializer,
+        parameters=[IDEMPOTENCY_KEY],
+        responses={201: NoteSerializer, 400: BAD_REQUEST, 409: ALREADY_RECORDED},
+    )
+    def post(self, request: Request, case_id: int, note_id: int) -> Response:
+        note = self.get_case().notes.filter(pk=note_id).first()
+        if note is None:
+            raise Http404("Notitie niet gevonden")
+        note.case = self.get_case()
+        serializer = NoteCorrectionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        correction = corrections.note_correct(
+            actor=request.user,
+            note=note,
+            text=serializer.validated_data["text"],
+            expected_version=serializer.validated_data["version"],
+            submission_key=submission_key_of(request),
+        )
+        return Response(NoteSerializer(correction).data, status=status.HTTP_201_CREATED)
+
+
+class PersonRemoval(CaseScoped, APIView):
+    """Remove a person added by mistake, with the reason; the row stays (removed_at, removal_reason)."""
+
+    log_detail = "person:remove"
+
+    @extend_schema(
+        summary="Persoon verwijderen (met reden en versie)",
+        request=PersonRemovalSerializer,
+        responses={200: PersonSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+    )
+    def post(self, request: Request, case_id: int, person_id: int) -> Response:
+        person = self.get_case().persons.filter(pk=person_id).first()
+        if person is None:
+            raise Http404("Persoon niet gevonden")
+        person.case = self.get_case()
+        serializer = PersonRemovalSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        corrections.person_remove(
+            actor=request.user,
+            person=person,
+            reason=serializer.validated_data["reason"],
+            expected_version=serializer.validated_data["version"],
+        )
+        return Response(PersonSerializer(person).data)
+
+
 @extend_schema_view(get=extend_schema(summary="Tijdlijn van een casus"))
 class TimelineList(CaseScoped, generics.ListAPIView):
     serializer_class = TimelineEventSerializer
@@ -288,6 +371,7 @@ class TimelineList(CaseScoped, generics.ListAPIView):
 
 
 conflict_shape(Person, PersonSerializer)
+conflict_shape(Note, NoteSerializer)
 existing_shape(Case, CaseSerializer)
 existing_shape(Person, PersonSerializer)
 existing_shape(Participant, ParticipantSerializer)

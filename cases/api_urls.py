@@ -14,6 +14,12 @@ urlpatterns: list = [
         name="api-participant-detail",
     ),
     path("cases/<id:case_id>/notes/", api.NoteListCreate.as_view(), name="api-note-list"),
+    path(
+        "cases/<id:case_id>/notes/<id:note_id>/corrections/",
+        api.NoteCorrectionCreate.as_view(),
+        name="api-note-correction",
+    ),
+    path("cases/<id:case_id>/persons/<id:person_id>/removal/", api.PersonRemoval.as_view(), name="api-person-removal"),
     path("cases/<id:case_id>/timeline/", api.TimelineList.as_view(), name="api-timeline"),
     path("", include("cases.assessments.api_urls")),
     path("", include("cases.interventions.api_urls")),

@@ -9,10 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cases.corrections import NOTE_CORRECTION_EMPTY, PERSON_REMOVAL_REASON_REQUIRED
+from cases.families import FAMILY_CONFIRM_FIELD
 from cases.models import CaseStatus, Intake, ParticipantRole, Person, PersonRole
 from cases.services import PARTICIPANT_NOT_WORKING, TEAM_DOES_NOT_SERVE, team_serves
 from cases.timeline import TIMELINE_GROUPS
-from cases.validators import bsn_is_valid, validate_date_in_range
+from cases.validators import BSN_INVALID, bsn_from_input, bsn_is_valid, validate_date_in_range
 from cases.versioning import VERSION_REQUIRED
 from partners.models import WORKING_ROLES, Membership, Municipality, Role, SafetyTeam, User
 
@@ -23,6 +25,39 @@ def submission_key_field() -> forms.UUIDField:
     """A create form's one-time key (cases.idempotency): new with every empty form, sent back with
     the post, so the same form sent twice creates one record."""
     return forms.UUIDField(label=_("formuliersleutel"), widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
+
+
+def clean_bsn_value(value: str) -> str:
+    """A typed BSN, checked: empty, or 9 ASCII digits that pass the 11-proof."""
+    value = bsn_from_input(value)
+    if value and not bsn_is_valid(value):
+        raise forms.ValidationError(BSN_INVALID)
+    return value
+
+
+def bsn_field(**kwargs) -> forms.CharField:
+    field = forms.CharField(max_length=11, **kwargs)  # 9 digits, and the spaces or dots people type
+    field.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+    return field
+
+
+def family_confirm_field() -> forms.BooleanField:
+    """ "Toch doorgaan" after the one-case-per-family warning (cases.families); hidden until it is given."""
+    return forms.BooleanField(
+        label=_("Ik heb de waarschuwing gelezen en ga toch door"),
+        required=False,
+        widget=forms.HiddenInput,
+        help_text=_("Alleen als dit echt een ander gezin is of u met de coördinator hebt overlegd."),
+    )
+
+
+class FamilyCheckedForm(forms.Form):
+    """A form that may warn that the family has a case already: the warning shows the confirmation."""
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        if field == FAMILY_CONFIRM_FIELD:
+            self.fields[FAMILY_CONFIRM_FIELD].widget = forms.CheckboxInput()
 
 
 def _not_in_future(value, label: str):
@@ -71,7 +106,7 @@ class CaseFilterForm(forms.Form):
             del self.fields["overdue"]
 
 
-class CaseOpenForm(forms.Form):
+class CaseOpenForm(FamilyCheckedForm):
     team = forms.ModelChoiceField(label=_("Veiligheidsteam"), queryset=SafetyTeam.objects.none())
     municipality = forms.ModelChoiceField(
         label=_("Gemeente"), queryset=Municipality.objects.none(), help_text=_("Een gemeente die dit team bedient.")
@@ -87,6 +122,19 @@ class CaseOpenForm(forms.Form):
         queryset=User.objects.none(),
         help_text=_("Optioneel: de vaste professional voor het gezin."),
     )
+    family_bsn = bsn_field(
+        label=_("BSN van een gezinslid"),
+        required=False,
+        help_text=_("Optioneel, voor de controle of er al een casus voor dit gezin is. Wordt niet opgeslagen."),
+    )
+    family_date_of_birth = forms.DateField(
+        label=_("Geboortedatum van een gezinslid"),
+        required=False,
+        widget=DATE_WIDGET,
+        validators=[validate_date_in_range],
+        help_text=_("Optioneel, met de gezinsnaam voor dezelfde controle. Wordt niet opgeslagen."),
+    )
+    confirm_family = family_confirm_field()
     submission_key = submission_key_field()
 
     def __init__(self, *args, teams, **kwargs):
@@ -106,6 +154,9 @@ class CaseOpenForm(forms.Form):
     def clean_reported_on(self):
         return _not_in_future(self.cleaned_data["reported_on"], gettext("Datum melding/signaal"))
 
+    def clean_family_bsn(self):
+        return clean_bsn_value(self.cleaned_data["family_bsn"])
+
     def clean(self):
         data = super().clean()
         team, municipality = data.get("team"), data.get("municipality")
@@ -114,26 +165,27 @@ class CaseOpenForm(forms.Form):
         return data
 
 
-class PersonForm(forms.Form):
+class PersonForm(FamilyCheckedForm):
     role = forms.ChoiceField(label=_("Rol in het gezin"), choices=PersonRole.choices)
     full_name = forms.CharField(label=_("Naam"), max_length=200)
     date_of_birth = forms.DateField(
         label=_("Geboortedatum"), required=False, widget=DATE_WIDGET, validators=[validate_date_in_range]
     )
-    bsn = forms.CharField(
+    bsn = bsn_field(
         label=_("BSN"),
         required=False,
-        max_length=9,
         help_text=_("Optioneel: 9 cijfers, wordt gecontroleerd met de elfproef."),
     )
+    confirm_family = family_confirm_field()
     submission_key = submission_key_field()
 
     def __init__(self, *args, person: Person | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.person = person
         if person is not None:
-            del self.fields["submission_key"]  # a change is guarded by its version instead
-        self.fields["bsn"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
+            # A change is guarded by its version instead; the family check is made when a person is added.
+            del self.fields["submission_key"]
+            del self.fields[FAMILY_CONFIRM_FIELD]
         if person is not None and person.bsn:
             # The BSN is never shown in full: an empty field keeps the one on file.
             self.fields["bsn"].help_text = gettext(
@@ -150,9 +202,7 @@ class PersonForm(forms.Form):
         return _not_in_future(self.cleaned_data["date_of_birth"], gettext("Geboortedatum"))
 
     def clean_bsn(self):
-        value = self.cleaned_data["bsn"].strip().replace(" ", "").replace(".", "")
-        if value and not bsn_is_valid(value):
-            raise forms.ValidationError(gettext("BSN: dit is geen geldig BSN (9 cijfers die voldoen aan de elfproef)."))
+        value = clean_bsn_value(self.cleaned_data["bsn"])
         if not value and self.person is not None:
             return self.person.bsn
         return value
@@ -223,3 +273,48 @@ class TimelineFilterForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         choices=[(key, label) for key, (label, _kinds) in TIMELINE_GROUPS.items()],
     )
+
+
+class NoteCorrectionForm(VersionedForm):
+    """The corrected text of a note; the original stays and is shown as corrected."""
+
+    text = forms.CharField(
+        label=_("Gecorrigeerde notitie"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("De oorspronkelijke notitie blijft zichtbaar, gemarkeerd als gecorrigeerd."),
+    )
+    submission_key = submission_key_field()
+
+    def clean_text(self):
+        value = self.cleaned_data["text"].strip()
+        if not value:
+            raise forms.ValidationError(NOTE_CORRECTION_EMPTY)
+        return value
+
+
+class PersonRemoveForm(VersionedForm):
+    """Removing a person added by mistake: the reason is required and kept."""
+
+    reason = forms.CharField(
+        label=_("Reden"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Waarom is deze persoon ten onrechte toegevoegd? De persoon blijft in de geschiedenis staan."),
+        error_messages={"required": PERSON_REMOVAL_REASON_REQUIRED},
+    )
+
+    def clean_reason(self):
+        value = self.cleaned_data["reason"].strip()
+        if not value:
+            raise forms.ValidationError(PERSON_REMOVAL_REASON_REQUIRED)
+        return value
+
+
+class BsnSearchForm(forms.Form):
+    """Search the cases the user may see for a person with this BSN (exact)."""
+
+    bsn = bsn_field(label=_("BSN"), help_text=_("9 cijfers. U ziet alleen casussen waar u toegang toe hebt."))
+
+    def clean_bsn(self):
+        return clean_bsn_value(self.cleaned_data["bsn"])

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from cases.validators import mask_bsn, validate_bsn, validate_date_in_range, validate_not_in_future
+from cases.validators import BSN_TWICE_IN_CASE, mask_bsn, validate_bsn, validate_date_in_range, validate_not_in_future
 from partners.models import Municipality, Organisation, SafetyTeam
 
 
@@ -131,6 +131,12 @@ class PersonRole(models.TextChoices):
     NETWERK = "netwerk", _("netwerk")
 
 
+class PersonQuerySet(GuardedQuerySet):
+    def current(self) -> PersonQuerySet:
+        """The persons of the family as it stands: without those removed as added by mistake."""
+        return self.filter(removed_at__isnull=True)
+
+
 class Person(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="persons")
     role = models.CharField(_("rol in het gezin"), max_length=16, choices=PersonRole.choices)
@@ -140,15 +146,31 @@ class Person(models.Model):
     )
     bsn = models.CharField(_("BSN"), max_length=9, blank=True, validators=[validate_bsn])
     version = models.PositiveIntegerField(default=1)
+    # A person added by mistake is removed softly: kept with who removed them, when and why.
+    removed_at = models.DateTimeField(_("verwijderd op"), null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    removal_reason = models.TextField(_("reden van verwijderen"), max_length=1000, blank=True)
 
     history = HistoricalRecords()
-    objects = GuardedQuerySet.as_manager()
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("persoon")
         verbose_name_plural = _("personen")
         ordering = ["role", "date_of_birth", "id"]
-        constraints = [models.CheckConstraint(condition=Q(role__in=PersonRole.values), name="person_role_valid")]
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=PersonRole.values), name="person_role_valid"),
+            # The BSN is stored as typed (not encrypted), so equality is a plain unique index. Two clicks
+            # at once cannot both add the same BSN; a removed person's BSN may be added again.
+            models.UniqueConstraint(
+                fields=["case", "bsn"],
+                condition=~Q(bsn="") & Q(removed_at__isnull=True),
+                name="person_unique_bsn_per_case",
+                violation_error_message=BSN_TWICE_IN_CASE,
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -210,6 +232,15 @@ class Note(models.Model):
     text = models.TextField(_("notitie"), max_length=10000)
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
+    # A correction is a note of its own that names the note it corrects; the original keeps its text
+    # and is marked corrected (when, by whom), so what was written first stays readable.
+    corrects = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="correction", verbose_name=_("corrigeert")
+    )
+    corrected_at = models.DateTimeField(_("gecorrigeerd op"), null=True, blank=True)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     history = HistoricalRecords()
     objects = GuardedQuerySet.as_manager()

@@ -18,7 +18,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy
 
 from cases.access_log.models import AccessAction, AccessOutcome
-from cases.access_log.services import Actor, access_log_write
+from cases.access_log.services import Actor, access_log_write, keyed_digest
 from cases.models import Case, CaseUserObjectPermission, Participant, Person
 from partners.models import WORKING_ROLES, Membership, Organisation, Role
 from partners.selectors import active_memberships, coordinated_team_ids
@@ -195,6 +195,12 @@ def person_for_request(request, person_id, *, case_id: int | None = None) -> Per
     return person_for(request.user, person_id, case_id=case_id, ip=client_ip(request), action=request_action(request))
 
 
+def bsn_digest(bsn: str) -> str:
+    """A BSN searched for, as the access log may hold it: keyed with the log's key, so repeats of one
+    search can be told apart from others without the BSN itself in the log."""
+    return keyed_digest("bsn-search", bsn)[:32] if bsn else "-"
+
+
 def log_search(user, *, ip: str | None, detail: str) -> None:
     """A list or search over cases: one log row, without the case content."""
     access_log_write(
@@ -237,18 +243,22 @@ def cases_filter(
     municipality_id: int | None = None,
     search: str = "",
     overdue: bool = False,
+    bsn: str = "",
 ) -> QuerySet[Case]:
-    """Narrow a (visible) case list by status, municipality, overdue and a search over family
-    name, a person's name or the reference. Callers log the search with `log_search`."""
+    """Narrow a (visible) case list by status, municipality, overdue, a search over family
+    name, a person's name or the reference, and a BSN (exact, of a current person). Callers log the
+    search with `log_search` (a BSN only as `bsn_digest`)."""
     if status:
         cases = cases.filter(status=status)
     if municipality_id:
         cases = cases.filter(municipality_id=municipality_id)
     if overdue and _overdue_filter is not None:
         cases = _overdue_filter(cases)
+    if bsn:
+        cases = cases.filter(Exists(Person.objects.current().filter(case=OuterRef("pk"), bsn=bsn)))
     search = search.strip()
     if search:
-        person_match = Person.objects.filter(case=OuterRef("pk"), full_name__icontains=search)
+        person_match = Person.objects.current().filter(case=OuterRef("pk"), full_name__icontains=search)
         cases = cases.filter(Q(family_name__icontains=search) | Q(reference__icontains=search) | Exists(person_match))
     return cases
 

@@ -6,9 +6,26 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cases.api_input import AsciiIntegerField, AsciiPrimaryKeyRelatedField, BoundedDateField
+from cases.corrections import NOTE_CORRECTION_EMPTY, PERSON_REMOVAL_REASON_REQUIRED
 from cases.models import Case, CaseStatus, Intake, Note, Participant, ParticipantRole, Person, PersonRole, TimelineEvent
-from cases.validators import bsn_is_valid, validate_not_in_future
+from cases.validators import BSN_INVALID, bsn_from_input, bsn_is_valid, validate_not_in_future
 from partners.models import Municipality, Organisation, SafetyTeam, User
+
+
+def checked_bsn(value: str) -> str:
+    """A BSN from the API: empty, or 9 ASCII digits that pass the 11-proof (spaces and dots dropped)."""
+    value = bsn_from_input(value)
+    if value and not bsn_is_valid(value):
+        raise serializers.ValidationError(BSN_INVALID)
+    return value
+
+
+def family_confirm_field() -> serializers.BooleanField:
+    return serializers.BooleanField(
+        required=False,
+        write_only=True,
+        help_text="Bevestigt dat u toch doorgaat na de waarschuwing dat er al een casus voor dit gezin is.",
+    )
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -48,6 +65,13 @@ class CaseCreateSerializer(serializers.Serializer):
     vast_gezicht = AsciiPrimaryKeyRelatedField(
         queryset=User.objects.filter(is_active=True), required=False, allow_null=True, label=_("vast gezicht")
     )
+    family_bsn = serializers.CharField(
+        required=False, allow_blank=True, max_length=11, write_only=True, label=_("BSN van een gezinslid")
+    )
+    family_date_of_birth = BoundedDateField(
+        required=False, allow_null=True, write_only=True, label=_("geboortedatum van een gezinslid")
+    )
+    confirm_family = family_confirm_field()
 
     def __init__(self, *args, teams=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,28 +83,41 @@ class CaseCreateSerializer(serializers.Serializer):
             raise serializers.ValidationError(_("Vul de naam van het gezin in."))
         return value.strip()
 
+    def validate_family_bsn(self, value: str) -> str:
+        return checked_bsn(value)
+
 
 class PersonSerializer(serializers.ModelSerializer):
     """The BSN goes in whole and comes out masked; `version` is required to change a person."""
 
-    bsn = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=9, label=_("BSN"))
+    bsn = serializers.CharField(write_only=True, required=False, allow_blank=True, max_length=11, label=_("BSN"))
     masked_bsn = serializers.CharField(read_only=True)
     role = serializers.ChoiceField(choices=PersonRole.choices, label=_("rol in het gezin"))
     date_of_birth = BoundedDateField(
         required=False, allow_null=True, validators=[validate_not_in_future], label=_("geboortedatum")
     )
     version = AsciiIntegerField(required=False, min_value=1, help_text="Required on update: the version you read.")
+    confirm_family = family_confirm_field()
 
     class Meta:
         model = Person
-        fields = ("id", "case", "role", "full_name", "date_of_birth", "bsn", "masked_bsn", "version")
-        read_only_fields = ("id", "case", "masked_bsn")
+        fields = (
+            "id",
+            "case",
+            "role",
+            "full_name",
+            "date_of_birth",
+            "bsn",
+            "masked_bsn",
+            "version",
+            "confirm_family",
+            "removed_at",
+            "removal_reason",
+        )
+        read_only_fields = ("id", "case", "masked_bsn", "removed_at", "removal_reason")
 
     def validate_bsn(self, value: str) -> str:
-        value = value.strip()
-        if value and not bsn_is_valid(value):
-            raise serializers.ValidationError(_("BSN: dit is geen geldig BSN (9 cijfers die voldoen aan de elfproef)."))
-        return value
+        return checked_bsn(value)
 
     def validate_full_name(self, value: str) -> str:
         if not value.strip():
@@ -123,8 +160,31 @@ class NoteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Note
-        fields = ("id", "case", "author", "author_name", "organisation", "organisation_name", "text", "created_at")
-        read_only_fields = ("id", "case", "author", "organisation", "created_at")
+        fields = (
+            "id",
+            "case",
+            "author",
+            "author_name",
+            "organisation",
+            "organisation_name",
+            "text",
+            "created_at",
+            "version",
+            "corrects",
+            "corrected_at",
+            "corrected_by",
+        )
+        read_only_fields = (
+            "id",
+            "case",
+            "author",
+            "organisation",
+            "created_at",
+            "version",
+            "corrects",
+            "corrected_at",
+            "corrected_by",
+        )
 
     def validate_text(self, value: str) -> str:
         if not value.strip():
@@ -153,3 +213,29 @@ class TimelineEventSerializer(serializers.ModelSerializer):
 
     def get_actor_name(self, event: TimelineEvent) -> str:
         return event.actor.get_full_name() if event.actor else ""
+
+
+class NoteCorrectionSerializer(serializers.Serializer):
+    """The corrected text and the version of the note you read."""
+
+    text = serializers.CharField(max_length=10000, label=_("gecorrigeerde notitie"))
+    version = AsciiIntegerField(min_value=1, label=_("versie"))
+
+    def validate_text(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError(NOTE_CORRECTION_EMPTY)
+        return value.strip()
+
+
+class PersonRemovalSerializer(serializers.Serializer):
+    """Why the person was added by mistake, and the version of the person you read."""
+
+    reason = serializers.CharField(
+        max_length=1000, label=_("reden"), error_messages={"blank": PERSON_REMOVAL_REASON_REQUIRED}
+    )
+    version = AsciiIntegerField(min_value=1, label=_("versie"))
+
+    def validate_reason(self, value: str) -> str:
+        if not value.strip():
+            raise serializers.ValidationError(PERSON_REMOVAL_REASON_REQUIRED)
+        return value.strip()

@@ -19,6 +19,7 @@ from guardian.shortcuts import remove_perm
 from cases.access_log.models import AccessAction, AccessOutcome
 from cases.access_log.services import access_log_write
 from cases.exceptions import AlreadyRecorded
+from cases.families import family_check
 from cases.idempotency import create_once, lock_row, submission_claim, submission_done
 from cases.model_validation import full_clean_held
 from cases.models import (
@@ -34,6 +35,7 @@ from cases.models import (
 )
 from cases.selectors import VIEW_CASE, _view_permission_id, acting_organisation, actor_for, participation_backed
 from cases.timeline import timeline_record
+from cases.validators import BSN_TWICE_IN_CASE, validate_bsn
 from cases.versioning import versioned_update
 from partners.models import WORKING_ROLES, Membership, Municipality, Organisation, SafetyTeam
 
@@ -44,6 +46,7 @@ INTAKE_EVENTS: dict[str, str] = {
 CASE_EDITABLE_FIELDS = ("family_name", "municipality", "intake", "reported_on", "vast_gezicht")
 VAST_GEZICHT_NOT_IN_TEAM = gettext_lazy("Het vaste gezicht moet lid zijn van dit team.")
 PERSON_EDITABLE_FIELDS = ("role", "full_name", "date_of_birth", "bsn")
+PERSON_REMOVED_NOT_CHANGED = gettext_lazy("Een verwijderde persoon kan niet meer worden gewijzigd.")
 
 # The same form sent twice (a double click): what its first sending created is shown instead.
 CASE_ALREADY_OPENED = gettext_lazy("Dit formulier was al verstuurd: de casus is één keer geopend.")
@@ -102,15 +105,31 @@ def case_open(
     source_organisation: Organisation | None = None,
     submission_key: UUID | None = None,
     ip: str | None = None,
+    family_bsn: str = "",
+    family_date_of_birth: date | None = None,
+    family_confirmed: bool | None = None,
 ) -> Case:
     """Open a case for a family in `team`; the actor joins it as a participant. `submission_key`
-    (the form's one-time key) makes a second sending of the same form answer AlreadySubmitted."""
+    (the form's one-time key) makes a second sending of the same form answer AlreadySubmitted.
+    Unless `family_confirmed` is None (an import), a case of the same family elsewhere in the region
+    (by `family_bsn`, or the family name and `family_date_of_birth` of a member) raises FamilyExists
+    until the user confirms (cases.families)."""
     claim = submission_claim(actor=actor, key=submission_key, model=Case, message=CASE_ALREADY_OPENED)
     membership = _team_membership(actor, team)
     if membership is None:
         raise PermissionDenied(_("U bent geen lid van dit veiligheidsteam."))
     if not team_serves(team, municipality):
         raise ValidationError({"municipality": TEAM_DOES_NOT_SERVE})
+    if family_confirmed is not None:
+        family_check(
+            actor=actor,
+            ip=ip,
+            context="case:open",
+            bsn=family_bsn.strip(),
+            family_name=family_name,
+            date_of_birth=family_date_of_birth,
+            confirmed=family_confirmed,
+        )
     opened_at = opened_at or timezone.now()
     case = Case(
         reference=f"TMP-{timezone.now().timestamp()}",
@@ -341,11 +360,33 @@ def person_add(
     bsn: str = "",
     occurred_at: datetime | None = None,
     submission_key: UUID | None = None,
+    family_confirmed: bool | None = None,
+    ip: str | None = None,
 ) -> Person:
-    """Add a child, parent/carer or network member to the case (`submission_key`: see case_open)."""
+    """Add a child, parent/carer or network member to the case (`submission_key`: see case_open). A
+    BSN is on a case once. Unless `family_confirmed` is None (an import), another case of the family
+    in the region (this BSN, or the case's family name with this date of birth) raises FamilyExists
+    until the user confirms (cases.families)."""
     claim = submission_claim(actor=actor, key=submission_key, model=Person, case=case, message=PERSON_ALREADY_ADDED)
-    person = Person(case=case, role=role, full_name=full_name.strip(), date_of_birth=date_of_birth, bsn=bsn.strip())
-    full_clean_held(person)
+    bsn = bsn.strip()
+    if bsn:
+        lock_row(case)  # a simultaneous addition of the same BSN waits here and then finds this one
+        _refuse_bsn_twice(case=case, bsn=bsn)
+    if family_confirmed is not None:
+        family_check(
+            actor=actor,
+            ip=ip,
+            context="person:add",
+            bsn=bsn,
+            family_name=case.family_name,
+            date_of_birth=date_of_birth,
+            exclude_case_id=case.pk,
+            confirmed=family_confirmed,
+        )
+    person = Person(case=case, role=role, full_name=full_name.strip(), date_of_birth=date_of_birth, bsn=bsn)
+    # The BSN's own check once, on its field: its one-per-case constraint was checked above under the lock.
+    full_clean_held(person, exclude=["bsn"])
+    _validate_bsn_field(bsn)
     person.save()
     timeline_record(
         case=case,
@@ -365,6 +406,12 @@ def person_change(*, actor, person: Person, expected_version: int | None, **fiel
     unknown = set(fields) - set(PERSON_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(_("Deze velden kunnen hier niet worden gewijzigd: %s") % ", ".join(sorted(unknown)))
+    if person.removed_at is not None:
+        raise ValidationError(PERSON_REMOVED_NOT_CHANGED)
+    bsn = fields.get("bsn", "")
+    if bsn and bsn != person.bsn:
+        lock_row(person.case)
+        _refuse_bsn_twice(case=person.case, bsn=bsn, other_than=person)
     changes = versioned_update(person, actor=actor, expected_version=expected_version, fields=fields)
     if changes:
         timeline_record(
@@ -375,6 +422,23 @@ def person_change(*, actor, person: Person, expected_version: int | None, **fiel
             data={"person_id": person.pk, "fields": sorted(changes)},
         )
     return person
+
+
+def _refuse_bsn_twice(*, case: Case, bsn: str, other_than: Person | None = None) -> None:
+    """Under the case's row lock (every writer of a BSN takes it, so the check holds until commit; the
+    database's constraint stands behind it)."""
+    same = Person.objects.current().filter(case=case, bsn=bsn)
+    if other_than is not None:
+        same = same.exclude(pk=other_than.pk)
+    if same.exists():
+        raise ValidationError({"bsn": BSN_TWICE_IN_CASE})
+
+
+def _validate_bsn_field(bsn: str) -> None:
+    try:
+        validate_bsn(bsn)
+    except ValidationError as error:
+        raise ValidationError({"bsn": error.messages}) from error
 
 
 @transaction.atomic

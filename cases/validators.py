@@ -21,6 +21,18 @@ def bsn_is_valid(value: str) -> bool:
     return sum(int(d) * w for d, w in zip(value, weights, strict=True)) % 11 == 0
 
 
+# A BSN names one person: on one case it is there once (cases.services, and a database constraint).
+BSN_TWICE_IN_CASE = _("Dit BSN staat al bij een persoon van deze casus.")
+
+
+BSN_INVALID = _("BSN: dit is geen geldig BSN (9 cijfers die voldoen aan de elfproef).")
+
+
+def bsn_from_input(value: str) -> str:
+    """A BSN as typed, with the spaces and dots people write in it removed (no other change)."""
+    return value.strip().replace(" ", "").replace(".", "")
+
+
 def mask_bsn(value: str) -> str:
     """A BSN as the pages show it: never in full, only the last four digits."""
     return f"*****{value[-4:]}" if value else ""

@@ -13,24 +13,29 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from cases import services
+from cases import corrections, services
 from cases.exceptions import AlreadyRecorded, AlreadySubmitted
 from cases.forms import (
+    BsnSearchForm,
     CaseFilterForm,
     CaseOpenForm,
+    NoteCorrectionForm,
     NoteForm,
     ParticipantForm,
     PersonEditForm,
     PersonForm,
+    PersonRemoveForm,
     TimelineFilterForm,
     apply_service_errors,
 )
 from cases.models import Case, Note, Participant, Person
 from cases.selectors import (
+    bsn_digest,
     case_for_request,
     cases_filter,
     cases_of_coordinated_teams,
     cases_participating,
+    cases_visible_to,
     log_search,
     overdue_filter_available,
     person_for_request,
@@ -110,8 +115,10 @@ def case_open(request: HttpRequest) -> HttpResponse:
     form = CaseOpenForm(request.POST or None, teams=teams)
     if request.method == "POST" and form.is_valid():
         try:
+            data = dict(form.cleaned_data)
+            confirmed = data.pop("confirm_family")
             with transaction.atomic():
-                case = services.case_open(actor=request.user, ip=client_ip(request), **form.cleaned_data)
+                case = services.case_open(actor=request.user, ip=client_ip(request), family_confirmed=confirmed, **data)
         except AlreadySubmitted as exc:  # the same form again (a double click): the case was opened once
             messages.info(request, exc.messages[0])
             return redirect("case-detail", case_id=exc.existing.pk)
@@ -134,14 +141,16 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     groups = timeline_filter.cleaned_data["soort"] if timeline_filter.is_valid() else []
     timeline_query = request.GET.copy()
     timeline_query.pop("tijdlijn", None)
+    persons = list(case.persons.select_related("removed_by"))
     context = {
         "case": case,
-        "persons": list(case.persons.all()),
+        "persons": [person for person in persons if person.removed_at is None],
+        "removed_persons": [person for person in persons if person.removed_at is not None],
         "participants": list(case.participants.select_related("organisation", "professional")),
         "timeline": timeline_of(case, kinds=timeline_kinds(groups), page=request.GET.get("tijdlijn")),
         "timeline_filter": timeline_filter,
         "timeline_query": timeline_query.urlencode(),
-        "notes": list(case.notes.select_related("author", "organisation")),
+        "notes": list(case.notes.select_related("author", "organisation", "corrected_by", "corrects")),
         "note_form": NoteForm(),
     }
     return render(request, "cases/case_detail.html", context)
@@ -153,8 +162,12 @@ def person_add(request: HttpRequest, case_id: int) -> HttpResponse:
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
+            data = dict(form.cleaned_data)
+            confirmed = data.pop("confirm_family")
             with transaction.atomic():
-                person = services.person_add(actor=request.user, case=case, **form.cleaned_data)
+                person = services.person_add(
+                    actor=request.user, case=case, family_confirmed=confirmed, ip=client_ip(request), **data
+                )
         except AlreadySubmitted as exc:
             messages.info(request, exc.messages[0])
             return redirect("case-detail", case_id=case.pk)
@@ -267,6 +280,96 @@ def note_add(request: HttpRequest, case_id: int) -> HttpResponse:
             return redirect("case-detail", case_id=case.pk)
     status = 400 if form.is_bound and form.errors else 200
     return render(request, "cases/note_form.html", {"case": case, "form": form}, status=status)
+
+
+def _note_correction_form(note: Note, data=None) -> NoteCorrectionForm:
+    return NoteCorrectionForm(data, initial={"text": note.text, "version": note.version})
+
+
+@login_required
+def note_correct(request: HttpRequest, case_id: int, note_id: int) -> HttpResponse:
+    """The author corrects their note: an amendment, the original stays shown as corrected."""
+    case = case_for_request(request, case_id, detail=f"note:{note_id}:correct")
+    note = case.notes.select_related("author", "organisation").filter(pk=note_id).first()
+    if note is None:
+        raise Http404("Notitie niet gevonden")
+    note.case = case
+
+    def call(data):
+        try:
+            return corrections.note_correct(
+                actor=request.user,
+                note=note,
+                text=data["text"],
+                expected_version=data["version"],
+                submission_key=data["submission_key"],
+            )
+        except PermissionDenied as exc:  # not the author: said on the form, like any refused rule
+            raise ValidationError(str(exc)) from exc
+
+    context = {"case": case, "note": note, "may_correct": note.author_id == request.user.pk}
+    return run_form(
+        request,
+        _note_correction_form(note, request.POST or None),
+        call,
+        template="cases/note_correct.html",
+        context=context,
+        success_url=_case_page(case.pk),
+        success_message=_("De notitie is gecorrigeerd; de oorspronkelijke tekst blijft zichtbaar."),
+        current_form=_note_correction_form,
+    )
+
+
+def _person_remove_form(person: Person, data=None) -> PersonRemoveForm:
+    return PersonRemoveForm(data, initial={"version": person.version})
+
+
+@login_required
+def person_remove(request: HttpRequest, case_id: int, person_id: int) -> HttpResponse:
+    """Remove a person added by mistake, with the reason; they stay in the history."""
+    case = case_for_request(request, case_id, detail=f"person:{person_id}:remove")
+    person = case.persons.filter(pk=person_id).first()
+    if person is None:
+        raise Http404("Persoon niet gevonden")
+    person.case = case
+
+    def call(data):
+        return corrections.person_remove(
+            actor=request.user, person=person, reason=data["reason"], expected_version=data["version"]
+        )
+
+    return run_form(
+        request,
+        _person_remove_form(person, request.POST or None),
+        call,
+        template="cases/person_remove.html",
+        context={"case": case, "person": person},
+        success_url=_case_page(case.pk),
+        success_message=lambda removed: (
+            _("%(name)s is verwijderd; de reden is vastgelegd.") % {"name": removed.full_name}
+        ),
+        current_form=_person_remove_form,
+    )
+
+
+@transaction.non_atomic_requests  # reads only; the access log has its own connection
+@login_required
+def bsn_search(request: HttpRequest) -> HttpResponse:
+    """Cases the user may see with a person of this BSN (exact). Sent by POST, so the BSN stays out
+    of addresses, browser history and server logs; the search is logged with the BSN keyed."""
+    form = BsnSearchForm(request.POST or None)
+    cases = None
+    if request.method == "POST" and form.is_valid():
+        bsn = form.cleaned_data["bsn"]
+        cases = list(
+            cases_filter(
+                cases_visible_to(request.user).select_related("municipality", "team", "vast_gezicht"),
+                bsn=bsn,
+            )[:PAGE_SIZE]
+        )
+        log_search(request.user, ip=client_ip(request), detail=f"bsn-search;q={bsn_digest(bsn)};hits={len(cases)}")
+    status = 400 if form.is_bound and form.errors else 200
+    return render(request, "cases/bsn_search.html", {"form": form, "cases": cases}, status=status)
 
 
 def _case_page(case_id: int) -> str:

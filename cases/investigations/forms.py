@@ -31,4 +31,5 @@ class DestructionRequestForm(forms.Form):
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["requested_by"].queryset = case.persons.exclude(role=PersonRole.NETWERK).order_by("full_name")
+        family = case.persons.current().exclude(role=PersonRole.NETWERK)
+        self.fields["requested_by"].queryset = family.order_by("full_name")
