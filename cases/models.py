@@ -308,9 +308,12 @@ class SubmissionKey(models.Model):
 from cases.access_log.models import AccessLogEntry  # noqa: E402,F401
 from cases.assessments.models import (  # noqa: E402,F401
     Assessment,
+    Agreement,
     Dissent,
     JointJudgement,
+    JointJudgementVersion,
     PartnerContribution,
+    PartnerContributionVersion,
     SafetyScoreField,
     Veiligheidsvoorwaarde,
 )
