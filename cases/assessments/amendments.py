@@ -136,12 +136,14 @@ def contribution_correct(
     return version
 
 
+def recorder_or_coordinator(user, judgement: JointJudgement) -> bool:
+    """Who may amend a judgement: the one who recorded it, or a coordinator of the case's team."""
+    return user.pk == judgement.recorded_by_id or user_coordinates_team(user, judgement.assessment.case.team_id)
+
+
 def may_amend_judgement(user, judgement: JointJudgement) -> bool:
-    """Its recorder or a coordinator of the case's team (both still working on the case)."""
-    case = judgement.assessment.case
-    return working_for(user, case) is not None and (
-        user.pk == judgement.recorded_by_id or user_coordinates_team(user, case.team_id)
-    )
+    """Its recorder or a coordinator of the case's team, still working on the case."""
+    return working_for(user, judgement.assessment.case) is not None and recorder_or_coordinator(user, judgement)
 
 
 def check_judgement_content(fields: dict) -> None:

@@ -115,8 +115,9 @@ def _back(case, assessment_id) -> str:
 
 
 def _may_amend(user, judgement: JointJudgement, case) -> bool:
+    """`amendments.may_amend_judgement` for a user already known to work on the case."""
     judgement.assessment.case = case  # the case as the door gave it
-    return amendments.may_amend_judgement(user, judgement)
+    return amendments.recorder_or_coordinator(user, judgement)
 
 
 @login_required
