@@ -42,7 +42,6 @@ def assessments_of(case: Case) -> QuerySet[Assessment]:
             "contributions__organisation",
             "contributions__author",
             "judgement__dissents__organisation",
-            "judgement__agreements",
             Prefetch("judgement__dissents", queryset=_current_dissent(), to_attr="current_dissents"),
         )
         .order_by("started_at", "id")
