@@ -114,6 +114,8 @@ def contribution_correct(
     if all(getattr(locked, name) == value for name, value in fields.items()):
         raise ValidationError(CORRECTION_CHANGES_NOTHING)
     changes = versioned_update(contribution, actor=actor, expected_version=expected_version, fields=fields)
+    for name in CONTRIBUTION_CONTENT_FIELDS:  # the caller's copy now holds the version in force in full
+        setattr(contribution, name, fields.get(name, getattr(locked, name)))
     version = contribution_version_add(
         contribution, actor=actor, recorded_at=occurred_at or timezone.now(), reason=reason
     )
@@ -178,8 +180,8 @@ def judgement_amend(
     is a conflict; the same amendment sent twice is recorded once (AlreadySubmitted)."""
     require_open_episode(judgement)
     case = judgement.assessment.case
-    organisation = acting_organisation(actor, case)
-    if not may_amend_judgement(actor, judgement):
+    organisation = acting_organisation(actor, case)  # PermissionDenied for anyone not working on the case
+    if not recorder_or_coordinator(actor, judgement):
         raise PermissionDenied(AMEND_ONLY_RECORDER_OR_COORDINATOR)
     check_judgement_content(fields)
     fields, reason = strip_texts(fields), reason.strip()
@@ -200,6 +202,8 @@ def judgement_amend(
     if all(getattr(locked, name) == value for name, value in fields.items()):
         raise ValidationError(AMENDMENT_CHANGES_NOTHING)
     changes = versioned_update(judgement, actor=actor, expected_version=expected_version, fields=fields)
+    for name in JUDGEMENT_CONTENT_FIELDS:  # the caller's copy now holds the version in force in full
+        setattr(judgement, name, fields.get(name, getattr(locked, name)))
     version = judgement_version_add(judgement, actor=actor, recorded_at=occurred_at or timezone.now(), reason=reason)
     timeline_record(
         case=case,

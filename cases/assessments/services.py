@@ -1,6 +1,7 @@
-"""Writes on the joint safety assessment: rounds, partner contributions, the joint judgement,
-dissent and veiligheidsvoorwaarden. One transaction each; callers pass a case (or an object of a
-case) they obtained through `cases.selectors.case_for`.
+"""Writes on the joint safety assessment: rounds, partner contributions, the joint judgement (its
+first version), the partners' standpoints on a version (akkoord or dissent) and veiligheidsvoorwaarden.
+Amendments and corrections are in `amendments.py`. One transaction each; callers pass a case (or an
+object of a case) they obtained through `cases.selectors.case_for`.
 """
 
 from __future__ import annotations
@@ -39,12 +40,8 @@ from cases.timeline import timeline_record
 from cases.versioning import changed_since, history_author, versioned_update
 from partners.models import Organisation
 
-# What an amendment or a correction may change: the content of the version in force.
-JUDGEMENT_EDITABLE_FIELDS = JUDGEMENT_CONTENT_FIELDS
-CONTRIBUTION_EDITABLE_FIELDS = CONTRIBUTION_CONTENT_FIELDS
-
 # What happens once: one open round per episode, one contribution per organisation per round, one
-# joint judgement per round, one dissent per organisation per judgement. A second attempt is
+# joint judgement per round, one standpoint per organisation per judgement version. A second attempt is
 # answered with these and the existing row (AlreadyRecorded).
 ROUND_ALREADY_OPEN = gettext_lazy(
     "Er loopt al een beoordelingsronde in deze episode. Rond die eerst af met een gezamenlijk oordeel."

@@ -460,6 +460,20 @@ def test_the_author_corrects_a_contribution_and_the_original_stays(region, case,
     assert "oorspronkelijk vastgelegd op " in page
 
 
+def test_the_same_correction_sent_twice_is_recorded_once(region, case, login_verified, client):
+    judge(region, case, score=5)
+    contribution = PartnerContribution.objects.get()
+    url = reverse("contribution-correct", kwargs={"case_id": case.pk, "contribution_id": contribution.pk})
+    login_verified(client, region.cvc_user)
+    data = {**form_data(client.get(url).content.decode()), "safety_score": "3", "reason": "Verkeerde score"}
+
+    first, second = client.post(url, data), client.post(url, data)
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert contribution.versions.count() == 2
+    assert case.timeline.filter(kind=EventKind.CONTRIBUTION_CORRECTED).count() == 1
+
+
 def test_only_the_author_may_correct_a_contribution(region, case, login_verified, client):
     judge(region, case, score=5)
     contribution = PartnerContribution.objects.get()
