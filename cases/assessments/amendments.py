@@ -125,6 +125,7 @@ def contribution_correct(
         actor=actor,
         organisation=organisation,
         occurred_at=version.recorded_at,
+        summary=reason,
         data={
             "assessment_id": contribution.assessment_id,
             "contribution_id": contribution.pk,
@@ -211,6 +212,7 @@ def judgement_amend(
         actor=actor,
         organisation=organisation,
         occurred_at=version.recorded_at,
+        summary=reason,
         data={**judgement_event_data(judgement), "version": version.number, "fields": sorted(changes)},
     )
     return version

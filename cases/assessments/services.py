@@ -384,6 +384,7 @@ def _dissent_create(
         actor=actor,
         organisation=organisation,
         occurred_at=dissent.recorded_at,
+        summary=dissent.reason,
         data={
             "assessment_id": judgement.assessment_id,
             "judgement_id": judgement.pk,

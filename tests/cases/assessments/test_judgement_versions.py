@@ -410,7 +410,8 @@ def test_the_case_page_shows_dissent_only_on_the_judgement_in_force(region, case
     judgement_amend(actor=region.cvc_user, judgement=judgement, expected_version=1, reason="Bijgesteld", joint_score=2)
     login_verified(client, region.cvc_user)
     page = client.get(reverse("case-detail", kwargs={"case_id": case.pk})).content.decode()
-    assert "Oud bezwaar" not in page
+    assert 'id="dissent-title"' not in page  # no dissent section: the dissent was on version 1
+    assert "afwijkend standpunt vastgelegd: Oud bezwaar" in page  # it stays on the timeline
     assert dissent_for_cases([case.pk]) == {}
 
 
