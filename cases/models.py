@@ -341,10 +341,13 @@ class SubmissionKey(models.Model):
 # because they refer to the record's models above.
 from cases.access_log.models import AccessLogEntry  # noqa: E402,F401
 from cases.assessments.models import (  # noqa: E402,F401
+    Agreement,
     Assessment,
     Dissent,
     JointJudgement,
+    JointJudgementVersion,
     PartnerContribution,
+    PartnerContributionVersion,
     SafetyScoreField,
     Veiligheidsvoorwaarde,
 )

@@ -276,7 +276,8 @@ def episode_statistics(filters: Filters) -> list[dict]:
         SELECT e.case_id, e.episode,
                MIN(e.occurred_at) FILTER (WHERE e.kind = ANY(%s)) AS start {milestone_sql},
                array_agg((e.data ->> 'joint_score')::numeric ORDER BY e.occurred_at, e.id)
-                   FILTER (WHERE e.kind = 'judgement_recorded' AND jsonb_typeof(e.data -> 'joint_score') = 'number')
+                   FILTER (WHERE e.kind IN ('judgement_recorded', 'judgement_amended')
+                           AND jsonb_typeof(e.data -> 'joint_score') = 'number')
                    AS scores
         FROM {tables["ev"]} e WHERE e.case_id IN (SELECT case_id FROM scope)
         GROUP BY e.case_id, e.episode

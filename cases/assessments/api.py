@@ -1,9 +1,11 @@
-"""REST API of the joint safety assessment: rounds, contributions, the joint judgement and
-veiligheidsvoorwaarden. Every case through `case_for` (need-to-know, access log), every sub-object
-within that case, every write through the services."""
+"""REST API of the joint safety assessment: rounds, contributions (and their corrections), the joint
+judgement (its amendments, the partners' akkoord and dissent) and veiligheidsvoorwaarden. Every case
+through `case_for` (need-to-know, access log), every sub-object within that case, every write through
+the services."""
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
@@ -13,15 +15,33 @@ from rest_framework.views import APIView
 
 from cases.api import IDEMPOTENCY_KEY, CaseScoped, submission_key_of
 from cases.api_errors import ALREADY_RECORDED, BAD_REQUEST, CONFLICT, conflict_shape, existing_shape
+from cases.assessments import amendments
 from cases.assessments import services as assessment_services
-from cases.assessments.models import Assessment, JointJudgement, PartnerContribution, Veiligheidsvoorwaarde
+from cases.assessments.models import (
+    Agreement,
+    Assessment,
+    Dissent,
+    JointJudgement,
+    JointJudgementVersion,
+    PartnerContribution,
+    PartnerContributionVersion,
+    Veiligheidsvoorwaarde,
+)
 from cases.assessments.selectors import assessments_of, conditions_of
 from cases.assessments.serializers import (
+    AgreementSerializer,
     AssessmentSerializer,
     ConditionCheckSerializer,
     ConditionSerializer,
+    ContributionCorrectionSerializer,
     ContributionSerializer,
+    ContributionWithVersionsSerializer,
+    DissentCreateSerializer,
+    DissentSerializer,
+    JudgementAmendmentSerializer,
     JudgementSerializer,
+    JudgementWithVersionsSerializer,
+    StandpointSerializer,
 )
 
 
@@ -80,6 +100,134 @@ class JudgementCreate(CaseScoped, APIView):
         return Response(JudgementSerializer(judgement).data, status=status.HTTP_201_CREATED)
 
 
+def _judgement_of(case, judgement_id) -> JointJudgement:
+    judgement = get_object_or_404(
+        JointJudgement.objects.select_related("assessment"), assessment__case=case, pk=judgement_id
+    )
+    judgement.assessment.case = case  # the case as the door gave it
+    return judgement
+
+
+def _with_versions(judgement: JointJudgement) -> dict:
+    fresh = (
+        JointJudgement.objects.filter(pk=judgement.pk)
+        .prefetch_related(
+            Prefetch("versions", queryset=JointJudgementVersion.objects.order_by("number")),
+            Prefetch("dissents", queryset=Dissent.objects.select_related("version").order_by("recorded_at", "id")),
+            Prefetch("agreements", queryset=Agreement.objects.select_related("version").order_by("recorded_at", "id")),
+        )
+        .get()
+    )
+    return JudgementWithVersionsSerializer(fresh).data
+
+
+class JudgementDetail(CaseScoped, APIView):
+    """The joint judgement as it is in force, every version and every standpoint."""
+
+    log_detail = "judgement"
+
+    @extend_schema(responses={200: JudgementWithVersionsSerializer})
+    def get(self, request: Request, case_id: int, judgement_id: int) -> Response:
+        return Response(_with_versions(_judgement_of(self.get_case(), judgement_id)))
+
+
+class JudgementAmend(CaseScoped, APIView):
+    """Amend the joint judgement: a new version with a reason, by its recorder or a coordinator of the
+    case's team; never of a closed episode (400). A stale `version` is a 409 with the judgement now; the
+    same amendment sent twice a 409 with what it recorded."""
+
+    log_detail = "judgement"
+
+    @extend_schema(
+        request=JudgementAmendmentSerializer,
+        responses={201: JudgementWithVersionsSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+    )
+    def post(self, request: Request, case_id: int, judgement_id: int) -> Response:
+        judgement = _judgement_of(self.get_case(), judgement_id)
+        serializer = JudgementAmendmentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version, reason = data.pop("version"), data.pop("reason")
+        amendments.judgement_amend(
+            actor=request.user, judgement=judgement, expected_version=version, reason=reason, **data
+        )
+        return Response(_with_versions(judgement), status=status.HTTP_201_CREATED)
+
+
+class AgreementCreate(CaseScoped, APIView):
+    """The akkoord of the caller's organisation with the version of the judgement it read (`version`):
+    once per organisation per version (409 with the standpoint recorded)."""
+
+    log_detail = "judgement"
+
+    @extend_schema(
+        request=StandpointSerializer,
+        responses={201: AgreementSerializer, 400: BAD_REQUEST, 409: ALREADY_RECORDED},
+    )
+    def post(self, request: Request, case_id: int, judgement_id: int) -> Response:
+        judgement = _judgement_of(self.get_case(), judgement_id)
+        serializer = StandpointSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        agreement = assessment_services.agreement_record(
+            actor=request.user, judgement=judgement, expected_version=serializer.validated_data["version"]
+        )
+        return Response(AgreementSerializer(agreement).data, status=status.HTTP_201_CREATED)
+
+
+class DissentCreate(CaseScoped, APIView):
+    """The dissent of the caller's organisation, with its reason, on the version it read (`version`):
+    once per organisation per version (409 with the standpoint recorded)."""
+
+    log_detail = "judgement"
+
+    @extend_schema(
+        request=DissentCreateSerializer,
+        responses={201: DissentSerializer, 400: BAD_REQUEST, 409: ALREADY_RECORDED},
+    )
+    def post(self, request: Request, case_id: int, judgement_id: int) -> Response:
+        judgement = _judgement_of(self.get_case(), judgement_id)
+        serializer = DissentCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        dissent = assessment_services.dissent_record(
+            actor=request.user,
+            judgement=judgement,
+            reason=serializer.validated_data["reason"],
+            expected_version=serializer.validated_data["version"],
+        )
+        return Response(DissentSerializer(dissent).data, status=status.HTTP_201_CREATED)
+
+
+class ContributionCorrect(CaseScoped, APIView):
+    """The author corrects their contribution: a new version with what and why; the original stays.
+    A stale `version` is a 409 with the contribution now."""
+
+    log_detail = "assessment"
+
+    @extend_schema(
+        request=ContributionCorrectionSerializer,
+        responses={201: ContributionWithVersionsSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+    )
+    def post(self, request: Request, case_id: int, contribution_id: int) -> Response:
+        case = self.get_case()
+        contribution = get_object_or_404(
+            PartnerContribution.objects.select_related("assessment", "organisation"),
+            assessment__case=case,
+            pk=contribution_id,
+        )
+        contribution.assessment.case = case
+        serializer = ContributionCorrectionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        version, reason = data.pop("version"), data.pop("reason")
+        amendments.contribution_correct(
+            actor=request.user, contribution=contribution, expected_version=version, reason=reason, **data
+        )
+        fresh = PartnerContribution.objects.prefetch_related(
+            Prefetch("versions", queryset=PartnerContributionVersion.objects.order_by("number"))
+        ).get(pk=contribution.pk)
+        return Response(ContributionWithVersionsSerializer(fresh).data, status=status.HTTP_201_CREATED)
+
+
 @extend_schema_view(
     post=extend_schema(
         parameters=[IDEMPOTENCY_KEY], responses={201: ConditionSerializer, 400: BAD_REQUEST, 409: ALREADY_RECORDED}
@@ -124,6 +272,10 @@ class ConditionCheck(CaseScoped, APIView):
 
 
 conflict_shape(Veiligheidsvoorwaarde, ConditionSerializer)
+conflict_shape(JointJudgement, JudgementSerializer)
+conflict_shape(PartnerContribution, ContributionSerializer)
+existing_shape(Agreement, AgreementSerializer)
+existing_shape(Dissent, DissentSerializer)
 existing_shape(Veiligheidsvoorwaarde, ConditionSerializer)
 existing_shape(Assessment, AssessmentSerializer)
 existing_shape(PartnerContribution, ContributionSerializer)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.assessments.models import Classification, RiskLevel
+from cases.assessments.models import CONTRIBUTION_CONTENT_FIELDS, JUDGEMENT_CONTENT_FIELDS, Classification, RiskLevel
 from cases.assessments.selectors import active_participants
 from cases.assessments.services import SCORE_OUT_OF_RANGE, SCORE_RANGE
 from cases.forms import VersionedForm, submission_key_field
@@ -54,12 +54,39 @@ class JudgementForm(forms.Form):
     children_present = forms.BooleanField(label=_("Kinderen waren aanwezig"), required=False)
 
 
-class JudgementEditForm(VersionedForm, JudgementForm):
-    """Correcting the joint judgement: the same fields, and the version the editor loaded."""
+class JudgementAmendForm(VersionedForm, JudgementForm):
+    """Amending the joint judgement: its content as a new version, why, and the version the amender
+    loaded."""
+
+    reason = forms.CharField(
+        label=_("Reden van de wijziging"),
+        widget=forms.Textarea,
+        help_text=_("Wordt bij de nieuwe versie getoond. De eerdere versie blijft zichtbaar."),
+    )
 
 
-class DissentForm(forms.Form):
+class StandpointForm(VersionedForm):
+    """A standpoint is about the version of the judgement the partner saw: a version amended in the
+    meantime is a conflict, shown with what changed in the judgement."""
+
+    record_fields = JUDGEMENT_CONTENT_FIELDS
+
+
+class AgreementForm(StandpointForm):
+    pass
+
+
+class DissentForm(StandpointForm):
     reason = forms.CharField(label=_("Reden van het afwijkende standpunt"), widget=forms.Textarea)
+
+
+class ContributionCorrectForm(VersionedForm, ContributionForm):
+    """Correcting one's own contribution: its content as a new version, what and why, and the
+    version the author loaded. The original stays and is shown as corrected."""
+
+    record_fields = CONTRIBUTION_CONTENT_FIELDS
+
+    reason = forms.CharField(label=_("Wat corrigeert u en waarom"), widget=forms.Textarea)
 
 
 def _participating(case: Case):

@@ -48,10 +48,9 @@ class SafetyScoreField(models.PositiveSmallIntegerField):
     """Signs of Safety scale: 0 = the child cannot stay, 10 = safe enough to close."""
 
 
-class PartnerContribution(models.Model):
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="contributions")
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+class ContributionContent(models.Model):
+    """What a partner contributes to a round; shared by the contribution and each of its versions."""
+
     worries = models.TextField(_("zorgen (schade en gevaar)"), blank=True)
     strengths = models.TextField(_("wat gaat goed (bestaande veiligheid)"), blank=True)
     must_happen = models.TextField(_("wat moet er gebeuren"), blank=True)
@@ -60,7 +59,24 @@ class PartnerContribution(models.Model):
     arij_outcome = models.CharField(_("ARIJ-veiligheidstaxatie"), max_length=200, blank=True)
     risk_level = models.CharField(_("risiconiveau"), max_length=8, choices=RiskLevel.choices, blank=True)
     lirik_outcome = models.CharField(_("LIRIK-uitkomst"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+CONTRIBUTION_CONTENT_FIELDS = tuple(f.name for f in ContributionContent._meta.fields)
+
+
+class PartnerContribution(ContributionContent):
+    """A partner's contribution to a round. Its content is the version in force: a copy of its newest
+    `PartnerContributionVersion`, written only together with that version (a correction by the
+    author adds a version; the original stays). `author` and `recorded_at` are the first recording."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="contributions")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
 
     history = HistoricalRecords()
     objects = GuardedQuerySet.as_manager()
@@ -77,10 +93,9 @@ class PartnerContribution(models.Model):
         return f"PartnerContribution {self.pk}"
 
 
-class JointJudgement(models.Model):
-    """The team's one joint judgement for an assessment round."""
+class JudgementContent(models.Model):
+    """What the team judged; shared by the joint judgement and each of its versions."""
 
-    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="judgement")
     classification = models.CharField(_("classificatie"), max_length=16, choices=Classification.choices)
     joint_score = SafetyScoreField(_("gezamenlijke veiligheidsscore (0–10)"))
     rationale = models.TextField(_("onderbouwing"))
@@ -88,6 +103,23 @@ class JointJudgement(models.Model):
     children_view = models.TextField(_("wat kinderen zeggen"), blank=True)
     parents_present = models.BooleanField(_("ouders aanwezig"), default=False)
     children_present = models.BooleanField(_("kinderen aanwezig"), default=False)
+
+    class Meta:
+        abstract = True
+
+
+JUDGEMENT_CONTENT_FIELDS = tuple(f.name for f in JudgementContent._meta.fields)
+
+
+class JointJudgement(JudgementContent):
+    """The team's one joint judgement for an assessment round: the record of a decision.
+
+    Its content is the version in force, a copy of its newest `JointJudgementVersion` written only
+    together with that version, so every reader of `assessment.judgement` sees the current judgement.
+    The versions are the record and never change; an amendment adds one. `recorded_by` and
+    `recorded_at` are the first recording, `version` the number of the version in force."""
+
+    assessment = models.OneToOneField(Assessment, on_delete=models.CASCADE, related_name="judgement")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
@@ -104,24 +136,112 @@ class JointJudgement(models.Model):
         return f"JointJudgement {self.pk}"
 
 
-class Dissent(models.Model):
-    """A partner that disagrees with the joint judgement: recorded, never overwritten."""
+class JointJudgementVersion(JudgementContent):
+    """One version of a joint judgement as it was recorded (number 1) or amended, with who, when and
+    (for an amendment) why. Never changed: the database refuses UPDATE on these rows."""
 
-    judgement = models.ForeignKey(JointJudgement, on_delete=models.CASCADE, related_name="dissents")
+    judgement = models.ForeignKey(JointJudgement, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(_("reden van de wijziging"), blank=True)
+
+    class Meta:
+        verbose_name = _("versie van het gezamenlijk oordeel")
+        verbose_name_plural = _("versies van het gezamenlijk oordeel")
+        ordering = ["judgement", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["judgement", "number"], name="judgement_version_once"),
+            models.CheckConstraint(condition=Q(number=1) | ~Q(reason=""), name="judgement_amendment_has_reason"),
+            models.CheckConstraint(condition=Q(joint_score__lte=10), name="judgement_version_score_0_10"),
+        ]
+
+    def __str__(self) -> str:
+        return f"JointJudgementVersion {self.pk}"
+
+    @property
+    def is_amendment(self) -> bool:
+        return self.number > 1
+
+
+class Standpoint(models.Model):
+    """A partner's standpoint on one version of a joint judgement: recorded once per organisation per
+    version (akkoord or afwijkend, never both; a new version asks again), never overwritten."""
+
+    judgement = models.ForeignKey(JointJudgement, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(JointJudgementVersion, on_delete=models.CASCADE, related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(_("reden van afwijkend standpunt"))
     recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+
+class Agreement(Standpoint):
+    """A partner's akkoord with one version of the joint judgement."""
+
+    judgement = models.ForeignKey(JointJudgement, on_delete=models.CASCADE, related_name="agreements")
+    version = models.ForeignKey(JointJudgementVersion, on_delete=models.CASCADE, related_name="agreements")
+
+    class Meta:
+        verbose_name = _("akkoord")
+        verbose_name_plural = _("akkoorden")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "organisation"], name="agreement_one_per_partner_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"Agreement {self.pk}"
+
+
+class Dissent(Standpoint):
+    """A partner that disagrees with a version of the joint judgement, with its reason: recorded,
+    never overwritten."""
+
+    judgement = models.ForeignKey(JointJudgement, on_delete=models.CASCADE, related_name="dissents")
+    version = models.ForeignKey(JointJudgementVersion, on_delete=models.CASCADE, related_name="dissents")
+    reason = models.TextField(_("reden van afwijkend standpunt"))
 
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("afwijkend standpunt")
         verbose_name_plural = _("afwijkende standpunten")
-        constraints = [models.UniqueConstraint(fields=["judgement", "organisation"], name="dissent_one_per_partner")]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "organisation"], name="dissent_one_per_partner_per_version")
+        ]
 
     def __str__(self) -> str:
         return f"Dissent {self.pk}"
+
+
+class PartnerContributionVersion(ContributionContent):
+    """One version of a partner contribution: as first recorded (number 1) or as corrected by its
+    author, with when and why. Never changed: the database refuses UPDATE on these rows."""
+
+    contribution = models.ForeignKey(PartnerContribution, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(_("reden van de correctie"), blank=True)
+
+    class Meta:
+        verbose_name = _("versie van de partnerbijdrage")
+        verbose_name_plural = _("versies van de partnerbijdrage")
+        ordering = ["contribution", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["contribution", "number"], name="contribution_version_once"),
+            models.CheckConstraint(condition=Q(number=1) | ~Q(reason=""), name="contribution_correction_has_reason"),
+            models.CheckConstraint(condition=Q(safety_score__lte=10), name="contribution_version_score_0_10"),
+        ]
+
+    def __str__(self) -> str:
+        return f"PartnerContributionVersion {self.pk}"
+
+    @property
+    def is_correction(self) -> bool:
+        return self.number > 1
 
 
 class ConditionStatus(models.TextChoices):

@@ -4,24 +4,147 @@ Every function takes a case the caller obtained through `cases.selectors.case_fo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
-from cases.assessments.models import Assessment, Classification, ConditionStatus, JointJudgement, Veiligheidsvoorwaarde
+from cases.assessments.models import (
+    Agreement,
+    Assessment,
+    Classification,
+    ConditionStatus,
+    Dissent,
+    JointJudgement,
+    JointJudgementVersion,
+    PartnerContribution,
+    PartnerContributionVersion,
+    Veiligheidsvoorwaarde,
+)
 from cases.models import Case, Participant
+from partners.models import Organisation
+
+
+def _current_dissent() -> QuerySet[Dissent]:
+    """Dissent on the version of its judgement in force (earlier versions' dissent stays, beside it)."""
+    return Dissent.objects.filter(version__number=F("judgement__version")).select_related("organisation")
 
 
 def assessments_of(case: Case) -> QuerySet[Assessment]:
-    """All assessment rounds of the case, oldest first, with contributions, judgement and dissent."""
+    """All assessment rounds of the case, oldest first, with contributions, judgement and dissent
+    (`judgement.current_dissents`: on the version in force)."""
     return (
         Assessment.objects.filter(case=case)
         .select_related("judgement", "judgement__recorded_by", "created_by")
-        .prefetch_related("contributions__organisation", "contributions__author", "judgement__dissents__organisation")
+        .prefetch_related(
+            "contributions__organisation",
+            "contributions__author",
+            "judgement__dissents__organisation",
+            Prefetch("judgement__dissents", queryset=_current_dissent(), to_attr="current_dissents"),
+        )
         .order_by("started_at", "id")
     )
+
+
+def assessment_page(case: Case, assessment_id: int) -> Assessment | None:
+    """One round of the case for its page: contributions with every version, the judgement with
+    every version (`judgement.versions_in_order`), in a fixed number of queries whatever their count."""
+    versions = JointJudgementVersion.objects.select_related("recorded_by").order_by("number")
+    contribution_versions = PartnerContributionVersion.objects.select_related("recorded_by").order_by("number")
+    contributions = (
+        PartnerContribution.objects.select_related("organisation", "author")
+        .prefetch_related(Prefetch("versions", queryset=contribution_versions, to_attr="versions_in_order"))
+        .order_by("recorded_at", "id")
+    )
+    return (
+        Assessment.objects.filter(case=case, pk=assessment_id)
+        .select_related("judgement", "judgement__recorded_by")
+        .prefetch_related(
+            Prefetch("contributions", queryset=contributions, to_attr="contributions_in_order"),
+            Prefetch("judgement__versions", queryset=versions, to_attr="versions_in_order"),
+        )
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Standpoints:
+    """The partners' standpoints on the version in force of one joint judgement: who agreed, who
+    dissented (with reason), which participating organisations have not said yet; and the dissent on
+    earlier versions, which stays on record."""
+
+    judgement_id: int
+    version: int
+    agreements: list[Agreement] = field(default_factory=list)
+    dissents: list[Dissent] = field(default_factory=list)
+    pending: list[Organisation] = field(default_factory=list)
+    earlier_dissents: list[Dissent] = field(default_factory=list)
+
+    @property
+    def has_dissent(self) -> bool:
+        return bool(self.dissents)
+
+
+def standpoints_for(judgements: Iterable[JointJudgement]) -> dict[int, Standpoints]:
+    """{judgement id: Standpoints} for joint judgements of cases the caller got through the door
+    (`case_for`, `cases_visible_to`): four queries whatever the number of judgements, versions and
+    standpoints. For the assessment page, the meeting agenda, the chair's page and the minutes."""
+    judgements = list(judgements)
+    if not judgements:
+        return {}
+    ids = [j.pk for j in judgements]
+    agreements = Agreement.objects.filter(judgement_id__in=ids, version__number=F("judgement__version"))
+    dissents = Dissent.objects.filter(judgement_id__in=ids).select_related("version")
+    by_judgement: dict[int, dict] = {j.pk: {"agreements": [], "dissents": [], "earlier": []} for j in judgements}
+    current = {j.pk: j.version for j in judgements}
+    for agreement in agreements.select_related("organisation", "recorded_by").order_by("recorded_at", "id"):
+        by_judgement[agreement.judgement_id]["agreements"].append(agreement)
+    for dissent in dissents.select_related("organisation", "recorded_by").order_by("recorded_at", "id"):
+        key = "dissents" if dissent.version.number == current[dissent.judgement_id] else "earlier"
+        by_judgement[dissent.judgement_id][key].append(dissent)
+    case_of = dict(JointJudgement.objects.filter(pk__in=ids).values_list("pk", "assessment__case_id"))
+    organisations: dict[int, dict[int, Organisation]] = {}
+    participants = Participant.objects.active().filter(case_id__in=set(case_of.values())).select_related("organisation")
+    for participant in participants.order_by("organisation__name", "organisation_id"):
+        organisations.setdefault(participant.case_id, {})[participant.organisation_id] = participant.organisation
+    result = {}
+    for pk, rows in by_judgement.items():
+        said = {s.organisation_id for s in (*rows["agreements"], *rows["dissents"])}
+        pending = [o for o_id, o in organisations.get(case_of[pk], {}).items() if o_id not in said]
+        result[pk] = Standpoints(pk, current[pk], rows["agreements"], rows["dissents"], pending, rows["earlier"])
+    return result
+
+
+def standpoints_of(judgement: JointJudgement) -> Standpoints:
+    """The standpoints on one joint judgement of a case the caller got through the door."""
+    return standpoints_for([judgement])[judgement.pk]
+
+
+def dissent_for_cases(case_ids: Iterable[int]) -> dict[int, list[Dissent]]:
+    """{case id: dissent} on the version in force of each case's latest joint judgement in its current
+    episode (with organisation, recorder and judgement), for cases the caller got through the door
+    (`case_for`, `cases_visible_to`). One query whatever the number of cases; cases without dissent
+    are left out."""
+    latest = (
+        JointJudgement.objects.filter(
+            assessment__case_id=OuterRef("judgement__assessment__case_id"),
+            assessment__episode=OuterRef("judgement__assessment__case__episode"),
+        )
+        .order_by("-assessment__started_at", "-id")
+        .values("id")[:1]
+    )
+    rows = (
+        Dissent.objects.filter(judgement__assessment__case_id__in=list(case_ids))
+        .filter(version__number=F("judgement__version"), judgement_id=Subquery(latest))
+        .select_related("organisation", "recorded_by", "judgement__assessment")
+        .order_by("recorded_at", "id")
+    )
+    result: dict[int, list[Dissent]] = {}
+    for dissent in rows:
+        result.setdefault(dissent.judgement.assessment.case_id, []).append(dissent)
+    return result
 
 
 def completed_judgement_exists(case: Case) -> bool:

@@ -7,11 +7,16 @@ from rest_framework import serializers
 
 from cases.api_input import AsciiIntegerField, AsciiPrimaryKeyRelatedField, BoundedDateField
 from cases.assessments.models import (
+    CONTRIBUTION_CONTENT_FIELDS,
+    JUDGEMENT_CONTENT_FIELDS,
+    Agreement,
     Assessment,
     Classification,
     Dissent,
     JointJudgement,
+    JointJudgementVersion,
     PartnerContribution,
+    PartnerContributionVersion,
     RiskLevel,
     Veiligheidsvoorwaarde,
 )
@@ -19,11 +24,12 @@ from cases.assessments.services import SCORE_OUT_OF_RANGE, SCORE_RANGE
 from partners.models import Organisation, User
 
 
-def score_field() -> serializers.IntegerField:
+def score_field(**kwargs) -> serializers.IntegerField:
     return AsciiIntegerField(
         min_value=SCORE_RANGE.start,
         max_value=SCORE_RANGE.stop - 1,
         error_messages=dict.fromkeys(("min_value", "max_value", "invalid"), SCORE_OUT_OF_RANGE),
+        **kwargs,
     )
 
 
@@ -53,10 +59,71 @@ class ContributionSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "organisation", "author", "recorded_at"]
 
 
+class ContributionVersionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PartnerContributionVersion
+        fields = ["number", *CONTRIBUTION_CONTENT_FIELDS, "recorded_by", "recorded_at", "reason"]
+        read_only_fields = fields
+
+
+class ContributionWithVersionsSerializer(ContributionSerializer):
+    """A contribution with every version: the original and the author's corrections."""
+
+    versions = ContributionVersionSerializer(many=True, read_only=True)
+
+    class Meta(ContributionSerializer.Meta):
+        fields = [*ContributionSerializer.Meta.fields, "version", "versions"]
+        read_only_fields = [*ContributionSerializer.Meta.read_only_fields, "version", "versions"]
+
+
+class ContributionCorrectionSerializer(serializers.Serializer):
+    """A correction: the content as it should be (fields left out stay as they are), what and why,
+    and the version the author read."""
+
+    worries = serializers.CharField(required=False, allow_blank=True)
+    strengths = serializers.CharField(required=False, allow_blank=True)
+    must_happen = serializers.CharField(required=False, allow_blank=True)
+    safety_score = score_field(required=False)
+    classification = serializers.ChoiceField(choices=Classification.choices, required=False)
+    arij_outcome = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    risk_level = serializers.ChoiceField(choices=RiskLevel.choices, required=False, allow_blank=True)
+    lirik_outcome = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    reason = serializers.CharField()
+    version = AsciiIntegerField(min_value=1)
+
+
 class DissentSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(source="version.number", read_only=True)
+
     class Meta:
         model = Dissent
-        fields = ["id", "organisation", "recorded_by", "reason", "recorded_at"]
+        fields = ["id", "organisation", "recorded_by", "reason", "recorded_at", "version"]
+        read_only_fields = fields
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    version = serializers.IntegerField(source="version.number", read_only=True)
+
+    class Meta:
+        model = Agreement
+        fields = ["id", "organisation", "recorded_by", "recorded_at", "version"]
+        read_only_fields = fields
+
+
+class StandpointSerializer(serializers.Serializer):
+    """A standpoint is about the version the partner read (`version`); a dissent gives its reason."""
+
+    version = AsciiIntegerField(min_value=1)
+
+
+class DissentCreateSerializer(StandpointSerializer):
+    reason = serializers.CharField()
+
+
+class JudgementVersionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = JointJudgementVersion
+        fields = ["number", *JUDGEMENT_CONTENT_FIELDS, "recorded_by", "recorded_at", "reason"]
         read_only_fields = fields
 
 
@@ -82,6 +149,32 @@ class JudgementSerializer(serializers.ModelSerializer):
             "dissents",
         ]
         read_only_fields = ["id", "recorded_by", "recorded_at", "version", "dissents"]
+
+
+class JudgementWithVersionsSerializer(JudgementSerializer):
+    """The joint judgement as it is in force, every version, and the standpoints on every version."""
+
+    versions = JudgementVersionSerializer(many=True, read_only=True)
+    agreements = AgreementSerializer(many=True, read_only=True)
+
+    class Meta(JudgementSerializer.Meta):
+        fields = [*JudgementSerializer.Meta.fields, "versions", "agreements"]
+        read_only_fields = [*JudgementSerializer.Meta.read_only_fields, "versions", "agreements"]
+
+
+class JudgementAmendmentSerializer(serializers.Serializer):
+    """An amendment: the content as it should be (fields left out stay as they are), the reason, and
+    the version the amender read."""
+
+    classification = serializers.ChoiceField(choices=Classification.choices, required=False)
+    joint_score = score_field(required=False)
+    rationale = serializers.CharField(required=False)
+    parents_view = serializers.CharField(required=False, allow_blank=True)
+    children_view = serializers.CharField(required=False, allow_blank=True)
+    parents_present = serializers.BooleanField(required=False)
+    children_present = serializers.BooleanField(required=False)
+    reason = serializers.CharField()
+    version = AsciiIntegerField(min_value=1)
 
 
 class AssessmentSerializer(serializers.ModelSerializer):

@@ -1,6 +1,7 @@
-"""Writes on the joint safety assessment: rounds, partner contributions, the joint judgement,
-dissent and veiligheidsvoorwaarden. One transaction each; callers pass a case (or an object of a
-case) they obtained through `cases.selectors.case_for`.
+"""Writes on the joint safety assessment: rounds, partner contributions, the joint judgement (its
+first version), the partners' standpoints on a version (akkoord or dissent) and veiligheidsvoorwaarden.
+Amendments and corrections are in `amendments.py`. One transaction each; callers pass a case (or an
+object of a case) they obtained through `cases.selectors.case_for`.
 """
 
 from __future__ import annotations
@@ -16,36 +17,31 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.assessments.models import (
+    CONTRIBUTION_CONTENT_FIELDS,
+    JUDGEMENT_CONTENT_FIELDS,
+    Agreement,
     Assessment,
     Classification,
     ConditionStatus,
     Dissent,
     JointJudgement,
+    JointJudgementVersion,
     PartnerContribution,
+    PartnerContributionVersion,
     RiskLevel,
     Veiligheidsvoorwaarde,
 )
-from cases.exceptions import AlreadyRecorded
+from cases.exceptions import AlreadyRecorded, ConcurrentEditError
 from cases.idempotency import create_once, lock_row, submission_claim, submission_done
 from cases.model_validation import full_clean_held
 from cases.models import Case, EventKind, Participant
 from cases.selectors import acting_organisation
 from cases.timeline import timeline_record
-from cases.versioning import history_author, versioned_update
+from cases.versioning import changed_since, history_author, versioned_update
 from partners.models import Organisation
 
-JUDGEMENT_EDITABLE_FIELDS = (
-    "classification",
-    "joint_score",
-    "rationale",
-    "parents_view",
-    "children_view",
-    "parents_present",
-    "children_present",
-)
-
 # What happens once: one open round per episode, one contribution per organisation per round, one
-# joint judgement per round, one dissent per organisation per judgement. A second attempt is
+# joint judgement per round, one standpoint per organisation per judgement version. A second attempt is
 # answered with these and the existing row (AlreadyRecorded).
 ROUND_ALREADY_OPEN = gettext_lazy(
     "Er loopt al een beoordelingsronde in deze episode. Rond die eerst af met een gezamenlijk oordeel."
@@ -53,6 +49,13 @@ ROUND_ALREADY_OPEN = gettext_lazy(
 CONTRIBUTION_ALREADY_RECORDED = gettext_lazy("Uw organisatie heeft al bijgedragen aan deze beoordelingsronde.")
 JUDGEMENT_ALREADY_RECORDED = gettext_lazy("Het gezamenlijk oordeel van deze ronde is al vastgelegd.")
 DISSENT_ALREADY_RECORDED = gettext_lazy("Het afwijkende standpunt van %(organisation)s is al vastgelegd.")
+AGREEMENT_ALREADY_RECORDED = gettext_lazy(
+    "%(organisation)s is al akkoord met deze versie van het gezamenlijk oordeel; een standpunt wordt niet overschreven."
+)
+
+JUDGEMENT_EPISODE_CLOSED = gettext_lazy(
+    "Dit gezamenlijk oordeel hoort bij een afgesloten episode en kan niet meer veranderen."
+)
 # The same form sent twice (a double click).
 CONDITION_ALREADY_AGREED = gettext_lazy(
     "Dit formulier was al verstuurd: de veiligheidsvoorwaarde is één keer vastgelegd."
@@ -171,6 +174,7 @@ def contribution_add(
     full_clean_held(contribution)
     history_author(contribution, actor)
     create_once(contribution, existing=existing, message=CONTRIBUTION_ALREADY_RECORDED)
+    contribution_version_add(contribution, actor=actor, recorded_at=contribution.recorded_at)
     timeline_record(
         case=case,
         kind=EventKind.CONTRIBUTION_ADDED,
@@ -188,13 +192,45 @@ def contribution_add(
     return contribution
 
 
-def _judgement_data(judgement: JointJudgement) -> dict:
+def contribution_version_add(
+    contribution: PartnerContribution, *, actor, recorded_at: datetime, reason: str = ""
+) -> PartnerContributionVersion:
+    """The version in force of `contribution` (its content and number) as a row of its own."""
+    version = PartnerContributionVersion(
+        contribution=contribution,
+        number=contribution.version,
+        **{name: getattr(contribution, name) for name in CONTRIBUTION_CONTENT_FIELDS},
+        recorded_by=actor,
+        recorded_at=recorded_at,
+        reason=reason,
+    )
+    version.save()
+    return version
+
+
+def judgement_event_data(judgement: JointJudgement) -> dict:
     return {
         "assessment_id": judgement.assessment_id,
         "judgement_id": judgement.pk,
         "joint_score": judgement.joint_score,
         "classification": judgement.classification,
     }
+
+
+def judgement_version_add(
+    judgement: JointJudgement, *, actor, recorded_at: datetime, reason: str = ""
+) -> JointJudgementVersion:
+    """The version in force of `judgement` (its content and number) as a row of its own."""
+    version = JointJudgementVersion(
+        judgement=judgement,
+        number=judgement.version,
+        **{name: getattr(judgement, name) for name in JUDGEMENT_CONTENT_FIELDS},
+        recorded_by=actor,
+        recorded_at=recorded_at,
+        reason=reason,
+    )
+    version.save()
+    return version
 
 
 @transaction.atomic
@@ -212,8 +248,8 @@ def judgement_record(
     dissents: Iterable[tuple[Organisation, str]] = (),
     occurred_at: datetime | None = None,
 ) -> JointJudgement:
-    """Record the team's one joint judgement of a round (this completes the round), with the
-    family's voice and the dissent of partners who disagree."""
+    """Record the team's one joint judgement of a round (this completes the round): its first
+    version, with the family's voice and the dissent of partners who disagree."""
     case = assessment.case
     require_open_case(case)
     check_score(joint_score, field="joint_score")
@@ -250,70 +286,114 @@ def judgement_record(
     full_clean_held(judgement, exclude=["assessment"])  # its one judgement: checked above, under the lock
     history_author(judgement, actor)
     create_once(judgement, existing=existing, message=JUDGEMENT_ALREADY_RECORDED)
-    for dissenting, reason in dissents:
-        _dissent_create(
-            actor=actor, judgement=judgement, organisation=dissenting, reason=reason, occurred_at=judgement.recorded_at
-        )
+    version = judgement_version_add(judgement, actor=actor, recorded_at=judgement.recorded_at)
     timeline_record(
         case=case,
         kind=EventKind.JUDGEMENT_RECORDED,
         actor=actor,
         organisation=organisation,
         occurred_at=judgement.recorded_at,
-        data=_judgement_data(judgement),
+        data=judgement_event_data(judgement),
     )
-    return judgement
-
-
-@transaction.atomic
-def judgement_change(*, actor, judgement: JointJudgement, expected_version: int | None, **fields) -> JointJudgement:
-    """Correct the joint judgement; history keeps every version and who made it. Dissent is
-    separate and never touched here."""
-    unknown = set(fields) - set(JUDGEMENT_EDITABLE_FIELDS)
-    if unknown:
-        raise ValidationError(_("Deze velden kunnen hier niet worden gewijzigd: %s") % ", ".join(sorted(unknown)))
-    case = judgement.assessment.case
-    require_open_case(case)
-    if "joint_score" in fields:
-        check_score(fields["joint_score"], field="joint_score")
-    if "rationale" in fields and not str(fields["rationale"]).strip():
-        raise ValidationError({"rationale": _("Onderbouw het gezamenlijk oordeel.")})
-    changes = versioned_update(judgement, actor=actor, expected_version=expected_version, fields=fields)
-    if changes:
-        timeline_record(
-            case=case,
-            kind=EventKind.JUDGEMENT_RECORDED,
-            actor=actor,
-            data={**_judgement_data(judgement), "revision": judgement.version, "fields": sorted(changes)},
+    for dissenting, reason in dissents:
+        _dissent_create(
+            actor=actor, version=version, organisation=dissenting, reason=reason, occurred_at=judgement.recorded_at
         )
     return judgement
 
 
+def judgement_is_closed(judgement: JointJudgement) -> bool:
+    """A judgement of an episode that has ended (the case is closed, or reopened since) is read-only."""
+    case = judgement.assessment.case
+    return case.is_closed or judgement.assessment.episode != case.episode
+
+
+def require_open_episode(judgement: JointJudgement) -> None:
+    if judgement_is_closed(judgement):
+        raise ValidationError(JUDGEMENT_EPISODE_CLOSED)
+
+
+def current_version(judgement: JointJudgement) -> JointJudgementVersion:
+    """The version in force (call under the judgement's lock when a write depends on it)."""
+    version = JointJudgementVersion.objects.get(judgement=judgement, number=judgement.version)
+    version.judgement = judgement
+    return version
+
+
+def _standpoint_of(version: JointJudgementVersion, organisation: Organisation) -> Agreement | Dissent | None:
+    return (
+        Agreement.objects.filter(version=version, organisation=organisation).first()
+        or Dissent.objects.filter(version=version, organisation=organisation).first()
+    )
+
+
+def _standpoint_check(version: JointJudgementVersion, organisation: Organisation) -> None:
+    """One standpoint per organisation per version: akkoord or afwijkend, recorded once, never overwritten."""
+    check_participating_organisations(version.judgement.assessment.case, [organisation], field="organisation")
+    first = _standpoint_of(version, organisation)
+    if first is not None:
+        message = (DISSENT_ALREADY_RECORDED if isinstance(first, Dissent) else AGREEMENT_ALREADY_RECORDED) % {
+            "organisation": organisation
+        }
+        raise AlreadyRecorded(message, existing=first, field="organisation")
+
+
+def _locked_version(judgement: JointJudgement, expected_version: int | None) -> JointJudgementVersion:
+    """The version a standpoint is about: the one in force, which must be the one the partner saw
+    (`expected_version`; None for the import and the meeting, which take the one in force)."""
+    require_open_episode(judgement)
+    locked = JointJudgement.objects.select_for_update().get(pk=judgement.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ConcurrentEditError(current=locked, changed_fields=changed_since(locked, expected_version))
+    return current_version(locked)
+
+
 def _dissent_create(
-    *, actor, judgement: JointJudgement, organisation: Organisation, reason: str, occurred_at: datetime | None = None
+    *,
+    actor,
+    version: JointJudgementVersion,
+    organisation: Organisation,
+    reason: str,
+    occurred_at: datetime | None = None,
 ) -> Dissent:
+    judgement = version.judgement
     case = judgement.assessment.case
     if not reason.strip():
         raise ValidationError({"reason": _("Geef de reden van het afwijkende standpunt.")})
-    check_participating_organisations(case, [organisation], field="organisation")
+    _standpoint_check(version, organisation)
     message = DISSENT_ALREADY_RECORDED % {"organisation": organisation}
-
-    def existing():
-        return Dissent.objects.filter(judgement=judgement, organisation=organisation).first()
-
-    first = existing()
-    if first is not None:
-        # Recorded, never overwritten: a partner's dissent stays as it was said.
-        raise AlreadyRecorded(message, existing=first, field="organisation")
     dissent = Dissent(
         judgement=judgement,
+        version=version,
         organisation=organisation,
         recorded_by=actor,
         reason=reason.strip(),
         recorded_at=occurred_at or timezone.now(),
     )
     history_author(dissent, actor)
-    create_once(dissent, existing=existing, message=message, field="organisation")
+    create_once(
+        dissent,
+        existing=lambda: Dissent.objects.filter(version=version, organisation=organisation).first(),
+        message=message,
+        field="organisation",
+    )
+    # Its own event: the signals of a dissent (notifications) hook on it through cases.timeline.on_event.
+    timeline_record(
+        case=case,
+        kind=EventKind.DISSENT_RECORDED,
+        actor=actor,
+        organisation=organisation,
+        occurred_at=dissent.recorded_at,
+        summary=dissent.reason,
+        data={
+            "assessment_id": judgement.assessment_id,
+            "judgement_id": judgement.pk,
+            "version": version.number,
+            "dissent_id": dissent.pk,
+            "organisation_id": organisation.pk,
+            "user_id": actor.pk,
+        },
+    )
     return dissent
 
 
@@ -324,24 +404,64 @@ def dissent_record(
     judgement: JointJudgement,
     reason: str,
     organisation: Organisation | None = None,
+    expected_version: int | None = None,
     occurred_at: datetime | None = None,
 ) -> Dissent:
-    """Record that a partner (by default the actor's own organisation) disagrees with the judgement."""
+    """Record that a partner (by default the actor's own organisation) disagrees with the version of
+    the judgement in force, with its reason: once per organisation per version, never overwritten."""
     case = judgement.assessment.case
     organisation = organisation or acting_organisation(actor, case)
-    lock_row(judgement)  # a second, simultaneous dissent waits here and then finds this one
-    dissent = _dissent_create(
-        actor=actor, judgement=judgement, organisation=organisation, reason=reason, occurred_at=occurred_at
+    # A second, simultaneous standpoint waits for the judgement's lock and then finds this one.
+    version = _locked_version(judgement, expected_version)
+    return _dissent_create(
+        actor=actor, version=version, organisation=organisation, reason=reason, occurred_at=occurred_at
+    )
+
+
+@transaction.atomic
+def agreement_record(
+    *,
+    actor,
+    judgement: JointJudgement,
+    organisation: Organisation | None = None,
+    expected_version: int | None = None,
+    occurred_at: datetime | None = None,
+) -> Agreement:
+    """Record a partner's (by default the actor's own organisation's) akkoord with the version of the
+    judgement in force: once per organisation per version, never overwritten."""
+    case = judgement.assessment.case
+    organisation = organisation or acting_organisation(actor, case)
+    version = _locked_version(judgement, expected_version)
+    _standpoint_check(version, organisation)
+    agreement = Agreement(
+        judgement=judgement,
+        version=version,
+        organisation=organisation,
+        recorded_by=actor,
+        recorded_at=occurred_at or timezone.now(),
+    )
+    create_once(
+        agreement,
+        existing=lambda: Agreement.objects.filter(version=version, organisation=organisation).first(),
+        message=AGREEMENT_ALREADY_RECORDED % {"organisation": organisation},
+        field="organisation",
     )
     timeline_record(
         case=case,
-        kind=EventKind.CASE_CHANGED,
+        kind=EventKind.AGREEMENT_RECORDED,
         actor=actor,
         organisation=organisation,
-        occurred_at=dissent.recorded_at,
-        data={"fields": ["dissent"], "judgement_id": judgement.pk, "dissent_id": dissent.pk},
+        occurred_at=agreement.recorded_at,
+        data={
+            "assessment_id": judgement.assessment_id,
+            "judgement_id": judgement.pk,
+            "version": version.number,
+            "agreement_id": agreement.pk,
+            "organisation_id": organisation.pk,
+            "user_id": actor.pk,
+        },
     )
-    return dissent
+    return agreement
 
 
 @transaction.atomic

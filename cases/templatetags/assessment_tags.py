@@ -1,10 +1,10 @@
-"""The case page's safety section: score trajectory, latest judgement, open actions."""
+"""The case page's safety section: score trajectory, latest judgement, open actions, dissent."""
 
 from django import template
 from django.utils import timezone
 
 from cases.assessments.score_chart import score_chart
-from cases.assessments.selectors import open_conditions, score_trajectory
+from cases.assessments.selectors import dissent_for_cases, open_conditions, score_trajectory
 from cases.interventions.selectors import open_interventions
 
 register = template.Library()
@@ -22,3 +22,11 @@ def case_assessment_summary(case):
         "open_conditions": list(open_conditions(case)),
         "today": timezone.localdate(),
     }
+
+
+@register.inclusion_tag("assessments/_case_dissent.html")
+def case_dissent(case):
+    """The case page's dissent: on the version in force of the latest joint judgement of the episode,
+    for a case the view obtained through case_for; one query."""
+    dissents = dissent_for_cases([case.pk]).get(case.pk, [])
+    return {"case": case, "dissents": dissents, "judgement": dissents[0].judgement if dissents else None}

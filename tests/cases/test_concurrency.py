@@ -201,8 +201,8 @@ def test_five_simultaneous_contributions_of_one_organisation_record_one(world):
 def test_five_simultaneous_dissents_of_one_organisation_record_one(world):
     judgement = _judged(world)
     url = reverse("dissent-add", kwargs={"case_id": world.case.pk, "judgement_id": judgement.pk})
-
-    responses = post_simultaneously(clients_of(world.vt_professional), url, {"reason": "Wij zien acute zorgen."})
+    data = {"reason": "Wij zien acute zorgen.", "version": judgement.version}
+    responses = post_simultaneously(clients_of(world.vt_professional), url, data)
 
     assert_recorded_once_on_the_web(
         responses,

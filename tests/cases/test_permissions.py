@@ -13,7 +13,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
-from cases.assessments.models import Assessment, JointJudgement, PartnerContribution, Veiligheidsvoorwaarde
+from cases.assessments.models import (
+    Assessment,
+    JointJudgement,
+    JointJudgementVersion,
+    PartnerContribution,
+    Veiligheidsvoorwaarde,
+)
 from cases.interventions.models import Intervention
 from cases.reporters.services import reporter_record
 from cases.services import participant_add, participant_end
@@ -112,6 +118,15 @@ def build_fixture_ids(w) -> dict[str, int]:
     )
     judgement = JointJudgement.objects.create(
         assessment=assessment, classification="structureel", joint_score=5, rationale="Test", recorded_by=w.professional
+    )
+    # Its first version, as the services record it (the amend, akkoord and dissent routes read it).
+    JointJudgementVersion.objects.create(
+        judgement=judgement,
+        number=1,
+        classification="structureel",
+        joint_score=5,
+        rationale="Test",
+        recorded_by=w.professional,
     )
     condition = Veiligheidsvoorwaarde.objects.create(
         case=w.case,

@@ -143,6 +143,18 @@ def write_endpoints(w: ApiWorld) -> list[Endpoint]:
         Endpoint("post", f"{c}interventions/{w.intervention.pk}/status/", {"action": "start", "version": 1}),
         Endpoint("post", f"{c}transitions/", {"step": "to:monitoring", "reason": "Afspraken lopen", "version": 1}),
         Endpoint("post", "/api/v1/notifications/read/", {"ids": [1, 2]}),
+        Endpoint(
+            "post",
+            f"{c}judgements/{w.judgement.pk}/amendments/",
+            {"version": 1, "reason": "Telfout", "joint_score": 3},
+        ),
+        Endpoint("post", f"{c}judgements/{w.judgement.pk}/agreements/", {"version": 1}),
+        Endpoint("post", f"{c}judgements/{w.judgement.pk}/dissents/", {"version": 1, "reason": "Te licht"}),
+        Endpoint(
+            "post",
+            f"{c}contributions/{w.judgement.assessment.contributions.get().pk}/corrections/",
+            {"version": 1, "reason": "Verkeerde score", "safety_score": 3},
+        ),
     ]
 
 

@@ -107,7 +107,7 @@ def api(w, client, login_verified):
     return client
 
 
-ENDPOINT_COUNT = 15
+ENDPOINT_COUNT = 19
 
 
 @pytest.mark.parametrize("index", range(ENDPOINT_COUNT))

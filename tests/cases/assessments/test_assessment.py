@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from cases.assessments.amendments import AMENDMENT_CHANGES_NOTHING, judgement_amend
 from cases.assessments.models import ConditionStatus, Dissent, JointJudgement, PartnerContribution
 from cases.assessments.selectors import score_trajectory
 from cases.assessments.services import (
@@ -12,7 +13,6 @@ from cases.assessments.services import (
     condition_check,
     contribution_add,
     dissent_record,
-    judgement_change,
     judgement_record,
 )
 from cases.models import EventKind
@@ -106,7 +106,7 @@ def test_the_joint_judgement_records_the_familys_voice_and_completes_the_round(r
         contribution_add(actor=region.vt_user, assessment=assessment, safety_score=5, classification="geen")
 
 
-def test_dissent_stays_recorded_after_later_edits_by_others(region, case):
+def test_dissent_stays_recorded_after_later_amendments(region, case):
     assessment = assessment_start(actor=region.cvc_user, case=case)
     judgement = judgement_record(
         actor=region.cvc_user,
@@ -117,48 +117,73 @@ def test_dissent_stays_recorded_after_later_edits_by_others(region, case):
         dissents=[(region.gi, "Wij zien acute onveiligheid")],
     )
     dissent_record(actor=region.vt_user, judgement=judgement, reason="Score is te hoog")
-    judgement_change(
+    with pytest.raises(ValidationError, match="al vastgelegd"):
+        dissent_record(actor=region.cvc_user, judgement=judgement, organisation=region.vt, reason="Overschreven")
+    judgement_amend(
         actor=region.cvc_user,
         judgement=judgement,
         expected_version=judgement.version,
+        reason="Nieuwe informatie van school",
         joint_score=3,
         rationale="Bijgesteld na nieuwe informatie",
     )
-    judgement_change(
-        actor=region.coordinator, judgement=judgement, expected_version=judgement.version, classification="acute"
-    )
-    with pytest.raises(ValidationError, match="al vastgelegd"):
-        dissent_record(actor=region.cvc_user, judgement=judgement, organisation=region.vt, reason="Overschreven")
-
-    dissents = {d.organisation_id: d.reason for d in Dissent.objects.filter(judgement=judgement)}
-    assert dissents == {region.gi.pk: "Wij zien acute onveiligheid", region.vt.pk: "Score is te hoog"}
-    assert Dissent.objects.get(organisation=region.vt).recorded_by == region.vt_user
-
-
-def test_the_joint_judgements_history_shows_who_changed_what(region, case):
-    judgement = judge(region, case, score=5)
-    judgement_change(actor=region.vt_user, judgement=judgement, expected_version=judgement.version, joint_score=3)
-    judgement_change(
+    judgement_amend(
         actor=region.coordinator,
         judgement=judgement,
         expected_version=judgement.version,
+        reason="Besproken in het overleg",
+        classification="acute",
+    )
+
+    dissents = {d.organisation_id: (d.reason, d.version.number) for d in Dissent.objects.filter(judgement=judgement)}
+    assert dissents == {region.gi.pk: ("Wij zien acute onveiligheid", 1), region.vt.pk: ("Score is te hoog", 1)}
+    assert Dissent.objects.get(organisation=region.vt).recorded_by == region.vt_user
+
+
+def test_the_joint_judgements_versions_show_who_changed_what_and_why(region, case):
+    judgement = judge(region, case, score=5)
+    judgement_amend(actor=region.cvc_user, judgement=judgement, expected_version=1, reason="Telfout", joint_score=3)
+    judgement_amend(
+        actor=region.coordinator,
+        judgement=judgement,
+        expected_version=2,
+        reason="Aangevuld in het overleg",
         rationale="Nieuwe onderbouwing",
     )
 
-    newest, middle, first = judgement.history.order_by("-history_id")[:3]
-    assert [h.history_user for h in (first, middle, newest)] == [region.cvc_user, region.vt_user, region.coordinator]
-    assert [c.field for c in middle.diff_against(first).changes if c.field != "version"] == ["joint_score"]
-    assert [(c.old, c.new) for c in middle.diff_against(first).changes if c.field == "joint_score"] == [(5, 3)]
-    assert [c.field for c in newest.diff_against(middle).changes if c.field != "version"] == ["rationale"]
+    versions = judgement.versions.order_by("number")
+    assert [(v.number, v.recorded_by, v.joint_score, v.rationale, v.reason) for v in versions] == [
+        (1, region.cvc_user, 5, "Zorgen over veiligheid thuis.", ""),
+        (2, region.cvc_user, 3, "Zorgen over veiligheid thuis.", "Telfout"),
+        (3, region.coordinator, 3, "Nieuwe onderbouwing", "Aangevuld in het overleg"),
+    ]
+    judgement.refresh_from_db()
+    assert (judgement.version, judgement.joint_score, judgement.rationale) == (3, 3, "Nieuwe onderbouwing")
+    assert judgement.recorded_by == region.cvc_user  # the first recording stays credited as such
+    amended = case.timeline.filter(kind=EventKind.JUDGEMENT_AMENDED).order_by("id")
+    assert [(e.actor, e.data["version"], e.data["fields"]) for e in amended] == [
+        (region.cvc_user, 2, ["joint_score"]),
+        (region.coordinator, 3, ["rationale"]),
+    ]
+    assert case.timeline.filter(kind=EventKind.JUDGEMENT_RECORDED).count() == 1
 
 
-def test_a_stale_judgement_edit_is_refused(region, case):
+def test_a_stale_judgement_amendment_is_refused(region, case):
     judgement = judge(region, case, score=5)
     stale_version = judgement.version
-    judgement_change(actor=region.vt_user, judgement=judgement, expected_version=stale_version, joint_score=3)
+    judgement_amend(
+        actor=region.coordinator,
+        judgement=judgement,
+        expected_version=stale_version,
+        reason="Bijgesteld",
+        joint_score=3,
+    )
     with pytest.raises(ValidationError, match="intussen gewijzigd"):
-        judgement_change(actor=region.gi_user, judgement=judgement, expected_version=stale_version, joint_score=8)
+        judgement_amend(
+            actor=region.cvc_user, judgement=judgement, expected_version=stale_version, reason="Anders", joint_score=8
+        )
     assert JointJudgement.objects.get(pk=judgement.pk).joint_score == 3
+    assert judgement.versions.count() == 2
 
 
 def test_repeated_assessments_form_the_score_trajectory(region, case):
@@ -259,37 +284,40 @@ def test_assessment_pages_of_a_foreign_case_answer_404(region, case, login_verif
     )
 
 
-def test_a_stale_judgement_edit_on_the_web_answers_409(region, case, login_verified, client):
+def test_a_stale_judgement_amendment_on_the_web_answers_409(region, case, login_verified, client):
     judgement = judge(region, case, score=5)
-    url = reverse("judgement-edit", kwargs={"case_id": case.pk, "judgement_id": judgement.pk})
-    judgement_change(actor=region.vt_user, judgement=judgement, expected_version=judgement.version, joint_score=3)
+    url = reverse("judgement-amend", kwargs={"case_id": case.pk, "judgement_id": judgement.pk})
+    judgement_amend(actor=region.coordinator, judgement=judgement, expected_version=1, reason="Telfout", joint_score=3)
     login_verified(client, region.cvc_user)
     response = client.post(
-        url, {"classification": "geen", "joint_score": "9", "rationale": "Alles goed", "version": "1"}
+        url,
+        {"classification": "geen", "joint_score": "9", "rationale": "Alles goed", "reason": "Beter", "version": "1"},
     )
     assert response.status_code == 409
     assert JointJudgement.objects.get(pk=judgement.pk).joint_score == 3
 
 
-def _stale_judgement_edit(region, case, login_verified, client):
-    """The VT and the CVC professional open the judgement's form; VT saves a new score first, then the
-    CVC professional sends a new rationale on the stale form. Returns the CVC's client, the url and the answer."""
+def _stale_judgement_amendment(region, case, login_verified, client):
+    """The coordinator and the recorder (the CVC professional) open the amendment form; the coordinator
+    saves a new score first, then the recorder sends a new rationale on the stale form. Returns the
+    recorder's client, the url and the answer."""
     from django.test import Client
 
     judgement = judge(region, case, score=5)
-    url = reverse("judgement-edit", kwargs={"case_id": case.pk, "judgement_id": judgement.pk})
+    url = reverse("judgement-amend", kwargs={"case_id": case.pk, "judgement_id": judgement.pk})
     first = Client()
-    login_verified(first, region.vt_user)
+    login_verified(first, region.coordinator)
     login_verified(client, region.cvc_user)
     loaded = form_data(client.get(url).content.decode())
-    assert first.post(url, {**form_data(first.get(url).content.decode()), "joint_score": "3"}).status_code == 302
-    return client, url, client.post(url, {**loaded, "rationale": "Alles goed"})
+    colleague = {**form_data(first.get(url).content.decode()), "joint_score": "3", "reason": "Telfout"}
+    assert first.post(url, colleague).status_code == 302
+    return client, url, client.post(url, {**loaded, "rationale": "Alles goed", "reason": "Herzien"})
 
 
-def test_a_stale_judgement_edit_shows_both_versions_and_saving_the_reshown_form_keeps_the_colleagues(
+def test_a_stale_judgement_amendment_shows_both_versions_and_the_reshown_form_holds_the_colleagues(
     region, case, login_verified, client
 ):
-    client, url, response = _stale_judgement_edit(region, case, login_verified, client)
+    client, url, response = _stale_judgement_amendment(region, case, login_verified, client)
 
     assert response.status_code == 409
     body = response.content.decode()
@@ -307,28 +335,35 @@ def test_a_stale_judgement_edit_shows_both_versions_and_saving_the_reshown_form_
         "2",
     )
 
-    assert client.post(url, reshown).status_code == 302
+    # Sent as it is shown, it is the judgement in force: no new version.
+    unchanged = client.post(url, {**reshown, "reason": "Toch niet"})
+    assert unchanged.status_code == 400 and str(AMENDMENT_CHANGES_NOTHING) in unchanged.content.decode()
     judgement = JointJudgement.objects.get()
-    assert (judgement.joint_score, judgement.rationale, judgement.version) == (3, "Zorgen over veiligheid thuis.", 3)
+    assert (judgement.joint_score, judgement.rationale, judgement.version) == (3, "Zorgen over veiligheid thuis.", 2)
 
 
 def test_a_reviewed_judgement_conflict_saves_the_value_entered_again(region, case, login_verified, client):
-    client, url, response = _stale_judgement_edit(region, case, login_verified, client)
+    client, url, response = _stale_judgement_amendment(region, case, login_verified, client)
 
-    again = {**form_data(response.content.decode()), "rationale": "Alles goed"}
+    again = {**form_data(response.content.decode()), "rationale": "Alles goed", "reason": "Herzien"}
     assert client.post(url, again).status_code == 302
     judgement = JointJudgement.objects.get()
     assert (judgement.joint_score, judgement.rationale, judgement.version) == (3, "Alles goed", 3)
+    assert list(judgement.versions.values_list("number", "joint_score", "reason")) == [
+        (1, 5, ""),
+        (2, 3, "Telfout"),
+        (3, 3, "Herzien"),
+    ]
 
 
 @pytest.mark.parametrize("version", [None, "twee"])
-def test_a_judgement_edit_without_a_usable_version_is_refused_and_nothing_changes(
+def test_a_judgement_amendment_without_a_usable_version_is_refused_and_nothing_changes(
     region, case, login_verified, client, version
 ):
     judgement = judge(region, case, score=5)
-    url = reverse("judgement-edit", kwargs={"case_id": case.pk, "judgement_id": judgement.pk})
+    url = reverse("judgement-amend", kwargs={"case_id": case.pk, "judgement_id": judgement.pk})
     login_verified(client, region.cvc_user)
-    data = {"classification": "geen", "joint_score": "9", "rationale": "Alles goed"}
+    data = {"classification": "geen", "joint_score": "9", "rationale": "Alles goed", "reason": "Beter"}
     response = client.post(url, data if version is None else {**data, "version": version})
     assert response.status_code == 400 and str(VERSION_REQUIRED) in response.content.decode()
     assert JointJudgement.objects.values_list("joint_score", "version").get() == (5, 1)
