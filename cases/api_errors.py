@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -84,6 +84,18 @@ def _shaped(record: models.Model, context: dict, shapes: dict) -> dict | None:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """The one error contract; a refused request rolls back its own request transaction only. A view
+    without one (non_atomic_requests) must not mark an enclosing transaction (a test's) for rollback."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    marked_before = connection.needs_rollback
+    response = _handle(exc, context)
+    view = context.get("view")
+    if DEFAULT_DB_ALIAS in getattr(getattr(view, "dispatch", None), "_non_atomic_requests", ()) and not marked_before:
+        connection.needs_rollback = False
+    return response
+
+
+def _handle(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, ConcurrentEditError):
         body = {
             "detail": exc.messages[0],

@@ -91,6 +91,8 @@ class AsciiPageNumberPagination(PageNumberPagination):
     """?page= takes ASCII digits (or "last"); anything else is 404 like a page past the end."""
 
     def get_page_number(self, request, paginator):
+        if request.query_params.get(self.page_query_param) == "":
+            raise NotFound(self.invalid_page_message)  # DRF would read an empty page as page 1
         number = super().get_page_number(request, paginator)
         if parse_id(number) is None:
             raise NotFound(self.invalid_page_message)

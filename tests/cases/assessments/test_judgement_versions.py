@@ -411,7 +411,7 @@ def test_the_case_page_shows_dissent_only_on_the_judgement_in_force(region, case
     login_verified(client, region.cvc_user)
     page = client.get(reverse("case-detail", kwargs={"case_id": case.pk})).content.decode()
     assert 'id="dissent-title"' not in page  # no dissent section: the dissent was on version 1
-    assert "afwijkend standpunt vastgelegd: Oud bezwaar" in page  # it stays on the timeline
+    assert "<strong>afwijkend standpunt vastgelegd</strong>: Oud bezwaar" in page  # it stays on the timeline
     assert dissent_for_cases([case.pk]) == {}
 
 
