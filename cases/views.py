@@ -28,6 +28,7 @@ from cases.models import Case, Note, Participant, Person
 from cases.selectors import (
     case_for_request,
     cases_filter,
+    cases_flagged,
     cases_of_coordinated_teams,
     cases_participating,
     log_search,
@@ -52,7 +53,7 @@ def _case_list(request: HttpRequest, *, scope: str) -> HttpResponse:
     search = filters.get("q") or ""
     municipality = filters.get("municipality")
     cases = cases_filter(
-        selector(request.user).select_related("municipality", "team", "vast_gezicht"),
+        cases_flagged(selector(request.user).select_related("municipality", "team", "vast_gezicht")),
         status=filters.get("status") or "",
         municipality_id=municipality.pk if municipality else None,
         search=search,

@@ -282,6 +282,7 @@ CELERY_TASK_ROUTES = {
     "workflows.sweep": {"queue": "sweeps"},
     "workflows.send_reminder_email": {"queue": "mail"},
     "workflows.send_digest_email": {"queue": "mail"},
+    "workflows.send_notification_email": {"queue": "mail"},
 }
 # Expired evaluator export files are deleted hourly (METRICS_EXPORT_TTL_HOURS).
 CELERY_BEAT_SCHEDULE["metrics-expire-exports"] = {"task": "metrics.expire_exports", "schedule": 3600.0}

@@ -7,11 +7,35 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from cases.assessments.models import Assessment, Classification, ConditionStatus, JointJudgement, Veiligheidsvoorwaarde
-from cases.models import Case, Participant
+from cases.models import Case, EventKind, Participant, TimelineEvent
+
+# Still to act on: open, or breached ("niet nagekomen"). A breached condition stays listed, marked as such.
+ACTIONABLE_CONDITION_STATUSES = (ConditionStatus.OPEN, ConditionStatus.NOT_MET)
+# What handles a breach: the team discusses the case in a meeting, or records a joint judgement, after it.
+BREACH_HANDLED_BY = (EventKind.DISCUSSED_IN_MEETING, EventKind.JUDGEMENT_RECORDED)
+
+
+def unhandled_breaches(conditions: QuerySet[Veiligheidsvoorwaarde]) -> QuerySet[Veiligheidsvoorwaarde]:
+    """Of these conditions, the breached ones the team has not handled yet (see BREACH_HANDLED_BY)."""
+    handled = TimelineEvent.objects.filter(
+        case_id=OuterRef("case_id"), kind__in=BREACH_HANDLED_BY, occurred_at__gt=OuterRef("checked_at")
+    )
+    return conditions.filter(status=ConditionStatus.NOT_MET).exclude(Exists(handled))
+
+
+def with_breach_flag(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Annotate `condition_breached`: the case has a breached veiligheidsvoorwaarde not yet handled.
+    A subquery in the list's own query: no query more, whatever the page size."""
+    breached = unhandled_breaches(Veiligheidsvoorwaarde.objects.filter(case_id=OuterRef("pk")))
+    return cases.annotate(condition_breached=Exists(breached))
+
+
+def case_has_unhandled_breach(case: Case) -> bool:
+    return unhandled_breaches(case.veiligheidsvoorwaarden.all()).exists()
 
 
 def assessments_of(case: Case) -> QuerySet[Assessment]:
@@ -62,7 +86,10 @@ def score_trajectory(case: Case) -> list[ScorePoint]:
 
 
 def open_conditions(case: Case) -> QuerySet[Veiligheidsvoorwaarde]:
-    return case.veiligheidsvoorwaarden.filter(status=ConditionStatus.OPEN).select_related("owner_organisation", "owner")
+    """Conditions still to act on: open, or breached (shown as "niet nagekomen")."""
+    return case.veiligheidsvoorwaarden.filter(status__in=ACTIONABLE_CONDITION_STATUSES).select_related(
+        "owner_organisation", "owner"
+    )
 
 
 def conditions_of(case: Case) -> QuerySet[Veiligheidsvoorwaarde]:

@@ -17,6 +17,7 @@ from cases.assessments.forms import (
     ConditionCheckForm,
     ConditionForm,
     ContributionForm,
+    ContributionRequestForm,
     DissentForm,
     JudgementEditForm,
     JudgementForm,
@@ -71,6 +72,7 @@ def assessment_detail(request: HttpRequest, case_id: int, assessment_id: int) ->
         "contributions": list(assessment.contributions.all()),
         "conditions": list(conditions_of(case).filter(judgement=judgement)) if judgement else [],
         "contribution_form": ContributionForm() if judgement is None else None,
+        "request_form": ContributionRequestForm(assessment=assessment) if judgement is None else None,
         "judgement_form": JudgementForm() if judgement is None else None,
         "dissent_form": DissentForm() if judgement else None,
         "check_form_class": ConditionCheckForm,
@@ -95,6 +97,25 @@ def contribution_add(request: HttpRequest, case_id: int, assessment_id: int) -> 
         context={"case": case, "title": _("Bijdrage aan de veiligheidsbeoordeling"), "back_url": back},
         success_url=back,
         success_message=_("Uw bijdrage is vastgelegd."),
+    )
+
+
+@login_required
+@require_POST
+def contribution_request(request: HttpRequest, case_id: int, assessment_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    assessment = get_object_or_404(case.assessments, pk=assessment_id)
+    back = _back(case, assessment.pk)
+    return run_form(
+        request,
+        ContributionRequestForm(request.POST, assessment=assessment),
+        lambda data: services.contribution_request(
+            actor=request.user, assessment=assessment, organisation=data["organisation"]
+        ),
+        template=FORM_PAGE,
+        context={"case": case, "title": _("Bijdrage vragen"), "back_url": back},
+        success_url=back,
+        success_message=_("De bijdrage is gevraagd; de professionals van die partner krijgen een melding."),
     )
 
 

@@ -25,7 +25,13 @@ from security.services import client_ip
 from workflows.meetings import services
 from workflows.meetings.forms import AgendaAddForm, AttendanceForm, AttendanceListForm, MeetingForm, MinutesForm
 from workflows.meetings.models import AgendaItem, Attendance
-from workflows.meetings.selectors import agenda_item_for, meeting_agenda, meeting_for, meetings_visible_to
+from workflows.meetings.selectors import (
+    agenda_item_for,
+    meeting_agenda,
+    meeting_for,
+    meetings_visible_to,
+    open_agenda_proposals,
+)
 
 FORM_PAGE = "cases/form_page.html"
 
@@ -72,6 +78,9 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
         "today": today,
     }
     if is_coordinator:
+        context["proposals"] = open_agenda_proposals(request.user, meeting)
+        if context["proposals"]:
+            log_search(request.user, ip=client_ip(request), detail=f"meeting:{meeting.pk};proposals")
         list_form = AttendanceListForm(request.GET or None, meeting=meeting)
         organisation = list_form.cleaned_data["organisation"] if list_form.is_valid() else None
         context |= {
