@@ -63,10 +63,9 @@ def _coordinators(event: TimelineEvent, access: CaseAccess) -> list[int]:
 def _condition_breached(event: TimelineEvent, access: CaseAccess) -> Message:
     """A safety signal: the condition's owner, the vast gezicht and the team's coordinators."""
     condition = Veiligheidsvoorwaarde.objects.filter(pk=event.data.get("condition_id"), case_id=event.case_id).first()
-    owner = condition.owner_id if condition else event.data.get("owner_id")
     return Message(
         kind=NotificationKind.CONDITION_BREACHED,
-        recipients=[owner, event.case.vast_gezicht_id, *_coordinators(event, access)],
+        recipients=[condition.owner_id if condition else None, event.case.vast_gezicht_id, *_coordinators(event, access)],
         title=_("Veiligheidsvoorwaarde niet nagekomen in %(ref)s.") % {"ref": event.case.reference},
         url=_case_url(event),
     )

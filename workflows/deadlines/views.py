@@ -126,6 +126,7 @@ def preferences(request):
         request,
         "deadlines/notification_preferences.html",
         {"form": form, "feed_url": feed_url, "has_feed": has_feed, "safety_signals": SAFETY_SIGNALS},
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 
