@@ -424,7 +424,7 @@ def condition_check(
         actor=actor,
         organisation=condition.owner_organisation,
         occurred_at=condition.checked_at,
-        data={"condition_id": condition.pk, "status": status, "owner_id": condition.owner_id},
+        data={"condition_id": condition.pk, "status": status},
     )
     return condition
 

@@ -12,7 +12,7 @@ A past event that reaches the hooks again (an import, the demo seed) is history:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -41,7 +41,7 @@ NOTIFY_WITHIN = timedelta(hours=24)
 @dataclass(frozen=True)
 class Message:
     kind: str
-    recipients: list[int]  # in order, may repeat: each is notified once
+    recipients: Sequence[int | None]  # in order, may repeat or be empty (None): each is notified once
     title: str
     url: str
 
@@ -65,7 +65,11 @@ def _condition_breached(event: TimelineEvent, access: CaseAccess) -> Message:
     condition = Veiligheidsvoorwaarde.objects.filter(pk=event.data.get("condition_id"), case_id=event.case_id).first()
     return Message(
         kind=NotificationKind.CONDITION_BREACHED,
-        recipients=[condition.owner_id if condition else None, event.case.vast_gezicht_id, *_coordinators(event, access)],
+        recipients=[
+            condition.owner_id if condition else None,
+            event.case.vast_gezicht_id,
+            *_coordinators(event, access),
+        ],
         title=_("Veiligheidsvoorwaarde niet nagekomen in %(ref)s.") % {"ref": event.case.reference},
         url=_case_url(event),
     )

@@ -110,9 +110,9 @@ def _site_link(path: str) -> str:
 
 def notifications_deliverable(notifications: list[Notification], *, on) -> list[Notification]:
     """Of these unsent notifications (case loaded just now), those whose recipient may still see the case."""
-    with_case = [n for n in notifications if n.case_id is not None]
-    access = case_access([n.case for n in with_case], on=on, user_ids={n.user_id for n in with_case})
-    return [n for n in notifications if n.case_id is None or access.allows(case=n.case, user_id=n.user_id)]
+    cases = {n.pk: n.case for n in notifications if n.case is not None}
+    access = case_access(cases.values(), on=on, user_ids={n.user_id for n in notifications})
+    return [n for n in notifications if n.pk not in cases or access.allows(case=cases[n.pk], user_id=n.user_id)]
 
 
 def _notifications_withdraw(ids: list[int], *, now: datetime) -> None:

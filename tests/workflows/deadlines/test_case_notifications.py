@@ -130,7 +130,9 @@ def test_the_case_is_flagged_until_the_team_handles_the_breach(region, login_ver
     flagged = with_breach_flag(Case.objects.filter(pk=case.pk)).get()
     assert flagged.condition_breached is True
     login_verified(client, region.cvc_user)
-    assert "voorwaarde niet nagekomen" in client.get(reverse("case-detail", kwargs={"case_id": case.pk})).content.decode()
+    assert (
+        "voorwaarde niet nagekomen" in client.get(reverse("case-detail", kwargs={"case_id": case.pk})).content.decode()
+    )
     listed = client.get(reverse("my-cases")).content.decode()
     assert "voorwaarde niet nagekomen" in listed
     # Listed as breached where conditions are listed (the case page's open actions).
@@ -319,7 +321,9 @@ def test_a_team_can_configure_its_own_crisis_rule(region):
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_the_notifications_page_has_a_fixed_number_of_queries(region, login_verified, client, count, django_assert_num_queries):
+def test_the_notifications_page_has_a_fixed_number_of_queries(
+    region, login_verified, client, count, django_assert_num_queries
+):
     case = _case(region)
     Notification.objects.bulk_create(
         Notification(user=region.vt_user, kind="placed_on_agenda", case=case, title=f"Melding {n}", url="/meldingen/")
