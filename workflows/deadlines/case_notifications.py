@@ -7,7 +7,8 @@ the reminders' machinery (`notifications.notification_email_send`, claim and lea
 daily digest as each user chose per kind; safety signals always at once (`SAFETY_SIGNALS`).
 
 Recipients follow need-to-know (`recipients.case_access`), here and again right before the e-mail.
-A past event that reaches the hooks again (an import, the demo seed) is history: nobody is told now.
+Events replayed in bulk (an import, the demo seed: `services.bulk_replay_running`) and past events that
+reach the hooks again are history: nobody is told now.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from workflows.deadlines.models import (
     NotificationKindPreference,
 )
 from workflows.deadlines.recipients import CaseAccess, case_access
+from workflows.deadlines.services import bulk_replay_running
 
 # Older events are history when they reach the hooks (imported or seeded): no notification.
 NOTIFY_WITHIN = timedelta(hours=24)
@@ -167,7 +169,7 @@ def on_case_event(event: TimelineEvent) -> list[int]:
     """Timeline hook: notify who must act on this event (once each), within need-to-know. Returns the
     ids of the e-mails queued at once."""
     build = MESSAGES.get(event.kind)
-    if build is None or event.occurred_at < timezone.now() - NOTIFY_WITHIN:
+    if build is None or bulk_replay_running() or event.occurred_at < timezone.now() - NOTIFY_WITHIN:
         return []
     access = case_access([event.case], on=timezone.localdate())
     message = build(event, access)

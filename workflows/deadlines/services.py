@@ -69,6 +69,11 @@ def deadline_rules_cached() -> Iterator[None]:
         _rule_cache.reset(token)
 
 
+def bulk_replay_running() -> bool:
+    """True inside `deadline_rules_cached()`: an import or the demo seed is replaying events in bulk."""
+    return _rule_cache.get() is not None
+
+
 def _team_rules(team_id: int) -> list[DeadlineRule]:
     cache = _rule_cache.get()
     if cache is None:
