@@ -89,6 +89,9 @@ def agenda_add(*, actor, meeting: Meeting, case: Case) -> AgendaItem:
         case=case,
         kind=EventKind.PLACED_ON_AGENDA,
         actor=actor,
+        # Dated no later than the meeting: a past meeting's agenda (an import, a late record) reads in order,
+        # and a replay dates it as the live history did.
+        occurred_at=min(timezone.now(), meeting.scheduled_at),
         data={"meeting_id": meeting.pk, "agenda_item_id": item.pk, "scheduled_at": meeting.scheduled_at.isoformat()},
     )
     return item
