@@ -110,3 +110,10 @@ def test_discussing_the_case_in_the_meeting_handles_the_breach(region):
     assert with_breach_flag(Case.objects.filter(pk=case.pk)).get().condition_breached is True
     minutes_record(actor=region.coordinator, item=item, minutes="Besproken.", expected_version=item.version)
     assert with_breach_flag(Case.objects.filter(pk=case.pk)).get().condition_breached is False
+
+
+def test_a_breached_condition_stays_on_the_owners_action_list_marked_as_such(region, login_verified, client):
+    _breached_case(region)
+    login_verified(client, region.vt_user)
+    body = client.get(reverse("my-actions")).content.decode()
+    assert "Vader woont elders" in body and "niet nagekomen" in body
