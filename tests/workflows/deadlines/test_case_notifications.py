@@ -369,3 +369,19 @@ def test_the_preferences_page_saves_a_choice_per_kind_and_shows_safety_signals_a
     }
     assert 'value="off" selected' in client.get(url).content.decode()
     assert client.post(url, {**form, "kind_participant_added": "nooit"}).status_code == 400  # re-shown with the error
+
+
+def test_deadline_email_switched_off_keeps_the_reminder_in_the_list_without_an_email(region, settings):
+    from tests.world import at
+    from workflows.deadlines.models import Reminder
+    from workflows.deadlines.reminders import reminders_sweep
+
+    settings.REMINDER_DISPATCH = True  # would queue an e-mail task for an immediate reminder
+    preference_set(user=region.cvc_user, delivery="off", digest_hour=8)
+    region.open_case(opened_at=at(2027, 6, 7, 10))
+    result = reminders_sweep(now=at(2027, 6, 17, 8, 0))
+    [reminder] = Reminder.objects.all()
+    assert reminder.recipient == region.cvc_user and reminder.delivery == Delivery.OFF
+    assert result.dispatched == 0
+    assert Notification.objects.filter(reminder=reminder, user=region.cvc_user).exists()  # still in "Meldingen"
+    assert digests_collect(now=at(2027, 6, 17, 23, 0)) == []
