@@ -172,7 +172,7 @@ def _pending_digest(model, **filters) -> QuerySet:
 
 
 def digests_collect(*, now: datetime | None = None) -> list[int]:
-    """Start today's digest for every digest user whose hour has come and who has pending reminders.
+    """Start today's digest for every user whose hour has come and who has reminders or notifications pending.
 
     One Digest row per user and day (unique key): a second sweep the same day adds nothing; what
     comes in after today's digest waits for tomorrow's.
