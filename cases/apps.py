@@ -13,3 +13,9 @@ class CasesConfig(AppConfig):
         # partners does not import cases; it calls these inside its services' transactions.
         hooks.on_membership_ended(memberships.on_membership_ended)
         hooks.on_user_deactivated(memberships.on_user_deactivated)
+
+        from cases.assessments.selectors import with_breach_flag
+        from cases.selectors import register_case_list_flag
+
+        # The lists mark a case with a breached veiligheidsvoorwaarde not yet handled.
+        register_case_list_flag(with_breach_flag)

@@ -236,6 +236,23 @@ def overdue_filter_available() -> bool:
     return _overdue_filter is not None
 
 
+# Flags the case lists show per row, added by the sub-packages (assessments: a breached condition) at
+# start-up as annotations: subqueries in the list's own query, never a query per row.
+_list_flags: list[Callable[[QuerySet[Case]], QuerySet[Case]]] = []
+
+
+def register_case_list_flag(func: Callable[[QuerySet[Case]], QuerySet[Case]]) -> None:
+    """Called from an AppConfig.ready(): `func` annotates a case queryset with a flag for the lists."""
+    if func not in _list_flags:
+        _list_flags.append(func)
+
+
+def cases_flagged(cases: QuerySet[Case]) -> QuerySet[Case]:
+    for annotate in _list_flags:
+        cases = annotate(cases)
+    return cases
+
+
 def cases_filter(
     cases: QuerySet[Case],
     *,

@@ -33,6 +33,7 @@ from cases.selectors import (
     bsn_digest,
     case_for_request,
     cases_filter,
+    cases_flagged,
     cases_of_coordinated_teams,
     cases_participating,
     cases_visible_to,
@@ -60,7 +61,7 @@ def _case_list(request: HttpRequest, *, scope: str) -> HttpResponse:
     search = filters.get("q") or ""
     municipality = filters.get("municipality")
     cases = cases_filter(
-        selector(request.user).select_related("municipality", "team", "vast_gezicht"),
+        cases_flagged(selector(request.user).select_related("municipality", "team", "vast_gezicht")),
         status=filters.get("status") or "",
         municipality_id=municipality.pk if municipality else None,
         search=search,

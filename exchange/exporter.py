@@ -257,7 +257,9 @@ def _judgement(judgement, by_subject: dict, decided: dict) -> dict:
         }
         if ("condition", condition.pk) in decided:
             entry["meeting"] = decided[("condition", condition.pk)]
-        checked = by_subject.get((EventKind.CONDITION_CHECKED, "condition_id", condition.pk))
+        checked = by_subject.get((EventKind.CONDITION_CHECKED, "condition_id", condition.pk)) or by_subject.get(
+            (EventKind.CONDITION_BREACHED, "condition_id", condition.pk)
+        )
         if condition.checked_at is not None:
             entry["check"] = {
                 "at": moment(condition.checked_at),

@@ -283,6 +283,7 @@ CELERY_TASK_ROUTES = {
     "workflows.sweep": {"queue": "sweeps"},
     "workflows.send_reminder_email": {"queue": "mail"},
     "workflows.send_digest_email": {"queue": "mail"},
+    "workflows.send_notification_email": {"queue": "mail"},
 }
 IMPORT_JOB_CLAIM_SECONDS = env.int("IMPORT_JOB_CLAIM_SECONDS", default=120)
 # Import jobs whose task was lost or whose worker died are queued again (exchange.jobs).

@@ -19,6 +19,13 @@ class WorkflowsConfig(AppConfig):
         # Whoever leaves a case hands its open deadlines to the next in line.
         on_event(EventKind.PARTICIPANT_ENDED)(on_participant_ended)
 
+        # What a professional must act on reaches them (in-app and e-mail); a breach goes to the next meeting.
+        from workflows.deadlines.case_notifications import NOTIFIED_KINDS, on_case_event
+        from workflows.meetings.services import on_condition_breached
+
+        on_event(*NOTIFIED_KINDS)(on_case_event)
+        on_event(EventKind.CONDITION_BREACHED)(on_condition_breached)
+
         from cases.selectors import register_overdue_filter
         from workflows.deadlines.selectors import cases_with_overdue_deadlines
 

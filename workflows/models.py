@@ -7,7 +7,8 @@ from workflows.deadlines.models import (  # noqa: F401
     Digest,
     GelijkgesteldeDag,
     Notification,
+    NotificationKindPreference,
     NotificationPreference,
     Reminder,
 )
-from workflows.meetings.models import AgendaItem, Attendance, Meeting, MeetingDecision  # noqa: F401
+from workflows.meetings.models import AgendaItem, AgendaProposal, Attendance, Meeting, MeetingDecision  # noqa: F401

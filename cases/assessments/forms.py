@@ -117,3 +117,18 @@ class ConditionCheckForm(VersionedForm):
     met = forms.TypedChoiceField(
         label=_("Uitkomst"), coerce=lambda v: v == "1", choices=[("1", _("nagekomen")), ("0", _("niet nagekomen"))]
     )
+
+
+class ContributionRequestForm(forms.Form):
+    """Ask a participating partner that has not yet contributed to the round."""
+
+    organisation = forms.ModelChoiceField(label=_("Bijdrage vragen aan"), queryset=Organisation.objects.none())
+
+    def __init__(self, *args, assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        participating = active_participants(assessment.case).values("organisation_id")
+        self.fields["organisation"].queryset = (
+            Organisation.objects.filter(pk__in=participating)
+            .exclude(pk__in=assessment.contributions.values("organisation_id"))
+            .order_by("name")
+        )

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
 from cases.assessments.models import (
@@ -23,13 +23,38 @@ from cases.assessments.models import (
     PartnerContributionVersion,
     Veiligheidsvoorwaarde,
 )
-from cases.models import Case, Participant
+from cases.models import Case, EventKind, Participant, TimelineEvent
 from partners.models import Organisation
 
 
 def _current_dissent() -> QuerySet[Dissent]:
     """Dissent on the version of its judgement in force (earlier versions' dissent stays, beside it)."""
     return Dissent.objects.filter(version__number=F("judgement__version")).select_related("organisation")
+
+
+# Still to act on: open, or breached ("niet nagekomen"). A breached condition stays listed, marked as such.
+ACTIONABLE_CONDITION_STATUSES = (ConditionStatus.OPEN, ConditionStatus.NOT_MET)
+# What handles a breach: the team discusses the case in a meeting, or records or amends a joint judgement, after it.
+BREACH_HANDLED_BY = (EventKind.DISCUSSED_IN_MEETING, EventKind.JUDGEMENT_RECORDED, EventKind.JUDGEMENT_AMENDED)
+
+
+def unhandled_breaches(conditions: QuerySet[Veiligheidsvoorwaarde]) -> QuerySet[Veiligheidsvoorwaarde]:
+    """Of these conditions, the breached ones the team has not handled yet (see BREACH_HANDLED_BY)."""
+    handled = TimelineEvent.objects.filter(
+        case_id=OuterRef("case_id"), kind__in=BREACH_HANDLED_BY, occurred_at__gt=OuterRef("checked_at")
+    )
+    return conditions.filter(status=ConditionStatus.NOT_MET).exclude(Exists(handled))
+
+
+def with_breach_flag(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Annotate `condition_breached`: the case has a breached veiligheidsvoorwaarde not yet handled.
+    A subquery in the list's own query: no query more, whatever the page size."""
+    breached = unhandled_breaches(Veiligheidsvoorwaarde.objects.filter(case_id=OuterRef("pk")))
+    return cases.annotate(condition_breached=Exists(breached))
+
+
+def case_has_unhandled_breach(case: Case) -> bool:
+    return unhandled_breaches(case.veiligheidsvoorwaarden.all()).exists()
 
 
 def assessments_of(case: Case) -> QuerySet[Assessment]:
@@ -185,7 +210,10 @@ def score_trajectory(case: Case) -> list[ScorePoint]:
 
 
 def open_conditions(case: Case) -> QuerySet[Veiligheidsvoorwaarde]:
-    return case.veiligheidsvoorwaarden.filter(status=ConditionStatus.OPEN).select_related("owner_organisation", "owner")
+    """Conditions still to act on: open, or breached (shown as "niet nagekomen")."""
+    return case.veiligheidsvoorwaarden.filter(status__in=ACTIONABLE_CONDITION_STATUSES).select_related(
+        "owner_organisation", "owner"
+    )
 
 
 def conditions_of(case: Case) -> QuerySet[Veiligheidsvoorwaarde]:

@@ -56,6 +56,8 @@ AGREEMENT_ALREADY_RECORDED = gettext_lazy(
 JUDGEMENT_EPISODE_CLOSED = gettext_lazy(
     "Dit gezamenlijk oordeel hoort bij een afgesloten episode en kan niet meer veranderen."
 )
+CONDITION_ALREADY_CHECKED = gettext_lazy("Deze veiligheidsvoorwaarde is al gecontroleerd.")
+CONTRIBUTION_ALREADY_GIVEN = gettext_lazy("%(organisation)s heeft al bijgedragen aan deze beoordelingsronde.")
 # The same form sent twice (a double click).
 CONDITION_ALREADY_AGREED = gettext_lazy(
     "Dit formulier was al verstuurd: de veiligheidsvoorwaarde is één keer vastgelegd."
@@ -524,9 +526,11 @@ def condition_check(
     expected_version: int | None,
     occurred_at: datetime | None = None,
 ) -> Veiligheidsvoorwaarde:
-    """Record whether an open veiligheidsvoorwaarde was met."""
+    """Record whether an open veiligheidsvoorwaarde was met. One timeline entry with the outcome: a
+    condition not met is a breach (`condition_breached`), a safety signal the workflows react to
+    (notifications, the next meeting's agenda); a second check of the same condition is refused."""
     if condition.status != ConditionStatus.OPEN:
-        raise ValidationError(_("Deze veiligheidsvoorwaarde is al gecontroleerd."))
+        raise ValidationError(CONDITION_ALREADY_CHECKED)
     status = ConditionStatus.MET if met else ConditionStatus.NOT_MET
     versioned_update(
         condition,
@@ -536,10 +540,31 @@ def condition_check(
     )
     timeline_record(
         case=condition.case,
-        kind=EventKind.CONDITION_CHECKED,
+        kind=EventKind.CONDITION_CHECKED if met else EventKind.CONDITION_BREACHED,
         actor=actor,
         organisation=condition.owner_organisation,
         occurred_at=condition.checked_at,
         data={"condition_id": condition.pk, "status": status},
     )
     return condition
+
+
+@transaction.atomic
+def contribution_request(*, actor, assessment: Assessment, organisation: Organisation) -> None:
+    """Ask a participating partner for its contribution to an open round (a timeline entry; its
+    professionals on the case are notified). Refused once the partner contributed or the round is judged."""
+    case = assessment.case
+    require_open_case(case)
+    if assessment.episode != case.episode or JointJudgement.objects.filter(assessment=assessment).exists():
+        raise ValidationError(_("Deze beoordelingsronde is afgerond; een bijdrage vragen kan niet meer."))
+    check_participating_organisations(case, [organisation], field="organisation")
+    if PartnerContribution.objects.filter(assessment=assessment, organisation=organisation).exists():
+        raise ValidationError({"organisation": CONTRIBUTION_ALREADY_GIVEN % {"organisation": organisation}})
+    timeline_record(
+        case=case,
+        kind=EventKind.CONTRIBUTION_REQUESTED,
+        actor=actor,
+        organisation=acting_organisation(actor, case),
+        summary=str(organisation),
+        data={"assessment_id": assessment.pk, "organisation_id": organisation.pk},
+    )

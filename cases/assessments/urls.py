@@ -11,6 +11,11 @@ urlpatterns = [
     path(f"{CASE}beoordelingen/nieuw/", views.assessment_start, name="assessment-start"),
     path(f"{CASE}beoordelingen/<id:assessment_id>/", views.assessment_detail, name="assessment-detail"),
     path(f"{CASE}beoordelingen/<id:assessment_id>/bijdrage/", views.contribution_add, name="contribution-add"),
+    path(
+        f"{CASE}beoordelingen/<id:assessment_id>/bijdrage-vragen/",
+        views.contribution_request,
+        name="contribution-request",
+    ),
     path(f"{CASE}beoordelingen/<id:assessment_id>/oordeel/", views.judgement_record, name="judgement-record"),
     path(f"{CASE}bijdragen/<id:contribution_id>/corrigeren/", views.contribution_correct, name="contribution-correct"),
     path(f"{CASE}oordelen/<id:judgement_id>/wijzigen/", views.judgement_amend, name="judgement-amend"),

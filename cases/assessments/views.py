@@ -20,6 +20,7 @@ from cases.assessments.forms import (
     ConditionForm,
     ContributionCorrectForm,
     ContributionForm,
+    ContributionRequestForm,
     DissentForm,
     JudgementAmendForm,
     JudgementForm,
@@ -101,6 +102,7 @@ def assessment_detail(request: HttpRequest, case_id: int, assessment_id: int) ->
         },
         "conditions": list(conditions_of(case).filter(judgement=judgement)) if judgement else [],
         "contribution_form": ContributionForm() if judgement is None and not closed else None,
+        "request_form": ContributionRequestForm(assessment=assessment) if judgement is None and not closed else None,
         "judgement_form": JudgementForm() if judgement is None and not closed else None,
         "may_amend": bool(judgement and not closed and working and _may_amend(request.user, judgement, case)),
         "agreement_form": AgreementForm(initial=version) if asks_standpoint else None,
@@ -133,6 +135,25 @@ def contribution_add(request: HttpRequest, case_id: int, assessment_id: int) -> 
         context={"case": case, "title": _("Bijdrage aan de veiligheidsbeoordeling"), "back_url": back},
         success_url=back,
         success_message=_("Uw bijdrage is vastgelegd."),
+    )
+
+
+@login_required
+@require_POST
+def contribution_request(request: HttpRequest, case_id: int, assessment_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    assessment = get_object_or_404(case.assessments, pk=assessment_id)
+    back = _back(case, assessment.pk)
+    return run_form(
+        request,
+        ContributionRequestForm(request.POST, assessment=assessment),
+        lambda data: services.contribution_request(
+            actor=request.user, assessment=assessment, organisation=data["organisation"]
+        ),
+        template=FORM_PAGE,
+        context={"case": case, "title": _("Bijdrage vragen"), "back_url": back},
+        success_url=back,
+        success_message=_("De bijdrage is gevraagd; de professionals van die partner krijgen een melding."),
     )
 
 

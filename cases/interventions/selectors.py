@@ -9,6 +9,7 @@ from datetime import date
 from django.db.models import Prefetch, QuerySet
 
 from cases.assessments.models import Assessment, ConditionStatus, Veiligheidsvoorwaarde
+from cases.assessments.selectors import ACTIONABLE_CONDITION_STATUSES
 from cases.interventions.models import OPEN_INTERVENTION_STATUSES, Intervention
 from cases.models import Case
 from cases.selectors import cases_visible_to
@@ -47,7 +48,7 @@ def actions_of_my_organisations(user, *, today: date) -> OrganisationActions:
     )
     conditions = list(
         Veiligheidsvoorwaarde.objects.filter(
-            owner_organisation_id__in=organisation_ids, status=ConditionStatus.OPEN, case__in=visible
+            owner_organisation_id__in=organisation_ids, status__in=ACTIONABLE_CONDITION_STATUSES, case__in=visible
         )
         .select_related("case", "owner_organisation", "owner")
         .order_by("check_date", "id")
@@ -55,7 +56,7 @@ def actions_of_my_organisations(user, *, today: date) -> OrganisationActions:
     for intervention in interventions:
         intervention.is_overdue = intervention.due_date < today  # type: ignore[attr-defined]
     for condition in conditions:
-        condition.is_overdue = condition.check_date < today  # type: ignore[attr-defined]
+        condition.is_overdue = condition.status == ConditionStatus.OPEN and condition.check_date < today  # type: ignore[attr-defined]
     return OrganisationActions(interventions, conditions)
 
 
@@ -72,7 +73,7 @@ def open_items_prefetches(prefix: str = "") -> list[Prefetch]:
         ),
         Prefetch(
             f"{prefix}veiligheidsvoorwaarden",
-            queryset=Veiligheidsvoorwaarde.objects.filter(status=ConditionStatus.OPEN)
+            queryset=Veiligheidsvoorwaarde.objects.filter(status__in=ACTIONABLE_CONDITION_STATUSES)
             .select_related("owner_organisation", "owner")
             .order_by("check_date", "id"),
             to_attr="open_conditions",

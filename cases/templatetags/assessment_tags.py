@@ -2,9 +2,11 @@
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from cases.assessments.score_chart import score_chart
-from cases.assessments.selectors import dissent_for_cases, open_conditions, score_trajectory
+from cases.assessments.selectors import case_has_unhandled_breach, dissent_for_cases, open_conditions, score_trajectory
 from cases.interventions.selectors import open_interventions
 
 register = template.Library()
@@ -30,3 +32,11 @@ def case_dissent(case):
     for a case the view obtained through case_for; one query."""
     dissents = dissent_for_cases([case.pk]).get(case.pk, [])
     return {"case": case, "dissents": dissents, "judgement": dissents[0].judgement if dissents else None}
+
+
+@register.simple_tag
+def condition_breached_flag(case):
+    """The case's flag while a breached veiligheidsvoorwaarde is not yet handled (one query)."""
+    if not case_has_unhandled_breach(case):
+        return ""
+    return format_html(' <span class="tag tag-overdue">{}</span>', _("voorwaarde niet nagekomen"))

@@ -112,9 +112,10 @@ def _queries_for(client, url, django_assert_num_queries, expected: int):
 # and the session is saved at most once a minute. Budget: <= 8 per list page.
 MY_CASES_QUERIES = 8
 TEAM_CASES_QUERIES = 8
-# 14, plus the melder section (cases.reporters), the timeline's page count and the dissent on the latest
-# joint judgement (assessments.selectors.dissent_for_cases).
-DETAIL_QUERIES = 17
+# 14, plus the melder section (cases.reporters), the timeline's page count, the dissent on the latest
+# joint judgement (assessments.selectors.dissent_for_cases) and the flag of a breached
+# veiligheidsvoorwaarde not yet handled.
+DETAIL_QUERIES = 18
 API_LIST_QUERIES = 8
 
 

@@ -54,7 +54,7 @@ class DeadlineSerializer(serializers.ModelSerializer):
 class NotificationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Notification
-        fields = ["id", "title", "body", "url", "created_at", "read_at"]
+        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at"]
 
 
 MOMENT_FORMAT = _("Gebruik ISO 8601, bijvoorbeeld 2026-05-01T00:00:00+02:00.")

@@ -5,13 +5,22 @@ from __future__ import annotations
 import hashlib
 import secrets
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from partners.selectors import coordinated_team_ids
-from workflows.deadlines.models import CalendarFeedToken, FeedScope, Notification, NotificationPreference
+from workflows.deadlines.models import (
+    CHOOSABLE_KINDS,
+    CalendarFeedToken,
+    Delivery,
+    FeedScope,
+    Notification,
+    NotificationKindPreference,
+    NotificationPreference,
+)
 
 
 @transaction.atomic
@@ -24,20 +33,40 @@ def notifications_mark_read(*, user, notification_ids: list[int] | None = None) 
 
 
 @transaction.atomic
-def preference_set(*, user, delivery: str, digest_hour: int) -> NotificationPreference:
-    """Choose immediate e-mail or a daily digest at `digest_hour` (Amsterdam time)."""
+def preference_set(
+    *, user, delivery: str, digest_hour: int, kinds: dict[str, str] | None = None
+) -> NotificationPreference:
+    """Choose, for deadlines (`delivery`) and per other kind (`kinds`), immediate e-mail, the daily digest
+    at `digest_hour` (Amsterdam time) or no e-mail. Safety signals are not choosable: always at once."""
+    kinds = kinds or {}
+    choosable = {kind.value for kind in CHOOSABLE_KINDS}
+    for kind, value in kinds.items():
+        if kind not in choosable:
+            raise ValidationError(_("Meldingen over veiligheid gaan altijd direct en kunnen niet uit."))
+        if value not in Delivery.values:
+            raise ValidationError({f"kind_{kind}": _("Kies direct, dagelijks overzicht of geen e-mail.")})
     preference, _created = NotificationPreference.objects.get_or_create(user=user)
     preference.delivery, preference.digest_hour = delivery, digest_hour
     preference.full_clean()
     preference.save(update_fields=["delivery", "digest_hour"])
+    for kind, value in kinds.items():
+        NotificationKindPreference.objects.update_or_create(user=user, kind=kind, defaults={"delivery": value})
     return preference
+
+
+def kind_deliveries(user) -> dict[str, str]:
+    """The user's choice per choosable kind (immediate where none was made)."""
+    chosen = dict(NotificationKindPreference.objects.filter(user=user).values_list("kind", "delivery"))
+    return {kind.value: chosen.get(kind.value, Delivery.IMMEDIATE) for kind in CHOOSABLE_KINDS}
 
 
 def feed_token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-FEED_TEAM_ONLY_FOR_COORDINATORS = _("Alleen een coördinator kan zich abonneren op de termijnen van het team.")
+FEED_TEAM_ONLY_FOR_COORDINATORS = gettext_lazy(
+    "Alleen een coördinator kan zich abonneren op de termijnen van het team."
+)
 
 
 @transaction.atomic

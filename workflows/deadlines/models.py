@@ -48,6 +48,8 @@ DEADLINE_EVENT_KINDS = (
     EventKind.JUDGEMENT_RECORDED,
     EventKind.CONDITION_AGREED,
     EventKind.CONDITION_CHECKED,
+    EventKind.CONDITION_BREACHED,
+    EventKind.CRISIS_FLAGGED,
     EventKind.INTERVENTION_AGREED,
     EventKind.INTERVENTION_STARTED,
     EventKind.INTERVENTION_ENDED,
@@ -244,6 +246,31 @@ class Deadline(models.Model):
 class Delivery(models.TextChoices):
     IMMEDIATE = "immediate", _("direct")
     DIGEST = "digest", _("dagelijks overzicht")
+    # No e-mail; the notification is still listed under "Meldingen".
+    OFF = "off", _("geen e-mail")
+
+
+class NotificationKind(models.TextChoices):
+    """What a notification is about: a deadline's reminder, or something on a case a professional acts on."""
+
+    DEADLINE = "deadline", _("eigen termijn nadert of is verlopen")
+    CONDITION_BREACHED = "condition_breached", _("veiligheidsvoorwaarde niet nagekomen")
+    CRISIS_FLAGGED = "crisis_flagged", _("acute onveiligheid")
+    PARTICIPANT_ADDED = "participant_added", _("toegevoegd aan een casus")
+    CONTRIBUTION_REQUESTED = "contribution_requested", _("bijdrage gevraagd")
+    DISSENT_RECORDED = "dissent_recorded", _("afwijkend standpunt vastgelegd")
+    PLACED_ON_AGENDA = "placed_on_agenda", _("casus geagendeerd voor overleg")
+
+
+# Safety signals reach people at once, whatever they chose: they cannot be put in a digest or switched off.
+SAFETY_SIGNALS = (NotificationKind.CONDITION_BREACHED, NotificationKind.CRISIS_FLAGGED)
+# The kinds a user chooses the delivery of on the preferences page (deadlines: NotificationPreference.delivery).
+CHOOSABLE_KINDS = (
+    NotificationKind.PARTICIPANT_ADDED,
+    NotificationKind.CONTRIBUTION_REQUESTED,
+    NotificationKind.DISSENT_RECORDED,
+    NotificationKind.PLACED_ON_AGENDA,
+)
 
 
 class Reminder(models.Model):
@@ -300,26 +327,69 @@ class Reminder(models.Model):
 
 
 class Notification(models.Model):
-    """A message in the user's list ("Meldingen"). Holds case references only, never family names."""
+    """A message in the user's list ("Meldingen"). Holds case references only, never family names.
+
+    A deadline's reminder notification hangs on its Reminder (which carries the e-mail). Any other kind
+    comes from a timeline event and carries its own e-mail: one row per event and recipient (unique key),
+    sent by a task that claims the row by compare-and-set on `claimed_until` and sets `sent_at`.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     reminder = models.OneToOneField(
         "workflows.Reminder", on_delete=models.CASCADE, null=True, blank=True, related_name="notification"
     )
+    # Database defaults too: the reminder sweep inserts its notifications in raw SQL.
+    kind = models.CharField(
+        _("soort"),
+        max_length=32,
+        choices=NotificationKind.choices,
+        default=NotificationKind.DEADLINE,
+        db_default=NotificationKind.DEADLINE,
+    )
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    event = models.ForeignKey(TimelineEvent, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     title = models.CharField(_("titel"), max_length=200)
     body = models.TextField(_("bericht"), blank=True)
     url = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(_("ontvangen op"), default=timezone.now)
     read_at = models.DateTimeField(_("gelezen op"), null=True, blank=True)
+    # The e-mail of an event's notification (empty for a reminder's: the Reminder row carries it).
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, blank=True, default="", db_default="")
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    retry_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0, db_default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # Not e-mailed after all: at send time the recipient could no longer see the case.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    digest = models.ForeignKey(
+        "workflows.Digest", on_delete=models.SET_NULL, null=True, blank=True, related_name="notifications"
+    )
 
     class Meta:
         verbose_name = _("melding")
         verbose_name_plural = _("meldingen")
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "user"], condition=Q(event__isnull=False), name="notification_once_per_event_user"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=NotificationKind.values), name="notification_kind_valid"),
+        ]
         indexes = [
             models.Index(fields=["user", "-created_at"], name="notification_user_idx"),
             # The bell's unread count.
             models.Index(fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread_idx"),
+            # Re-dispatch of e-mails whose worker died: only the unsent rows are read.
+            models.Index(
+                fields=["retry_at"],
+                condition=Q(sent_at__isnull=True, delivery="immediate", withdrawn_at__isnull=True),
+                name="notification_unsent_idx",
+            ),
+            models.Index(
+                fields=["user"],
+                condition=Q(sent_at__isnull=True, delivery="digest", digest__isnull=True, withdrawn_at__isnull=True),
+                name="notification_digest_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -344,6 +414,29 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.delivery}"
+
+
+class NotificationKindPreference(models.Model):
+    """How a user receives the e-mail of one kind of notification (no row: immediately)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=32, choices=[(k.value, k.label) for k in CHOOSABLE_KINDS])
+    delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE)
+
+    class Meta:
+        verbose_name = _("meldingsvoorkeur per soort")
+        verbose_name_plural = _("meldingsvoorkeuren per soort")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="kind_preference_once_per_user"),
+            # Safety signals are never in this table: they always go out at once.
+            models.CheckConstraint(
+                condition=Q(kind__in=[k.value for k in CHOOSABLE_KINDS]), name="kind_preference_kind_choosable"
+            ),
+            models.CheckConstraint(condition=Q(delivery__in=Delivery.values), name="kind_preference_delivery_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.kind} {self.delivery}"
 
 
 class Digest(models.Model):

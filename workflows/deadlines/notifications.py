@@ -1,4 +1,4 @@
-"""E-mail for reminders and digests, sent after the rows are committed.
+"""E-mail for reminders, case notifications (case_notifications.py) and digests, sent after the rows are committed.
 
 Each send claims its row by compare-and-set on `claimed_until` (only one worker holds it), sends,
 and marks `sent_at` only if it still holds the claim. A worker killed before the send leaves the
@@ -26,9 +26,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from workflows.deadlines.calendar import local_date
-from workflows.deadlines.dispatch import SEND_DIGEST_EMAIL, task
-from workflows.deadlines.models import Delivery, Digest, NotificationPreference, Reminder
-from workflows.deadlines.recipients import reminders_deliverable
+from workflows.deadlines.dispatch import SEND_DIGEST_EMAIL, SEND_NOTIFICATION_EMAIL, task
+from workflows.deadlines.models import Delivery, Digest, Notification, NotificationPreference, Reminder
+from workflows.deadlines.recipients import case_access, reminders_deliverable
 from workflows.deadlines.reminders import redispatch_stale, reminders_withdraw
 
 
@@ -103,24 +103,88 @@ def reminder_email_send(*, reminder_id: int) -> bool:
     )
 
 
+def _site_link(path: str) -> str:
+    """An absolute link (SITE_URL) to a page of the site: it asks for a login and passes the one door."""
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def notifications_deliverable(notifications: list[Notification], *, on) -> list[Notification]:
+    """Of these unsent notifications (case loaded just now), those whose recipient may still see the case."""
+    cases = {n.pk: n.case for n in notifications if n.case is not None}
+    access = case_access(cases.values(), on=on, user_ids={n.user_id for n in notifications})
+    return [n for n in notifications if n.pk not in cases or access.allows(case=cases[n.pk], user_id=n.user_id)]
+
+
+def _notifications_withdraw(ids: list[int], *, now: datetime) -> None:
+    Notification.objects.filter(pk__in=ids, sent_at__isnull=True).update(
+        withdrawn_at=now, retry_at=None, claimed_until=None
+    )
+
+
+def notification_email_send(*, notification_id: int) -> bool:
+    """Send one case notification's e-mail unless it was sent or is being sent; True when this call sent it.
+    Right before sending the recipient's access is checked again: who lost it gets nothing (withdrawn)."""
+    unsent = Notification.objects.filter(withdrawn_at__isnull=True, delivery=Delivery.IMMEDIATE)
+    lease = _claim(unsent, notification_id, timezone.now())
+    if lease is None:
+        return False
+    _test_crash_window()
+    notification = (
+        Notification.objects.select_related("case", "user")
+        .filter(pk=notification_id, claimed_until=lease, sent_at__isnull=True, withdrawn_at__isnull=True)
+        .first()
+    )
+    if notification is None:
+        return False
+    now = timezone.now()
+    if not notifications_deliverable([notification], on=local_date(now)):
+        _notifications_withdraw([notification_id], now=now)
+        return False
+    if notification.user.email:
+        body = _("%(text)s\n\nBekijk het in Veiligheidsteam: %(link)s") % {
+            "text": notification.title,
+            "link": _site_link(notification.url or "/meldingen/"),
+        }
+        message = EmailMessage(
+            subject=notification.title,
+            body=body,
+            to=[notification.user.email],
+            headers={"Message-ID": f"<notification-{notification_id}@veiligheidsteam>"},
+        )
+        _send_or_release(message, Notification, notification_id, lease)
+    return bool(
+        Notification.objects.filter(pk=notification_id, claimed_until=lease, sent_at__isnull=True).update(
+            sent_at=timezone.now()
+        )
+    )
+
+
+def notifications_redispatch(*, now: datetime, limit: int = 1000) -> int:
+    """Enqueue again the case notifications' e-mails still unsent after their retry moment."""
+    unsent = Notification.objects.filter(sent_at__isnull=True, withdrawn_at__isnull=True, delivery=Delivery.IMMEDIATE)
+    return redispatch_stale(unsent, task(SEND_NOTIFICATION_EMAIL), now=now, limit=limit)
+
+
+def _pending_digest(model, **filters) -> QuerySet:
+    return model.objects.filter(
+        delivery=Delivery.DIGEST, sent_at__isnull=True, withdrawn_at__isnull=True, digest__isnull=True, **filters
+    )
+
+
 def digests_collect(*, now: datetime | None = None) -> list[int]:
-    """Start today's digest for every digest user whose hour has come and who has pending reminders.
+    """Start today's digest for every user whose hour has come and who has reminders or notifications pending.
 
     One Digest row per user and day (unique key): a second sweep the same day adds nothing; what
     comes in after today's digest waits for tomorrow's.
     """
     now = now or timezone.now()
     local = timezone.localtime(now)
-    pending_users = (
-        Reminder.objects.filter(
-            delivery=Delivery.DIGEST, sent_at__isnull=True, withdrawn_at__isnull=True, digest__isnull=True
-        )
-        .values_list("recipient_id", flat=True)
-        .distinct()
-    )
-    users = NotificationPreference.objects.filter(
-        delivery=Delivery.DIGEST, digest_hour__lte=local.hour, user_id__in=pending_users
-    ).values_list("user_id", flat=True)
+    pending_users = set(_pending_digest(Reminder).values_list("recipient_id", flat=True).distinct())
+    pending_users |= set(_pending_digest(Notification).values_list("user_id", flat=True).distinct())
+    # The digest hour is the user's (default 08:00, as the preference's default).
+    hours = dict(NotificationPreference.objects.filter(user_id__in=pending_users).values_list("user_id", "digest_hour"))
+    default_hour = NotificationPreference._meta.get_field("digest_hour").default
+    users = sorted(u for u in pending_users if hours.get(u, default_hour) <= local.hour)
     created = []
     for user_id in users:
         try:
@@ -131,14 +195,8 @@ def digests_collect(*, now: datetime | None = None) -> list[int]:
                     created_at=now,
                     retry_at=now + timedelta(seconds=settings.REMINDER_REDISPATCH_SECONDS),
                 )
-                Reminder.objects.filter(
-                    recipient_id=user_id,
-                    delivery=Delivery.DIGEST,
-                    sent_at__isnull=True,
-                    withdrawn_at__isnull=True,
-                    digest__isnull=True,
-                    created_at__lte=now,
-                ).update(digest=digest)
+                _pending_digest(Reminder, recipient_id=user_id, created_at__lte=now).update(digest=digest)
+                _pending_digest(Notification, user_id=user_id, created_at__lte=now).update(digest=digest)
                 if settings.REMINDER_DISPATCH:
                     task(SEND_DIGEST_EMAIL).delay_on_commit(digest.pk)
         except IntegrityError:
@@ -169,10 +227,21 @@ def digest_email_send(*, digest_id: int) -> bool:
     deliverable = reminders_deliverable(reminders, on=local_date(now))
     if len(deliverable) < len(reminders):
         reminders_withdraw([r for r in reminders if r not in deliverable], now=now)
-    lines = [(r.notification.title, r.deadline_id) for r in deliverable if getattr(r, "notification", None)]
+    notifications = list(
+        Notification.objects.filter(digest_id=digest_id, sent_at__isnull=True, withdrawn_at__isnull=True)
+        .select_related("case")
+        .order_by("created_at", "id")
+    )
+    shown = notifications_deliverable(notifications, on=local_date(now))
+    if len(shown) < len(notifications):
+        _notifications_withdraw([n.pk for n in notifications if n not in shown], now=now)
+    lines = [
+        (r.notification.title, _deadline_link(r.deadline_id)) for r in deliverable if getattr(r, "notification", None)
+    ]
+    lines += [(n.title, _site_link(n.url or "/meldingen/")) for n in shown]
     if digest.user.email and lines:
         subject = _("Termijnen: dagoverzicht van %(day)s") % {"day": digest.day.strftime("%d-%m-%Y")}
-        body = "\n".join(f"- {title}\n  {_deadline_link(deadline_id)}" for title, deadline_id in lines)
+        body = "\n".join(f"- {title}\n  {link}" for title, link in lines)
         message = EmailMessage(
             subject=subject,
             body=body,
@@ -184,4 +253,5 @@ def digest_email_send(*, digest_id: int) -> bool:
     done = Digest.objects.filter(pk=digest_id, claimed_until=lease, sent_at__isnull=True).update(sent_at=now)
     if done:
         Reminder.objects.filter(pk__in=[r.pk for r in deliverable], sent_at__isnull=True).update(sent_at=now)
+        Notification.objects.filter(pk__in=[n.pk for n in shown], sent_at__isnull=True).update(sent_at=now)
     return bool(done)

@@ -44,6 +44,10 @@ class CaseAccess:
         for (case_id, _organisation_id), users in self.involved.items():
             self._on_case.setdefault(case_id, set()).update(users)
 
+    def on_case(self, case_id: int) -> set[int]:
+        """Who works on the case (active participation, grant and membership)."""
+        return self._on_case.get(case_id, set())
+
     def allows(self, *, case: Case, user_id: int) -> bool:
         return user_id in self.coordinators.get(case.team_id, ()) or user_id in self._on_case.get(case.pk, ())
 

@@ -199,12 +199,14 @@ def _record(
     """Insert the (deadline id, stage, user id, scheduled for) rows that are new, with their in-app
     notifications, and enqueue their e-mails on commit (digest users wait for their digest)."""
     retry_at = now + timedelta(seconds=settings.REMINDER_REDISPATCH_SECONDS)
-    digest_users = set(
+    # Digest users wait for their digest; users who switched deadline e-mail off get only the notification.
+    chosen = dict(
         NotificationPreference.objects.filter(
-            user_id__in={row[2] for row in planned}, delivery=Delivery.DIGEST
-        ).values_list("user_id", flat=True)
+            user_id__in={row[2] for row in planned}, delivery__in=[Delivery.DIGEST, Delivery.OFF]
+        ).values_list("user_id", "delivery")
     )
-    rows = [(*row, now, Delivery.DIGEST if row[2] in digest_users else Delivery.IMMEDIATE, retry_at) for row in planned]
+    digest_users = set(chosen)
+    rows = [(*row, now, chosen.get(row[2], Delivery.IMMEDIATE), retry_at) for row in planned]
     created = _insert_reminders(rows)
     # reverse() once: the detail URL differs only in the id.
     url = reverse("deadline-detail", kwargs={"deadline_id": 999999999}).replace("999999999", "{}")

@@ -84,6 +84,22 @@ DEFAULT_RULES = [
         "source": "Werkafspraak veiligheidsteam",
     },
     {
+        # The crisis path (DESIGN.md §4): on acute onveiligheid the team judges together within one
+        # working day. Responsible: the vast gezicht; the coordinators hear of it at once (the alert)
+        # and again when it is overdue, every four hours after that.
+        "code": "crisis-oordeel",
+        "name": "Gezamenlijk oordeel bij acute onveiligheid",
+        "start_event": "crisis_flagged",
+        "close_event": "judgement_recorded",
+        "term_value": 1,
+        "term_unit": "working_days",
+        "responsible": "vast_gezicht",
+        "reminder_offsets": "4h",
+        "escalation_interval_hours": 4,
+        "statutory": False,
+        "source": "Werkafspraak veiligheidsteam: gezamenlijk oordeel binnen één werkdag bij acute onveiligheid",
+    },
+    {
         "code": "voorwaarde-controle",
         "name": "Controle veiligheidsvoorwaarde",
         "start_event": "condition_agreed",

@@ -29,10 +29,15 @@ from workflows.deadlines.working_days import calendar as calendar_from_database
 SUBJECT_KEYS: dict[str, str] = {
     EventKind.CONDITION_AGREED: "condition",
     EventKind.CONDITION_CHECKED: "condition",
+    EventKind.CONDITION_BREACHED: "condition",
     EventKind.INTERVENTION_AGREED: "intervention",
     EventKind.INTERVENTION_STARTED: "intervention",
     EventKind.INTERVENTION_ENDED: "intervention",
 }
+
+
+# A breach is a check whose outcome is "niet nagekomen": it closes what a check closes.
+CLOSES_AS: dict[str, str] = {EventKind.CONDITION_BREACHED: EventKind.CONDITION_CHECKED}
 
 
 def rules_for_team(team_id: int):
@@ -62,6 +67,11 @@ def deadline_rules_cached() -> Iterator[None]:
         yield
     finally:
         _rule_cache.reset(token)
+
+
+def bulk_replay_running() -> bool:
+    """True inside `deadline_rules_cached()`: an import or the demo seed is replaying events in bulk."""
+    return _rule_cache.get() is not None
 
 
 def _team_rules(team_id: int) -> list[DeadlineRule]:
@@ -241,11 +251,12 @@ def on_start_event(event: TimelineEvent) -> None:
 
 def on_close_event(event: TimelineEvent) -> None:
     """Timeline hook: close the open deadlines this event fulfils."""
-    if not _may_close(event.kind):
+    kinds = [event.kind, *([CLOSES_AS[event.kind]] if event.kind in CLOSES_AS else [])]
+    if not any(_may_close(kind) for kind in kinds):
         return
     subject_key, _subject_obj = _subject(event)
     open_deadlines = Deadline.objects.filter(
-        case_id=event.case_id, state=DeadlineState.OPEN, rule__close_event=event.kind
+        case_id=event.case_id, state=DeadlineState.OPEN, rule__close_event__in=kinds
     ).select_related("rule")
     if subject_key:
         open_deadlines = open_deadlines.filter(subject=subject_key)

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.conf import settings
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from workflows.deadlines.notifications import digest_email_send, digests_collect, reminder_email_send
+from workflows.deadlines.notifications import (
+    digest_email_send,
+    digests_collect,
+    notification_email_send,
+    notifications_redispatch,
+    reminder_email_send,
+)
 from workflows.deadlines.reminders import reminders_sweep
 
 
@@ -17,6 +24,7 @@ def sweep(now: str | None = None) -> dict:
     `now` (ISO 8601) moves the sweep's clock; beat never passes it (tests and catch-up runs do)."""
     moment = parse_datetime(now) if now else None
     result = reminders_sweep(now=moment)
+    notifications_redispatch(now=moment or timezone.now())
     digests = digests_collect(now=moment)
     return {"claimed": result.claimed, "reminders": result.reminders, "digests": len(digests)}
 
@@ -38,3 +46,8 @@ def send_reminder_email(reminder_id: int) -> bool:
 @shared_task(name="workflows.send_digest_email", **SEND_LIMITS)
 def send_digest_email(digest_id: int) -> bool:
     return digest_email_send(digest_id=digest_id)
+
+
+@shared_task(name="workflows.send_notification_email", **SEND_LIMITS)
+def send_notification_email(notification_id: int) -> bool:
+    return notification_email_send(notification_id=notification_id)

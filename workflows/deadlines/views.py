@@ -20,10 +20,18 @@ from workflows.deadlines.ics import calendar_feed, feed_for, feed_read
 from workflows.deadlines.inbox import (
     calendar_feed_create,
     calendar_feed_revoke,
+    kind_deliveries,
     notifications_mark_read,
     preference_set,
 )
-from workflows.deadlines.models import CalendarFeedToken, Delivery, FeedScope, NotificationPreference
+from workflows.deadlines.models import (
+    CHOOSABLE_KINDS,
+    SAFETY_SIGNALS,
+    CalendarFeedToken,
+    Delivery,
+    FeedScope,
+    NotificationPreference,
+)
 from workflows.deadlines.selectors import (
     DASHBOARD_SECTIONS,
     deadline_for,
@@ -62,7 +70,7 @@ def deadline_detail(request, deadline_id):
 @login_required
 def notification_list(request):
     items = list(notifications_of(request.user)[:200])
-    return render(request, "deadlines/notifications.html", {"items": items})
+    return render(request, "deadlines/notifications.html", {"items": items, "safety_signals": SAFETY_SIGNALS})
 
 
 @login_required
@@ -74,8 +82,24 @@ def notification_mark_read(request):
 
 
 class PreferenceForm(forms.Form):
+    """E-mail per kind of notification; safety signals are not here (always at once, see the page)."""
+
     delivery = forms.ChoiceField(label=gettext_lazy("E-mail over termijnen"), choices=Delivery.choices)
     digest_hour = forms.IntegerField(label=gettext_lazy("Tijdstip dagoverzicht (uur, 0–23)"), min_value=0, max_value=23)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind in CHOOSABLE_KINDS:
+            self.fields[f"kind_{kind.value}"] = forms.ChoiceField(
+                label=_("E-mail over: %(kind)s") % {"kind": kind.label}, choices=Delivery.choices
+            )
+        # The digest hour last: it serves every kind set to the digest.
+        self.order_fields([name for name in self.fields if name != "digest_hour"] + ["digest_hour"])
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        kinds = {kind.value: data[f"kind_{kind.value}"] for kind in CHOOSABLE_KINDS}
+        return {"delivery": data["delivery"], "digest_hour": data["digest_hour"], "kinds": kinds}
 
 
 @login_required
@@ -84,6 +108,7 @@ def preferences(request):
     initial = {
         "delivery": current.delivery if current else Delivery.IMMEDIATE,
         "digest_hour": current.digest_hour if current else 8,
+        **{f"kind_{kind}": value for kind, value in kind_deliveries(request.user).items()},
     }
     form = PreferenceForm(request.POST or None, initial=initial)
     new_token = None
@@ -94,13 +119,16 @@ def preferences(request):
         messages.success(request, _("Het agenda-abonnement is ingetrokken."))
         return redirect("notification-preferences")
     elif request.method == "POST" and form.is_valid():
-        preference_set(user=request.user, **form.cleaned_data)
+        preference_set(user=request.user, **form.service_arguments())
         messages.success(request, _("Uw voorkeur is opgeslagen."))
         return redirect("notification-preferences")
     feed_url = request.build_absolute_uri(f"/termijnen/agenda/{new_token}.ics") if new_token else None
     has_feed = CalendarFeedToken.objects.filter(user=request.user, scope=FeedScope.MINE).exists()
     return render(
-        request, "deadlines/notification_preferences.html", {"form": form, "feed_url": feed_url, "has_feed": has_feed}
+        request,
+        "deadlines/notification_preferences.html",
+        {"form": form, "feed_url": feed_url, "has_feed": has_feed, "safety_signals": SAFETY_SIGNALS},
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 

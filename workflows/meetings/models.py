@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -74,6 +75,35 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return f"AgendaItem {self.pk}"
+
+
+class ProposalReason(models.TextChoices):
+    CONDITION_BREACHED = "condition_breached", _("voorgesteld: voorwaarde niet nagekomen")
+
+
+class AgendaProposal(models.Model):
+    """A case proposed for the team's next meeting (a breached veiligheidsvoorwaarde): the chair sees it
+    on every upcoming meeting of the team and accepts it by putting the case on that agenda."""
+
+    team = models.ForeignKey("partners.SafetyTeam", on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="agenda_proposals")
+    reason = models.CharField(_("reden"), max_length=32, choices=ProposalReason.choices)
+    # The event that proposed it: a replayed or retried event proposes nothing twice.
+    event = models.OneToOneField("cases.TimelineEvent", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set when the case went on an agenda after the proposal.
+    agenda_item = models.ForeignKey(AgendaItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("agendavoorstel")
+        verbose_name_plural = _("agendavoorstellen")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["team"], condition=Q(agenda_item__isnull=True), name="agenda_proposal_open_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"AgendaProposal {self.pk}"
 
 
 class Attendance(models.Model):

@@ -11,14 +11,14 @@ from django.http import Http404
 
 from cases.access_log.models import AccessAction, AccessOutcome
 from cases.access_log.services import access_log_write_many
-from cases.assessments.models import Dissent, JointJudgement
+from cases.assessments.models import ConditionStatus, Dissent, JointJudgement
 from cases.interventions.selectors import open_items_prefetches
 from cases.models import Case, Participant, Person, PersonRole
 from cases.selectors import actor_for, cases_visible_to
 from partners.models import WORKING_ROLES, Membership, Organisation, Role
 from partners.selectors import coordinated_team_ids, memberships_of
 from security.digits import parse_id
-from workflows.meetings.models import AgendaItem, Meeting, MeetingDecision
+from workflows.meetings.models import AgendaItem, AgendaProposal, Meeting, MeetingDecision
 
 
 def meeting_team_ids(user) -> QuerySet:
@@ -106,6 +106,7 @@ class AgendaRow:
     open_interventions: list = field(default_factory=list)
     open_conditions: list = field(default_factory=list)
     overdue: list = field(default_factory=list)
+    breached: list = field(default_factory=list)  # veiligheidsvoorwaarden niet nagekomen
     decisions: list = field(default_factory=list)
 
 
@@ -147,7 +148,7 @@ def meeting_agenda(user, meeting: Meeting, *, today: date, ip: str | None = None
         open_interventions = case.open_interventions  # type: ignore[attr-defined]
         open_conditions = case.open_conditions  # type: ignore[attr-defined]
         overdue = [i for i in open_interventions if i.due_date < today]
-        overdue += [c for c in open_conditions if c.check_date < today]
+        overdue += [c for c in open_conditions if c.status == ConditionStatus.OPEN and c.check_date < today]
         rows.append(
             AgendaRow(
                 item=item,
@@ -157,6 +158,7 @@ def meeting_agenda(user, meeting: Meeting, *, today: date, ip: str | None = None
                 open_interventions=open_interventions,
                 open_conditions=open_conditions,
                 overdue=overdue,
+                breached=[c for c in open_conditions if c.status == ConditionStatus.NOT_MET],
                 decisions=list(item.decisions.all()),
             )
         )
@@ -180,3 +182,17 @@ def dissents_of_judgements(judgement_ids) -> dict[int, list[Dissent]]:
     for dissent in rows.order_by("recorded_at", "id"):
         found.setdefault(dissent.judgement_id, []).append(dissent)
     return found
+
+
+def open_agenda_proposals(user, meeting: Meeting) -> list[AgendaProposal]:
+    """Cases proposed for the team's next meeting and not yet on an agenda, for its coordinators (who
+    build the agenda); of cases the user may see. Two queries at most."""
+    if not meeting.team_id or meeting.team_id not in set(coordinated_team_ids(user)):
+        return []
+    return list(
+        AgendaProposal.objects.filter(
+            team_id=meeting.team_id, agenda_item__isnull=True, case__in=cases_visible_to(user).values("pk")
+        )
+        .select_related("case")
+        .order_by("created_at", "id")[:100]
+    )

@@ -23,12 +23,20 @@ from cases.idempotency import create_once, lock_row
 from cases.interventions.models import Intervention
 from cases.interventions.services import intervention_agree
 from cases.model_validation import full_clean_held
-from cases.models import Case, EventKind, Participant
+from cases.models import Case, EventKind, Participant, TimelineEvent
 from cases.timeline import timeline_record
 from cases.versioning import history_author, versioned_update
 from partners.models import WORKING_ROLES, Membership, Organisation, SafetyTeam
 from partners.selectors import user_coordinates_team
-from workflows.meetings.models import AgendaItem, Attendance, DecisionKind, Meeting, MeetingDecision
+from workflows.meetings.models import (
+    AgendaItem,
+    AgendaProposal,
+    Attendance,
+    DecisionKind,
+    Meeting,
+    MeetingDecision,
+    ProposalReason,
+)
 from workflows.meetings.snapshot import agenda_snapshots, meeting_snapshot
 
 # What happens once per meeting: a case on its agenda, a person on its attendance list, the joint
@@ -91,7 +99,40 @@ def agenda_add(*, actor, meeting: Meeting, case: Case) -> AgendaItem:
     item = AgendaItem(meeting=meeting, case=case, position=(last or 0) + 1)
     history_author(item, actor)
     create_once(item, existing=existing, message=AGENDA_ITEM_EXISTS, field="case")
+    # A proposal for the team's next meeting (a breached condition) is accepted by this.
+    AgendaProposal.objects.filter(team_id=meeting.team_id, case=case, agenda_item__isnull=True).update(agenda_item=item)
+    timeline_record(
+        case=case,
+        kind=EventKind.PLACED_ON_AGENDA,
+        actor=actor,
+        # Dated no later than the meeting: a past meeting's agenda (an import, a late record) reads in order,
+        # and a replay dates it as the live history did.
+        occurred_at=min(timezone.now(), meeting.scheduled_at),
+        data={"meeting_id": meeting.pk, "agenda_item_id": item.pk, "scheduled_at": meeting.scheduled_at.isoformat()},
+    )
     return item
+
+
+def on_condition_breached(event: TimelineEvent) -> None:
+    """Timeline hook: a breached veiligheidsvoorwaarde proposes its case for the team's next meeting
+    (once per event), unless the case is already on the agenda of an upcoming meeting of the team."""
+    case = event.case
+    upcoming = AgendaItem.objects.filter(
+        case=case,
+        meeting__team_id=case.team_id,
+        meeting__scheduled_at__gte=event.occurred_at,
+        discussed_at__isnull=True,
+    )
+    AgendaProposal.objects.get_or_create(
+        event=event,
+        defaults={
+            "team_id": case.team_id,
+            "case": case,
+            "reason": ProposalReason.CONDITION_BREACHED,
+            "created_at": event.occurred_at,
+            "agenda_item": upcoming.order_by("meeting__scheduled_at").first(),
+        },
+    )
 
 
 @transaction.atomic

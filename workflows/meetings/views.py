@@ -34,7 +34,13 @@ from workflows.meetings.forms import (
 from workflows.meetings.minutes import meeting_minutes, minutes_entry
 from workflows.meetings.models import AgendaItem, Attendance
 from workflows.meetings.pdf import PdfUnavailable, minutes_pdf
-from workflows.meetings.selectors import agenda_item_for, meeting_agenda, meeting_for, meetings_visible_to
+from workflows.meetings.selectors import (
+    agenda_item_for,
+    meeting_agenda,
+    meeting_for,
+    meetings_visible_to,
+    open_agenda_proposals,
+)
 
 FORM_PAGE = "cases/form_page.html"
 PDF_UNAVAILABLE = gettext_lazy("De pdf kan op deze server niet worden gemaakt. Druk het verslag af vanaf deze pagina.")
@@ -88,6 +94,9 @@ def meeting_detail(request: HttpRequest, meeting_id: int) -> HttpResponse:
     if _may_close(request.user, meeting):
         context["close_form"] = MeetingCloseForm(initial={"version": meeting.version})
     if is_coordinator:
+        context["proposals"] = open_agenda_proposals(request.user, meeting)
+        if context["proposals"]:
+            log_search(request.user, ip=client_ip(request), detail=f"meeting:{meeting.pk};proposals")
         list_form = AttendanceListForm(request.GET or None, meeting=meeting)
         organisation = list_form.cleaned_data["organisation"] if list_form.is_valid() else None
         context |= {

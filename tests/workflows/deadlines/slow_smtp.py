@@ -24,6 +24,7 @@ class _Handler:
         self.attempts = 0
         self.waiting = 0  # sessions held up right now
         self.message_ids: list[str] = []
+        self.messages: list[email.message.Message] = []
         self._lock = threading.Lock()
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):  # noqa: N802 - aiosmtpd's hook name
@@ -45,6 +46,7 @@ class _Handler:
         message = email.message_from_bytes(envelope.original_content or envelope.content)
         with self._lock:
             self.message_ids.append(message["Message-ID"])
+            self.messages.append(message)
         return "250 Message accepted for delivery"
 
 
@@ -60,6 +62,12 @@ class SlowSMTPServer:
     def message_ids(self) -> list[str]:
         with self.handler._lock:
             return list(self.handler.message_ids)
+
+    @property
+    def messages(self) -> list[email.message.Message]:
+        """Every message received, whole (recipients, subject, body)."""
+        with self.handler._lock:
+            return list(self.handler.messages)
 
     @property
     def waiting(self) -> int:
