@@ -18,4 +18,5 @@ urlpatterns: list = [
     path("", include("cases.assessments.api_urls")),
     path("", include("cases.interventions.api_urls")),
     path("", include("cases.investigations.api_urls")),
+    path("", include("cases.legal_bases.api_urls")),
 ]

@@ -20,4 +20,5 @@ urlpatterns: list = [
     path("", include("cases.interventions.urls")),
     path("", include("cases.investigations.urls")),
     path("", include("cases.access_log.urls")),
+    path("", include("cases.legal_bases.urls")),
 ]

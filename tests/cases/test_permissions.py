@@ -17,6 +17,7 @@ from cases.assessments.models import Assessment, JointJudgement, PartnerContribu
 from cases.interventions.models import Intervention
 from cases.services import participant_add, participant_end
 from tests import factories
+from tests.world import basis
 
 CASE_KWARGS = (
     "case_id",
@@ -193,7 +194,12 @@ def test_every_case_route_answers_only_those_who_need_to_know(world, login_verif
     ids = build_fixture_ids(w)
     # The participant under test joins through the service, like in real life, and leaves again below.
     gi_participation = participant_add(
-        actor=w.professional, case=w.case, organisation=w.gi, professional=w.gi_professional, role="jeugdbeschermer"
+        actor=w.professional,
+        case=w.case,
+        organisation=w.gi,
+        professional=w.gi_professional,
+        role="jeugdbeschermer",
+        **basis(),
     )
     routes = case_routes()
     assert len(routes) >= len(EXPECTED_ROUTES)

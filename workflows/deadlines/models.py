@@ -54,7 +54,10 @@ DEADLINE_EVENT_KINDS = (
     EventKind.DISCUSSED_IN_MEETING,
     EventKind.DESTRUCTION_REQUESTED,
 )
-EVENT_CHOICES = [(kind.value, kind.label) for kind in DEADLINE_EVENT_KINDS]
+# A participation whose basis has an end date opens its review: these reach their own handlers
+# (services.on_basis_review_start/_close), and only for participations with such a date.
+BASIS_REVIEW_EVENT_KINDS = (EventKind.PARTICIPANT_ADDED, EventKind.PARTICIPANT_ENDED)
+EVENT_CHOICES = [(kind.value, kind.label) for kind in (*DEADLINE_EVENT_KINDS, *BASIS_REVIEW_EVENT_KINDS)]
 
 
 class TermUnit(models.TextChoices):

@@ -133,6 +133,18 @@ DEFAULT_RULES = [
         "statutory": True,
         "source": "Jeugdwet art. 7.3.10 / BW art. 7:455: vernietiging binnen drie maanden na het verzoek",
     },
+    {
+        "code": "grondslag-herbeoordelen",
+        "name": "Grondslag herbeoordelen",
+        "start_event": "participant_added",
+        "close_event": "participant_ended",
+        "term_value": 0,
+        "term_unit": "subject_date",
+        "responsible": "vast_gezicht",
+        "reminder_offsets": "2w, 2wd",
+        "statutory": False,
+        "source": "Werkafspraak veiligheidsteam: een grondslag met een einddatum wordt voor die datum herbeoordeeld",
+    },
 ]
 
 
