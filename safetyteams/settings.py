@@ -100,6 +100,7 @@ SUBPACKAGES = [
     "cases.assessments",
     "cases.interventions",
     "cases.investigations",
+    "cases.legal_bases",
     "workflows.lifecycle",
     "workflows.meetings",
     "workflows.deadlines",

@@ -405,7 +405,13 @@ def test_intervention_and_condition_api_calls_sent_five_times_with_their_key_agr
 
 def test_a_duplicate_that_races_past_the_lock_is_answered_with_the_first_row(world):
     first = Participant.objects.get(case=world.case, professional=world.vt_professional)
-    twin = Participant(case=world.case, organisation=world.vt, professional=world.vt_professional, role="betrokken")
+    twin = Participant(
+        case=world.case,
+        organisation=world.vt,
+        professional=world.vt_professional,
+        role="betrokken",
+        basis_kind="niet_vastgelegd",
+    )
 
     with pytest.raises(AlreadyRecorded) as refused:
         create_once(twin, existing=lambda: first, message=PARTICIPANT_ALREADY_ACTIVE, field="professional")

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from cases.assessments.models import Assessment, JointJudgement, PartnerContribution, Veiligheidsvoorwaarde
 from cases.interventions.models import Intervention
+from cases.models import Consent
 from cases.services import participant_add, participant_end
 from tests import factories
 from tests.world import basis
@@ -32,6 +33,7 @@ CASE_KWARGS = (
     "meeting_id",
     "item_id",
     "deadline_id",
+    "consent_id",
 )
 # Routes built with the case record; the walk must find at least these (it may never test nothing).
 EXPECTED_ROUTES = {
@@ -54,6 +56,10 @@ EXPECTED_ROUTES = {
     "destruction-requests",
     "api-investigation-list",
     "api-destruction-request-list",
+    "case-bases",
+    "consent-withdraw",
+    "api-consent-list",
+    "api-consent-withdraw",
 }
 # Routes whose audience is the privacy officer of the case's team, not the participants.
 PRIVACY_OFFICER_ROUTES = re.compile(r"^case-access-report")
@@ -113,7 +119,11 @@ def build_fixture_ids(w) -> dict[str, int]:
         start_date=today,
         due_date=today,
     )
+    consent = Consent.objects.create(
+        case=w.case, given_by="ouder_met_gezag", given_on=today, scope="Test", recorded_by=w.professional
+    )
     ids = {
+        "consent_id": consent.pk,
         "case_id": w.case.pk,
         "person_id": w.child.pk,
         "participant_id": w.vt_participant.pk,

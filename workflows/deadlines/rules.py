@@ -140,7 +140,8 @@ DEFAULT_RULES = [
         "close_event": "participant_ended",
         "term_value": 0,
         "term_unit": "subject_date",
-        "responsible": "vast_gezicht",
+        # The participant's own professional: they know whether their consent, measure or task still holds.
+        "responsible": "subject_owner",
         "reminder_offsets": "2w, 2wd",
         "statutory": False,
         "source": "Werkafspraak veiligheidsteam: een grondslag met een einddatum wordt voor die datum herbeoordeeld",
