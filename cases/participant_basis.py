@@ -137,7 +137,7 @@ def basis_resolve(
         errors.setdefault("basis_kind", str(BASIS_FIELDS_UNUSED % {"fields": ", ".join(unused)}))
     if errors:
         raise ValidationError(errors)
-    if basis_kind == BasisKind.TOESTEMMING and consent is None:
+    if basis_kind == BasisKind.TOESTEMMING and consent is None and consent_given_on is not None:
         consent = Consent.objects.create(
             case=case,
             given_by=consent_given_by,

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy as _
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from cases.access_log.models import AccessAction, AccessLogEntry, AccessOutcome
 from cases.access_log.services import Actor, access_log_rows, access_log_write
@@ -104,7 +104,9 @@ def access_report_rows(report_case: ReportCase) -> QuerySet[AccessLogEntry]:
         .filter(case_id=report_case.id, outcome=AccessOutcome.ALLOWED)
         .exclude(detail=REPORT_DETAIL)
         .order_by("at", "id")
-        .only("at", "user_id", "username", "organisation_id", "organisation_name", "role", "action", "detail", "person_id")
+        .only(
+            "at", "user_id", "username", "organisation_id", "organisation_name", "role", "action", "detail", "person_id"
+        )
     )
 
 
@@ -126,7 +128,12 @@ def _participations(report_case: ReportCase) -> list[_Participation]:
         Participant.objects.filter(case_id=report_case.id)
         .order_by("started_at", "id")
         .values_list(
-            "professional_id", "organisation_id", "started_at", "ended_at", "basis_kind", "legal_basis__title",
+            "professional_id",
+            "organisation_id",
+            "started_at",
+            "ended_at",
+            "basis_kind",
+            "legal_basis__title",
             "consent__given_by",
         )
     )

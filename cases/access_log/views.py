@@ -44,7 +44,9 @@ def access_report(request: HttpRequest, case_id: int) -> HttpResponse:
     rows = list(access_report_rows(report_case)[:1000])
     rows_with_basis = list(zip(rows, reader_bases(report_case, rows), strict=True))
     return render(
-        request, "access_log/access_report.html", {"report_case": report_case, "rows": rows, "rows_with_basis": rows_with_basis}
+        request,
+        "access_log/access_report.html",
+        {"report_case": report_case, "rows": rows, "rows_with_basis": rows_with_basis},
     )
 
 

@@ -35,7 +35,11 @@ SUBJECT_KEYS: dict[str, str] = {
     EventKind.PARTICIPANT_ADDED: "participant",
     EventKind.PARTICIPANT_ENDED: "participant",
 }
-SUBJECT_MODELS = {"condition": Veiligheidsvoorwaarde, "intervention": Intervention, "participant": Participant}
+SUBJECT_MODELS: dict[str, type[Veiligheidsvoorwaarde] | type[Intervention] | type[Participant]] = {
+    "condition": Veiligheidsvoorwaarde,
+    "intervention": Intervention,
+    "participant": Participant,
+}
 
 
 def rules_for_team(team_id: int):
