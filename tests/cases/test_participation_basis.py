@@ -25,6 +25,7 @@ from cases.participant_basis import (
     LEGAL_BASIS_INACTIVE,
     LEGAL_BASIS_REQUIRED,
     PURPOSE_REQUIRED,
+    UNRECORDED_NOT_ALLOWED,
 )
 from cases.services import participant_add, participant_end, person_add
 from tests import factories
@@ -488,3 +489,51 @@ def test_the_bases_page_costs_the_same_queries_with_more_participations(world, a
             participant=Participant.objects.active().get(case=world.case, professional=world.gi_professional),
         )
     assert count() == few
+
+
+def test_not_recorded_is_only_for_old_data_and_imports(world, as_professional):
+    fields = _gi(world, basis_kind="niet_vastgelegd", purpose="Plan.")
+    response = as_professional.post(_api_url(world), fields, content_type="application/json")
+    assert response.status_code == 400 and "basis_kind" in response.json()
+    with pytest.raises(ValidationError) as refused:
+        participant_add(
+            actor=world.professional,
+            case=world.case,
+            organisation=world.gi,
+            professional=world.gi_professional,
+            role="betrokken",
+            basis_kind=BasisKind.NIET_VASTGELEGD,
+            purpose="",
+        )
+    assert refused.value.message_dict == {"basis_kind": [str(UNRECORDED_NOT_ALLOWED)]}
+    # The exchange import (format v1 has no basis) records the marker, as the migration did for old rows.
+    imported = participant_add(
+        actor=world.professional,
+        case=world.case,
+        organisation=world.gi,
+        professional=world.gi_professional,
+        role="betrokken",
+        basis_kind=BasisKind.NIET_VASTGELEGD,
+        purpose="",
+        unrecorded_basis_allowed=True,
+    )
+    assert imported.get_basis_kind_display() == "niet vastgelegd (vóór invoering grondslag)"
+
+
+def test_the_access_report_costs_the_same_queries_with_more_readers(world, on_consent, client, login_verified):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def report_queries() -> int:
+        login_verified(client, world.privacy_officer)
+        client.get(f"/inzage/zaken/{world.case.pk}/")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(f"/inzage/zaken/{world.case.pk}/").status_code == 200
+        return len(queries)
+
+    few = report_queries()
+    for _ in range(3):
+        for reader in (world.vt_professional, world.gi_professional, world.gi_colleague, world.coordinator):
+            login_verified(client, reader)
+            client.get(f"/zaken/{world.case.pk}/")
+    assert report_queries() == few
