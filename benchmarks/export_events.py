@@ -95,7 +95,14 @@ def ensure_data() -> int:
         )
         Participant.objects.bulk_create(
             [
-                Participant(case=c, organisation=org, professional=user, role="betrokken", started_at=c.opened_at)
+                Participant(
+                    case=c,
+                    organisation=org,
+                    professional=user,
+                    role="betrokken",
+                    basis_kind="niet_vastgelegd",
+                    started_at=c.opened_at,
+                )
                 for c in cases
                 for org in orgs[: 1 + c.pk % 3]
             ]

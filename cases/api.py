@@ -250,6 +250,12 @@ class ParticipantListCreate(CaseScoped, generics.ListCreateAPIView):
     def get_queryset(self) -> QuerySet[Participant]:
         return self.of_case(Participant, lambda case: case.participants.select_related("organisation", "professional"))
 
+    def get_serializer_context(self) -> dict:
+        context = super().get_serializer_context()
+        if not getattr(self, "swagger_fake_view", False):
+            context["case"] = self.get_case()
+        return context
+
     def perform_create(self, serializer: ParticipantSerializer) -> None:
         serializer.instance = services.participant_add(
             actor=self.request.user, case=self.get_case(), **serializer.validated_data

@@ -18,13 +18,16 @@ from datetime import datetime, timedelta
 from django.db import connection, transaction
 from django.utils import timezone
 
+from cases.legal_bases.defaults import legal_bases_ensure
 from cases.models import (
     CLOSED_STATUSES,
+    BasisKind,
     Case,
     CaseStatus,
     CaseUserObjectPermission,
     EventKind,
     Intake,
+    LegalBasis,
     Participant,
     ParticipantRole,
     Person,
@@ -111,6 +114,9 @@ ADULT_NAMES = (
     "Wendy",
     "Yusuf",
 )
+# The basis the demo's partners share on (cases.legal_bases.defaults), and what for.
+DEMO_LEGAL_BASIS = "jeugdwet-7-3-11-lid-4"
+DEMO_PURPOSE = "Gezamenlijke veiligheidsbeoordeling en afstemming van de inzet."
 OTHER_ROLES = (
     ParticipantRole.ONDERZOEKER,
     ParticipantRole.JEUGDBESCHERMER,
@@ -196,7 +202,7 @@ def _build(index: int, pools: dict, source_id: int, now: datetime) -> dict:
     return {"case": case, "persons": persons, "participants": participants, "actor": (cvc_user, cvc_org)}
 
 
-def _dependents(case_id: int, item: dict, permission_id: int) -> tuple[list, list, list, list]:
+def _dependents(case_id: int, item: dict, permission_id: int, legal_basis_id: int) -> tuple[list, list, list, list]:
     case, (actor, actor_org) = item["case"], item["actor"]
     persons = [{**person, "case_id": case_id} for person in item["persons"]]
     participants, grants, seen = [], [], set()
@@ -219,6 +225,12 @@ def _dependents(case_id: int, item: dict, permission_id: int) -> tuple[list, lis
                 "professional_id": user_id,
                 "role": role,
                 "started_at": started,
+                # The vast gezicht opens the case from the local team's own task; partners join on a statutory basis.
+                **(
+                    {"basis_kind": BasisKind.EIGEN_TAAK}
+                    if offset == 0
+                    else {"basis_kind": BasisKind.WETTELIJK, "legal_basis_id": legal_basis_id, "purpose": DEMO_PURPOSE}
+                ),
             }
         )
         events.append(
@@ -279,7 +291,7 @@ def _case_ids(count: int) -> list[int]:
         return [row[0] for row in cursor.fetchall()]
 
 
-def _insert(batch: list[dict], permission_id: int) -> tuple[dict[str, int], list[int]]:
+def _insert(batch: list[dict], permission_id: int, legal_basis_id: int) -> tuple[dict[str, int], list[int]]:
     if connection.vendor == "postgresql":
         rows = [{"id": case_id, **item["case"]} for case_id, item in zip(_case_ids(len(batch)), batch, strict=True)]
         _write(Case, rows)
@@ -289,7 +301,9 @@ def _insert(batch: list[dict], permission_id: int) -> tuple[dict[str, int], list
     persons, participants, grants, events = [], [], [], []
     for case_id, item in zip(case_ids, batch, strict=True):
         for target, rows in zip(
-            (persons, participants, grants, events), _dependents(case_id, item, permission_id), strict=True
+            (persons, participants, grants, events),
+            _dependents(case_id, item, permission_id, legal_basis_id),
+            strict=True,
         ):
             target.extend(rows)
     _write(Person, persons)
@@ -321,10 +335,12 @@ def seed_cases(
         missing = [i for i in range(1, count + 1) if f"DEMO-{i:06d}" not in existing]
         now = timezone.now()
         permission_id = _view_permission_id()
+        legal_bases_ensure()
+        legal_basis_id = LegalBasis.objects.get(code=DEMO_LEGAL_BASIS).pk
         for start in range(0, len(missing), BATCH):
             batch = [_build(i, pools[i % len(pools)], source.pk, now) for i in missing[start : start + BATCH]]
             with transaction.atomic():
-                counts, case_ids = _insert(batch, permission_id)
+                counts, case_ids = _insert(batch, permission_id, legal_basis_id)
                 for name, value in counts.items():
                     totals[name] += value
                 if on_batch is not None:

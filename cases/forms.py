@@ -6,12 +6,26 @@ import uuid
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.corrections import NOTE_CORRECTION_EMPTY, PERSON_REMOVAL_REASON_REQUIRED
 from cases.families import FAMILY_CONFIRM_FIELD
-from cases.models import CaseStatus, Intake, ParticipantRole, Person, PersonRole
+from cases.models import (
+    CHOSEN_BASIS_KINDS,
+    BasisKind,
+    Case,
+    CaseStatus,
+    Consent,
+    ConsentGiver,
+    Intake,
+    LegalBasis,
+    ParticipantRole,
+    Person,
+    PersonRole,
+)
+from cases.participant_basis import BASIS_REQUIRED, PURPOSE_REQUIRED
 from cases.services import PARTICIPANT_NOT_WORKING, TEAM_DOES_NOT_SERVE, team_serves
 from cases.timeline import TIMELINE_GROUPS
 from cases.validators import BSN_INVALID, bsn_from_input, bsn_is_valid, validate_date_in_range
@@ -220,9 +234,72 @@ class ParticipantForm(forms.Form):
         help_text=_("Een professional die voor deze organisatie in het team werkt."),
     )
     role = forms.ChoiceField(label=_("Rol in de casus"), choices=ParticipantRole.choices)
+    # The basis of sharing (cases.participant_basis): the service checks what each kind needs.
+    basis_kind = forms.ChoiceField(
+        label=_("Grondslag voor het delen van gegevens"),
+        choices=[(kind.value, kind.label) for kind in CHOSEN_BASIS_KINDS],
+        widget=forms.RadioSelect,
+        error_messages={"required": BASIS_REQUIRED, "invalid_choice": BASIS_REQUIRED},
+    )
+    purpose = forms.CharField(
+        label=_("Doel"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Waarvoor heeft deze betrokkene de gegevens van het gezin nodig?"),
+        error_messages={"required": PURPOSE_REQUIRED},
+    )
+    legal_basis = forms.ModelChoiceField(
+        label=_("Wettelijke grondslag"),
+        queryset=LegalBasis.objects.filter(active=True),
+        required=False,
+        help_text=_("Bij een wettelijke grondslag."),
+    )
+    consent = forms.ModelChoiceField(
+        label=_("Eerder gegeven toestemming"),
+        queryset=None,
+        required=False,
+        help_text=_("Bij toestemming: kies een toestemming die al is vastgelegd, of leg hieronder een nieuwe vast."),
+    )
+    consent_given_by = forms.ChoiceField(
+        label=_("Toestemming van"), choices=[("", "---------"), *ConsentGiver.choices], required=False
+    )
+    consent_person = forms.ModelChoiceField(
+        label=_("Persoon die toestemming gaf"),
+        queryset=None,
+        required=False,
+        help_text=_("Als deze persoon bij de casus staat."),
+    )
+    consent_given_on = forms.DateField(label=_("Datum toestemming"), required=False, widget=DATE_WIDGET)
+    consent_scope = forms.CharField(
+        label=_("Reikwijdte van de toestemming"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Welke gegevens, met wie en waarvoor."),
+    )
+    conflict_argument = forms.CharField(
+        label=_("Onderbouwing conflict van plichten"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Bij een conflict van plichten: waarom delen zonder toestemming hier zwaarder weegt."),
+    )
+    basis_ends_on = forms.DateField(
+        label=_("Grondslag geldig tot"),
+        required=False,
+        widget=DATE_WIDGET,
+        help_text=_("Optioneel. Voor die datum moet de grondslag opnieuw beoordeeld worden."),
+    )
 
-    def __init__(self, *args, team: SafetyTeam, **kwargs):
+    def __init__(self, *args, team: SafetyTeam, case: Case | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["consent"].queryset = (
+            Consent.objects.filter(case=case, withdrawn_at__isnull=True) if case else Consent.objects.none()
+        )
+        self.fields["consent"].label_from_instance = lambda consent: (
+            f"{consent.get_given_by_display()}, {date_format(consent.given_on)}"
+        )
+        self.fields["consent_person"].queryset = case.persons.all() if case else Person.objects.none()
         self.fields["organisation"].queryset = team.organisations.order_by("name")
         members = Membership.objects.active().filter(team=team, role__in=WORKING_ROLES)
         self.fields["professional"].queryset = User.objects.filter(pk__in=members.values("user")).order_by(
@@ -237,6 +314,20 @@ class ParticipantForm(forms.Form):
         self.fields["professional"].label_from_instance = lambda user: (
             f"{user.get_full_name()} ({', '.join(sorted(labels.get(user.pk, [])))})"
         )
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("basis_kind")
+        # Only what belongs to the chosen basis goes to the service; the other fields may hold leftovers.
+        if kind != BasisKind.WETTELIJK:
+            data["legal_basis"] = None
+        if kind != BasisKind.CONFLICT_VAN_PLICHTEN:
+            data["conflict_argument"] = ""
+        if kind != BasisKind.TOESTEMMING:
+            data.update(consent=None, consent_given_by="", consent_person=None, consent_given_on=None, consent_scope="")
+        elif data.get("consent") is not None:
+            data.update(consent_given_by="", consent_person=None, consent_given_on=None, consent_scope="")
+        return data
 
 
 class NoteForm(forms.Form):

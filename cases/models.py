@@ -189,6 +189,22 @@ class ParticipantRole(models.TextChoices):
     DESKUNDIGE = "deskundige", _("deskundige")
 
 
+class BasisKind(models.TextChoices):
+    """On what basis a participation shares the case's data (docs/design.md §11)."""
+
+    TOESTEMMING = "toestemming", _("toestemming")
+    WETTELIJK = "wettelijk", _("wettelijke grondslag")
+    CONFLICT_VAN_PLICHTEN = "conflict_van_plichten", _("conflict van plichten")
+    # Whoever opens the case, and the vast gezicht named then, work from their organisation's own task.
+    EIGEN_TAAK = "eigen_taak", _("eigen taak (bij het openen van de casus)")
+    # Participations from before the basis was recorded, and imports of the exchange format v1 (it has none).
+    NIET_VASTGELEGD = "niet_vastgelegd", _("niet vastgelegd (vóór invoering grondslag)")
+
+
+# What a user may choose when adding a participant; the other kinds are recorded by the system.
+CHOSEN_BASIS_KINDS = (BasisKind.TOESTEMMING, BasisKind.WETTELIJK, BasisKind.CONFLICT_VAN_PLICHTEN)
+
+
 class ParticipantQuerySet(GuardedQuerySet):
     def active(self) -> ParticipantQuerySet:
         return self.filter(ended_at__isnull=True)
@@ -203,6 +219,27 @@ class Participant(models.Model):
     role = models.CharField(_("rol in de casus"), max_length=20, choices=ParticipantRole.choices)
     started_at = models.DateTimeField(_("betrokken sinds"), default=timezone.now)
     ended_at = models.DateTimeField(_("betrokken tot"), null=True, blank=True)
+    # The basis of sharing (cases.participant_basis checks it): kind, purpose and what the kind needs.
+    basis_kind = models.CharField(_("grondslag"), max_length=24, choices=BasisKind.choices)
+    purpose = models.TextField(_("doel"), max_length=2000, blank=True)
+    legal_basis = models.ForeignKey(
+        "cases.LegalBasis",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+        verbose_name=_("wettelijke grondslag"),
+    )
+    consent = models.ForeignKey(
+        "cases.Consent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+        verbose_name=_("toestemming"),
+    )
+    conflict_argument = models.TextField(_("onderbouwing conflict van plichten"), max_length=5000, blank=True)
+    basis_ends_on = models.DateField(_("grondslag geldig tot"), null=True, blank=True)
 
     history = HistoricalRecords()
     objects = ParticipantQuerySet.as_manager()
@@ -216,6 +253,20 @@ class Participant(models.Model):
                 fields=["case", "professional", "organisation"],
                 condition=Q(ended_at__isnull=True),
                 name="participant_unique_active",
+            ),
+            models.CheckConstraint(condition=Q(basis_kind__in=BasisKind.values), name="participant_basis_kind_valid"),
+            # Each kind carries what it rests on: a statutory basis, a consent, or the written argument.
+            models.CheckConstraint(
+                condition=~Q(basis_kind=BasisKind.WETTELIJK) | Q(legal_basis__isnull=False),
+                name="participant_statutory_has_basis",
+            ),
+            models.CheckConstraint(
+                condition=~Q(basis_kind=BasisKind.TOESTEMMING) | Q(consent__isnull=False),
+                name="participant_consent_has_consent",
+            ),
+            models.CheckConstraint(
+                condition=~Q(basis_kind=BasisKind.CONFLICT_VAN_PLICHTEN) | ~Q(conflict_argument=""),
+                name="participant_conflict_has_argument",
             ),
         ]
         indexes = [models.Index(fields=["professional", "ended_at"], name="participant_prof_idx")]
@@ -292,6 +343,7 @@ class EventKind(models.TextChoices):
     # About the melder: the event says that, never who (cases.reporters).
     REPORTER_RECORDED = "reporter_recorded", _("melder vastgelegd")
     REPORTER_FEEDBACK_RECORDED = "reporter_feedback_recorded", _("terugkoppeling aan de melder vastgelegd")
+    CONSENT_WITHDRAWN = "consent_withdrawn", _("toestemming ingetrokken")
 
 
 class TimelineEvent(models.Model):
@@ -352,4 +404,5 @@ from cases.assessments.models import (  # noqa: E402,F401
     Veiligheidsvoorwaarde,
 )
 from cases.interventions.models import Intervention  # noqa: E402,F401
+from cases.legal_bases.models import Consent, ConsentGiver, LegalBasis  # noqa: E402,F401
 from cases.reporters.models import Reporter  # noqa: E402,F401

@@ -7,7 +7,22 @@ from rest_framework import serializers
 
 from cases.api_input import AsciiIntegerField, AsciiPrimaryKeyRelatedField, BoundedDateField
 from cases.corrections import NOTE_CORRECTION_EMPTY, PERSON_REMOVAL_REASON_REQUIRED
-from cases.models import Case, CaseStatus, Intake, Note, Participant, ParticipantRole, Person, PersonRole, TimelineEvent
+from cases.models import (
+    CHOSEN_BASIS_KINDS,
+    Case,
+    CaseStatus,
+    Consent,
+    ConsentGiver,
+    Intake,
+    LegalBasis,
+    Note,
+    Participant,
+    ParticipantRole,
+    Person,
+    PersonRole,
+    TimelineEvent,
+)
+from cases.participant_basis import BASIS_REQUIRED, PURPOSE_REQUIRED, UNRECORDED_NOT_ALLOWED
 from cases.validators import BSN_INVALID, bsn_from_input, bsn_is_valid, validate_not_in_future
 from partners.models import Municipality, Organisation, SafetyTeam, User
 
@@ -131,11 +146,43 @@ class PersonSerializer(serializers.ModelSerializer):
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
+    """A participation with its basis. On creation `basis_kind` and `purpose` are required, and what the
+    kind needs: `legal_basis`; `conflict_argument`; or `consent` (an existing one of the case) or a new
+    consent given as `consent_given_by`, `consent_given_on`, `consent_scope` and optionally `consent_person`."""
+
     organisation = AsciiPrimaryKeyRelatedField(queryset=Organisation.objects.all(), label=_("organisatie"))
     professional = AsciiPrimaryKeyRelatedField(queryset=User.objects.all(), label=_("professional"))
     role = serializers.ChoiceField(choices=ParticipantRole.choices, label=_("rol in de casus"))
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     professional_name = serializers.CharField(source="professional.get_full_name", read_only=True)
+    basis_kind = serializers.ChoiceField(
+        choices=[(kind.value, kind.label) for kind in CHOSEN_BASIS_KINDS],
+        label=_("grondslag"),
+        error_messages={"required": BASIS_REQUIRED, "null": BASIS_REQUIRED, "invalid_choice": UNRECORDED_NOT_ALLOWED},
+    )
+    purpose = serializers.CharField(
+        max_length=2000, label=_("doel"), error_messages={"required": PURPOSE_REQUIRED, "blank": PURPOSE_REQUIRED}
+    )
+    legal_basis = AsciiPrimaryKeyRelatedField(
+        queryset=LegalBasis.objects.all(), required=False, allow_null=True, label=_("wettelijke grondslag")
+    )
+    consent = AsciiPrimaryKeyRelatedField(
+        queryset=Consent.objects.none(), required=False, allow_null=True, label=_("toestemming")
+    )
+    consent_given_by = serializers.ChoiceField(
+        choices=ConsentGiver.choices, required=False, allow_blank=True, write_only=True, label=_("toestemming van")
+    )
+    consent_person = AsciiPrimaryKeyRelatedField(
+        queryset=Person.objects.none(), required=False, allow_null=True, write_only=True, label=_("persoon")
+    )
+    consent_given_on = BoundedDateField(required=False, allow_null=True, write_only=True, label=_("datum toestemming"))
+    consent_scope = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, write_only=True, label=_("reikwijdte")
+    )
+    conflict_argument = serializers.CharField(
+        max_length=5000, required=False, allow_blank=True, label=_("onderbouwing conflict van plichten")
+    )
+    basis_ends_on = BoundedDateField(required=False, allow_null=True, label=_("grondslag geldig tot"))
 
     class Meta:
         model = Participant
@@ -149,8 +196,30 @@ class ParticipantSerializer(serializers.ModelSerializer):
             "role",
             "started_at",
             "ended_at",
+            "basis_kind",
+            "purpose",
+            "legal_basis",
+            "consent",
+            "consent_given_by",
+            "consent_person",
+            "consent_given_on",
+            "consent_scope",
+            "conflict_argument",
+            "basis_ends_on",
         )
         read_only_fields = ("id", "case", "started_at", "ended_at")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        case = self.context.get("case")
+        if case is not None:  # a consent or person of another case is "not found", like a missing id
+            self.fields["consent"].queryset = Consent.objects.filter(case=case)
+            self.fields["consent_person"].queryset = Person.objects.filter(case=case)
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["basis_kind"] = instance.basis_kind  # also the kinds the system records (not choosable)
+        return data
 
 
 class NoteSerializer(serializers.ModelSerializer):

@@ -23,6 +23,7 @@ from cases.families import family_check
 from cases.idempotency import create_once, lock_row, submission_claim, submission_done
 from cases.model_validation import full_clean_held
 from cases.models import (
+    BasisKind,
     Case,
     CaseUserObjectPermission,
     EventKind,
@@ -33,6 +34,7 @@ from cases.models import (
     ParticipantRole,
     Person,
 )
+from cases.participant_basis import basis_resolve
 from cases.selectors import VIEW_CASE, _view_permission_id, acting_organisation, actor_for, participation_backed
 from cases.timeline import timeline_record
 from cases.validators import BSN_TWICE_IN_CASE, validate_bsn
@@ -243,7 +245,7 @@ def case_change(
 
 
 def _participant_create(
-    *, case: Case, organisation: Organisation, professional, role: str, started_at=None, existing=None
+    *, case: Case, organisation: Organisation, professional, role: str, started_at=None, existing=None, basis=None
 ):
     participant = Participant(
         case=case,
@@ -251,6 +253,8 @@ def _participant_create(
         professional=professional,
         role=role,
         started_at=started_at or timezone.now(),
+        # Without a basis given: the case being opened, by its opener (and the vast gezicht named then).
+        **(basis or {"basis_kind": BasisKind.EIGEN_TAAK}),
     )
     if existing is None:  # a case being opened: nobody else can add to it yet
         participant.save()
@@ -271,9 +275,16 @@ def participant_add(
     organisation: Organisation,
     professional,
     role: str,
+    basis_kind: str,
+    purpose: str,
     occurred_at: datetime | None = None,
+    unrecorded_basis_allowed: bool = False,
+    **basis_input,
 ) -> Participant:
     """Involve an organisation's professional in the case; grants access in the same transaction.
+    The participation rests on a basis with a purpose (`cases.participant_basis.basis_resolve` checks
+    `basis_kind`, `purpose` and `basis_input`; a basis that ends opens its review, workflows). Only the
+    exchange import, whose format has no basis, may record it as not recorded (`unrecorded_basis_allowed`).
     `occurred_at` dates a replayed past event (exchange import); default now."""
     if role not in ParticipantRole.values:
         raise ValidationError({"role": _("Onbekende rol in de casus.")})
@@ -289,6 +300,14 @@ def participant_add(
     existing = active().first()
     if existing is not None:
         raise AlreadyRecorded(PARTICIPANT_ALREADY_ACTIVE, existing=existing, field="professional")
+    basis = basis_resolve(
+        actor=actor,
+        case=case,
+        basis_kind=basis_kind,
+        purpose=purpose,
+        unrecorded_allowed=unrecorded_basis_allowed,
+        **basis_input,
+    )
     participant = _participant_create(
         case=case,
         organisation=organisation,
@@ -296,6 +315,7 @@ def participant_add(
         role=role,
         started_at=occurred_at,
         existing=lambda: active().first(),
+        basis=basis,
     )
     timeline_record(
         case=case,
@@ -304,9 +324,22 @@ def participant_add(
         organisation=organisation,
         summary=f"{professional} ({organisation})",
         occurred_at=occurred_at,
-        data={"participant_id": participant.pk, "organisation_kind": organisation.kind, "role": role},
+        data={
+            "participant_id": participant.pk,
+            "organisation_kind": organisation.kind,
+            "role": role,
+            **_basis_event_data(participant),
+        },
     )
     return participant
+
+
+def _basis_event_data(participant: Participant) -> dict:
+    """The basis on the timeline; its end date, when it has one, opens the review (workflows.deadlines)."""
+    data: dict = {"basis_kind": participant.basis_kind}
+    if participant.basis_ends_on is not None:
+        data["basis_ends_on"] = participant.basis_ends_on.isoformat()
+    return data
 
 
 @transaction.atomic
@@ -326,7 +359,7 @@ def participant_end(*, actor, participant: Participant, occurred_at: datetime | 
         actor=actor,
         organisation=participant.organisation,
         summary=str(participant),
-        data={"participant_id": participant.pk},
+        data={"participant_id": participant.pk, **_basis_event_data(participant)},
         occurred_at=participant.ended_at,
     )
     return participant

@@ -24,4 +24,5 @@ urlpatterns: list = [
     path("", include("cases.investigations.urls")),
     path("", include("cases.reporters.urls")),
     path("", include("cases.access_log.urls")),
+    path("", include("cases.legal_bases.urls")),
 ]

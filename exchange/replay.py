@@ -26,7 +26,7 @@ from cases.interventions.services import (
     intervention_stop,
 )
 from cases.investigations.services import destruction_request_register, onderzoek_end, onderzoek_start
-from cases.models import Case, Participant, Person
+from cases.models import BasisKind, Case, Participant, Person
 from cases.services import case_change, participant_add, participant_end
 from exchange.format import Problem, Step, parse_date, parse_moment
 from exchange.validation import Directory
@@ -134,6 +134,10 @@ class Replayer:
                 professional=professional,
                 role=data["role"],
                 occurred_at=at,
+                # The case-v1 format carries no basis of sharing: the participation says so.
+                basis_kind=BasisKind.NIET_VASTGELEGD,
+                purpose="",
+                unrecorded_basis_allowed=True,
             )
         self.keys[step.pointer] = existing.pk
 

@@ -101,6 +101,7 @@ SUBPACKAGES = [
     "cases.interventions",
     "cases.investigations",
     "cases.reporters",
+    "cases.legal_bases",
     "workflows.lifecycle",
     "workflows.meetings",
     "workflows.deadlines",
@@ -360,6 +361,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # One name for who gives consent, in the consent and in the participant that records a new one.
+    "ENUM_NAME_OVERRIDES": {"ConsentGiverEnum": "cases.legal_bases.models.ConsentGiver"},
 }
 
 # --- Domain settings

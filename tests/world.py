@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from cases.assessments.models import JointJudgement
 from cases.assessments.services import assessment_start, contribution_add, judgement_record
-from cases.models import Case, Intake
+from cases.legal_bases.defaults import legal_bases_ensure
+from cases.models import BasisKind, Case, Intake, LegalBasis
 from cases.services import case_open, participant_add
 from partners.models import Organisation, Role
 from tests.factories import MembershipFactory, OrganisationFactory, SafetyTeamFactory, UserFactory
@@ -63,6 +64,25 @@ class Region:
         )
 
 
+DEFAULT_TEST_BASIS = "jeugdwet-7-3-11-lid-4"
+
+
+def basis(code: str = DEFAULT_TEST_BASIS, *, purpose: str = "Gezamenlijke veiligheidsbeoordeling.") -> dict:
+    """What `participant_add` needs besides who: a statutory basis of the region's list and a purpose.
+    The web form and the API take the same names (with the basis's id)."""
+    legal_basis = LegalBasis.objects.filter(code=code).first()
+    if legal_basis is None:  # a test that empties the database (transactional) loses the migration's rows
+        legal_bases_ensure()
+        legal_basis = LegalBasis.objects.get(code=code)
+    return {"basis_kind": BasisKind.WETTELIJK, "legal_basis": legal_basis, "purpose": purpose}
+
+
+def basis_post(code: str = DEFAULT_TEST_BASIS) -> dict:
+    """`basis` as form or JSON fields."""
+    values = basis(code)
+    return {**values, "legal_basis": values["legal_basis"].pk}
+
+
 # Members since long before any fixed moment a test uses: a reminder swept "in July 2026" still
 # reaches them, whatever today's date is when the tests run.
 MEMBERS_SINCE = date(2020, 1, 1)
@@ -106,7 +126,12 @@ def open_case(region: Region, *, family_name: str = "Gezin Jansen", with_partner
     )
     if with_partners:
         participant_add(
-            actor=region.cvc_user, case=case, organisation=region.vt, professional=region.vt_user, role="onderzoeker"
+            actor=region.cvc_user,
+            case=case,
+            organisation=region.vt,
+            professional=region.vt_user,
+            role="onderzoeker",
+            **basis("wmo-2015-4-1-1"),
         )
         participant_add(
             actor=region.cvc_user,
@@ -114,6 +139,7 @@ def open_case(region: Region, *, family_name: str = "Gezin Jansen", with_partner
             organisation=region.gi,
             professional=region.gi_user,
             role="jeugdbeschermer",
+            **basis("gi-kinderbeschermingsmaatregel"),
         )
     return case
 

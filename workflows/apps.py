@@ -10,7 +10,14 @@ class WorkflowsConfig(AppConfig):
         from cases.models import EventKind
         from cases.timeline import on_event
         from workflows.deadlines.models import DEADLINE_EVENT_KINDS
-        from workflows.deadlines.services import on_case_closed, on_close_event, on_participant_ended, on_start_event
+        from workflows.deadlines.services import (
+            on_basis_review_close,
+            on_basis_review_start,
+            on_case_closed,
+            on_close_event,
+            on_participant_ended,
+            on_start_event,
+        )
 
         # Which of these kinds starts or closes a deadline is data (DeadlineRule), not code.
         on_event(*DEADLINE_EVENT_KINDS)(on_start_event)
@@ -18,6 +25,9 @@ class WorkflowsConfig(AppConfig):
         on_event(EventKind.STATUS_CHANGED)(on_case_closed)
         # Whoever leaves a case hands its open deadlines to the next in line.
         on_event(EventKind.PARTICIPANT_ENDED)(on_participant_ended)
+        # A basis with an end date is reviewed by then (the participation's own date, workflows.deadlines).
+        on_event(EventKind.PARTICIPANT_ADDED)(on_basis_review_start)
+        on_event(EventKind.PARTICIPANT_ENDED)(on_basis_review_close)
 
         # What a professional must act on reaches them (in-app and e-mail); a breach goes to the next meeting.
         from workflows.deadlines.case_notifications import NOTIFIED_KINDS, on_case_event

@@ -8,13 +8,16 @@ report itself (a read of the report, or an export for the CSV).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from cases.access_log.models import AccessAction, AccessLogEntry, AccessOutcome
 from cases.access_log.services import Actor, access_log_rows, access_log_write
-from cases.models import Case
+from cases.models import Case, Participant
+from cases.participant_basis import basis_label
 from partners.models import Membership, Role
 from partners.selectors import memberships_of
 from security.digits import parse_id
@@ -101,5 +104,67 @@ def access_report_rows(report_case: ReportCase) -> QuerySet[AccessLogEntry]:
         .filter(case_id=report_case.id, outcome=AccessOutcome.ALLOWED)
         .exclude(detail=REPORT_DETAIL)
         .order_by("at", "id")
-        .only("at", "username", "organisation_name", "role", "action", "detail", "person_id")
+        .only(
+            "at", "user_id", "username", "organisation_id", "organisation_name", "role", "action", "detail", "person_id"
+        )
     )
+
+
+READ_AS_COORDINATOR = _("coördinator van het team")
+
+
+@dataclass(frozen=True)
+class _Participation:
+    professional_id: int
+    organisation_id: int
+    started_at: datetime
+    ended_at: datetime | None
+    label: str
+
+
+def _participations(report_case: ReportCase) -> list[_Participation]:
+    """Every participation the case ever had with its basis in a few words: one query, no case content."""
+    rows = (
+        Participant.objects.filter(case_id=report_case.id)
+        .order_by("started_at", "id")
+        .values_list(
+            "professional_id",
+            "organisation_id",
+            "started_at",
+            "ended_at",
+            "basis_kind",
+            "legal_basis__title",
+            "consent__given_by",
+        )
+    )
+    return [
+        _Participation(
+            professional_id,
+            organisation_id,
+            started_at,
+            ended_at,
+            basis_label(basis_kind=kind, legal_basis_title=title or "", consent_given_by=given_by or ""),
+        )
+        for professional_id, organisation_id, started_at, ended_at, kind, title, given_by in rows
+    ]
+
+
+def reader_bases(report_case: ReportCase, rows: list[AccessLogEntry]) -> list[str]:
+    """For each log row, the basis its user acted on: that of their participation (for the organisation
+    they acted for) running at the moment of the row, or "coördinator van het team"; empty when none."""
+    participations = _participations(report_case)
+
+    def basis_at(row: AccessLogEntry) -> str:
+        if row.role == Role.COORDINATOR:
+            return str(READ_AS_COORDINATOR)
+        running = [
+            p
+            for p in participations
+            if p.professional_id == row.user_id
+            and p.organisation_id == row.organisation_id
+            and p.started_at <= row.at
+            and (p.ended_at is None or row.at <= p.ended_at)
+        ]
+        return running[0].label if running else ""
+
+    return [basis_at(row) for row in rows]

@@ -15,11 +15,12 @@ from cases.access_log.selectors import (
     access_report_case_id_by_reference,
     access_report_rows,
     is_privacy_officer,
+    reader_bases,
 )
 from security.services import client_ip
 from security.spreadsheet import write_csv
 
-CSV_HEADER = ("tijdstip", "gebruiker", "organisatie", "rol", "handeling", "onderdeel")
+CSV_HEADER = ("tijdstip", "gebruiker", "organisatie", "rol", "handeling", "onderdeel", "grondslag")
 
 
 @login_required
@@ -41,7 +42,12 @@ def access_report_lookup(request: HttpRequest) -> HttpResponse:
 def access_report(request: HttpRequest, case_id: int) -> HttpResponse:
     report_case = access_report_case_for(request.user, case_id, ip=client_ip(request))
     rows = list(access_report_rows(report_case)[:1000])
-    return render(request, "access_log/access_report.html", {"report_case": report_case, "rows": rows})
+    rows_with_basis = list(zip(rows, reader_bases(report_case, rows), strict=True))
+    return render(
+        request,
+        "access_log/access_report.html",
+        {"report_case": report_case, "rows": rows, "rows_with_basis": rows_with_basis},
+    )
 
 
 @login_required
@@ -52,6 +58,7 @@ def access_report_csv(request: HttpRequest, case_id: int) -> HttpResponse:
     # One case's log is small (thousands of rows at most): built in memory, streamed by the server.
     # Names come from users and administrators: the shared writer makes every cell formula-safe.
     response = HttpResponse(content_type="text/csv; charset=utf-8")
+    entries = list(access_report_rows(report_case).iterator(chunk_size=2000))
     rows = (
         (
             row.at.astimezone(tz).isoformat(timespec="seconds"),
@@ -60,8 +67,9 @@ def access_report_csv(request: HttpRequest, case_id: int) -> HttpResponse:
             row.role,
             str(actions.get(row.action, row.action)),
             row.detail,
+            basis,
         )
-        for row in access_report_rows(report_case).iterator(chunk_size=2000)
+        for row, basis in zip(entries, reader_bases(report_case, entries), strict=True)
     )
     write_csv(response, CSV_HEADER, rows)
     response["Content-Disposition"] = f'attachment; filename="inzage-{report_case.reference}.csv"'

@@ -12,6 +12,7 @@ from cases.models import Person
 from cases.services import participant_add, person_add
 from tests.browser.world import make_world
 from tests.cases.conftest import open_case
+from tests.world import basis
 
 
 @pytest.fixture
@@ -19,7 +20,12 @@ def world(transactional_db):
     w = make_world()
     w.case = open_case(w.professional, w.team, family_name="Gezin Van Dijk", municipality=w.municipality)
     participant_add(
-        actor=w.professional, case=w.case, organisation=w.vt, professional=w.vt_professional, role="onderzoeker"
+        actor=w.professional,
+        case=w.case,
+        organisation=w.vt,
+        professional=w.vt_professional,
+        role="onderzoeker",
+        **basis(),
     )
     w.child = person_add(
         actor=w.professional, case=w.case, role="jeugdige", full_name="Sem van Dijk", date_of_birth=date(2017, 3, 2)

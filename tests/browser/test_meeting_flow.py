@@ -13,6 +13,7 @@ from cases.assessments.models import JointJudgement
 from cases.interventions.models import Intervention
 from cases.services import case_open, participant_add
 from tests.browser.world import make_world
+from tests.world import basis
 
 
 @pytest.fixture
@@ -28,10 +29,20 @@ def world(transactional_db):
         vast_gezicht=w.professional,
     )
     participant_add(
-        actor=w.professional, case=w.case, organisation=w.vt, professional=w.vt_professional, role="onderzoeker"
+        actor=w.professional,
+        case=w.case,
+        organisation=w.vt,
+        professional=w.vt_professional,
+        role="onderzoeker",
+        **basis(),
     )
     participant_add(
-        actor=w.professional, case=w.case, organisation=w.gi, professional=w.gi_professional, role="jeugdbeschermer"
+        actor=w.professional,
+        case=w.case,
+        organisation=w.gi,
+        professional=w.gi_professional,
+        role="jeugdbeschermer",
+        **basis(),
     )
     return w
 

@@ -81,6 +81,11 @@ def test_professional_opens_a_case_and_adds_family_and_partner(page, world, brow
     page.get_by_label("Organisatie").select_option(label="Veilig Thuis Zuidrand")
     page.get_by_label("Professional").select_option(label="Bram Visser (Veilig Thuis Zuidrand)")
     page.get_by_label("Rol in de casus").select_option("onderzoeker")
+    page.get_by_label("wettelijke grondslag", exact=True).check()
+    page.get_by_label("Wettelijke grondslag", exact=True).select_option(
+        label="Wmo 2015 art. 4.1.1 (taken van Veilig Thuis)"
+    )
+    page.get_by_role("textbox", name="Doel", exact=True).fill("Onderzoek naar de veiligheid van de kinderen.")
     page.get_by_role("button", name="Toevoegen").click()
 
     participants = page.get_by_role("region", name="Betrokkenen")

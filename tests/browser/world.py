@@ -18,10 +18,12 @@ def member(team, organisation, *, role="professional", username: str, full_name:
 def make_world() -> SimpleNamespace:
     """Team "Veiligheidsteam Zuidrand" with CVC, Veilig Thuis, a GI and the RvdK; one professional each,
     a coordinator, an evaluator; plus a professional of another team (who must see nothing)."""
+    from cases.legal_bases.defaults import legal_bases_ensure
     from workflows.deadlines.rules import load_defaults
 
     # Live-server tests flush the database between tests: the data migration's rules are gone.
     load_defaults(apps.get_model("workflows", "DeadlineRule"), apps.get_model("workflows", "GelijkgesteldeDag"))
+    legal_bases_ensure()  # the statutory list of the participant form, gone with the flush too
     municipality = MunicipalityFactory(name="Zandvoort aan de Mark", code="GM9001")
     team = SafetyTeamFactory(name="Veiligheidsteam Zuidrand", municipalities=[municipality])
     w = SimpleNamespace(team=team, municipality=municipality)

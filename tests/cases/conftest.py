@@ -9,6 +9,7 @@ import pytest
 
 from cases.services import case_open, note_add, participant_add, person_add
 from tests.factories import MembershipFactory, MunicipalityFactory, OrganisationFactory, SafetyTeamFactory
+from tests.world import basis
 
 VALID_BSN = "111222333"  # passes the 11-proof; invented
 OTHER_VALID_BSN = "123456782"
@@ -64,7 +65,12 @@ def world(db):
 
     w.case = open_case(w.professional, team, municipality=municipality)
     w.vt_participant = participant_add(
-        actor=w.professional, case=w.case, organisation=vt, professional=w.vt_professional, role="onderzoeker"
+        actor=w.professional,
+        case=w.case,
+        organisation=vt,
+        professional=w.vt_professional,
+        role="onderzoeker",
+        **basis(),
     )
     w.child = person_add(
         actor=w.professional,

@@ -8,6 +8,7 @@ from cases.access_log.services import access_log_rows
 from cases.models import Case, CaseUserObjectPermission, Note, Participant, Person
 from tests.cases.conftest import OTHER_VALID_BSN, VALID_BSN, open_case
 from tests.factories import OrganisationFactory
+from tests.world import basis_post
 
 
 @pytest.fixture
@@ -80,6 +81,7 @@ def test_creating_a_case_a_person_a_participant_and_a_note(world, api):
             "organisation": world.gi.pk,
             "professional": world.gi_professional.pk,
             "role": "jeugdbeschermer",
+            **basis_post(),
         },
         content_type="application/json",
     )
@@ -123,6 +125,7 @@ def test_a_participant_from_outside_the_team_is_a_400(world, api):
             "organisation": outside.pk,
             "professional": world.gi_professional.pk,
             "role": "deskundige",
+            **basis_post(),
         },
         content_type="application/json",
     )
@@ -138,6 +141,7 @@ def test_an_unknown_participant_role_and_an_empty_note_are_400(world, api):
             "organisation": world.gi.pk,
             "professional": world.gi_professional.pk,
             "role": "baas",
+            **basis_post(),
         },
         content_type="application/json",
     )

@@ -37,7 +37,14 @@ def bulk_cases(w, count: int, *, status: str = "monitoring", grant_to=None) -> l
         # A grant counts only with the active participation it comes from (and its membership).
         organisation = grant_to.memberships.first().organisation
         Participant.objects.bulk_create(
-            Participant(case=case, organisation=organisation, professional=grant_to, role="betrokken") for case in cases
+            Participant(
+                case=case,
+                organisation=organisation,
+                professional=grant_to,
+                role="betrokken",
+                basis_kind="niet_vastgelegd",
+            )
+            for case in cases
         )
         CaseUserObjectPermission.objects.bulk_create(
             CaseUserObjectPermission(user=grant_to, permission_id=_view_permission_id(), content_object=case)

@@ -14,6 +14,7 @@ from cases.versioning import VERSION_REQUIRED
 from tests.cases.conftest import OTHER_VALID_BSN, VALID_BSN
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.html_forms import form_data
+from tests.world import basis_post
 
 
 @pytest.fixture
@@ -160,6 +161,7 @@ def test_adding_a_participant_from_the_teams_organisation_grants_access(world, a
             "organisation": world.gi.pk,
             "professional": world.gi_professional.pk,
             "role": "jeugdbeschermer",
+            **basis_post(),
         },
     )
     assert response.status_code == 302
@@ -176,6 +178,7 @@ def test_a_participant_from_an_organisation_outside_the_team_is_refused(world, a
             "organisation": outside.pk,
             "professional": outsider.pk,
             "role": "deskundige",
+            **basis_post(),
         },
     )
     assert response.status_code == 400
@@ -191,6 +194,7 @@ def test_a_professional_of_another_organisation_is_refused_for_this_one(world, a
             "organisation": world.vt.pk,
             "professional": world.gi_professional.pk,
             "role": "onderzoeker",
+            **basis_post(),
         },
     )
     assert response.status_code == 400
@@ -204,6 +208,7 @@ def test_an_unknown_participant_role_is_refused(world, as_professional):
             "organisation": world.gi.pk,
             "professional": world.gi_professional.pk,
             "role": "baas",
+            **basis_post(),
         },
     )
     assert response.status_code == 400

@@ -36,6 +36,7 @@ from cases.services import (
 )
 from tests.cases.conftest import open_case
 from tests.concurrency import N, clients_of, post_simultaneously
+from tests.world import basis_post
 
 
 def _post_edit(client, person, version, **changes):
@@ -235,8 +236,18 @@ def test_five_simultaneous_round_starts_open_one_round(world):
 def test_five_simultaneous_additions_of_a_participant_add_one(world):
     web = reverse("participant-add", kwargs={"case_id": world.case.pk})
     api = f"/api/v1/cases/{world.case.pk}/participants/"
-    gi = {"organisation": world.gi.pk, "professional": world.gi_professional.pk, "role": "jeugdbeschermer"}
-    coordinator = {"organisation": world.cvc.pk, "professional": world.coordinator.pk, "role": "betrokken"}
+    gi = {
+        "organisation": world.gi.pk,
+        "professional": world.gi_professional.pk,
+        "role": "jeugdbeschermer",
+        **basis_post(),
+    }
+    coordinator = {
+        "organisation": world.cvc.pk,
+        "professional": world.coordinator.pk,
+        "role": "betrokken",
+        **basis_post(),
+    }
 
     on_the_web = post_simultaneously(clients_of(world.professional), web, gi)
     by_the_api = post_simultaneously(clients_of(world.professional), api, coordinator, content_type="application/json")
@@ -394,7 +405,13 @@ def test_intervention_and_condition_api_calls_sent_five_times_with_their_key_agr
 
 def test_a_duplicate_that_races_past_the_lock_is_answered_with_the_first_row(world):
     first = Participant.objects.get(case=world.case, professional=world.vt_professional)
-    twin = Participant(case=world.case, organisation=world.vt, professional=world.vt_professional, role="betrokken")
+    twin = Participant(
+        case=world.case,
+        organisation=world.vt,
+        professional=world.vt_professional,
+        role="betrokken",
+        basis_kind="niet_vastgelegd",
+    )
 
     with pytest.raises(AlreadyRecorded) as refused:
         create_once(twin, existing=lambda: first, message=PARTICIPANT_ALREADY_ACTIVE, field="professional")

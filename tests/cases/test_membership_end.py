@@ -19,6 +19,7 @@ from cases.tasks import expire_memberships
 from partners.models import Membership, Role
 from partners.services import membership_end, user_deactivate
 from tests.cases.conftest import member, open_case
+from tests.world import basis, basis_post
 from workflows.deadlines.models import Deadline, DeadlineRule, DeadlineState
 
 
@@ -83,7 +84,7 @@ def test_only_a_professional_or_coordinator_is_made_a_participant_in_the_web_for
     person = getattr(world, role)
     response = client.post(
         reverse("participant-add", kwargs={"case_id": world.case.pk}),
-        {"organisation": world.cvc.pk, "professional": person.pk, "role": "betrokken"},
+        {"organisation": world.cvc.pk, "professional": person.pk, "role": "betrokken", **basis_post()},
     )
     assert response.status_code == 400
     assert str(PARTICIPANT_NOT_WORKING) in response.content.decode()
@@ -96,7 +97,7 @@ def test_only_a_professional_or_coordinator_is_made_a_participant_through_the_ap
     person = getattr(world, role)
     response = client.post(
         f"/api/v1/cases/{world.case.pk}/participants/",
-        {"organisation": world.cvc.pk, "professional": person.pk, "role": "betrokken"},
+        {"organisation": world.cvc.pk, "professional": person.pk, "role": "betrokken", **basis_post()},
         content_type="application/json",
     )
     assert response.status_code == 400
@@ -120,6 +121,7 @@ def test_the_service_refuses_a_non_working_role_even_with_a_working_role_elsewhe
             organisation=world.cvc,
             professional=world.vt_professional,
             role="betrokken",
+            **basis(),
         )
     assert refused.value.message_dict == {"professional": [str(PARTICIPANT_NOT_WORKING)]}
 
@@ -161,7 +163,12 @@ def test_ending_a_membership_ends_the_session_the_token_a_new_login_and_the_part
 def test_an_ended_members_open_deadline_names_the_next_in_line(world, leaver):
     colleague = member(world.team, world.vt)
     participant_add(
-        actor=world.professional, case=world.case, organisation=world.vt, professional=colleague, role="onderzoeker"
+        actor=world.professional,
+        case=world.case,
+        organisation=world.vt,
+        professional=colleague,
+        role="onderzoeker",
+        **basis(),
     )
 
     membership_end(actor=world.functional_admin, membership=world.membership)

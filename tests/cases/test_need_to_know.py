@@ -9,6 +9,7 @@ from django.http import Http404
 from cases.models import CaseUserObjectPermission
 from cases.selectors import case_for, cases_of_coordinated_teams, cases_participating, cases_visible_to
 from cases.services import participant_add, participant_end
+from tests.world import basis
 
 
 def sees(user, case) -> bool:
@@ -41,6 +42,7 @@ def test_adding_a_participant_grants_access_and_ending_it_revokes_it(world):
         organisation=world.gi,
         professional=world.gi_professional,
         role="jeugdbeschermer",
+        **basis(),
     )
     assert sees(world.gi_professional, world.case)
     assert list(cases_participating(world.gi_professional)) == [world.case]
@@ -59,6 +61,7 @@ def test_a_grant_is_rolled_back_with_a_failed_participation(world):
             organisation=world.gi,
             professional=world.gi_professional,
             role="jeugdbeschermer",
+            **basis(),
         )
         raise RuntimeError("the rest of the request failed")
     assert not sees(world.gi_professional, world.case)
@@ -71,6 +74,7 @@ def test_ending_one_of_two_participations_keeps_the_access_of_the_other(world):
         organisation=world.gi,
         professional=world.gi_professional,
         role="jeugdbeschermer",
+        **basis(),
     )
     world.team.organisations.add(world.vt)
     from tests.factories import MembershipFactory
@@ -82,6 +86,7 @@ def test_ending_one_of_two_participations_keeps_the_access_of_the_other(world):
         organisation=world.vt,
         professional=world.gi_professional,
         role="deskundige",
+        **basis(),
     )
     participant_end(actor=world.professional, participant=first)
     assert sees(world.gi_professional, world.case)

@@ -21,9 +21,11 @@ from cases.assessments.models import (
     Veiligheidsvoorwaarde,
 )
 from cases.interventions.models import Intervention
+from cases.models import Consent
 from cases.reporters.services import reporter_record
 from cases.services import participant_add, participant_end
 from tests import factories
+from tests.world import basis
 
 CASE_KWARGS = (
     "case_id",
@@ -39,6 +41,7 @@ CASE_KWARGS = (
     "item_id",
     "deadline_id",
     "reporter_id",
+    "consent_id",
 )
 # Routes built with the case record; the walk must find at least these (it may never test nothing).
 EXPECTED_ROUTES = {
@@ -71,6 +74,10 @@ EXPECTED_ROUTES = {
     "api-reporter-list",
     "api-reporter-detail",
     "api-reporter-feedback",
+    "case-bases",
+    "consent-withdraw",
+    "api-consent-list",
+    "api-consent-withdraw",
 }
 # Routes whose audience is the privacy officer of the case's team, not the participants.
 PRIVACY_OFFICER_ROUTES = re.compile(r"^case-access-report")
@@ -144,11 +151,15 @@ def build_fixture_ids(w) -> dict[str, int]:
         start_date=today,
         due_date=today,
     )
+    consent = Consent.objects.create(
+        case=w.case, given_by="ouder_met_gezag", given_on=today, scope="Test", recorded_by=w.professional
+    )
     name, phone = PLANTED_REPORTER
     reporter = reporter_record(
         actor=w.vt_professional, case=w.case, full_name=name, phone=phone, relation="oom", kind="prive"
     )
     ids = {
+        "consent_id": consent.pk,
         "reporter_id": reporter.pk,
         "case_id": w.case.pk,
         "person_id": w.child.pk,
@@ -230,7 +241,12 @@ def test_every_case_route_answers_only_those_who_need_to_know(world, login_verif
     ids = build_fixture_ids(w)
     # The participant under test joins through the service, like in real life, and leaves again below.
     gi_participation = participant_add(
-        actor=w.professional, case=w.case, organisation=w.gi, professional=w.gi_professional, role="jeugdbeschermer"
+        actor=w.professional,
+        case=w.case,
+        organisation=w.gi,
+        professional=w.gi_professional,
+        role="jeugdbeschermer",
+        **basis(),
     )
     routes = case_routes()
     assert len(routes) >= len(EXPECTED_ROUTES)

@@ -14,6 +14,7 @@ from exchange.format import history_steps
 from exchange.importer import import_cases
 from tests.exchange.test_round_trip import _flush
 from tests.exchange.world import base_moment, build_live_case, make_world, minimal_document
+from tests.world import basis
 from workflows.deadlines.calendar import AMSTERDAM
 from workflows.deadlines.models import Deadline
 
@@ -167,6 +168,7 @@ def test_an_onderzoek_registered_by_someone_who_joined_after_it_began_round_trip
         professional=world.vt_user,
         role="onderzoeker",
         occurred_at=t + 5 * d,
+        **basis(),
     )
     onderzoek_start(actor=world.vt_user, case=case, kind="vt", started_on=(t + 2 * d).date())
     exported = export_case(world.cvc_user, case.reference)

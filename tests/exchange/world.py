@@ -17,6 +17,7 @@ from cases.models import Case
 from cases.services import case_change, case_open, participant_add, participant_end, person_add
 from partners.models import OrganisationKind, Role
 from tests import factories
+from tests.world import basis
 from workflows.deadlines.calendar import AMSTERDAM
 from workflows.deadlines.rules import load_defaults
 from workflows.lifecycle.services import case_transition
@@ -93,7 +94,13 @@ def build_live_case(w: World, *, base: datetime | None = None, family_name: str 
     )
     parent = person_add(actor=w.cvc_user, case=case, role="ouder", full_name="Anna Uitwisseling", occurred_at=t)
     participant_add(
-        actor=w.cvc_user, case=case, organisation=w.vt, professional=w.vt_user, role="onderzoeker", occurred_at=t + h
+        actor=w.cvc_user,
+        case=case,
+        organisation=w.vt,
+        professional=w.vt_user,
+        role="onderzoeker",
+        occurred_at=t + h,
+        **basis(),
     )
     gi_participation = participant_add(
         actor=w.cvc_user,
@@ -102,6 +109,7 @@ def build_live_case(w: World, *, base: datetime | None = None, family_name: str 
         professional=w.gi_user,
         role="jeugdbeschermer",
         occurred_at=t + 2 * h,
+        **basis(),
     )
 
     def move(to, at, actor=w.cvc_user):

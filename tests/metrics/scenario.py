@@ -78,7 +78,12 @@ def build() -> Scenario:
 
     def participate(c: Case, user: str, org: str, when: datetime) -> None:
         Participant.objects.create(
-            case=c, organisation=orgs[org], professional=users[user], role="betrokken", started_at=when
+            case=c,
+            organisation=orgs[org],
+            professional=users[user],
+            role="betrokken",
+            basis_kind="niet_vastgelegd",
+            started_at=when,
         )
 
     def intervention(c: Case, kind: str, agreed: datetime, episode: int = 1) -> Intervention:
@@ -219,7 +224,13 @@ def build_more(s: Scenario, *, cases: int) -> None:
         timeline_record(
             case=c, kind=EventKind.JUDGEMENT_RECORDED, occurred_at=at(2025, 3, 25), data={"joint_score": n % 10}
         )
-        Participant.objects.create(case=c, organisation=s.orgs["vt"], professional=s.users["p3"], role="betrokken")
+        Participant.objects.create(
+            case=c,
+            organisation=s.orgs["vt"],
+            professional=s.users["p3"],
+            role="betrokken",
+            basis_kind="niet_vastgelegd",
+        )
 
 
 def extract_event_count(year: int) -> int:

@@ -94,6 +94,7 @@ def awkward(db):
             organisation=organisation,
             professional=s.users["p4"],
             role="betrokken",
+            basis_kind="niet_vastgelegd",
             started_at=at(2025, 4, 1 + n),
         )
         for kind, data in (
@@ -154,6 +155,7 @@ def test_kinds_follow_participants_who_leave_and_equal_moments_count_as_involved
         organisation=awkward.orgs["vt"],
         professional=awkward.users["p3"],
         role="betrokken",
+        basis_kind="niet_vastgelegd",
         started_at=at(2025, 4, 3),
         ended_at=at(2025, 4, 20),
     )

@@ -11,7 +11,7 @@ from cases.interventions.models import Intervention
 from cases.interventions.services import intervention_agree
 from cases.models import Case, Person
 from cases.services import person_add
-from tests.world import Region, in_days, judge, make_region, open_case
+from tests.world import Region, basis_post, in_days, judge, make_region, open_case
 
 
 @dataclass
@@ -99,7 +99,7 @@ def write_endpoints(w: ApiWorld) -> list[Endpoint]:
         Endpoint(
             "post",
             f"{c}participants/",
-            {"organisation": region.gi.pk, "professional": region.gi_user.pk, "role": "betrokken"},
+            {"organisation": region.gi.pk, "professional": region.gi_user.pk, "role": "betrokken", **basis_post()},
         ),
         Endpoint("post", f"{c}notes/", {"text": "Gesprek gevoerd."}),
         Endpoint("post", f"{c}assessments/", {}),

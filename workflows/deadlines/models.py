@@ -58,7 +58,10 @@ DEADLINE_EVENT_KINDS = (
     EventKind.REPORTER_RECORDED,
     EventKind.REPORTER_FEEDBACK_RECORDED,
 )
-EVENT_CHOICES = [(kind.value, kind.label) for kind in DEADLINE_EVENT_KINDS]
+# A participation whose basis has an end date opens its review: these reach their own handlers
+# (services.on_basis_review_start/_close), and only for participations with such a date.
+BASIS_REVIEW_EVENT_KINDS = (EventKind.PARTICIPANT_ADDED, EventKind.PARTICIPANT_ENDED)
+EVENT_CHOICES = [(kind.value, kind.label) for kind in (*DEADLINE_EVENT_KINDS, *BASIS_REVIEW_EVENT_KINDS)]
 
 
 class TermUnit(models.TextChoices):

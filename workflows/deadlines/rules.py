@@ -166,6 +166,19 @@ DEFAULT_RULES = [
         "source": "Wmo 2015 art. 4.1.1 lid 2: Veilig Thuis koppelt terug aan de melder; "
         "regionale termijn van 10 werkdagen na het vastleggen van de melder (aan te passen)",
     },
+    {
+        "code": "grondslag-herbeoordelen",
+        "name": "Grondslag herbeoordelen",
+        "start_event": "participant_added",
+        "close_event": "participant_ended",
+        "term_value": 0,
+        "term_unit": "subject_date",
+        # The participant's own professional: they know whether their consent, measure or task still holds.
+        "responsible": "subject_owner",
+        "reminder_offsets": "2w, 2wd",
+        "statutory": False,
+        "source": "Werkafspraak veiligheidsteam: een grondslag met een einddatum wordt voor die datum herbeoordeeld",
+    },
 ]
 
 

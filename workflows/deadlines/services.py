@@ -33,6 +33,13 @@ SUBJECT_KEYS: dict[str, str] = {
     EventKind.INTERVENTION_AGREED: "intervention",
     EventKind.INTERVENTION_STARTED: "intervention",
     EventKind.INTERVENTION_ENDED: "intervention",
+    EventKind.PARTICIPANT_ADDED: "participant",
+    EventKind.PARTICIPANT_ENDED: "participant",
+}
+SUBJECT_MODELS: dict[str, type[Veiligheidsvoorwaarde] | type[Intervention] | type[Participant]] = {
+    "condition": Veiligheidsvoorwaarde,
+    "intervention": Intervention,
+    "participant": Participant,
 }
 
 
@@ -107,7 +114,7 @@ def _subject(event: TimelineEvent) -> tuple[str, object | None]:
     if prefix is None:
         return "", None
     object_id = event.data.get(f"{prefix}_id")
-    model = Veiligheidsvoorwaarde if prefix == "condition" else Intervention
+    model = SUBJECT_MODELS[prefix]
     obj = model.objects.filter(pk=object_id, case_id=event.case_id).first() if object_id else None
     return f"{prefix}:{object_id}", obj
 
@@ -136,6 +143,8 @@ def _term_end(
 def _responsible(rule: DeadlineRule, case: Case, subject) -> tuple[int | None, int | None]:
     """(organisation id, user id) answerable for the deadline."""
     if rule.responsible == Responsible.SUBJECT_OWNER and subject is not None:
+        if isinstance(subject, Participant):
+            return subject.organisation_id, subject.professional_id
         if isinstance(subject, Intervention):
             return subject.responsible_organisation_id, subject.responsible_professional_id
         return subject.owner_organisation_id, subject.owner_id
@@ -171,10 +180,18 @@ def first_remind_at(deadline: Deadline, *, now: datetime, cal: WorkingDayCalenda
     return upcoming[0][1] if upcoming else deadline.due_at
 
 
+def _subject_date(subject) -> date | None:
+    """The date a subject-date term ends on: the intervention's due date, the condition's check date,
+    the end date of a participation's basis."""
+    if isinstance(subject, Intervention):
+        return subject.due_date
+    if isinstance(subject, Participant):
+        return subject.basis_ends_on
+    return subject.check_date if subject is not None else None
+
+
 def _apply_term(deadline: Deadline, *, subject, cal: WorkingDayCalendar) -> None:
-    subject_date = None
-    if subject is not None:
-        subject_date = subject.due_date if isinstance(subject, Intervention) else subject.check_date
+    subject_date = _subject_date(subject)
 
     def term_end(value: int):
         return _term_end(
@@ -314,8 +331,7 @@ def deadlines_recompute(*, rule: DeadlineRule, now: datetime | None = None) -> i
         subject = None
         if deadline.subject:
             kind, _sep, object_id = deadline.subject.partition(":")
-            model = Intervention if kind == "intervention" else Veiligheidsvoorwaarde
-            subject = model.objects.filter(pk=object_id).first()
+            subject = SUBJECT_MODELS[kind].objects.filter(pk=object_id).first()
         _apply_term(deadline, subject=subject, cal=cal)
         deadline.remind_at = first_remind_at(deadline, now=now, cal=cal)
         deadline.save(
@@ -355,3 +371,27 @@ def on_participant_ended(event: TimelineEvent) -> None:
     for deadline in deadlines:
         deadline.responsible_user_id = next_in_line(deadline, access)
         deadline.save(update_fields=["responsible_user"])
+
+
+def on_basis_review_start(event: TimelineEvent) -> None:
+    """Timeline hook (participant_added): a basis with an end date opens its review at that date
+    ("grondslag herbeoordelen"); a participation without one costs no query here."""
+    if not event.data.get("basis_ends_on"):
+        return
+    for rule in _team_rules(event.case.team_id):
+        if rule.start_event == event.kind:
+            deadline_open(rule=rule, event=event)
+
+
+def on_basis_review_close(event: TimelineEvent) -> None:
+    """Timeline hook (participant_ended): the participation's basis needs no review once it has ended."""
+    if not event.data.get("basis_ends_on"):
+        return
+    open_deadlines = Deadline.objects.filter(
+        case_id=event.case_id,
+        state=DeadlineState.OPEN,
+        rule__close_event=event.kind,
+        subject=f"participant:{event.data.get('participant_id')}",
+    )
+    for deadline in open_deadlines:
+        deadline_close(deadline=deadline, closed_at=event.occurred_at, event=event)

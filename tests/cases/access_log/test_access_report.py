@@ -33,10 +33,15 @@ def test_the_csv_lists_the_same_reads_and_the_export_is_logged(world, looked_at)
     response = looked_at.get(f"/inzage/zaken/{world.case.pk}/csv/")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert rows[0] == ["tijdstip", "gebruiker", "organisatie", "rol", "handeling", "onderdeel"]
-    assert [world.vt_professional.username, "Veilig Thuis A", "participant:onderzoeker", "inzien", "case"] in [
-        r[1:] for r in rows[1:]
-    ]
+    assert rows[0] == ["tijdstip", "gebruiker", "organisatie", "rol", "handeling", "onderdeel", "grondslag"]
+    assert [
+        world.vt_professional.username,
+        "Veilig Thuis A",
+        "participant:onderzoeker",
+        "inzien",
+        "case",
+        "wettelijke grondslag: Jeugdwet art. 7.3.11 lid 4",
+    ] in [r[1:] for r in rows[1:]]
     export = access_log_rows().filter(user_id=world.privacy_officer.pk).order_by("-id").first()
     assert (export.action, export.outcome, export.case_id, export.role) == (
         "export",

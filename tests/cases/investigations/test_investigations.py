@@ -24,6 +24,7 @@ from cases.models import CaseStatus, EventKind, TimelineEvent
 from cases.services import participant_add, person_add
 from tests.cases.conftest import member, open_case
 from tests.factories import MunicipalityFactory, OrganisationFactory, SafetyTeamFactory
+from tests.world import basis
 
 
 def days_ago(n: int) -> date:
@@ -42,7 +43,9 @@ def w(db):
     w.coordinator = member(team, cvc, role="coordinator")
     w.case = open_case(w.cvc_user, team, intake="verzoek_tot_onderzoek", reported_on=days_ago(20))
     for organisation, user in ((vt, w.vt_user), (rvdk, w.rvdk_user)):
-        participant_add(actor=w.cvc_user, case=w.case, organisation=organisation, professional=user, role="onderzoeker")
+        participant_add(
+            actor=w.cvc_user, case=w.case, organisation=organisation, professional=user, role="onderzoeker", **basis()
+        )
 
     def add(role, name, born):
         return person_add(actor=w.cvc_user, case=w.case, role=role, full_name=name, date_of_birth=born)

@@ -11,7 +11,7 @@ from cases.models import Participant
 from cases.services import participant_add
 from partners.models import Membership
 from tests import factories
-from tests.world import at
+from tests.world import at, basis
 from workflows.deadlines.inbox import preference_set
 from workflows.deadlines.models import Deadline, Reminder
 from workflows.deadlines.notifications import digest_email_send, digests_collect, reminder_email_send
@@ -34,7 +34,7 @@ def _joint_assessment(region):
     organisation = region.cvc_user.memberships.get().organisation
     colleague = factories.MembershipFactory(team=region.team, organisation=organisation).user
     participant_add(
-        actor=region.cvc_user, case=case, organisation=organisation, professional=colleague, role="betrokken"
+        actor=region.cvc_user, case=case, organisation=organisation, professional=colleague, role="betrokken", **basis()
     )
     return Deadline.objects.get(case=case, rule__code="gezamenlijke-beoordeling"), colleague
 

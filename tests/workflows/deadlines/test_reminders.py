@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.core import mail
 
-from tests.world import at
+from tests.world import at, basis
 from workflows.deadlines.models import Deadline, Notification, Reminder
 from workflows.deadlines.notifications import reminder_email_send
 from workflows.deadlines.reminders import reminders_sweep
@@ -65,6 +65,7 @@ def test_a_responsible_who_left_the_case_gets_none_of_its_reminders(region):
         organisation=vt_organisation,
         professional=region.vt_user,
         role="onderzoeker",
+        **basis(),
     )
     Deadline.objects.filter(pk=deadline.pk).update(responsible_user=region.vt_user)
     reminders_sweep(now=at(2027, 6, 17, 8, 0))

@@ -9,7 +9,7 @@ import pytest
 from cases.models import Case, EventKind, Intake
 from cases.services import participant_add
 from cases.timeline import timeline_record
-from tests.world import at
+from tests.world import at, basis
 from workflows.deadlines.calendar import end_of_day
 from workflows.deadlines.models import Deadline, DeadlineState
 
@@ -20,7 +20,9 @@ def _deadline(case, code):
 
 def _involve(region, case, user, kind):
     organisation = user.memberships.get(organisation__kind=kind).organisation
-    participant_add(actor=region.cvc_user, case=case, organisation=organisation, professional=user, role="onderzoeker")
+    participant_add(
+        actor=region.cvc_user, case=case, organisation=organisation, professional=user, role="onderzoeker", **basis()
+    )
 
 
 @pytest.mark.parametrize(
