@@ -14,6 +14,7 @@ from cases.services import case_open, participant_add
 from tests.browser.test_meeting_flow import open_assessment
 from tests.browser.world import make_world
 from tests.workflows.meetings.test_minutes import pdf_text
+from tests.world import basis
 from workflows.meetings.models import Meeting
 from workflows.meetings.services import agenda_add, attendance_record, meeting_schedule
 
@@ -31,10 +32,20 @@ def world(transactional_db):
         vast_gezicht=w.professional,
     )
     participant_add(
-        actor=w.professional, case=w.case, organisation=w.vt, professional=w.vt_professional, role="onderzoeker"
+        actor=w.professional,
+        case=w.case,
+        organisation=w.vt,
+        professional=w.vt_professional,
+        role="onderzoeker",
+        **basis(),
     )
     participant_add(
-        actor=w.professional, case=w.case, organisation=w.gi, professional=w.gi_professional, role="jeugdbeschermer"
+        actor=w.professional,
+        case=w.case,
+        organisation=w.gi,
+        professional=w.gi_professional,
+        role="jeugdbeschermer",
+        **basis(),
     )
     w.meeting = meeting_schedule(
         actor=w.coordinator,

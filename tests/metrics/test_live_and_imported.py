@@ -20,6 +20,7 @@ from exchange.importer import import_cases
 from metrics.definitions import MONTH, Filters, period_end, period_start
 from metrics.report import published_tables
 from tests.exchange.world import make_world
+from tests.world import basis
 from workflows.deadlines.calendar import AMSTERDAM
 from workflows.meetings.models import MeetingDecision
 
@@ -45,7 +46,9 @@ def live_case(w, t: datetime) -> Case:
         occurred_at=t,
     )
     for org, user, role in ((w.vt, w.vt_user, "onderzoeker"), (w.gi, w.gi_user, "jeugdbeschermer")):
-        participant_add(actor=w.cvc_user, case=case, organisation=org, professional=user, role=role, occurred_at=t)
+        participant_add(
+            actor=w.cvc_user, case=case, organisation=org, professional=user, role=role, occurred_at=t, **basis()
+        )
     onderzoek_start(actor=w.vt_user, case=case, kind="vt", started_on=(t + d).date())
     assessment = assessment_start(actor=w.cvc_user, case=case, occurred_at=t + d)
     judgement = judgement_record(

@@ -12,6 +12,7 @@ from cases.services import participant_add
 from tests.cases.conftest import member
 from tests.factories import OrganisationFactory
 from tests.twofactor import login_verified
+from tests.world import basis
 
 NAME = "Fenna Fictiefstra"
 PHONE = "06-98765432"
@@ -29,7 +30,12 @@ def mw(world):
         (w.gi, w.gi_professional, "jeugdbeschermer"),
     ):
         participant_add(
-            actor=w.professional, case=w.case, organisation=organisation, professional=professional, role=role
+            actor=w.professional,
+            case=w.case,
+            organisation=organisation,
+            professional=professional,
+            role=role,
+            **basis(),
         )
     w.reporter = reporter_record(
         actor=w.vt_professional,

@@ -23,6 +23,7 @@ from cases.reporters.services import (
 from cases.services import participant_add, participant_end
 from tests.cases.conftest import open_case
 from tests.cases.reporters.conftest import NAME, PHONE, leaked
+from tests.world import basis
 
 MINIMAL = {"relation": "leerkracht", "kind": "professional", "profession": "leerkracht"}
 
@@ -46,7 +47,12 @@ def test_nobody_but_veilig_thuis_records_the_melder(world, who):
 def test_a_melder_belongs_to_a_case_that_came_in_through_a_melding(world):
     case = open_case(world.professional, world.team, intake="signaal_lokaal_team")
     participant_add(
-        actor=world.professional, case=case, organisation=world.vt, professional=world.vt_professional, role="betrokken"
+        actor=world.professional,
+        case=case,
+        organisation=world.vt,
+        professional=world.vt_professional,
+        role="betrokken",
+        **basis(),
     )
     with pytest.raises(ValidationError, match=str(REPORTER_NOT_A_MELDING)):
         reporter_record(actor=world.vt_professional, case=case, **MINIMAL)

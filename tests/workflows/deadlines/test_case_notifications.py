@@ -21,7 +21,7 @@ from cases.assessments.services import (
 from cases.models import Case, EventKind
 from cases.services import participant_add, participant_end
 from cases.timeline import timeline_record
-from tests.world import in_days, judge
+from tests.world import basis, in_days, judge
 from workflows.deadlines.calendar import end_of_day, local_date
 from workflows.deadlines.inbox import preference_set
 from workflows.deadlines.models import Deadline, DeadlineState, Delivery, Digest, Notification, NotificationKind
@@ -40,10 +40,20 @@ def _case(region, *, vast_gezicht=None):
     """A case opened now by the CVC professional (the vast gezicht), with Veilig Thuis and the GI on it."""
     case = region.open_case(opened_at=timezone.now(), vast_gezicht=vast_gezicht)
     participant_add(
-        actor=region.cvc_user, case=case, organisation=region.vt, professional=region.vt_user, role="onderzoeker"
+        actor=region.cvc_user,
+        case=case,
+        organisation=region.vt,
+        professional=region.vt_user,
+        role="onderzoeker",
+        **basis(),
     )
     participant_add(
-        actor=region.cvc_user, case=case, organisation=region.gi, professional=region.gi_user, role="jeugdbeschermer"
+        actor=region.cvc_user,
+        case=case,
+        organisation=region.gi,
+        professional=region.gi_user,
+        role="jeugdbeschermer",
+        **basis(),
     )
     return case
 
@@ -272,6 +282,7 @@ def test_an_old_event_reaching_the_hooks_again_is_history(region):
         professional=region.vt_user,
         role="onderzoeker",
         occurred_at=timezone.now() - timedelta(days=30),
+        **basis(),
     )
     assert not Notification.objects.filter(kind=NotificationKind.PARTICIPANT_ADDED).exists()
 

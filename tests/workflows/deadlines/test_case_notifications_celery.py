@@ -16,7 +16,7 @@ from cases.services import participant_add
 from tests.conftest import require_service
 from tests.workflows.deadlines.slow_smtp import SlowSMTPServer
 from tests.workflows.deadlines.test_reminders_celery import Stack
-from tests.world import in_days, judge
+from tests.world import basis, in_days, judge
 from workflows.deadlines.models import Notification, NotificationKind
 from workflows.lifecycle.services import case_flag_crisis
 
@@ -45,7 +45,9 @@ def _case(region):
         (region.vt, region.vt_user, "onderzoeker"),
         (region.gi, region.gi_user, "jeugdbeschermer"),
     ):
-        participant_add(actor=region.cvc_user, case=case, organisation=organisation, professional=user, role=role)
+        participant_add(
+            actor=region.cvc_user, case=case, organisation=organisation, professional=user, role=role, **basis()
+        )
     return case
 
 
