@@ -292,6 +292,7 @@ class MembershipAdmin(ScopedAdmin):
 class IdentityProviderForm(forms.ModelForm):
     """The secret is written, never shown again; left empty on a change, the old one stays."""
 
+    issuer = forms.URLField(label=_("issuer"), max_length=300, assume_scheme="https")
     client_secret = forms.CharField(
         label=_("client-secret"), required=False, widget=forms.PasswordInput(render_value=False), max_length=500
     )
