@@ -299,7 +299,15 @@ class IdentityProviderForm(forms.ModelForm):
 
     class Meta:
         model = IdentityProvider
-        fields = ["organisation", "issuer", "client_id", "client_secret", "allowed_domains", "mfa_acr_values", "is_active"]
+        fields = [
+            "organisation",
+            "issuer",
+            "client_id",
+            "client_secret",
+            "allowed_domains",
+            "mfa_acr_values",
+            "is_active",
+        ]
 
     def clean_client_secret(self):
         secret = self.cleaned_data.get("client_secret") or ""
@@ -344,11 +352,7 @@ class IdentityProviderAdmin(ScopedAdmin):
 
     def admin_may_change(self, request, scope, obj):
         # As for the organisation itself: one shared with a team one does not administer is not one's own.
-        return (
-            obj is None
-            or scope.region
-            or not obj.organisation.teams.exclude(pk__in=scope.team_ids).exists()
-        )
+        return obj is None or scope.region or not obj.organisation.teams.exclude(pk__in=scope.team_ids).exists()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organisation":

@@ -18,16 +18,13 @@ import logging
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlencode
 
 import requests
 from authlib.common.security import generate_token
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.requests_client import OAuth2Session
-from authlib.jose import JsonWebKey, jwt
-from authlib.jose.errors import JoseError
-from authlib.oidc.core import CodeIDToken
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -36,6 +33,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
 
 from partners.models import IdentityProvider, Membership
 from security.models import ExternalIdentity, Outcome, ProviderDevice, SecurityAction
@@ -127,7 +127,7 @@ def _jwks(metadata: dict) -> Any:
         except (requests.RequestException, ValueError) as exc:
             raise SignInError(SIGN_IN_FAILED, "jwks_failed") from exc
         cache.set(key, keys, METADATA_CACHE_SECONDS)
-    return JsonWebKey.import_key_set(keys)
+    return KeySet.import_key_set(keys)
 
 
 def _client(provider: IdentityProvider, redirect_uri: str | None = None) -> OAuth2Session:
@@ -163,7 +163,7 @@ def sign_in_start(*, request: HttpRequest, provider: IdentityProvider, next_url:
     return url
 
 
-def _refuse(request: HttpRequest, provider: IdentityProvider | None, message: Any, reason: str, **detail) -> None:
+def _refuse(request: HttpRequest, provider: IdentityProvider | None, message: Any, reason: str, **detail) -> NoReturn:
     security_event_record(
         action=SecurityAction.OIDC_SIGN_IN_REFUSED,
         outcome=Outcome.DENIED,
@@ -174,21 +174,31 @@ def _refuse(request: HttpRequest, provider: IdentityProvider | None, message: An
     raise SignInError(message, reason)
 
 
-def id_token_claims(*, provider: IdentityProvider, id_token: str, nonce: str, access_token: str | None) -> dict:
-    """Checks signature, issuer (the configured one), audience, expiry, nonce and at_hash."""
+ID_TOKEN_ALGORITHMS = ["RS256", "PS256", "ES256"]  # asymmetric only: never "none", never the client secret
+
+
+def id_token_claims(*, provider: IdentityProvider, id_token: str, nonce: str) -> dict:
+    """Checks signature (the provider's published keys), issuer (the configured one), audience,
+    authorised party, expiry and nonce."""
     metadata = provider_metadata(provider)
     try:
-        claims = jwt.decode(
-            id_token,
-            _jwks(metadata),
-            claims_cls=CodeIDToken,
-            claims_options={"iss": {"essential": True, "value": provider.issuer}},
-            claims_params={"nonce": nonce, "client_id": provider.client_id, "access_token": access_token},
-        )
-        claims.validate(leeway=60)
+        token = jwt.decode(id_token, _jwks(metadata), algorithms=ID_TOKEN_ALGORITHMS)
+        jwt.JWTClaimsRegistry(
+            leeway=60,
+            iss={"essential": True, "value": provider.issuer},
+            aud={"essential": True, "value": provider.client_id},
+            sub={"essential": True},
+            exp={"essential": True},
+            iat={"essential": True},
+            nonce={"essential": True, "value": nonce},
+        ).validate(token.claims)
     except (JoseError, ValueError) as exc:
         raise SignInError(SIGN_IN_FAILED, f"id_token_invalid:{getattr(exc, 'error', type(exc).__name__)}") from exc
-    return dict(claims)
+    claims = dict(token.claims)
+    audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
+    if len(audiences) > 1 and claims.get("azp") != provider.client_id:
+        raise SignInError(SIGN_IN_FAILED, "id_token_invalid:azp")
+    return claims
 
 
 def has_provider_mfa(provider: IdentityProvider, claims: dict) -> bool:
@@ -217,9 +227,7 @@ def sign_in_finish(*, request: HttpRequest, params: dict) -> SignInResult:
         )
         if "id_token" not in token:
             raise SignInError(SIGN_IN_FAILED, "no_id_token")
-        claims = id_token_claims(
-            provider=provider, id_token=token["id_token"], nonce=pending["nonce"], access_token=token.get("access_token")
-        )
+        claims = id_token_claims(provider=provider, id_token=token["id_token"], nonce=pending["nonce"])
     except SignInError as exc:
         _refuse(request, provider, exc.message, exc.reason)
     except (OAuthError, requests.RequestException, ValueError) as exc:
@@ -329,7 +337,7 @@ def session_still_allowed(*, request: HttpRequest) -> bool:
     An unreachable provider counts as a refusal too: access follows the organisation's account, and a
     session that cannot be confirmed is not kept (the person signs in again once it answers)."""
     data = dict(request.session.get(SIGNED_IN_SESSION_KEY) or {})
-    provider = IdentityProvider.objects.filter(pk=data.get("provider"), is_active=True).first()
+    provider = IdentityProvider.objects.filter(pk=data.get("provider") or 0, is_active=True).first()
     if provider is None:
         return False
     try:
@@ -356,7 +364,7 @@ def session_still_allowed(*, request: HttpRequest) -> bool:
 
 def end_session_url(*, request: HttpRequest, session_data: dict) -> str | None:
     """The provider's end_session_endpoint with the ID token as hint, if it offers one."""
-    provider = IdentityProvider.objects.filter(pk=session_data.get("provider")).first()
+    provider = IdentityProvider.objects.filter(pk=session_data.get("provider") or 0).first()
     if provider is None:
         return None
     try:

@@ -43,7 +43,9 @@ TOTP_EXPIRED = gettext_lazy("Het inloggen duurde te lang. Begin opnieuw.")
 
 
 def _safe_next(request: HttpRequest, url: str) -> str:
-    if url and url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return url
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
@@ -145,7 +147,7 @@ def oidc_totp(request: HttpRequest) -> HttpResponse:
             user=user,
             detail={"step": "token", "issuer": provider.issuer},
         )
-        error = TOTP_WRONG
+        error = str(TOTP_WRONG)
     return render(request, "security/oidc_totp.html", {"error": error, "organisation": provider.organisation})
 
 

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods
 from two_factor.views import BackupTokensView, LoginView
 
 from security.digits import parse_id
-from security.oidc import active_providers
 from security.models import Outcome, SecurityAction, UserSession
+from security.oidc import active_providers
 from security.selectors import second_factors_of, sessions_of
 from security.services import security_event_record, user_session_end, user_sessions_end
 

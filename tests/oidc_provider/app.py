@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from authlib.integrations.flask_oauth2 import AuthorizationServer, ResourceProtector
-from authlib.jose import JsonWebKey
 from authlib.oauth2.rfc6749 import grants
 from authlib.oauth2.rfc6750 import BearerTokenValidator
 from authlib.oauth2.rfc7636 import CodeChallenge
 from authlib.oidc.core import UserInfo
 from authlib.oidc.core.grants import OpenIDCode
 from flask import Flask, abort, jsonify, redirect, request
+from joserfc.jwk import RSAKey
 from markupsafe import escape
 
 CONFIG = json.loads(open(sys.argv[1]).read()) if __name__ == "__main__" else {}
@@ -135,7 +135,7 @@ class World:
         self.codes: dict[str, Code] = {}
         self.tokens: list[Token] = []
         self.nonces: set[str] = set()
-        self.key = JsonWebKey.generate_key("RSA", 2048, is_private=True, options={"kid": secrets.token_hex(8)})
+        self.key = RSAKey.generate_key(2048, parameters={"kid": secrets.token_hex(8), "use": "sig", "alg": "RS256"})
 
     def user_by_sub(self, sub: str) -> dict | None:
         return next((u for u in self.users.values() if u["sub"] == sub), None)
@@ -222,7 +222,7 @@ def create_app(config: dict) -> Flask:
             return nonce in world.nonces
 
         def get_jwt_config(self, grant):
-            return {"key": world.key.as_dict(is_private=True), "alg": "RS256", "iss": world.token_issuer, "exp": 600}
+            return {"key": world.key.as_dict(private=True), "alg": "RS256", "iss": world.token_issuer, "exp": 600}
 
         def generate_user_info(self, user, scope):
             entry = user.entry
@@ -260,7 +260,7 @@ def create_app(config: dict) -> Flask:
 
     @app.get("/jwks")
     def jwks():
-        return jsonify(keys=[world.key.as_dict(is_private=False)])
+        return jsonify(keys=[world.key.as_dict(private=False)])
 
     @app.route("/authorize", methods=["GET", "POST"])
     def authorize():

@@ -20,10 +20,37 @@ REDIRECT_PATH = "/accounts/oidc/terug/"
 
 USERS = [
     # otp: the provider asks a one-time code too, and its ID token says amr=["pwd", "otp", "mfa"].
-    {"username": "anna", "password": "anna-wachtwoord", "otp": "123456", "sub": "sub-anna", "email": "anna@gemeente.test", "name": "Anna de Vries"},
-    {"username": "bert", "password": "bert-wachtwoord", "sub": "sub-bert", "email": "bert@gemeente.test", "name": "Bert Jansen"},
-    {"username": "carla", "password": "carla-wachtwoord", "otp": "654321", "sub": "sub-carla", "email": "carla@gemeente.test", "name": "Carla Smit"},
-    {"username": "dirk", "password": "dirk-wachtwoord", "otp": "111111", "sub": "sub-dirk", "email": "dirk@elders.test", "name": "Dirk Elders"},
+    {
+        "username": "anna",
+        "password": "anna-wachtwoord",
+        "otp": "123456",
+        "sub": "sub-anna",
+        "email": "anna@gemeente.test",
+        "name": "Anna de Vries",
+    },
+    {
+        "username": "bert",
+        "password": "bert-wachtwoord",
+        "sub": "sub-bert",
+        "email": "bert@gemeente.test",
+        "name": "Bert Jansen",
+    },
+    {
+        "username": "carla",
+        "password": "carla-wachtwoord",
+        "otp": "654321",
+        "sub": "sub-carla",
+        "email": "carla@gemeente.test",
+        "name": "Carla Smit",
+    },
+    {
+        "username": "dirk",
+        "password": "dirk-wachtwoord",
+        "otp": "111111",
+        "sub": "sub-dirk",
+        "email": "dirk@elders.test",
+        "name": "Dirk Elders",
+    },
 ]
 
 
@@ -55,7 +82,9 @@ def start_provider(*, token_issuer: str | None = None) -> RunningProvider:
     config = {
         "issuer": issuer,
         "secret": secrets.token_hex(16),
-        "clients": [{"client_id": "veiligheidsteam", "client_secret": secrets.token_hex(16), "redirect_path": REDIRECT_PATH}],
+        "clients": [
+            {"client_id": "veiligheidsteam", "client_secret": secrets.token_hex(16), "redirect_path": REDIRECT_PATH}
+        ],
         "users": USERS,
     }
     if token_issuer:

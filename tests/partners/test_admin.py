@@ -110,7 +110,15 @@ FORBIDDEN_FIELDS = {
     "decided_by",
     "decided_at",
 }
-PROVIDER_FIELDS = ["organisation", "issuer", "client_id", "client_secret", "allowed_domains", "mfa_acr_values", "is_active"]
+PROVIDER_FIELDS = [
+    "organisation",
+    "issuer",
+    "client_id",
+    "client_secret",
+    "allowed_domains",
+    "mfa_acr_values",
+    "is_active",
+]
 RULE_FIELDS = sorted(f.name for f in DeadlineRule._meta.fields if f.editable and not f.primary_key)
 # Per admin: the add form's fields (None: may not add) and the change form's fields for an object of
 # their own team ([]: may only look). Every admin registered on the site is in this table or the next.
@@ -174,10 +182,18 @@ def world(team, make_member):
         responsible="vast_gezicht",
     )
     w.provider = IdentityProvider.objects.create(
-        organisation=org, issuer="https://login.eigen.test", client_id="vt", client_secret="geheim", allowed_domains="eigen.test"
+        organisation=org,
+        issuer="https://login.eigen.test",
+        client_id="vt",
+        client_secret="geheim",
+        allowed_domains="eigen.test",
     )
     w.other_provider = IdentityProvider.objects.create(
-        organisation=other_org, issuer="https://login.ander.test", client_id="vt", client_secret="geheim", allowed_domains="ander.test"
+        organisation=other_org,
+        issuer="https://login.ander.test",
+        client_id="vt",
+        client_secret="geheim",
+        allowed_domains="ander.test",
     )
     w.day, _ = GelijkgesteldeDag.objects.get_or_create(day=date(2031, 7, 14), defaults={"source": "test"})
     return w

@@ -67,7 +67,9 @@ def test_a_known_account_with_the_providers_second_factor_is_logged_in_and_verif
     assert int(client.session["_auth_user_id"]) == anna.pk
     event = SecurityEvent.objects.get(action="oidc_sign_in", user_id=anna.pk)
     assert event.detail == {"issuer": idp.issuer, "second_factor": "provider"}
-    assert SecurityEvent.objects.filter(action="login", user_id=anna.pk, detail__second_factor="ProviderDevice").exists()
+    assert SecurityEvent.objects.filter(
+        action="login", user_id=anna.pk, detail__second_factor="ProviderDevice"
+    ).exists()
 
 
 def test_the_email_domain_finds_the_organisation(client, idp):
