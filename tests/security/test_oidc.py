@@ -6,6 +6,8 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -227,3 +229,32 @@ def test_logout_ends_the_local_session_and_then_the_providers(client, idp):
 def test_a_callback_without_a_sign_in_under_way_is_refused(client, idp):
     response = client.get(reverse("security:oidc_callback"), {"code": "x", "state": "y"})
     assert response.status_code == 403
+
+
+def test_a_provider_that_announces_another_issuer_is_not_used(client, idp, provider_process):
+    # The same server under another name: its discovery document names 127.0.0.1, not localhost.
+    idp.issuer = provider_process.issuer.replace("127.0.0.1", "localhost")
+    idp.save()
+
+    response = client.get(reverse("security:oidc_start"), {"organisatie": idp.pk}, follow=True)
+
+    assert "Inloggen via uw organisatie is mislukt" in response.content.decode()
+    assert "oidc_pending" not in client.session
+
+
+def test_the_login_page_reads_the_providers_in_a_fixed_number_of_queries(client, idp, django_assert_num_queries):
+    client.get(reverse("login"))  # the session exists before counting
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("login"))
+    assert sum("partners_identityprovider" in q["sql"] for q in one.captured_queries) == 1
+    for n in range(3):
+        IdentityProvider.objects.create(
+            organisation=OrganisationFactory(),
+            issuer=f"https://login{n}.test",
+            client_id="vt",
+            client_secret="s",
+            allowed_domains=f"org{n}.test",
+        )
+    with django_assert_num_queries(len(one.captured_queries)):
+        body = client.get(reverse("login")).content.decode()
+    assert body.count("?organisatie=") == 4
