@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from partners.models import IdentityProvider, User
+from partners.models import IdentityProvider, Role, User
+from partners.services import membership_confirm, membership_create
 from security.models import ExternalIdentity, SecurityEvent
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.oidc_provider.fixture import USERS, sign_in_at_provider, start_provider, stop_provider
@@ -118,7 +119,7 @@ def test_without_any_second_factor_the_account_may_only_set_one_up(client, idp):
     assert client.get(reverse("home"))["Location"] == reverse("two_factor:setup")
 
 
-def test_an_unknown_subject_gets_an_inactive_account_waiting_for_a_membership(client, idp):
+def test_an_unknown_subject_gets_an_inactive_account_waiting_for_a_membership(client, idp, team, make_member):
     response = sign_in(client, idp, "carla")
 
     assert response.status_code == 403
@@ -133,8 +134,16 @@ def test_an_unknown_subject_gets_an_inactive_account_waiting_for_a_membership(cl
     again = sign_in(client, idp, "carla")
     assert again.status_code == 403 and ExternalIdentity.objects.filter(subject="sub-carla").count() == 1
 
-    # A membership given (and active, as after a coordinator's confirmation) opens the account.
-    MembershipFactory(user=identity.user, organisation=idp.organisation)
+    # The usual four eyes: an administrator asks for a membership, it grants nothing while it waits ...
+    team.organisations.add(idp.organisation)
+    admin = make_member(team, role=Role.FUNCTIONAL_ADMIN, organisation=idp.organisation)
+    coordinator = make_member(team, role=Role.COORDINATOR, organisation=idp.organisation)
+    asked = membership_create(
+        actor=admin, user=identity.user, organisation=idp.organisation, team=team, role=Role.PROFESSIONAL
+    )
+    assert sign_in(client, idp, "carla").status_code == 403
+    # ... until a coordinator confirms it (/lidmaatschappen/bevestigen/); the next sign-in opens the account.
+    membership_confirm(membership=asked, confirmed_by=coordinator)
     assert sign_in(client, idp, "carla").status_code == 302
     identity.refresh_from_db()
     assert identity.user.is_active and not identity.awaiting_membership
