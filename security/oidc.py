@@ -252,9 +252,7 @@ def _account_for(*, request: HttpRequest, provider: IdentityProvider, claims: di
         message, reason = refusal
         if reason == "account_waiting_new":
             raise SignInError(message, "account_waiting")
-        _refuse(
-            request, provider, message, reason, issuer=provider.issuer, sub=claims["sub"], username=user.get_username()
-        )
+        _refuse(request, provider, message, reason, sub=claims["sub"], username=user.get_username())
     return user
 
 
