@@ -120,6 +120,9 @@ def test_without_any_second_factor_the_account_may_only_set_one_up(client, idp):
 
 
 def test_an_unknown_subject_gets_an_inactive_account_waiting_for_a_membership(client, idp, team, make_member):
+    # Same e-mail address as an existing account with a membership: matched by subject only, never taken over.
+    existing = MembershipFactory(user__email="carla@gemeente.test").user
+
     response = sign_in(client, idp, "carla")
 
     assert response.status_code == 403
@@ -127,6 +130,7 @@ def test_an_unknown_subject_gets_an_inactive_account_waiting_for_a_membership(cl
     identity = ExternalIdentity.objects.get(issuer=idp.issuer, subject="sub-carla")
     assert identity.awaiting_membership and not identity.user.is_active
     assert identity.user.email == "carla@gemeente.test" and not identity.user.memberships.exists()
+    assert identity.user != existing
     assert not identity.user.has_usable_password()
     assert "_auth_user_id" not in client.session
     assert SecurityEvent.objects.filter(action="oidc_account_waiting", user_id=identity.user.pk).exists()
