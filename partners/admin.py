@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from partners.admin_access import ReadOnlyInline, ScopedAdmin
-from partners.models import Membership, MembershipStatus, Municipality, Organisation, SafetyTeam, User
+from partners.models import IdentityProvider, Membership, MembershipStatus, Municipality, Organisation, SafetyTeam, User
 from partners.selectors import (
     administered_memberships,
     administered_organisations,
@@ -287,3 +287,74 @@ class MembershipAdmin(ScopedAdmin):
                 ),
             )
         return super().response_add(request, obj, post_url_continue)
+
+
+class IdentityProviderForm(forms.ModelForm):
+    """The secret is written, never shown again; left empty on a change, the old one stays."""
+
+    issuer = forms.URLField(label=_("issuer"), max_length=300, assume_scheme="https")
+    client_secret = forms.CharField(
+        label=_("client-secret"), required=False, widget=forms.PasswordInput(render_value=False), max_length=500
+    )
+
+    class Meta:
+        model = IdentityProvider
+        fields = [
+            "organisation",
+            "issuer",
+            "client_id",
+            "client_secret",
+            "allowed_domains",
+            "mfa_acr_values",
+            "is_active",
+        ]
+
+    def clean_client_secret(self):
+        secret = self.cleaned_data.get("client_secret") or ""
+        if not secret and self.instance.pk:
+            return self.instance.client_secret
+        if not secret:
+            raise ValidationError(_("Vul het client-secret in dat de provider gaf."))
+        return secret
+
+    def clean_issuer(self):
+        issuer = (self.cleaned_data.get("issuer") or "").rstrip("/")
+        if not issuer.startswith("https://") and not issuer.startswith(("http://127.0.0.1", "http://localhost")):
+            raise ValidationError(_("De issuer moet een https-adres zijn."))
+        return issuer
+
+    def clean_allowed_domains(self):
+        value = self.cleaned_data.get("allowed_domains") or ""
+        domains = value.replace(",", " ").split()
+        if not domains or any("." not in d or "@" in d.lstrip("@") for d in domains):
+            raise ValidationError(_("Geef een of meer e-maildomeinen, bijvoorbeeld: gemeente.nl"))
+        return " ".join(d.lower().lstrip("@") for d in domains)
+
+
+@admin.register(IdentityProvider)
+class IdentityProviderAdmin(ScopedAdmin):
+    """The organisation's own sign-in. It grants nothing by itself: accounts signing in through it are
+    new and inactive until a membership is given and confirmed (security.oidc), so configuring one
+    raises no one's rights."""
+
+    form = IdentityProviderForm
+    list_display = ["organisation", "issuer", "client_id", "allowed_domains", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["organisation__name", "issuer"]
+
+    def get_queryset(self, request):
+        return IdentityProvider.objects.filter(
+            organisation__in=administered_organisations(request.user)
+        ).select_related("organisation")
+
+    def admin_may_add(self, request, scope):
+        return True
+
+    def admin_may_change(self, request, scope, obj):
+        # As for the organisation itself: one shared with a team one does not administer is not one's own.
+        return obj is None or scope.region or not obj.organisation.teams.exclude(pk__in=scope.team_ids).exists()
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "organisation":
+            kwargs["queryset"] = administered_organisations(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

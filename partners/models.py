@@ -186,3 +186,47 @@ class Membership(models.Model):
             and self.start_date <= on
             and (self.end_date is None or self.end_date > on)
         )
+
+
+class IdentityProvider(models.Model):
+    """An organisation's own OpenID Connect provider: its people sign in with their account there.
+
+    Configured by a functional administrator (partners.admin). It grants nothing by itself: an account
+    signing in through it is matched by issuer + subject (security.oidc) and has only the memberships
+    given and confirmed here."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="identity_provider", verbose_name=_("organisatie")
+    )
+    issuer = models.URLField(
+        _("issuer"), max_length=300, unique=True, help_text=_("De issuer-URL van de provider, zonder /.well-known.")
+    )
+    client_id = models.CharField(_("client-id"), max_length=200)
+    client_secret = models.CharField(_("client-secret"), max_length=500)
+    allowed_domains = models.CharField(
+        _("toegestane e-maildomeinen"),
+        max_length=500,
+        help_text=_("Gescheiden door spaties, bijvoorbeeld: gemeente.nl veiligthuis.nl"),
+    )
+    # acr values that count as a second factor, besides an amr that names one (mfa, otp, hwk, ...).
+    mfa_acr_values = models.CharField(
+        _("acr-waarden met tweede factor"),
+        max_length=500,
+        blank=True,
+        help_text=_("Gescheiden door spaties. Leeg: alleen amr (mfa, otp, hwk …) telt als tweede factor."),
+    )
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    class Meta:
+        verbose_name = _("identity provider")
+        verbose_name_plural = _("identity providers")
+        ordering = ["organisation__name"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.issuer}"
+
+    def domains(self) -> list[str]:
+        return [d.strip().lower().lstrip("@") for d in self.allowed_domains.replace(",", " ").split() if d.strip()]
+
+    def acr_values(self) -> list[str]:
+        return self.mfa_acr_values.replace(",", " ").split()

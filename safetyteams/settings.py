@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "security.middleware.SecurityLogMiddleware",
     "security.middleware.SessionTimeoutMiddleware",
     "security.middleware.RequireSecondFactorMiddleware",
+    # A session signed in through the organisation's provider ends once the provider refuses the account.
+    "security.middleware.ProviderSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # django-axes wants to be last: it turns a lockout into the lockout response.
@@ -162,6 +164,9 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Sign-in through an organisation's OpenID Connect provider (configured per organisation in the admin,
+# nothing needed here): how often a session asks the provider again whether the account still may.
+OIDC_RECHECK_SECONDS = env.int("OIDC_RECHECK_SECONDS", default=5 * 60)
 
 # django-guardian: no anonymous user row; object permissions only for real users.
 ANONYMOUS_USER_NAME = None

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
@@ -7,6 +6,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from safetyteams import views
 from safetyteams.api import ApiRoot
+from security import oidc_views
 from security.views import SecureLoginView
 
 api_v1 = [
@@ -21,7 +21,8 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     # Login asks for password and second factor (django-two-factor-auth); see security/urls.py.
     path("accounts/login/", SecureLoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Ends the provider's session too where the sign-in came through an organisation (security.oidc).
+    path("accounts/logout/", oidc_views.logout, name="logout"),
     path("accounts/", include("security.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),

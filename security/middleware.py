@@ -14,15 +14,17 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django_otp import user_has_device
 
 from security.models import Outcome, SecurityAction
+from security.oidc import SESSION_ENDED_BY_PROVIDER, SIGNED_IN_SESSION_KEY, recheck_due, session_still_allowed
+from security.selectors import local_second_factors
 from security.services import (
     LAST_SEEN_SESSION_KEY,
     LOGIN_AT_SESSION_KEY,
     security_event_record,
     user_session_forget,
     user_session_touch,
+    user_sessions_end,
 )
 
 # Writing last_seen (and so saving the session) on every request would cost queries each time; a minute
@@ -110,6 +112,7 @@ class RequireSecondFactorMiddleware:
     def exempt_prefixes(self) -> tuple[str, ...]:
         if self._exempt is None:
             names = ["login", "logout", "two_factor:setup", "two_factor:qr", "health", "javascript-catalog"]
+            names += ["security:oidc_start", "security:oidc_callback", "security:oidc_totp"]
             static = "/" + settings.STATIC_URL.lstrip("/")
             self._exempt = (*(reverse(name) for name in names), reverse("set_language"), static, "/api/")
         return self._exempt
@@ -121,7 +124,8 @@ class RequireSecondFactorMiddleware:
         return self.get_response(request)
 
     def _refuse(self, request: HttpRequest) -> HttpResponse:
-        has_device = user_has_device(request.user, confirmed=True)
+        # The provider's assertion (ProviderDevice) is no device of the account's own to log in with.
+        has_device = bool(local_second_factors(request.user))
         security_event_record(
             action=SecurityAction.ACCESS_DENIED,
             outcome=Outcome.DENIED,
@@ -134,3 +138,31 @@ class RequireSecondFactorMiddleware:
         user_session_forget(session_key=request.session.session_key)
         request.session.flush()
         return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
+
+
+class ProviderSessionMiddleware:
+    """A session from the organisation's provider asks it again every OIDC_RECHECK_SECONDS (refresh
+    token, else userinfo). Refused: this and every other session of the account end."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        data = request.session.get(SIGNED_IN_SESSION_KEY) if request.user.is_authenticated else None
+        if data and recheck_due(data) and not session_still_allowed(request=request):
+            user = request.user
+            security_event_record(
+                action=SecurityAction.OIDC_SESSION_ENDED,
+                outcome=Outcome.DENIED,
+                request=request,
+                user=user,
+                detail={"path": request.path[:300]},
+            )
+            user_sessions_end(user=user, request=request, reason="provider_refused")
+            request.session.flush()
+            request.user = AnonymousUser()
+            messages.error(request, SESSION_ENDED_BY_PROVIDER)
+            if request.path.startswith("/api/"):
+                return HttpResponse(status=401)
+            return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 
 class SecurityAction(models.TextChoices):
@@ -32,6 +33,11 @@ class SecurityAction(models.TextChoices):
     USER_DEACTIVATED = "user_deactivated", _("account gedeactiveerd")
     PASSWORD_RESET_SENT = "password_reset_sent", _("e-mail voor een nieuw wachtwoord verstuurd")
     PASSWORD_RESET_DONE = "password_reset_done", _("nieuw wachtwoord ingesteld")
+
+    OIDC_SIGN_IN = "oidc_sign_in", _("ingelogd via de organisatie")
+    OIDC_SIGN_IN_REFUSED = "oidc_sign_in_refused", _("inloggen via de organisatie geweigerd")
+    OIDC_ACCOUNT_WAITING = "oidc_account_waiting", _("account via de organisatie aangemaakt, wacht op lidmaatschap")
+    OIDC_SESSION_ENDED = "oidc_session_ended", _("sessie beëindigd: account bij de organisatie geweigerd")
 
     ACCESS_LOG_ANCHORED = "access_log_anchored", _("toegangslog verankerd")
 
@@ -95,3 +101,40 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ExternalIdentity(models.Model):
+    """An account's identity at an organisation's provider: issuer + subject, never the e-mail address."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="external_identities")
+    provider = models.ForeignKey(
+        "partners.IdentityProvider", on_delete=models.SET_NULL, null=True, related_name="identities"
+    )
+    issuer = models.CharField(_("issuer"), max_length=300)
+    subject = models.CharField(_("subject"), max_length=255)
+    # Created at a first sign-in: the (inactive) account waits for a membership given and confirmed.
+    awaiting_membership = models.BooleanField(_("wacht op lidmaatschap"), default=False)
+    created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+    last_sign_in = models.DateTimeField(_("laatst ingelogd"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("externe identiteit")
+        verbose_name_plural = _("externe identiteiten")
+        constraints = [models.UniqueConstraint(fields=["issuer", "subject"], name="external_identity_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.issuer}"
+
+
+class ProviderDevice(Device):
+    """The second factor the organisation's provider asserted (amr/acr) at sign-in.
+
+    Never verifies a code itself: security.oidc logs it in with django_otp.login when the provider's
+    ID token names a second factor, so the OTP middleware treats that session as verified."""
+
+    class Meta:
+        verbose_name = _("tweede factor van de organisatie")
+        verbose_name_plural = _("tweede factoren van de organisatie")
+
+    def verify_token(self, token) -> bool:
+        return False

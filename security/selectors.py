@@ -21,3 +21,8 @@ def second_factors_of(user: Any) -> dict[str, Any]:
     apps = [d for d in devices if type(d).__name__ == "TOTPDevice"]
     backup_codes = sum(d.token_set.count() for d in devices if type(d).__name__ == "StaticDevice")
     return {"apps": apps, "backup_codes": backup_codes}
+
+
+def local_second_factors(user: Any) -> list[Any]:
+    """The account's own confirmed second factors (app, backup codes), not the provider's assertion."""
+    return [d for d in devices_for_user(user, confirmed=True) if type(d).__name__ != "ProviderDevice"]

@@ -7,7 +7,7 @@ left out on purpose: the second factor is mandatory, only an administrator can r
 from django.urls import include, path
 from two_factor.views import QRGeneratorView, SetupCompleteView, SetupView
 
-from security import views
+from security import oidc_views, views
 
 two_factor_patterns = [
     path("login/", views.SecureLoginView.as_view(), name="login"),  # same URL as the site login
@@ -21,6 +21,10 @@ two_factor_patterns = [
 security_patterns = [
     path("beveiliging/", views.account_security, name="account"),
     # The one-time link of the reset e-mail that an administrator sends (security.admin); no self-service form.
+    # Sign-in with the organisation's own OpenID Connect provider (security.oidc).
+    path("organisatie/", oidc_views.oidc_start, name="oidc_start"),
+    path("oidc/terug/", oidc_views.oidc_callback, name="oidc_callback"),
+    path("organisatie/code/", oidc_views.oidc_totp, name="oidc_totp"),
     path("wachtwoord/ingesteld/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("wachtwoord/<uidb64>/<token>/", views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
 ]

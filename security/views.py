@@ -15,6 +15,7 @@ from two_factor.views import BackupTokensView, LoginView
 
 from security.digits import parse_id
 from security.models import Outcome, SecurityAction, UserSession
+from security.oidc import active_providers
 from security.selectors import second_factors_of, sessions_of
 from security.services import security_event_record, user_session_end, user_sessions_end
 
@@ -25,6 +26,11 @@ class SecureLoginView(LoginView):
     def get_prefix(self, request, *args, **kwargs):
         # Keep two_factor's form prefix ("login_view-current_step"), whatever this subclass is called.
         return "login_view"
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form, **kwargs)
+        context["identity_providers"] = active_providers()
+        return context
 
     def post(self, *args, **kwargs):
         step = self.steps.current

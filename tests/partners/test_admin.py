@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import LegalBasis
 from cases.selectors import cases_visible_to
-from partners.models import Membership, MembershipStatus, Organisation, Role, SafetyTeam, User
+from partners.models import IdentityProvider, Membership, MembershipStatus, Organisation, Role, SafetyTeam, User
 from partners.selectors import user_coordinates_team
 from partners.services import membership_confirm, membership_create
 from security.models import SecurityEvent
@@ -111,6 +111,15 @@ FORBIDDEN_FIELDS = {
     "decided_by",
     "decided_at",
 }
+PROVIDER_FIELDS = [
+    "organisation",
+    "issuer",
+    "client_id",
+    "client_secret",
+    "allowed_domains",
+    "mfa_acr_values",
+    "is_active",
+]
 RULE_FIELDS = sorted(f.name for f in DeadlineRule._meta.fields if f.editable and not f.primary_key)
 # Per admin: the add form's fields (None: may not add) and the change form's fields for an object of
 # their own team ([]: may only look). Every admin registered on the site is in this table or the next.
@@ -123,6 +132,7 @@ FUNCTIONAL_ADMIN_FORMS = {
     "workflows.DeadlineRule": (RULE_FIELDS, RULE_FIELDS),
     "workflows.GelijkgesteldeDag": (None, []),
     "cases.LegalBasis": (None, []),  # the region's statutory list: a team administrator reads it
+    "partners.IdentityProvider": (PROVIDER_FIELDS, PROVIDER_FIELDS),
 }
 SUPERUSER_ONLY = {
     "auth.Group",
@@ -173,6 +183,20 @@ def world(team, make_member):
         term_unit="working_days",
         responsible="vast_gezicht",
     )
+    w.provider = IdentityProvider.objects.create(
+        organisation=org,
+        issuer="https://login.eigen.test",
+        client_id="vt",
+        client_secret="geheim",
+        allowed_domains="eigen.test",
+    )
+    w.other_provider = IdentityProvider.objects.create(
+        organisation=other_org,
+        issuer="https://login.ander.test",
+        client_id="vt",
+        client_secret="geheim",
+        allowed_domains="ander.test",
+    )
     w.day, _ = GelijkgesteldeDag.objects.get_or_create(day=date(2031, 7, 14), defaults={"source": "test"})
     return w
 
@@ -207,6 +231,7 @@ def test_a_functional_admin_walks_every_add_and_change_page_and_can_change_only_
         "workflows.DeadlineRule": world.rule,
         "workflows.GelijkgesteldeDag": world.day,
         "cases.LegalBasis": LegalBasis.objects.order_by("id").first(),
+        "partners.IdentityProvider": world.provider,
     }
     for label, (add_fields, change_fields) in FUNCTIONAL_ADMIN_FORMS.items():
         assert beheer.get(_url(label, "changelist")).status_code == 200, label
@@ -523,3 +548,34 @@ def test_the_demo_functional_admin_administers_their_own_team(client, login_veri
     ]
     listed = client.get(reverse("admin:partners_user_changelist")).content.decode()
     assert "boz-coordinator" in listed and "rsd-coordinator" not in listed
+
+
+def test_an_identity_provider_is_configured_for_ones_own_organisations_only_and_its_secret_never_shown(beheer, world):
+    assert "login.ander.test" not in beheer.get(_url("partners.IdentityProvider", "changelist")).content.decode()
+    assert beheer.get(_url("partners.IdentityProvider", "change", world.other_provider.pk)).status_code == 302
+    change = beheer.get(_url("partners.IdentityProvider", "change", world.provider.pk))
+    assert "geheim" not in change.content.decode()
+    add = beheer.get(_url("partners.IdentityProvider", "add"))
+    assert list(add.context["adminform"].form.fields["organisation"].queryset) == [world.org]
+
+    form = {
+        "organisation": world.org.pk,
+        "issuer": "https://login.nieuw.test/",
+        "client_id": "vt-2",
+        "client_secret": "",
+        "allowed_domains": "@Eigen.test, eigen.nl",
+        "mfa_acr_values": "",
+        "is_active": "on",
+    }
+    assert beheer.post(_url("partners.IdentityProvider", "change", world.provider.pk), form).status_code == 302
+    world.provider.refresh_from_db()
+    assert world.provider.client_secret == "geheim", "an empty secret keeps the one given before"
+    assert world.provider.issuer == "https://login.nieuw.test"
+    assert world.provider.domains() == ["eigen.test", "eigen.nl"]
+
+    other = {**form, "organisation": world.other_org.pk, "issuer": "https://x.test", "client_secret": "s"}
+    world.provider.delete()
+    refused = beheer.post(_url("partners.IdentityProvider", "add"), other)
+    assert refused.status_code == 200 and not IdentityProvider.objects.filter(issuer="https://x.test").exists()
+    plain = beheer.post(_url("partners.IdentityProvider", "add"), {**form, "issuer": "http://login.eigen.test"})
+    assert "https-adres" in plain.content.decode()
