@@ -292,6 +292,9 @@ class EventKind(models.TextChoices):
     # About the melder: the event says that, never who (cases.reporters).
     REPORTER_RECORDED = "reporter_recorded", _("melder vastgelegd")
     REPORTER_FEEDBACK_RECORDED = "reporter_feedback_recorded", _("terugkoppeling aan de melder vastgelegd")
+    # About a document: its kind and id, never its title (cases.documents).
+    DOCUMENT_ADDED = "document_added", _("document toegevoegd")
+    BESCHIKKING_RECORDED = "beschikking_recorded", _("beschikking vastgelegd")
 
 
 class TimelineEvent(models.Model):
@@ -350,3 +353,4 @@ from cases.assessments.models import (  # noqa: E402,F401
 )
 from cases.interventions.models import Intervention  # noqa: E402,F401
 from cases.reporters.models import Reporter  # noqa: E402,F401
+from cases.documents.models import Document, DocumentVersion  # noqa: E402,F401
