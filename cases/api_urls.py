@@ -25,4 +25,5 @@ urlpatterns: list = [
     path("", include("cases.interventions.api_urls")),
     path("", include("cases.investigations.api_urls")),
     path("", include("cases.reporters.api_urls")),
+    path("", include("cases.documents.api_urls")),
 ]

@@ -351,6 +351,6 @@ from cases.assessments.models import (  # noqa: E402,F401
     SafetyScoreField,
     Veiligheidsvoorwaarde,
 )
+from cases.documents.models import Document, DocumentVersion  # noqa: E402,F401
 from cases.interventions.models import Intervention  # noqa: E402,F401
 from cases.reporters.models import Reporter  # noqa: E402,F401
-from cases.documents.models import Document, DocumentVersion  # noqa: E402,F401

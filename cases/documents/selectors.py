@@ -178,9 +178,7 @@ def document_rows_of(user, case: Case) -> list[DocumentRow]:
                 confidentiality_label=str(Confidentiality(row["confidentiality"]).label),
                 document_date=row["shown_date"],
                 author_organisation=row["author_organisation__name"],
-                created_by=_name(
-                    row["created_by__first_name"], row["created_by__last_name"], row["created_by__username"]
-                ),
+                created_by=_name(row),
                 created_at=row["created_at"],
                 versions=row["version_count"],
                 status=str(VersionStatus(row["latest_status"]).label) if row["latest_status"] else "",

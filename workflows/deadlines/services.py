@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.assessments.models import Veiligheidsvoorwaarde
+from cases.documents.models import Document
 from cases.interventions.models import Intervention
 from cases.models import CLOSED_STATUSES, Case, EventKind, Participant, TimelineEvent
 from cases.timeline import timeline_replay
@@ -32,6 +33,8 @@ SUBJECT_KEYS: dict[str, str] = {
     EventKind.INTERVENTION_AGREED: "intervention",
     EventKind.INTERVENTION_STARTED: "intervention",
     EventKind.INTERVENTION_ENDED: "intervention",
+    # The court's decision: its subject date is the day the extension request is due.
+    EventKind.BESCHIKKING_RECORDED: "document",
 }
 
 
@@ -97,7 +100,7 @@ def _subject(event: TimelineEvent) -> tuple[str, object | None]:
     if prefix is None:
         return "", None
     object_id = event.data.get(f"{prefix}_id")
-    model = Veiligheidsvoorwaarde if prefix == "condition" else Intervention
+    model = {"condition": Veiligheidsvoorwaarde, "document": Document}.get(prefix, Intervention)
     obj = model.objects.filter(pk=object_id, case_id=event.case_id).first() if object_id else None
     return f"{prefix}:{object_id}", obj
 
@@ -164,7 +167,10 @@ def first_remind_at(deadline: Deadline, *, now: datetime, cal: WorkingDayCalenda
 def _apply_term(deadline: Deadline, *, subject, cal: WorkingDayCalendar) -> None:
     subject_date = None
     if subject is not None:
-        subject_date = subject.due_date if isinstance(subject, Intervention) else subject.check_date
+        if isinstance(subject, Document):
+            subject_date = subject.extension_request_due
+        else:
+            subject_date = subject.due_date if isinstance(subject, Intervention) else subject.check_date
 
     def term_end(value: int):
         return _term_end(
