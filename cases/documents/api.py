@@ -8,8 +8,6 @@ anyone without the class, as if it did not exist.
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.utils.decorators import method_decorator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
@@ -108,7 +106,6 @@ class DocumentVersions(CaseScoped, APIView):
         return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
 
-@method_decorator(transaction.non_atomic_requests, name="dispatch")
 class DocumentDownload(CaseScoped, APIView):
     """The file of a version scanned clean, as an attachment; the door logs every download."""
 

@@ -8,6 +8,7 @@ CASE = "zaken/<id:case_id>/"
 
 urlpatterns = [
     path(f"{CASE}documenten/", views.document_list, name="document-list"),
+    path(f"{CASE}documenten/nieuw/", views.document_add, name="document-add"),
     path(f"{CASE}documenten/<id:document_id>/", views.document_detail, name="document-detail"),
     path(
         f"{CASE}documenten/<id:document_id>/versies/<id:version_id>/downloaden/",

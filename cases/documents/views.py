@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -38,9 +39,18 @@ def _list_url(case_id: int) -> str:
 
 
 @login_required
+@require_GET
+@transaction.non_atomic_requests
 def document_list(request: HttpRequest, case_id: int) -> HttpResponse:
-    """The case's documents ("dat, niet wat" where the class hides them); POST adds one."""
+    """The case's documents ("dat, niet wat" where the class hides them)."""
     case = case_for_request(request, case_id, detail="document")
+    return render(request, "documents/document_list.html", {"case": case, "rows": document_rows_of(request.user, case)})
+
+
+@login_required
+def document_add(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Add a document with its first file (anyone working on the case, for their organisation)."""
+    case = case_for_request(request, case_id, detail="document:add")
 
     def call(data):
         upload = data.pop("file")
@@ -50,8 +60,8 @@ def document_list(request: HttpRequest, case_id: int) -> HttpResponse:
         request,
         DocumentForm(case, request.POST or None, request.FILES or None),
         _refused_as_form_error(call),
-        template="documents/document_list.html",
-        context={"case": case, "rows": document_rows_of(request.user, case)},
+        template="documents/document_form.html",
+        context={"case": case},
         success_url=_list_url(case.pk),
         success_message=_("Het document is toegevoegd. Het wordt gecontroleerd op virussen en is daarna te openen."),
     )

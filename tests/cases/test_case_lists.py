@@ -112,7 +112,9 @@ def _queries_for(client, url, django_assert_num_queries, expected: int):
 # and the session is saved at most once a minute. Budget: <= 8 per list page.
 MY_CASES_QUERIES = 8
 TEAM_CASES_QUERIES = 8
-DETAIL_QUERIES = 16  # 14, plus the melder section (cases.reporters), plus the timeline page count
+DETAIL_QUERIES = (
+    18  # 14, plus the melder section (cases.reporters), plus the timeline page count, plus the documents (2)
+)
 API_LIST_QUERIES = 8
 
 
