@@ -12,8 +12,10 @@ database for them (the columns come back NULL).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.db.models import (
     BooleanField,
@@ -66,7 +68,7 @@ def _with_reader(user, documents: QuerySet[Document]) -> QuerySet[Document]:
 
 def documents_readable_by(user, case: Case) -> QuerySet[Document]:
     """The case's documents whose content `user` may read."""
-    return _with_reader(user, Document.objects.filter(case=case)).filter(readable=True)
+    return _with_reader(user, Document.objects.filter(case=case)).filter(Q(readable=True))
 
 
 def document_for(user, case: Case, document_id) -> Document:
@@ -123,7 +125,7 @@ class DocumentRow:
     persons: str | None
 
 
-def _name(row: dict) -> str:
+def _name(row: Mapping[str, Any]) -> str:
     return f"{row['created_by__first_name']} {row['created_by__last_name']}".strip() or row["created_by__username"]
 
 

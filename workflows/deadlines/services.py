@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from cases.assessments.models import Veiligheidsvoorwaarde
@@ -100,8 +100,9 @@ def _subject(event: TimelineEvent) -> tuple[str, object | None]:
     if prefix is None:
         return "", None
     object_id = event.data.get(f"{prefix}_id")
-    model = {"condition": Veiligheidsvoorwaarde, "document": Document}.get(prefix, Intervention)
-    obj = model.objects.filter(pk=object_id, case_id=event.case_id).first() if object_id else None
+    models: dict[str, type[Model]] = {"condition": Veiligheidsvoorwaarde, "document": Document}
+    model = models.get(prefix, Intervention)
+    obj = model._default_manager.filter(pk=object_id, case_id=event.case_id).first() if object_id else None
     return f"{prefix}:{object_id}", obj
 
 
