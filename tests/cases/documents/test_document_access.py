@@ -123,8 +123,9 @@ def test_a_reader_without_the_class_gets_dat_niet_wat_on_every_page_and_404_on_t
         "/api/v1/cases/{case}/documents/{doc}/versions/{version}/download/",
     ],
 )
-def test_a_download_is_an_attachment_never_sniffed_or_cached_and_logged(dw, prefix):
-    doc = dw.melder_doc
+def test_a_download_is_an_attachment_never_sniffed_or_cached_and_logged(dw, document_storage, prefix):
+    # Added after document_storage switched the store: runs on disk and against the S3 server.
+    doc = _add(dw, dw.vt_professional, "Melding VT", "melder", kind="melding")
     version = doc.versions.get()
     url = prefix.format(case=dw.case.pk, doc=doc.pk, version=version.pk)
     before = access_log_rows().order_by("-id").values_list("id", flat=True).first() or 0
@@ -226,3 +227,21 @@ def test_the_document_pages_query_counts_are_pinned_and_do_not_grow_with_documen
     for n in range(5):
         _add(dw, dw.vt_professional, f"Extra {n}", ["gedeeld", "melder", "eigen_organisatie"][n % 3])
     _page_queries(dw, django_assert_num_queries, DETAIL_QUERIES, DOCUMENT_LIST_QUERIES)
+
+
+def test_a_new_version_on_the_page_keeps_the_old_one_and_only_the_author_organisation_adds_it(dw):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = f"/zaken/{dw.case.pk}/documenten/{dw.shared_doc.pk}/"
+    new = SimpleUploadedFile("plan-v2.pdf", PDF_BYTES + b"% v2\n")
+    refused = dw.client_for(dw.gi_professional).post(url, {"file": new})
+    assert refused.status_code == 400
+    assert "Alleen de organisatie die het document toevoegde" in refused.content.decode()
+    new.seek(0)
+    assert dw.client_for(dw.professional).post(url, {"file": new}).status_code == 302
+    assert list(dw.shared_doc.versions.order_by("number").values_list("number", "original_name")) == [
+        (1, "stuk.pdf"),
+        (2, "plan-v2.pdf"),
+    ]
+    page = dw.client_for(dw.gi_professional).get(url).content.decode()
+    assert "stuk.pdf" in page and "plan-v2.pdf" in page
