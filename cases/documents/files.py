@@ -25,6 +25,8 @@ FILE_NAME_REQUIRED = gettext_lazy("Het bestand heeft geen naam.")
 FILE_EMPTY = gettext_lazy("Het bestand is leeg.")
 
 _ZIP_MAX_ENTRIES = 10_000
+# The two small entries read to tell the office formats apart; a larger one is not an office file.
+_ZIP_MARKER_MAX_BYTES = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,9 @@ def _zip_type(stream: IO[bytes]) -> FileType | None:
             names = archive.namelist()
             if len(names) > _ZIP_MAX_ENTRIES:
                 return None
+            for marker in ("mimetype", "[Content_Types].xml"):
+                if marker in names and archive.getinfo(marker).file_size > _ZIP_MARKER_MAX_BYTES:
+                    return None
             if "mimetype" in names:
                 return _ODF.get(archive.read("mimetype").strip())
             if "[Content_Types].xml" in names:

@@ -172,3 +172,25 @@ def test_an_infected_upload_is_quarantined_its_file_removed_and_the_uploader_tol
     assert not storages["documents"].exists(version.storage_key)
     assert [m.to for m in mailoutbox] == [["uploader@example.invalid"]]
     assert "Raadsrapport" not in mailoutbox[0].body and "verslag.txt" not in mailoutbox[0].body
+
+
+def test_a_zip_that_is_no_office_file_is_refused(world, settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+    archive = _zip({"setup.exe": b"MZ" + b"\0" * 100})
+    assert _refused(world, content=archive, filename="verslag.docx") == str(FILE_TYPE_NOT_ALLOWED)
+
+
+def test_the_same_form_sent_twice_adds_one_document(world, document_storage):
+    import uuid
+
+    from cases.exceptions import AlreadySubmitted
+
+    key = uuid.uuid4()
+    first = add(world, submission_key=key)
+    with pytest.raises(AlreadySubmitted):
+        add(world, submission_key=key)
+    assert list(Document.objects.filter(case=world.case)) == [first]
+    assert DocumentVersion.objects.count() == 1
