@@ -395,6 +395,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # A document's kind is one of several "kind" choice sets: named, so the schema's enum names stay stable.
+    "ENUM_NAME_OVERRIDES": {"DocumentKindEnum": "cases.documents.models.DocumentKind"},
 }
 
 # --- Domain settings
