@@ -26,4 +26,5 @@ urlpatterns: list = [
     path("", include("cases.investigations.api_urls")),
     path("", include("cases.reporters.api_urls")),
     path("", include("cases.legal_bases.api_urls")),
+    path("", include("cases.documents.api_urls")),
 ]

@@ -344,6 +344,9 @@ class EventKind(models.TextChoices):
     REPORTER_RECORDED = "reporter_recorded", _("melder vastgelegd")
     REPORTER_FEEDBACK_RECORDED = "reporter_feedback_recorded", _("terugkoppeling aan de melder vastgelegd")
     CONSENT_WITHDRAWN = "consent_withdrawn", _("toestemming ingetrokken")
+    # About a document: its kind and id, never its title (cases.documents).
+    DOCUMENT_ADDED = "document_added", _("document toegevoegd")
+    BESCHIKKING_RECORDED = "beschikking_recorded", _("beschikking vastgelegd")
 
 
 class TimelineEvent(models.Model):
@@ -403,6 +406,7 @@ from cases.assessments.models import (  # noqa: E402,F401
     SafetyScoreField,
     Veiligheidsvoorwaarde,
 )
+from cases.documents.models import Document, DocumentVersion  # noqa: E402,F401
 from cases.interventions.models import Intervention  # noqa: E402,F401
 from cases.legal_bases.models import Consent, ConsentGiver, LegalBasis  # noqa: E402,F401
 from cases.reporters.models import Reporter  # noqa: E402,F401

@@ -122,6 +122,7 @@ TIMELINE_GROUPS: dict[str, tuple[str | Promise, tuple[str, ...]]] = {
         (K.PERSON_ADDED, K.PERSON_CHANGED, K.PERSON_REMOVED, K.PARTICIPANT_ADDED, K.PARTICIPANT_ENDED),
     ),
     "notities": (_("notities"), (K.NOTE_ADDED, K.NOTE_CORRECTED)),
+    "documenten": (_("documenten"), (K.DOCUMENT_ADDED, K.BESCHIKKING_RECORDED)),
 }
 
 

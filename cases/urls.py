@@ -23,6 +23,7 @@ urlpatterns: list = [
     path("", include("cases.interventions.urls")),
     path("", include("cases.investigations.urls")),
     path("", include("cases.reporters.urls")),
+    path("", include("cases.documents.urls")),
     path("", include("cases.access_log.urls")),
     path("", include("cases.legal_bases.urls")),
 ]

@@ -104,6 +104,7 @@ SUBPACKAGES = [
     "cases.investigations",
     "cases.reporters",
     "cases.legal_bases",
+    "cases.documents",
     "workflows.lifecycle",
     "workflows.meetings",
     "workflows.deadlines",
@@ -192,6 +193,41 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+
+# --- Case documents (cases.documents): on disk under VAR_DIR on the quick start; in production an
+# S3-compatible object store (DOCUMENT_STORAGE=s3, docker-compose.yml runs MinIO).
+DOCUMENT_STORAGE = env.str("DOCUMENT_STORAGE", default="filesystem")
+DOCUMENT_STORAGE_DIR = env.str("DOCUMENT_STORAGE_DIR", default=str(VAR_DIR / "documents"))
+if DOCUMENT_STORAGE == "s3":
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("DOCUMENT_S3_BUCKET"),
+            "endpoint_url": env.str("DOCUMENT_S3_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("DOCUMENT_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("DOCUMENT_S3_SECRET_KEY", default="") or None,
+            "region_name": env.str("DOCUMENT_S3_REGION", default="us-east-1"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+            "addressing_style": "path",
+        },
+    }
+else:
+    STORAGES["documents"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": DOCUMENT_STORAGE_DIR, "base_url": None, "file_permissions_mode": 0o640},
+    }
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_BYTES", default=25 * 1024 * 1024)
+DOCUMENT_MAX_PER_CASE = env.int("DOCUMENT_MAX_PER_CASE", default=500)
+# The virus scanner every upload passes before it is shown: clamd in production (CLAMD_HOST/PORT);
+# the quick start and the tests use the EICAR-only scanner, which finds nothing real.
+DOCUMENT_SCANNER = env.str("DOCUMENT_SCANNER", default="cases.documents.scanning.EicarScanner")
+CLAMD_HOST = env.str("CLAMD_HOST", default="127.0.0.1")
+CLAMD_PORT = env.int("CLAMD_PORT", default=3310)
+CLAMD_TIMEOUT_SECONDS = env.int("CLAMD_TIMEOUT_SECONDS", default=60)
+# How many days before a measure ends its extension request is due (the deadline's due day).
+MEASURE_EXTENSION_LEAD_DAYS = env.int("MEASURE_EXTENSION_LEAD_DAYS", default=42)
 
 # Sessions live in the database so web processes stay stateless and scale out.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -366,8 +402,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
-    # One name for who gives consent, in the consent and in the participant that records a new one.
-    "ENUM_NAME_OVERRIDES": {"ConsentGiverEnum": "cases.legal_bases.models.ConsentGiver"},
+    # Named enums where several models share a field name ("kind", "given_by"): the schema's enum names stay stable.
+    "ENUM_NAME_OVERRIDES": {
+        "ConsentGiverEnum": "cases.legal_bases.models.ConsentGiver",
+        "DocumentKindEnum": "cases.documents.models.DocumentKind",
+    },
 }
 
 # --- Domain settings

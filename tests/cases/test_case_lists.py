@@ -120,9 +120,9 @@ def _queries_for(client, url, django_assert_num_queries, expected: int):
 MY_CASES_QUERIES = 8
 TEAM_CASES_QUERIES = 8
 # 14, plus the melder section (cases.reporters), the timeline's page count, the dissent on the latest
-# joint judgement (assessments.selectors.dissent_for_cases) and the flag of a breached
-# veiligheidsvoorwaarde not yet handled.
-DETAIL_QUERIES = 18
+# joint judgement (assessments.selectors.dissent_for_cases), the flag of a breached veiligheidsvoorwaarde
+# not yet handled, and the documents section (2).
+DETAIL_QUERIES = 20
 API_LIST_QUERIES = 8
 
 

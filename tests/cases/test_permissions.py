@@ -3,6 +3,7 @@ so a route added later by anyone is checked automatically."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable, Iterator
 
@@ -20,6 +21,8 @@ from cases.assessments.models import (
     PartnerContribution,
     Veiligheidsvoorwaarde,
 )
+from cases.documents.scan import document_version_scan
+from cases.documents.services import document_add
 from cases.interventions.models import Intervention
 from cases.models import Consent
 from cases.reporters.services import reporter_record
@@ -42,6 +45,8 @@ CASE_KWARGS = (
     "deadline_id",
     "reporter_id",
     "consent_id",
+    "document_id",
+    "version_id",
 )
 # Routes built with the case record; the walk must find at least these (it may never test nothing).
 EXPECTED_ROUTES = {
@@ -78,6 +83,14 @@ EXPECTED_ROUTES = {
     "consent-withdraw",
     "api-consent-list",
     "api-consent-withdraw",
+    "document-list",
+    "document-add",
+    "document-detail",
+    "document-download",
+    "api-document-list",
+    "api-document-detail",
+    "api-document-versions",
+    "api-document-download",
 }
 # Routes whose audience is the privacy officer of the case's team, not the participants.
 PRIVACY_OFFICER_ROUTES = re.compile(r"^case-access-report")
@@ -158,8 +171,22 @@ def build_fixture_ids(w) -> dict[str, int]:
     reporter = reporter_record(
         actor=w.vt_professional, case=w.case, full_name=name, phone=phone, relation="oom", kind="prive"
     )
+    document = document_add(
+        actor=w.professional,
+        case=w.case,
+        kind="verslag",
+        title="Verslag huisbezoek",
+        document_date=today,
+        confidentiality="gedeeld",
+        file=io.BytesIO(b"%PDF-1.4\n%%EOF\n"),
+        filename="verslag.pdf",
+    )
+    version = document.versions.get()
+    document_version_scan(version_id=version.pk)
     ids = {
         "consent_id": consent.pk,
+        "document_id": document.pk,
+        "version_id": version.pk,
         "reporter_id": reporter.pk,
         "case_id": w.case.pk,
         "person_id": w.child.pk,
@@ -220,6 +247,15 @@ def fill(route: str, ids: dict[str, int]) -> str:
     return "/" + PARAM.sub(value, route)
 
 
+@pytest.fixture(autouse=True)
+def _documents_on_disk(settings, tmp_path):
+    """The fixture document's file in a folder of this test (cases.documents)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
+
+
 def test_the_walk_finds_every_case_route_built_with_the_case_record():
     names = {name for _, name, _ in case_routes()}
     missing = EXPECTED_ROUTES - names
@@ -230,6 +266,11 @@ def _client(user, login_verified) -> Client:
     client = Client()
     login_verified(client, user)
     return client
+
+
+def _body(response) -> bytes:
+    """A page's bytes, or a download's (streamed: cases.documents)."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 def _insider_status_ok(status: int) -> bool:
@@ -287,7 +328,7 @@ def test_every_case_route_answers_only_those_who_need_to_know(world, login_verif
             response = client.get(url)
             if vt_route and response.status_code not in (200, 404, 405):
                 failures.append(f"{name} {url}: {label} got {response.status_code}, expected 404 or 'dat, niet wat'")
-            if any(value.encode() in response.content for value in PLANTED_REPORTER):
+            if any(value.encode() in _body(response) for value in PLANTED_REPORTER):
                 failures.append(f"{name} {url}: {label} read the melder's details")
             if vt_route and status == 405 and (posted := client.post(url).status_code) != 404:
                 failures.append(f"{name} {url}: {label} POST got {posted}, expected 404")

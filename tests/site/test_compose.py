@@ -14,7 +14,18 @@ def compose():
 
 def test_compose_has_web_workers_beat_database_redis_and_mail_catcher():
     services = compose()["services"]
-    assert set(services) == {"web", "worker", "worker-sweeps", "beat", "db", "redis", "mailcatcher"}
+    assert set(services) == {
+        "web",
+        "worker",
+        "worker-sweeps",
+        "beat",
+        "db",
+        "redis",
+        "mailcatcher",
+        "minio",
+        "minio-createbucket",
+        "clamav",
+    }
     assert "gunicorn safetyteams.wsgi:application" in services["web"]["command"]
     assert services["worker"]["command"].startswith("celery -A safetyteams worker")
     assert services["worker-sweeps"]["command"].startswith("celery -A safetyteams worker")
@@ -46,7 +57,7 @@ def test_compose_keeps_exactly_one_beat():
 
 def test_every_variable_compose_sets_is_read_by_the_settings():
     settings_text = (ROOT / "safetyteams" / "settings.py").read_text()
-    read = set(re.findall(r'env(?:\.\w+)?\("([A-Z_]+)"', settings_text))
+    read = set(re.findall(r'env(?:\.\w+)?\("([A-Z0-9_]+)"', settings_text))
     for name in ("web", "worker", "worker-sweeps", "beat"):
         service = compose()["services"][name]
         assert service["env_file"] == ".env"
@@ -69,3 +80,16 @@ def test_compose_refuses_to_start_without_the_three_secrets():
     for name in ("SECRET_KEY", "PSEUDONYM_SECRET", "ACCESS_LOG_KEY"):
         assert env[name] == f"${{{name}:?set {name} in .env}}", name
         assert f"{name}: ${{{name}:?" in raw
+
+
+def test_documents_go_to_the_object_store_whose_bucket_is_created_on_start_and_are_scanned_by_clamd():
+    services = compose()["services"]
+    env = services["web"]["environment"]
+    assert env["DOCUMENT_STORAGE"] == "s3" and env["DOCUMENT_S3_ENDPOINT_URL"] == "http://minio:9000"
+    assert env["DOCUMENT_SCANNER"] == "cases.documents.scanning.ClamdScanner" and env["CLAMD_HOST"] == "clamav"
+    assert services["web"]["depends_on"]["minio-createbucket"]["condition"] == "service_completed_successfully"
+    create = services["minio-createbucket"]
+    assert create["depends_on"]["minio"]["condition"] == "service_healthy"
+    assert "mc mb --ignore-existing" in create["entrypoint"] and "mc anonymous set none" in create["entrypoint"]
+    assert create["environment"]["BUCKET"] == env["DOCUMENT_S3_BUCKET"]
+    assert "ports" not in services["minio"], "the object store stays inside the compose network"

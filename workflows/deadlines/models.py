@@ -57,6 +57,7 @@ DEADLINE_EVENT_KINDS = (
     EventKind.DESTRUCTION_REQUESTED,
     EventKind.REPORTER_RECORDED,
     EventKind.REPORTER_FEEDBACK_RECORDED,
+    EventKind.BESCHIKKING_RECORDED,
 )
 # A participation whose basis has an end date opens its review: these reach their own handlers
 # (services.on_basis_review_start/_close), and only for participations with such a date.

@@ -179,6 +179,21 @@ DEFAULT_RULES = [
         "statutory": False,
         "source": "Werkafspraak veiligheidsteam: een grondslag met een einddatum wordt voor die datum herbeoordeeld",
     },
+    {
+        # Due on the beschikking's end minus MEASURE_EXTENSION_LEAD_DAYS (cases.documents sets the date).
+        "code": "verzoek-verlenging-maatregel",
+        "name": "Verzoek tot verlenging van de maatregel",
+        "start_event": "beschikking_recorded",
+        "close_event": "",
+        "term_value": 0,
+        "term_unit": "subject_date",
+        "responsible": "organisation_kind",
+        "responsible_organisation_kind": "gi",
+        "reminder_offsets": "2w",
+        "statutory": False,
+        "source": "BW art. 1:260: de kinderrechter verlengt een ondertoezichtstelling op verzoek; het verzoek "
+        "ligt er ruim vóór de einddatum van de beschikking (regionale termijn, aan te passen)",
+    },
 ]
 
 

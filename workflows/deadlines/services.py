@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from cases.assessments.models import Veiligheidsvoorwaarde
+from cases.documents.models import Document
 from cases.interventions.models import Intervention
 from cases.models import CLOSED_STATUSES, Case, EventKind, Participant, TimelineEvent
 from cases.timeline import timeline_replay
@@ -35,11 +36,14 @@ SUBJECT_KEYS: dict[str, str] = {
     EventKind.INTERVENTION_ENDED: "intervention",
     EventKind.PARTICIPANT_ADDED: "participant",
     EventKind.PARTICIPANT_ENDED: "participant",
+    # The court's decision: its subject date is the day the extension request is due.
+    EventKind.BESCHIKKING_RECORDED: "document",
 }
-SUBJECT_MODELS: dict[str, type[Veiligheidsvoorwaarde] | type[Intervention] | type[Participant]] = {
+SUBJECT_MODELS: dict[str, type[Model]] = {
     "condition": Veiligheidsvoorwaarde,
     "intervention": Intervention,
     "participant": Participant,
+    "document": Document,
 }
 
 
@@ -115,7 +119,7 @@ def _subject(event: TimelineEvent) -> tuple[str, object | None]:
         return "", None
     object_id = event.data.get(f"{prefix}_id")
     model = SUBJECT_MODELS[prefix]
-    obj = model.objects.filter(pk=object_id, case_id=event.case_id).first() if object_id else None
+    obj = model._default_manager.filter(pk=object_id, case_id=event.case_id).first() if object_id else None
     return f"{prefix}:{object_id}", obj
 
 
@@ -182,11 +186,13 @@ def first_remind_at(deadline: Deadline, *, now: datetime, cal: WorkingDayCalenda
 
 def _subject_date(subject) -> date | None:
     """The date a subject-date term ends on: the intervention's due date, the condition's check date,
-    the end date of a participation's basis."""
+    the end date of a participation's basis, the day a measure's extension request is due."""
     if isinstance(subject, Intervention):
         return subject.due_date
     if isinstance(subject, Participant):
         return subject.basis_ends_on
+    if isinstance(subject, Document):
+        return subject.extension_request_due
     return subject.check_date if subject is not None else None
 
 

@@ -1,0 +1,199 @@
+"""Need-to-know reads of a case's documents. Callers pass a case they got through the one door
+(`cases.selectors.case_for`, need-to-know checked and logged).
+
+The confidentiality class is applied inside the query (docs: issue 17's classes):
+- gedeeld: everyone who may see the case reads it;
+- eigen_organisatie: participants of the author's organisation (an active, backed participation);
+- melder: Veilig Thuis participants of the case only.
+Anyone else on the case learns "dat, niet wat": that the document exists, its kind, who added it,
+when, and for which organisation; the title, the persons, the file names and the files stay in the
+database for them (the columns come back NULL).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models import Case as SqlCase
+from django.http import Http404
+
+from cases.documents.models import Confidentiality, Document, DocumentKind, DocumentVersion, VersionStatus
+from cases.models import Case, Participant, Person
+from cases.reporters.selectors import vt_participation
+from cases.selectors import participation_backed
+from security.digits import parse_id
+
+
+def _own_organisation_participation(user) -> Exists:
+    """An active, backed participation of `user` on the outer document's case for its author organisation."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Exists(Participant.objects.none())
+    return Exists(
+        Participant.objects.active()
+        .filter(case=OuterRef("case_id"), professional=user, organisation=OuterRef("author_organisation_id"))
+        .filter(participation_backed())
+    )
+
+
+def readable_condition(user) -> Q:
+    """The rows of Document whose title and content `user` may read (on a case they may see)."""
+    return (
+        Q(confidentiality=Confidentiality.GEDEELD)
+        | (Q(confidentiality=Confidentiality.EIGEN_ORGANISATIE) & Q(own_org=True))
+        | (Q(confidentiality=Confidentiality.MELDER) & Q(vt_reader=True))
+    )
+
+
+def _with_reader(user, documents: QuerySet[Document]) -> QuerySet[Document]:
+    return documents.annotate(own_org=_own_organisation_participation(user), vt_reader=vt_participation(user)).annotate(
+        readable=ExpressionWrapper(readable_condition(user), output_field=BooleanField())
+    )
+
+
+def documents_readable_by(user, case: Case) -> QuerySet[Document]:
+    """The case's documents whose content `user` may read."""
+    return _with_reader(user, Document.objects.filter(case=case)).filter(Q(readable=True))
+
+
+def document_for(user, case: Case, document_id) -> Document:
+    """One document of the case whose content `user` may read; Http404 otherwise (also for "dat" only)."""
+    pk = parse_id(document_id)
+    document = (
+        documents_readable_by(user, case).select_related("author_organisation", "created_by").filter(pk=pk).first()
+        if pk is not None
+        else None
+    )
+    if document is None:
+        raise Http404("Document niet gevonden")
+    document.case = case
+    return document
+
+
+def version_for_download(user, case: Case, document_id, version_id) -> DocumentVersion:
+    """A version that may be downloaded: its document readable by `user`, the version scanned clean."""
+    document = document_for(user, case, document_id)
+    version = (
+        DocumentVersion.objects.filter(document=document, pk=version_id, status=VersionStatus.BESCHIKBAAR)
+        .select_related("document")
+        .first()
+    )
+    if version is None:
+        raise Http404("Versie niet gevonden")
+    version.document = document
+    return version
+
+
+def versions_of(document: Document) -> list[DocumentVersion]:
+    """Every version of a document the caller may read (obtained through document_for), newest first."""
+    return list(DocumentVersion.objects.filter(document=document).select_related("uploaded_by").order_by("-number"))
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """A document as the case page lists it. For a reader without the class, title/persons/file are None."""
+
+    id: int
+    kind: str
+    kind_label: str
+    confidentiality: str
+    confidentiality_label: str
+    document_date: date | None
+    author_organisation: str
+    created_by: str
+    created_at: datetime
+    versions: int
+    status: str
+    readable: bool
+    title: str | None
+    latest_version_id: int | None
+    persons: str | None
+
+
+def _name(row: Mapping[str, Any]) -> str:
+    return f"{row['created_by__first_name']} {row['created_by__last_name']}".strip() or row["created_by__username"]
+
+
+def document_rows_of(user, case: Case) -> list[DocumentRow]:
+    """The case's documents as anyone on the case may know them, in two queries whatever their number:
+    one for the documents (class decided by the database), one for the persons of the readable ones."""
+    latest = DocumentVersion.objects.filter(document=OuterRef("pk")).order_by("-number")
+    rows = list(
+        _with_reader(user, Document.objects.filter(case=case))
+        .annotate(
+            version_count=Count("versions"),
+            latest_status=Subquery(latest.values("status")[:1]),
+            latest_id=Subquery(latest.values("pk")[:1]),
+            shown_title=SqlCase(When(Q(readable=True), then=F("title")), default=Value(None)),
+            shown_date=SqlCase(When(Q(readable=True), then=F("document_date")), default=Value(None)),
+        )
+        .order_by("-created_at", "-id")
+        .values(
+            "id",
+            "kind",
+            "confidentiality",
+            "shown_date",
+            "author_organisation__name",
+            "created_by__first_name",
+            "created_by__last_name",
+            "created_by__username",
+            "created_at",
+            "version_count",
+            "latest_status",
+            "latest_id",
+            "readable",
+            "shown_title",
+        )
+    )
+    # Always one query (a subquery picks the readable documents), so the count never depends on the data.
+    persons: dict[int, list[str]] = {}
+    through = Document.persons.through
+    for document_id, name in through.objects.filter(
+        document_id__in=documents_readable_by(user, case).values("pk")
+    ).values_list("document_id", "person__full_name"):
+        persons.setdefault(document_id, []).append(name)
+    result = []
+    for row in rows:
+        readable = bool(row["readable"])
+        result.append(
+            DocumentRow(
+                id=row["id"],
+                kind=row["kind"],
+                kind_label=str(DocumentKind(row["kind"]).label),
+                confidentiality=row["confidentiality"],
+                confidentiality_label=str(Confidentiality(row["confidentiality"]).label),
+                document_date=row["shown_date"],
+                author_organisation=row["author_organisation__name"],
+                created_by=_name(row),
+                created_at=row["created_at"],
+                versions=row["version_count"],
+                status=str(VersionStatus(row["latest_status"]).label) if row["latest_status"] else "",
+                readable=readable,
+                title=row["shown_title"] if readable else None,
+                latest_version_id=row["latest_id"]
+                if readable and row["latest_status"] == VersionStatus.BESCHIKBAAR
+                else None,
+                persons=", ".join(sorted(persons.get(row["id"], []))) if readable else None,
+            )
+        )
+    return result
+
+
+def persons_of_case(case: Case) -> QuerySet[Person]:
+    """The persons a document may concern: the case's, not removed."""
+    return Person.objects.filter(case=case, removed_at__isnull=True).order_by("full_name")
