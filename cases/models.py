@@ -292,6 +292,12 @@ class EventKind(models.TextChoices):
     # About the melder: the event says that, never who (cases.reporters).
     REPORTER_RECORDED = "reporter_recorded", _("melder vastgelegd")
     REPORTER_FEEDBACK_RECORDED = "reporter_feedback_recorded", _("terugkoppeling aan de melder vastgelegd")
+    # Retention and the family's requests (cases.retention, cases.requests).
+    CASE_DESTROYED = "case_destroyed", _("casus vernietigd")
+    DESTRUCTION_DECIDED = "destruction_decided", _("besluit op verzoek tot vernietiging")
+    FAMILY_REQUEST_RECEIVED = "family_request_received", _("verzoek van het gezin ontvangen")
+    FAMILY_REQUEST_EXTENDED = "family_request_extended", _("termijn verzoek van het gezin verlengd")
+    FAMILY_REQUEST_DECIDED = "family_request_decided", _("besluit op verzoek van het gezin")
 
 
 class TimelineEvent(models.Model):
@@ -350,3 +356,5 @@ from cases.assessments.models import (  # noqa: E402,F401
 )
 from cases.interventions.models import Intervention  # noqa: E402,F401
 from cases.reporters.models import Reporter  # noqa: E402,F401
+from cases.requests.models import FamilyRequest  # noqa: E402,F401
+from cases.retention.models import Destruction, RetentionRule  # noqa: E402,F401

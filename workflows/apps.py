@@ -10,7 +10,13 @@ class WorkflowsConfig(AppConfig):
         from cases.models import EventKind
         from cases.timeline import on_event
         from workflows.deadlines.models import DEADLINE_EVENT_KINDS
-        from workflows.deadlines.services import on_case_closed, on_close_event, on_participant_ended, on_start_event
+        from workflows.deadlines.services import (
+            on_case_closed,
+            on_close_event,
+            on_participant_ended,
+            on_request_extended,
+            on_start_event,
+        )
 
         # Which of these kinds starts or closes a deadline is data (DeadlineRule), not code.
         on_event(*DEADLINE_EVENT_KINDS)(on_start_event)
@@ -18,6 +24,13 @@ class WorkflowsConfig(AppConfig):
         on_event(EventKind.STATUS_CHANGED)(on_case_closed)
         # Whoever leaves a case hands its open deadlines to the next in line.
         on_event(EventKind.PARTICIPANT_ENDED)(on_participant_ended)
+        on_event(EventKind.FAMILY_REQUEST_EXTENDED)(on_request_extended)
+
+        from cases.retention.hooks import on_case_destroyed
+        from workflows.meetings.retention import erase_workflow_content
+
+        # A destroyed case's minutes and notifications go with it; cases never imports workflows.
+        on_case_destroyed(erase_workflow_content)
 
         from cases.selectors import register_overdue_filter
         from workflows.deadlines.selectors import cases_with_overdue_deadlines

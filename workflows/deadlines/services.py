@@ -32,6 +32,11 @@ SUBJECT_KEYS: dict[str, str] = {
     EventKind.INTERVENTION_AGREED: "intervention",
     EventKind.INTERVENTION_STARTED: "intervention",
     EventKind.INTERVENTION_ENDED: "intervention",
+    # The family's requests (cases.requests): one term per request.
+    EventKind.DESTRUCTION_REQUESTED: "request",
+    EventKind.DESTRUCTION_DECIDED: "request",
+    EventKind.FAMILY_REQUEST_RECEIVED: "request",
+    EventKind.FAMILY_REQUEST_DECIDED: "request",
 }
 
 
@@ -97,6 +102,8 @@ def _subject(event: TimelineEvent) -> tuple[str, object | None]:
     if prefix is None:
         return "", None
     object_id = event.data.get(f"{prefix}_id")
+    if prefix == "request":  # no date of its own; a destruction request from before the desk has no id
+        return (f"request:{object_id}" if object_id else ""), None
     model = Veiligheidsvoorwaarde if prefix == "condition" else Intervention
     obj = model.objects.filter(pk=object_id, case_id=event.case_id).first() if object_id else None
     return f"{prefix}:{object_id}", obj
@@ -258,7 +265,7 @@ def on_close_event(event: TimelineEvent) -> None:
 
 # Deadlines started by these events outlive the case's closure: a destruction request concerns the
 # closed file itself and must still be answered in time.
-OUTLIVE_CLOSURE = (EventKind.DESTRUCTION_REQUESTED,)
+OUTLIVE_CLOSURE = (EventKind.DESTRUCTION_REQUESTED, EventKind.FAMILY_REQUEST_RECEIVED)
 
 
 def on_case_closed(event: TimelineEvent) -> None:
@@ -321,6 +328,19 @@ def deadlines_recompute(*, rule: DeadlineRule, now: datetime | None = None) -> i
         )
         count += 1
     return count
+
+
+def on_request_extended(event: TimelineEvent) -> None:
+    """Timeline hook: a family request's term was extended with a reason: it runs to its rule's
+    maximum (one month becomes three), counted from the same start."""
+    subject = f"request:{event.data.get('request_id')}"
+    cal = calendar()
+    for deadline in Deadline.objects.select_for_update().filter(
+        case_id=event.case_id, subject=subject, state=DeadlineState.OPEN, latest_due_at__isnull=False
+    ):
+        deadline.due_at = deadline.latest_due_at
+        deadline.remind_at = first_remind_at(deadline, now=timezone.now(), cal=cal)
+        deadline.save(update_fields=["due_at", "remind_at"])
 
 
 def on_participant_ended(event: TimelineEvent) -> None:

@@ -1,0 +1,120 @@
+"""Destroying a case past its retention date: four eyes, personal values gone from every table, the
+metrics unchanged, the access log still verifying, the destruction itself logged."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.utils import timezone
+
+from cases.access_log.integrity import access_log_verify
+from cases.access_log.models import TOMBSTONE_DETAIL, AccessAction
+from cases.access_log.services import access_log_rows
+from cases.models import EventKind, TimelineEvent
+from cases.retention.models import Destruction, DestructionState
+from cases.retention.services import (
+    DESTRUCTION_FOUR_EYES,
+    destruction_confirm,
+    destruction_date,
+    destruction_propose,
+    retention_sweep,
+)
+from cases.selectors import case_for
+from metrics.definitions import Filters
+from metrics.report import metric_tables
+from tests.cases.retention.conftest import PLANTED, tables_holding
+
+pytestmark = pytest.mark.django_db(databases="__all__")
+
+ALL_TIME = Filters(date(2000, 1, 1), date(2030, 12, 31))
+
+
+def metrics() -> list:
+    return [(t.key, t.rows, t.cells) for t in metric_tables(ALL_TIME)]
+
+
+def test_a_closed_case_gets_its_date_from_the_longest_applicable_rule(retained):
+    computed = destruction_date(retained.case)
+    assert computed is not None
+    # VT and the GI took part: jeugdhulp, Veilig Thuis (20 years after the last involvement; the child
+    # was 18 long ago); no measure ran, so the GI's rule does not apply.
+    assert computed.rule_codes == ("jeugdhulp", "veilig-thuis")
+    closed = timezone.localdate(retained.case.closed_at)
+    assert computed.destroy_on.year - closed.year == 20
+
+
+def test_the_sweep_lists_the_case_whose_date_has_come_and_drops_a_reopened_one(retained, region):
+    assert retention_sweep() == [retained.case.pk]
+    assert Destruction.objects.get(case=retained.case).state == DestructionState.DUE
+    fresh = region.open_case()
+    assert retention_sweep() == [retained.case.pk]  # open cases get no date
+    assert not Destruction.objects.filter(case=fresh).exists()
+
+
+def test_the_proposer_cannot_confirm_and_only_a_coordinator_confirms(retained, region):
+    retention_sweep()
+    destruction = Destruction.objects.get(case=retained.case)
+    with pytest.raises(PermissionDenied):
+        destruction_propose(actor=region.coordinator, destruction=destruction)  # not the privacy officer
+    destruction_propose(actor=retained.privacy_officer, destruction=destruction)
+    with pytest.raises(PermissionDenied):
+        destruction_confirm(actor=region.cvc_user, destruction=destruction)  # not a coordinator
+    # A privacy officer who is also coordinator of the team still needs a second person.
+    from partners.models import Role
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(user=retained.privacy_officer, team=region.team, organisation=region.cvc, role=Role.COORDINATOR)
+    with pytest.raises(ValidationError) as refused:
+        destruction_confirm(actor=retained.privacy_officer, destruction=destruction)
+    assert str(DESTRUCTION_FOUR_EYES) in refused.value.messages
+    assert Destruction.objects.get(pk=destruction.pk).state == DestructionState.PROPOSED
+
+
+def test_a_case_not_yet_due_cannot_be_proposed(retained):
+    retention_sweep(today=date(2000, 1, 1))
+    destruction = Destruction.objects.get(case=retained.case)
+    assert destruction.state == DestructionState.SCHEDULED
+    with pytest.raises(ValidationError):
+        destruction_propose(actor=retained.privacy_officer, destruction=destruction)
+
+
+def test_destruction_removes_every_personal_value_keeps_metrics_and_the_log_verifies(
+    retained, region, django_capture_on_commit_callbacks
+):
+    case = retained.case
+    case_for(region.cvc_user, case.pk)  # a read of the case: an access log row naming it
+    for value in PLANTED:
+        assert tables_holding(value), value  # planted where the scan looks
+    before = metrics()
+    retention_sweep()
+    destruction = destruction_propose(actor=retained.privacy_officer, destruction=case.destruction)
+    with django_capture_on_commit_callbacks(execute=True):
+        destruction_confirm(actor=region.coordinator, destruction=destruction, ip="192.0.2.7")
+
+    for value in PLANTED:
+        assert tables_holding(value) == [], value
+        assert tables_holding(value, alias="audit") == [], value
+    assert metrics() == before
+    assert Destruction.objects.get(pk=destruction.pk).state == DestructionState.DESTROYED
+    assert TimelineEvent.objects.filter(case=case, kind=EventKind.CASE_DESTROYED).count() == 1
+
+    rows = access_log_rows()
+    naming = list(rows.filter(case_id=case.pk).values_list("action", "detail"))
+    assert naming == [(AccessAction.DELETE, "vernietiging")]  # only the destruction itself
+    assert rows.filter(detail=TOMBSTONE_DETAIL, case_id__isnull=True).count() >= 1
+    assert access_log_verify().intact
+    call_command("verify_access_log")  # exits non-zero when a finding is made
+
+
+def test_the_database_refuses_any_other_change_to_the_access_log(retained, region):
+    from django.db import DatabaseError, transaction
+
+    entry = access_log_rows().filter(case_id=retained.case.pk).first() or case_for(region.cvc_user, retained.case.pk)
+    entry = access_log_rows().filter(case_id=retained.case.pk).first()
+    with pytest.raises(DatabaseError), transaction.atomic(using="audit"):
+        access_log_rows().filter(pk=entry.pk).update(username="iemand anders")
+    with pytest.raises(DatabaseError), transaction.atomic(using="audit"):
+        access_log_rows().filter(pk=entry.pk).update(detail=TOMBSTONE_DETAIL, case_id=None, subject_digest="x" * 64)
