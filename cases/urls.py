@@ -24,4 +24,6 @@ urlpatterns: list = [
     path("", include("cases.investigations.urls")),
     path("", include("cases.reporters.urls")),
     path("", include("cases.access_log.urls")),
+    path("", include("cases.requests.urls")),
+    path("", include("cases.retention.urls")),
 ]

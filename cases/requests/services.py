@@ -95,7 +95,7 @@ def family_request_register(
 
 
 @transaction.atomic
-def family_request_extend(*, actor, request: FamilyRequest, reason: str, version: int) -> FamilyRequest:
+def family_request_extend(*, actor, request: FamilyRequest, reason: str, expected_version: int | None) -> FamilyRequest:
     """Extend the term by two months, once, with a reason (AVG art. 12 lid 3)."""
     organisation = acting_organisation(actor, request.case)
     if request.kind == RequestKind.VERNIETIGING:
@@ -109,7 +109,7 @@ def family_request_extend(*, actor, request: FamilyRequest, reason: str, version
     versioned_update(
         request,
         actor=actor,
-        expected_version=version,
+        expected_version=expected_version,
         fields={"extension_reason": reason.strip(), "extended_at": timezone.now()},
     )
     timeline_record(
@@ -136,7 +136,7 @@ def check_decision(*, decision: str, refusal_ground: str, reason: str) -> None:
 
 @transaction.atomic
 def family_request_decide(
-    *, actor, request: FamilyRequest, decision: str, decision_reason: str, version: int, refusal_ground: str = ""
+    *, actor, request: FamilyRequest, decision: str, decision_reason: str, expected_version: int | None, refusal_ground: str = ""
 ) -> FamilyRequest:
     """Decide the request with its reasoning; closes its term."""
     organisation = acting_organisation(actor, request.case)
@@ -146,7 +146,7 @@ def family_request_decide(
     versioned_update(
         request,
         actor=actor,
-        expected_version=version,
+        expected_version=expected_version,
         fields={
             "decision": decision,
             "refusal_ground": refusal_ground,

@@ -16,6 +16,8 @@ from django.utils import timezone
 from cases.assessments.models import Assessment, JointJudgement, PartnerContribution, Veiligheidsvoorwaarde
 from cases.interventions.models import Intervention
 from cases.reporters.services import reporter_record
+from cases.requests.services import family_request_register
+from cases.retention.models import Destruction
 from cases.services import participant_add, participant_end
 from tests import factories
 
@@ -33,6 +35,8 @@ CASE_KWARGS = (
     "item_id",
     "deadline_id",
     "reporter_id",
+    "request_id",
+    "destruction_id",
 )
 # Routes built with the case record; the walk must find at least these (it may never test nothing).
 EXPECTED_ROUTES = {
@@ -65,9 +69,13 @@ EXPECTED_ROUTES = {
     "api-reporter-list",
     "api-reporter-detail",
     "api-reporter-feedback",
+    "family-requests",
+    "family-request",
+    "destruction-propose",
+    "destruction-confirm",
 }
 # Routes whose audience is the privacy officer of the case's team, not the participants.
-PRIVACY_OFFICER_ROUTES = re.compile(r"^case-access-report")
+PRIVACY_OFFICER_ROUTES = re.compile(r"^(case-access-report|destruction-(propose|confirm)$)")
 # Routes whose content is for the case's Veilig Thuis participants only (the melder, cases.reporters):
 # anyone else on the case gets 404 or "dat, niet wat", a page without the melder's details.
 VT_ONLY_ROUTES = re.compile(r"^(api-)?reporter-")
@@ -133,7 +141,19 @@ def build_fixture_ids(w) -> dict[str, int]:
     reporter = reporter_record(
         actor=w.vt_professional, case=w.case, full_name=name, phone=phone, relation="oom", kind="prive"
     )
+    family_request = family_request_register(
+        actor=w.professional,
+        case=w.case,
+        kind="inzage",
+        requester_name="Test Verzoeker",
+        relation="ouder",
+        identity_check="document",
+        received_on=today,
+    )
+    destruction = Destruction.objects.create(case=w.case, destroy_on=today, state="due")
     ids = {
+        "request_id": family_request.pk,
+        "destruction_id": destruction.pk,
         "reporter_id": reporter.pk,
         "case_id": w.case.pk,
         "person_id": w.child.pk,
