@@ -17,6 +17,7 @@ from cases.access_log.selectors import (
     is_privacy_officer,
 )
 from security.services import client_ip
+from cases.access_log.plain import plain_access_summary
 from security.spreadsheet import write_csv
 
 CSV_HEADER = ("tijdstip", "gebruiker", "organisatie", "rol", "handeling", "onderdeel")
@@ -41,7 +42,10 @@ def access_report_lookup(request: HttpRequest) -> HttpResponse:
 def access_report(request: HttpRequest, case_id: int) -> HttpResponse:
     report_case = access_report_case_for(request.user, case_id, ip=client_ip(request))
     rows = list(access_report_rows(report_case)[:1000])
-    return render(request, "access_log/access_report.html", {"report_case": report_case, "rows": rows})
+    summary = plain_access_summary(report_case.id)
+    return render(
+        request, "access_log/access_report.html", {"report_case": report_case, "rows": rows, "summary": summary}
+    )
 
 
 @login_required

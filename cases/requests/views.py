@@ -7,16 +7,20 @@ from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from cases.access_log.models import AccessAction
 from cases.requests import services
+from cases.requests.afschrift import COPY_KINDS, PdfUnavailable, afschrift_of, afschrift_pdf
 from cases.requests.forms import RequestDecideForm, RequestExtendForm, RequestRegisterForm
 from cases.requests.models import FamilyRequest
 from cases.requests.selectors import request_of, requests_of
-from cases.selectors import case_for_request
+from cases.selectors import case_for, case_for_request
+from security.services import client_ip
 from cases.view_helpers import run_form
 
 
@@ -113,3 +117,25 @@ def family_request_detail(request: HttpRequest, case_id: int, request_id: int) -
         success_message=message,
         current_form=lambda record: current(cast(FamilyRequest, record)),
     )
+
+
+PDF_UNAVAILABLE = gettext_lazy("De pdf kan op deze server niet worden gemaakt.")
+
+
+@login_required
+def family_request_afschrift(request: HttpRequest, case_id: int, request_id: int) -> HttpResponse:
+    """The copy for an inzage or afschrift request, as a PDF; making it is logged as an export."""
+    case = case_for(
+        request.user, case_id, ip=client_ip(request), action=AccessAction.EXPORT, detail=f"afschrift:{request_id}"
+    )
+    item = request_of(case, request_id)
+    if item.kind not in COPY_KINDS:
+        raise Http404("Geen verzoek om inzage of afschrift")
+    try:
+        pdf = afschrift_pdf(afschrift_of(item), request=request)
+    except PdfUnavailable:
+        return HttpResponse(str(PDF_UNAVAILABLE), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="afschrift-{case.reference}-{item.pk}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -71,6 +71,7 @@ EXPECTED_ROUTES = {
     "api-reporter-feedback",
     "family-requests",
     "family-request",
+    "family-request-afschrift",
     "destruction-propose",
     "destruction-confirm",
 }
