@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from cases.access_log.forms import AccessReportLookupForm
 from cases.access_log.models import AccessAction
+from cases.access_log.plain import plain_access_summary
 from cases.access_log.selectors import (
     access_report_case_for,
     access_report_case_id_by_reference,
@@ -17,7 +18,6 @@ from cases.access_log.selectors import (
     is_privacy_officer,
 )
 from security.services import client_ip
-from cases.access_log.plain import plain_access_summary
 from security.spreadsheet import write_csv
 
 CSV_HEADER = ("tijdstip", "gebruiker", "organisatie", "rol", "handeling", "onderdeel")

@@ -53,7 +53,9 @@ def afschrift_of(request: FamilyRequest) -> Afschrift:
         Intervention.objects.filter(case=case).select_related("responsible_organisation").order_by("start_date", "id")
     )
     conditions = list(
-        Veiligheidsvoorwaarde.objects.filter(case=case).select_related("owner_organisation").order_by("check_date", "id")
+        Veiligheidsvoorwaarde.objects.filter(case=case)
+        .select_related("owner_organisation")
+        .order_by("check_date", "id")
     )
     return Afschrift(
         case=case,

@@ -68,7 +68,9 @@ class FamilyRequest(models.Model):
     extension_reason = models.TextField(_("reden van verlenging"), max_length=2000, blank=True)
     extended_at = models.DateTimeField(_("verlengd op"), null=True, blank=True)
     decision = models.CharField(_("besluit"), max_length=16, choices=RequestDecision.choices, blank=True)
-    refusal_ground = models.CharField(_("grond van afwijzing"), max_length=20, choices=RefusalGround.choices, blank=True)
+    refusal_ground = models.CharField(
+        _("grond van afwijzing"), max_length=20, choices=RefusalGround.choices, blank=True
+    )
     decision_reason = models.TextField(_("motivering"), max_length=5000, blank=True)
     decided_at = models.DateTimeField(_("besloten op"), null=True, blank=True)
     decided_by = models.ForeignKey(

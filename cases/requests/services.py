@@ -79,7 +79,9 @@ def family_request_register(
     )
     request.full_clean()
     request.save()
-    event_kind = EventKind.DESTRUCTION_REQUESTED if kind == RequestKind.VERNIETIGING else EventKind.FAMILY_REQUEST_RECEIVED
+    event_kind = (
+        EventKind.DESTRUCTION_REQUESTED if kind == RequestKind.VERNIETIGING else EventKind.FAMILY_REQUEST_RECEIVED
+    )
     data: dict[str, object] = {"request_id": request.pk, "kind": kind, "on": received_on.isoformat()}
     if person is not None:
         data.update(person_id=person.pk, role=person.role)
@@ -136,7 +138,13 @@ def check_decision(*, decision: str, refusal_ground: str, reason: str) -> None:
 
 @transaction.atomic
 def family_request_decide(
-    *, actor, request: FamilyRequest, decision: str, decision_reason: str, expected_version: int | None, refusal_ground: str = ""
+    *,
+    actor,
+    request: FamilyRequest,
+    decision: str,
+    decision_reason: str,
+    expected_version: int | None,
+    refusal_ground: str = "",
 ) -> FamilyRequest:
     """Decide the request with its reasoning; closes its term."""
     organisation = acting_organisation(actor, request.case)
@@ -155,7 +163,9 @@ def family_request_decide(
             "decided_by": actor,
         },
     )
-    kind = EventKind.DESTRUCTION_DECIDED if request.kind == RequestKind.VERNIETIGING else EventKind.FAMILY_REQUEST_DECIDED
+    kind = (
+        EventKind.DESTRUCTION_DECIDED if request.kind == RequestKind.VERNIETIGING else EventKind.FAMILY_REQUEST_DECIDED
+    )
     timeline_record(
         case=request.case,
         kind=kind,

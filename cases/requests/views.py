@@ -20,8 +20,8 @@ from cases.requests.forms import RequestDecideForm, RequestExtendForm, RequestRe
 from cases.requests.models import FamilyRequest
 from cases.requests.selectors import request_of, requests_of
 from cases.selectors import case_for, case_for_request
-from security.services import client_ip
 from cases.view_helpers import run_form
+from security.services import client_ip
 
 
 def _refused_as_form_error(call):

@@ -54,7 +54,11 @@ CONTENT: list[tuple[type[models.Model], str, dict[str, object]]] = [
             "feedback_summary": "",
         },
     ),
-    (FamilyRequest, "case_id", {"requester_name": TOMBSTONE, "text": "", "extension_reason": "", "decision_reason": ""}),
+    (
+        FamilyRequest,
+        "case_id",
+        {"requester_name": TOMBSTONE, "text": "", "extension_reason": "", "decision_reason": ""},
+    ),
 ]
 
 # Models whose change history goes with the content (their history rows carry the case id or the row id).

@@ -7,7 +7,5 @@ urlpatterns = [
     path(
         "privacy/vernietiging/<id:destruction_id>/voorstellen/", views.destruction_propose, name="destruction-propose"
     ),
-    path(
-        "privacy/vernietiging/<id:destruction_id>/bevestigen/", views.destruction_confirm, name="destruction-confirm"
-    ),
+    path("privacy/vernietiging/<id:destruction_id>/bevestigen/", views.destruction_confirm, name="destruction-confirm"),
 ]

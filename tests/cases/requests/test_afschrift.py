@@ -33,9 +33,19 @@ def pdf_text(content: bytes) -> str:
 def afschrift_case(region):
     case = open_case(region)
     mother = person_add(
-        actor=region.cvc_user, case=case, role="ouder", full_name="Mirjam Afschriftvrager", date_of_birth=date(1985, 1, 2)
+        actor=region.cvc_user,
+        case=case,
+        role="ouder",
+        full_name="Mirjam Afschriftvrager",
+        date_of_birth=date(1985, 1, 2),
     )
-    person_add(actor=region.cvc_user, case=case, role="jeugdige", full_name="Kees Afschriftkind", date_of_birth=date(2015, 4, 5))
+    person_add(
+        actor=region.cvc_user,
+        case=case,
+        role="jeugdige",
+        full_name="Kees Afschriftkind",
+        date_of_birth=date(2015, 4, 5),
+    )
     person_add(actor=region.cvc_user, case=case, role="verzorger", full_name=OTHER_FAMILY[0])
     person_add(actor=region.cvc_user, case=case, role="netwerk", full_name=OTHER_FAMILY[1])
     reporter_record(actor=region.vt_user, case=case, full_name=MELDER, relation="buurvrouw", kind="prive")

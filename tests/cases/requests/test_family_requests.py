@@ -66,12 +66,17 @@ def test_extending_needs_a_reason_and_runs_the_term_to_three_months_once(region,
         family_request_extend(actor=region.cvc_user, request=request, reason="  ", expected_version=request.version)
     assert str(REQUEST_EXTENSION_NEEDS_REASON) in refused.value.messages
     family_request_extend(
-        actor=region.cvc_user, request=request, reason="Veel stukken van drie partners", expected_version=request.version
+        actor=region.cvc_user,
+        request=request,
+        reason="Veel stukken van drie partners",
+        expected_version=request.version,
     )
     deadline = deadline_of(request)
     assert timezone.localdate(deadline.due_at) >= add_months(request.received_on, 3)
     with pytest.raises(ValidationError):
-        family_request_extend(actor=region.cvc_user, request=request, reason="Nog eens", expected_version=request.version)
+        family_request_extend(
+            actor=region.cvc_user, request=request, reason="Nog eens", expected_version=request.version
+        )
 
 
 def test_a_refusal_without_ground_or_reasoning_is_refused_and_a_decision_closes_the_term(region, family):
@@ -112,7 +117,11 @@ def test_a_destruction_request_runs_three_months_and_its_decision_closes_it(regi
     assert deadline.rule.code == "vernietigingsverzoek"
     assert timezone.localdate(deadline.due_at) >= add_months(request.received_on, 3)
     family_request_decide(
-        actor=region.cvc_user, request=request, decision="toegewezen", decision_reason="Geen bewaarplicht.", expected_version=1
+        actor=region.cvc_user,
+        request=request,
+        decision="toegewezen",
+        decision_reason="Geen bewaarplicht.",
+        expected_version=1,
     )
     assert deadline_of(request).state == DeadlineState.MET
 

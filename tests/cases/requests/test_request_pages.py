@@ -40,7 +40,12 @@ def test_a_participant_registers_and_decides_a_request_on_the_page(region, clien
 
     refused = client.post(
         f"/zaken/{case.pk}/verzoeken/{item.pk}/",
-        {"action": "decide", "decide-version": item.version, "decide-decision": "afgewezen", "decide-decision_reason": "Nee"},
+        {
+            "action": "decide",
+            "decide-version": item.version,
+            "decide-decision": "afgewezen",
+            "decide-decision_reason": "Nee",
+        },
     )
     assert refused.status_code == 400
     assert str(REQUEST_REFUSAL_NEEDS_GROUND) in refused.content.decode()
