@@ -16,7 +16,8 @@ def requests_of(case: Case) -> QuerySet[FamilyRequest]:
 
 def request_of(case: Case, request_id) -> FamilyRequest:
     """One request of this case; another case's id is a 404 like a missing one."""
-    found = requests_of(case).filter(pk=parse_id(request_id)).first()
+    pk = parse_id(request_id)
+    found = requests_of(case).filter(pk=pk).first() if pk is not None else None
     if found is None:
         raise Http404("Geen verzoek van deze casus")
     return found

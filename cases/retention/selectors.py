@@ -17,7 +17,8 @@ def _team_ids(user) -> tuple[set[int], set[int]]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return set(), set()
     rows = memberships_of(user).filter(role__in=(Role.PRIVACY_OFFICER, Role.COORDINATOR), team__isnull=False)
-    privacy, coordinated = set(), set()
+    privacy: set[int] = set()
+    coordinated: set[int] = set()
     for role, team_id in rows.values_list("role", "team_id"):
         (privacy if role == Role.PRIVACY_OFFICER else coordinated).add(team_id)
     return privacy, coordinated
@@ -43,7 +44,8 @@ def destructions_for(user) -> QuerySet[Destruction]:
 
 
 def destruction_for(user, destruction_id) -> Destruction:
-    found = destructions_for(user).filter(pk=parse_id(destruction_id)).first()
+    pk = parse_id(destruction_id)
+    found = destructions_for(user).filter(pk=pk).first() if pk is not None else None
     if found is None:
         raise Http404("Geen vernietiging van uw teams")
     return found

@@ -338,6 +338,8 @@ def on_request_extended(event: TimelineEvent) -> None:
     for deadline in Deadline.objects.select_for_update().filter(
         case_id=event.case_id, subject=subject, state=DeadlineState.OPEN, latest_due_at__isnull=False
     ):
+        if deadline.latest_due_at is None:
+            continue
         deadline.due_at = deadline.latest_due_at
         deadline.remind_at = first_remind_at(deadline, now=timezone.now(), cal=cal)
         deadline.save(update_fields=["due_at", "remind_at"])
