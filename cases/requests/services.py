@@ -91,6 +91,10 @@ def family_request_register(
         actor=actor,
         organisation=organisation,
         occurred_at=event_moment(received_on),
+        # Free text for the case page's timeline; emptied when the case is destroyed.
+        summary=requester_name
+        if kind == RequestKind.VERNIETIGING
+        else f"{request.get_kind_display()}: {requester_name}",
         data=data,
     )
     return request
