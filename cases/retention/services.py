@@ -27,6 +27,7 @@ from cases.retention.models import Destruction, DestructionState, RetentionRule
 from cases.timeline import timeline_record
 from partners.models import Role
 from partners.selectors import memberships_of, user_coordinates_team
+from security.services import security_log_tombstone
 
 ADULT_AGE = 18
 
@@ -163,6 +164,8 @@ def destruction_confirm(*, actor, destruction: Destruction, ip: str | None = Non
         raise ValidationError(DESTRUCTION_FOUR_EYES)
     Case.objects.select_for_update().filter(pk=case.pk).first()
     erase_content(case.pk)
+    # The security log keeps its rows; a path naming the case (page, API, privacy report) is tombstoned.
+    security_log_tombstone(path_pattern=rf"^/(zaken|inzage/zaken|api/v1/cases)/{case.pk}(/|$)")
     erase_elsewhere(case.pk)
     now = timezone.now()
     timeline_record(

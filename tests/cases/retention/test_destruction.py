@@ -118,3 +118,48 @@ def test_the_database_refuses_any_other_change_to_the_access_log(retained, regio
         access_log_rows().filter(pk=entry.pk).update(username="iemand anders")
     with pytest.raises(DatabaseError), transaction.atomic(using="audit"):
         access_log_rows().filter(pk=entry.pk).update(detail=TOMBSTONE_DETAIL, case_id=None, subject_digest="x" * 64)
+
+
+def test_the_security_log_keeps_its_rows_with_the_cases_paths_tombstoned(
+    retained, region, django_capture_on_commit_callbacks
+):
+    from django.db import DatabaseError, transaction
+
+    from security.models import Outcome, SecurityAction, SecurityEvent
+    from security.services import security_event_record
+
+    case = retained.case
+    denied = security_event_record(
+        action=SecurityAction.ACCESS_DENIED,
+        outcome=Outcome.FAILURE,
+        username="buitenstaander",
+        detail={"path": f"/zaken/{case.pk}/notities/nieuw/", "method": "POST", "status": 403},
+    )
+    other = security_event_record(
+        action=SecurityAction.ACCESS_DENIED,
+        outcome=Outcome.FAILURE,
+        detail={"path": f"/zaken/{case.pk}0/", "method": "GET", "status": 403},  # another case's id
+    )
+    retention_sweep()
+    destruction = destruction_propose(actor=retained.privacy_officer, destruction=case.destruction)
+    with django_capture_on_commit_callbacks(execute=True):
+        destruction_confirm(actor=region.coordinator, destruction=destruction)
+    assert SecurityEvent.objects.get(pk=denied.pk).detail == {
+        "path": "vernietigd",
+        "method": "POST",
+        "status": 403,
+        "tombstone": True,
+    }
+    assert SecurityEvent.objects.get(pk=denied.pk).username == "buitenstaander"
+    assert SecurityEvent.objects.get(pk=other.pk).detail["path"] == f"/zaken/{case.pk}0/"
+    with pytest.raises(DatabaseError), transaction.atomic():
+        SecurityEvent.objects.filter(pk=other.pk).update(username="iemand anders")
+
+
+def test_the_retention_sweep_runs_daily_from_beat(settings, retained):
+    from cases.retention.tasks import sweep
+
+    entry = settings.CELERY_BEAT_SCHEDULE["cases-retention-sweep"]
+    assert entry["task"] == "cases.retention_sweep"
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({3}, {15})
+    assert sweep() == {"due": 1}
