@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cases.retention.models import RetentionRule
 from cases.selectors import cases_visible_to
 from partners.models import Membership, MembershipStatus, Organisation, Role, SafetyTeam, User
 from partners.selectors import user_coordinates_team
@@ -121,6 +122,8 @@ FUNCTIONAL_ADMIN_FORMS = {
     "partners.Membership": (["user", "organisation", "team", "role", "start_date"], ["end_date"]),
     "workflows.DeadlineRule": (RULE_FIELDS, RULE_FIELDS),
     "workflows.GelijkgesteldeDag": (None, []),
+    # Region-wide, like the calendar: a team's administrator reads them (cases.retention).
+    "cases.RetentionRule": (None, []),
 }
 SUPERUSER_ONLY = {
     "auth.Group",
@@ -204,6 +207,7 @@ def test_a_functional_admin_walks_every_add_and_change_page_and_can_change_only_
         "partners.Membership": world.member.memberships.get(),
         "workflows.DeadlineRule": world.rule,
         "workflows.GelijkgesteldeDag": world.day,
+        "cases.RetentionRule": RetentionRule.objects.get(code="jeugdhulp"),
     }
     for label, (add_fields, change_fields) in FUNCTIONAL_ADMIN_FORMS.items():
         assert beheer.get(_url(label, "changelist")).status_code == 200, label
