@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import DATE_WIDGET, VersionedForm
+from cases.forms import DATE_WIDGET, VersionedForm, submission_key_field
 from cases.models import Case, Person, PersonRole
 from cases.requests.models import IdentityCheck, RefusalGround, RequestDecision, RequesterRelation, RequestKind
 from cases.validators import validate_date_in_range
@@ -35,6 +35,7 @@ class RequestRegisterForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Bij een eigen verklaring: de verklaring zelf, die bij het dossier komt."),
     )
+    submission_key = submission_key_field()
 
     def __init__(self, *args, case: Case, **kwargs):
         super().__init__(*args, **kwargs)

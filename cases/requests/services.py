@@ -9,6 +9,7 @@ checks of `destruction_request_register`).
 from __future__ import annotations
 
 from datetime import date
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,12 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from cases.assessments.services import acting_organisation
+from cases.idempotency import submission_claim, submission_done
 from cases.investigations.services import destruction_request_allowed, event_moment
 from cases.models import Case, EventKind, Person
 from cases.requests.models import FamilyRequest, RequestDecision, RequestKind
 from cases.timeline import timeline_record
 from cases.versioning import versioned_update
 
+REQUEST_ALREADY_SUBMITTED = gettext_lazy("Dit formulier was al verstuurd: het verzoek is één keer geregistreerd.")
 REQUEST_PERSON_NOT_OF_CASE = gettext_lazy("Kies een persoon van deze casus.")
 REQUEST_PERSON_REQUIRED = gettext_lazy("Kies wie om vernietiging vraagt.")
 REQUEST_NAME_REQUIRED = gettext_lazy("Geef de naam van wie het verzoek doet.")
@@ -49,9 +52,14 @@ def family_request_register(
     received_on: date,
     person: Person | None = None,
     text: str = "",
+    submission_key: UUID | None = None,
 ) -> FamilyRequest:
-    """Register a request of the family; opens its term. Also on a closed case (the file is theirs)."""
+    """Register a request of the family; opens its term. Also on a closed case (the file is theirs).
+    `submission_key`: the form's one-time key (a double click registers one request)."""
     organisation = acting_organisation(actor, case)  # refuses whoever does not work on the case
+    claim = submission_claim(
+        actor=actor, key=submission_key, model=FamilyRequest, case=case, message=REQUEST_ALREADY_SUBMITTED
+    )
     if person is not None and person.case_id != case.pk:
         raise ValidationError({"person": str(REQUEST_PERSON_NOT_OF_CASE)})
     if received_on > timezone.localdate():
@@ -97,6 +105,7 @@ def family_request_register(
         else f"{request.get_kind_display()}: {requester_name}",
         data=data,
     )
+    submission_done(claim, created=request, case=case)
     return request
 
 

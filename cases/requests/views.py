@@ -20,7 +20,7 @@ from cases.requests.forms import RequestDecideForm, RequestExtendForm, RequestRe
 from cases.requests.models import FamilyRequest
 from cases.requests.selectors import request_of, requests_of
 from cases.selectors import case_for, case_for_request
-from cases.view_helpers import run_form
+from cases.view_helpers import page_of, run_form
 from security.services import client_ip
 
 
@@ -54,6 +54,7 @@ def family_requests(request: HttpRequest, case_id: int) -> HttpResponse:
             identity_check=data["identity_check"],
             received_on=data["received_on"],
             text=data.get("text") or "",
+            submission_key=data.get("submission_key"),
         )
     )
     return run_form(
@@ -118,6 +119,8 @@ def family_request_detail(request: HttpRequest, case_id: int, request_id: int) -
         current_form=lambda record: current(cast(FamilyRequest, record)),
     )
 
+
+page_of(FamilyRequest, lambda item: reverse("family-request", kwargs={"case_id": item.case_id, "request_id": item.pk}))
 
 PDF_UNAVAILABLE = gettext_lazy("De pdf kan op deze server niet worden gemaakt.")
 

@@ -87,3 +87,16 @@ def test_the_request_list_query_count_does_not_grow_with_the_requests(region, cl
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_the_same_form_sent_twice_registers_one_request(region, client, login_verified):
+    import uuid
+
+    case = open_case(region)
+    parent = person_add(actor=region.cvc_user, case=case, role="ouder", full_name="Pien Dubbelklik")
+    login_verified(client, region.cvc_user)
+    key = str(uuid.uuid4())
+    first = _register(client, case, parent, submission_key=key)
+    second = _register(client, case, parent, submission_key=key)
+    assert first.status_code == 302 and second.status_code == 302
+    assert FamilyRequest.objects.filter(case=case).count() == 1
