@@ -12,6 +12,7 @@ class WorkflowsConfig(AppConfig):
         from workflows.deadlines.models import DEADLINE_EVENT_KINDS
         from workflows.deadlines.services import (
             on_case_closed,
+            on_case_destroyed,
             on_close_event,
             on_participant_ended,
             on_request_extended,
@@ -25,6 +26,7 @@ class WorkflowsConfig(AppConfig):
         # Whoever leaves a case hands its open deadlines to the next in line.
         on_event(EventKind.PARTICIPANT_ENDED)(on_participant_ended)
         on_event(EventKind.FAMILY_REQUEST_EXTENDED)(on_request_extended)
+        on_event(EventKind.CASE_DESTROYED)(on_case_destroyed)
 
         from cases.retention.hooks import on_case_destroyed
         from workflows.meetings.retention import erase_workflow_content

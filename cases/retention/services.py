@@ -21,6 +21,7 @@ from cases.access_log.models import AccessAction, AccessOutcome
 from cases.access_log.services import Actor, access_log_tombstone, access_log_write
 from cases.interventions.models import PROTECTION_MEASURES, Intervention
 from cases.models import CLOSED_STATUSES, Case, EventKind, Participant, Person, PersonRole, TimelineEvent
+from cases.requests.models import FamilyRequest, RequestDecision, RequestKind
 from cases.retention.erase import erase_content
 from cases.retention.hooks import erase_elsewhere
 from cases.retention.models import Destruction, DestructionState, RetentionRule
@@ -30,12 +31,17 @@ from partners.selectors import memberships_of, user_coordinates_team
 from security.services import security_log_tombstone
 
 ADULT_AGE = 18
+# In a destruction's rule codes: a granted destruction request of the family made it due.
+GRANTED_REQUEST = "verzoek-toegewezen"
 
 DESTRUCTION_NOT_DUE = gettext_lazy("Deze casus is nog niet aan vernietiging toe (bewaren tot %(date)s).")
 DESTRUCTION_NOT_PROPOSED = gettext_lazy("De vernietiging van deze casus is niet voorgesteld.")
 DESTRUCTION_ALREADY_DONE = gettext_lazy("Deze casus is al vernietigd.")
 DESTRUCTION_ONLY_PRIVACY_OFFICER = gettext_lazy("Alleen de privacy officer van het team stelt vernietiging voor.")
 DESTRUCTION_ONLY_COORDINATOR = gettext_lazy("Alleen een coördinator van het team bevestigt de vernietiging.")
+DESTRUCTION_REQUEST_PENDING = gettext_lazy(
+    "Er loopt nog een verzoek van het gezin over deze casus: beslis daar eerst op."
+)
 DESTRUCTION_FOUR_EYES = gettext_lazy(
     "Wie de vernietiging voorstelde, kan die niet zelf bevestigen: een tweede persoon bevestigt."
 )
@@ -71,12 +77,11 @@ class RetentionDate:
 
 
 def destruction_date(case: Case) -> RetentionDate | None:
-    """When a closed case may be destroyed, and by which rules (None: not closed, or no rule applies)."""
+    """When a closed case may be destroyed, and by which rules (None: not closed, or no rule applies).
+    A granted destruction request of the family makes it due from the decision's day."""
     if case.status not in CLOSED_STATUSES:
         return None
     rules = rules_for(case)
-    if not rules:
-        return None
     last = timezone.localdate(last_involvement(case))
     youngest = (
         Person.objects.current()
@@ -89,9 +94,18 @@ def destruction_date(case: Case) -> RetentionDate | None:
             dates.append(last + relativedelta(years=rule.years_after_last_involvement))
         if rule.until_youngest_child_adult and youngest is not None:
             dates.append(youngest + relativedelta(years=ADULT_AGE))
+    codes = tuple(sorted(rule.code for rule in rules))
+    granted = (
+        FamilyRequest.objects.filter(case=case, kind=RequestKind.VERNIETIGING, decision=RequestDecision.GRANTED)
+        .order_by("decided_at")
+        .values_list("decided_at", flat=True)
+        .first()
+    )
+    if granted is not None:  # the family's granted request comes before the retention term
+        return RetentionDate(destroy_on=timezone.localdate(granted), rule_codes=(*codes, GRANTED_REQUEST))
     if not dates:
         return None
-    return RetentionDate(destroy_on=max(dates), rule_codes=tuple(sorted(rule.code for rule in rules)))
+    return RetentionDate(destroy_on=max(dates), rule_codes=codes)
 
 
 @transaction.atomic
@@ -162,6 +176,8 @@ def destruction_confirm(*, actor, destruction: Destruction, ip: str | None = Non
         raise PermissionDenied(DESTRUCTION_ONLY_COORDINATOR)
     if destruction.proposed_by_id == actor.pk:
         raise ValidationError(DESTRUCTION_FOUR_EYES)
+    if FamilyRequest.objects.filter(case=case, decision="").exists():
+        raise ValidationError(DESTRUCTION_REQUEST_PENDING)  # the family's rights come first
     Case.objects.select_for_update().filter(pk=case.pk).first()
     erase_content(case.pk)
     # The security log keeps its rows; a path naming the case (page, API, privacy report) is tombstoned.

@@ -284,6 +284,12 @@ def on_case_closed(event: TimelineEvent) -> None:
     open_deadlines.update(state=DeadlineState.CANCELLED, **ends)
 
 
+def on_case_destroyed(event: TimelineEvent) -> None:
+    """Timeline hook: a destroyed case (cases.retention) gets no more reminders. Its deadlines keep
+    their state, so the figures before and after the destruction are the same."""
+    Deadline.objects.filter(case_id=event.case_id, state=DeadlineState.OPEN).update(remind_at=None)
+
+
 def deadlines_from_timeline(case_ids: list[int]) -> int:
     """Open and close the deadlines of cases whose timeline was written in bulk (the demo seed): every
     event, in time order, through the same hooks as a live one. Returns the number of events."""

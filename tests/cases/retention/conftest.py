@@ -13,7 +13,7 @@ from django.utils import timezone
 from cases.interventions.services import intervention_agree
 from cases.models import Case, Note, Participant, TimelineEvent
 from cases.reporters.services import reporter_record
-from cases.requests.services import family_request_register
+from cases.requests.services import family_request_decide, family_request_register
 from cases.services import note_add, person_add
 from partners.models import Role
 from tests.factories import MembershipFactory, fictional_bsn
@@ -73,7 +73,7 @@ def retained(region) -> Retained:
         due_date=timezone.localdate() + timedelta(days=30),
         description="Netwerkberaad met buurvrouw Kwartelkoning",
     )
-    family_request_register(
+    request = family_request_register(
         actor=region.cvc_user,
         case=case,
         kind="inzage",
@@ -83,6 +83,13 @@ def retained(region) -> Retained:
         identity_check="document",
         received_on=timezone.localdate(),
         text="Ik wil lezen wat Zilverpootje heeft gezegd",
+    )
+    family_request_decide(
+        actor=region.cvc_user,
+        request=request,
+        decision="toegewezen",
+        decision_reason="Inzage gegeven in het bijzijn van Zilverpootje",
+        expected_version=request.version,
     )
     set_status(case, "afgesloten")
     shift_into_the_past(case)

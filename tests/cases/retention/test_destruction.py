@@ -26,6 +26,7 @@ from cases.selectors import case_for
 from metrics.definitions import Filters
 from metrics.report import metric_tables
 from tests.cases.retention.conftest import PLANTED, tables_holding
+from workflows.deadlines.models import Deadline, DeadlineState
 
 pytestmark = pytest.mark.django_db(databases="__all__")
 
@@ -100,6 +101,8 @@ def test_destruction_removes_every_personal_value_keeps_metrics_and_the_log_veri
     assert metrics() == before
     assert Destruction.objects.get(pk=destruction.pk).state == DestructionState.DESTROYED
     assert TimelineEvent.objects.filter(case=case, kind=EventKind.CASE_DESTROYED).count() == 1
+    # No reminders run for a destroyed case; the deadlines keep their state (the figures above).
+    assert not Deadline.objects.filter(case=case, state=DeadlineState.OPEN, remind_at__isnull=False).exists()
 
     rows = access_log_rows()
     naming = list(rows.filter(case_id=case.pk).values_list("action", "detail"))
@@ -163,3 +166,54 @@ def test_the_retention_sweep_runs_daily_from_beat(settings, retained):
     assert entry["task"] == "cases.retention_sweep"
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({3}, {15})
     assert sweep() == {"due": 1}
+
+
+def test_destruction_waits_for_an_undecided_request_of_the_family(retained, region):
+    from cases.requests.services import family_request_register
+    from cases.retention.services import DESTRUCTION_REQUEST_PENDING
+
+    retention_sweep()
+    destruction = destruction_propose(actor=retained.privacy_officer, destruction=retained.case.destruction)
+    family_request_register(
+        actor=region.cvc_user,
+        case=retained.case,
+        kind="afschrift",
+        requester_name="Een ouder",
+        relation="ouder",
+        identity_check="document",
+        received_on=timezone.localdate(),
+    )
+    with pytest.raises(ValidationError) as refused:
+        destruction_confirm(actor=region.coordinator, destruction=destruction)
+    assert str(DESTRUCTION_REQUEST_PENDING) in refused.value.messages
+
+
+def test_a_granted_destruction_request_makes_a_recently_closed_case_due(region):
+    from cases.requests.services import family_request_decide, family_request_register
+    from cases.retention.services import GRANTED_REQUEST
+    from cases.services import person_add
+    from tests.world import open_case, set_status
+
+    case = open_case(region)
+    parent = person_add(actor=region.cvc_user, case=case, role="ouder", full_name="Vera Vernietigverzoek")
+    set_status(case, "afgesloten")
+    assert retention_sweep() == []  # twenty years to go
+    request = family_request_register(
+        actor=region.cvc_user,
+        case=case,
+        kind="vernietiging",
+        person=parent,
+        requester_name="",
+        relation="ouder",
+        identity_check="document",
+        received_on=timezone.localdate(),
+    )
+    family_request_decide(
+        actor=region.cvc_user,
+        request=request,
+        decision="toegewezen",
+        decision_reason="Geen zwaarwegend belang van een ander, geen bewaarplicht.",
+        expected_version=request.version,
+    )
+    assert retention_sweep() == [case.pk]
+    assert GRANTED_REQUEST in Destruction.objects.get(case=case).rule_codes
