@@ -24,5 +24,6 @@ urlpatterns: list = [
     path("", include("cases.assessments.api_urls")),
     path("", include("cases.interventions.api_urls")),
     path("", include("cases.investigations.api_urls")),
+    path("", include("cases.requests.api_urls")),
     path("", include("cases.reporters.api_urls")),
 ]

@@ -72,6 +72,9 @@ EXPECTED_ROUTES = {
     "family-requests",
     "family-request",
     "family-request-afschrift",
+    "api-family-request-list",
+    "api-family-request-detail",
+    "api-family-request-decide",
     "destruction-propose",
     "destruction-confirm",
 }
