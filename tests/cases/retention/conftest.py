@@ -18,6 +18,7 @@ from cases.services import note_add, person_add
 from partners.models import Role
 from tests.factories import MembershipFactory, fictional_bsn
 from tests.world import judge, open_case, set_status
+from workflows.meetings.models import AgendaItem, Meeting
 
 # Invented values that must not survive destruction anywhere in the database.
 FAMILY = "Gezin Vlinderstraat-Quasimodo"
@@ -27,7 +28,8 @@ BSN = fictional_bsn(41)
 NOTE = "Notitie over de kapotte trampoline bij oma Zilverpootje"
 RATIONALE = "Onderbouwing met de naam Zilverpootje erin"
 MELDER = "Melder Tuinkabouter-Kwast"
-PLANTED = (FAMILY, PARENT, CHILD, BSN, "Zilverpootje", "Tuinkabouter", "Kwartelkoning")
+MINUTES = "Besproken: de heg van de Meidoornhaags"
+PLANTED = (FAMILY, PARENT, CHILD, BSN, "Zilverpootje", "Tuinkabouter", "Kwartelkoning", "Meidoornhaag")
 
 YEARS_AGO = timedelta(days=365 * 21)
 
@@ -91,6 +93,11 @@ def retained(region) -> Retained:
         decision_reason="Inzage gegeven in het bijzijn van Zilverpootje",
         expected_version=request.version,
     )
+    # Minutes of a team meeting about the case, frozen with a snapshot (workflows erases its own copies).
+    meeting = Meeting.objects.create(
+        team=region.team, scheduled_at=timezone.now(), chair=region.coordinator, created_by=region.coordinator
+    )
+    AgendaItem.objects.create(meeting=meeting, case=case, minutes=MINUTES, snapshot={"family": FAMILY})
     set_status(case, "afgesloten")
     shift_into_the_past(case)
     privacy_officer = MembershipFactory(team=region.team, organisation=region.cvc, role=Role.PRIVACY_OFFICER).user
