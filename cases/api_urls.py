@@ -24,6 +24,7 @@ urlpatterns: list = [
     path("", include("cases.assessments.api_urls")),
     path("", include("cases.interventions.api_urls")),
     path("", include("cases.investigations.api_urls")),
+    path("", include("cases.requests.api_urls")),
     path("", include("cases.reporters.api_urls")),
     path("", include("cases.legal_bases.api_urls")),
     path("", include("cases.documents.api_urls")),

@@ -347,6 +347,12 @@ class EventKind(models.TextChoices):
     # About a document: its kind and id, never its title (cases.documents).
     DOCUMENT_ADDED = "document_added", _("document toegevoegd")
     BESCHIKKING_RECORDED = "beschikking_recorded", _("beschikking vastgelegd")
+    # Retention and the family's requests (cases.retention, cases.requests).
+    CASE_DESTROYED = "case_destroyed", _("casus vernietigd")
+    DESTRUCTION_DECIDED = "destruction_decided", _("besluit op verzoek tot vernietiging")
+    FAMILY_REQUEST_RECEIVED = "family_request_received", _("verzoek van het gezin ontvangen")
+    FAMILY_REQUEST_EXTENDED = "family_request_extended", _("termijn verzoek van het gezin verlengd")
+    FAMILY_REQUEST_DECIDED = "family_request_decided", _("besluit op verzoek van het gezin")
 
 
 class TimelineEvent(models.Model):
@@ -410,3 +416,5 @@ from cases.documents.models import Document, DocumentVersion  # noqa: E402,F401
 from cases.interventions.models import Intervention  # noqa: E402,F401
 from cases.legal_bases.models import Consent, ConsentGiver, LegalBasis  # noqa: E402,F401
 from cases.reporters.models import Reporter  # noqa: E402,F401
+from cases.requests.models import FamilyRequest  # noqa: E402,F401
+from cases.retention.models import Destruction, RetentionRule  # noqa: E402,F401

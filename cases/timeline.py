@@ -115,7 +115,20 @@ TIMELINE_GROUPS: dict[str, tuple[str | Promise, tuple[str, ...]]] = {
         ),
     ),
     "inzet": (_("inzet"), (K.INTERVENTION_AGREED, K.INTERVENTION_STARTED, K.INTERVENTION_ENDED)),
-    "onderzoek": (_("onderzoek"), (K.ONDERZOEK_STARTED, K.ONDERZOEK_COMPLETED, K.DESTRUCTION_REQUESTED)),
+    "onderzoek": (
+        _("onderzoek"),
+        (
+            K.ONDERZOEK_STARTED,
+            K.ONDERZOEK_COMPLETED,
+            K.DESTRUCTION_REQUESTED,
+            # Retention and the family's requests (cases.retention, cases.requests).
+            K.DESTRUCTION_DECIDED,
+            K.FAMILY_REQUEST_RECEIVED,
+            K.FAMILY_REQUEST_EXTENDED,
+            K.FAMILY_REQUEST_DECIDED,
+            K.CASE_DESTROYED,
+        ),
+    ),
     "overleg": (_("overleg"), (K.PLACED_ON_AGENDA, K.DISCUSSED_IN_MEETING)),
     "personen": (
         _("personen"),

@@ -26,4 +26,6 @@ urlpatterns: list = [
     path("", include("cases.documents.urls")),
     path("", include("cases.access_log.urls")),
     path("", include("cases.legal_bases.urls")),
+    path("", include("cases.requests.urls")),
+    path("", include("cases.retention.urls")),
 ]

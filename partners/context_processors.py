@@ -21,4 +21,14 @@ def case_work(request) -> dict:
             return False
         return any(m.role == Role.COORDINATOR for m in active_memberships(user))
 
-    return {"works_cases": SimpleLazyObject(works_cases), "coordinates_team": SimpleLazyObject(coordinates_team)}
+    def is_privacy_officer() -> bool:
+        if user is None or not user.is_authenticated:
+            return False
+        return any(m.role == Role.PRIVACY_OFFICER and m.team_id is not None for m in active_memberships(user))
+
+    return {
+        "works_cases": SimpleLazyObject(works_cases),
+        "coordinates_team": SimpleLazyObject(coordinates_team),
+        # The privacy officer's pages (who looked at a file, destruction) in the menu.
+        "is_privacy_officer": SimpleLazyObject(is_privacy_officer),
+    }

@@ -105,6 +105,8 @@ SUBPACKAGES = [
     "cases.reporters",
     "cases.legal_bases",
     "cases.documents",
+    "cases.requests",
+    "cases.retention",
     "workflows.lifecycle",
     "workflows.meetings",
     "workflows.deadlines",
@@ -343,6 +345,11 @@ CELERY_BEAT_SCHEDULE["cases-access-log-anchor"] = {"task": "cases.access_log_anc
 CELERY_BEAT_SCHEDULE["cases-memberships-expire"] = {
     "task": "cases.memberships_expire",
     "schedule": crontab(hour=0, minute=5),
+}
+# Early in the morning (local): closed cases get their destruction date; those due are listed (cases.retention).
+CELERY_BEAT_SCHEDULE["cases-retention-sweep"] = {
+    "task": "cases.retention_sweep",
+    "schedule": crontab(hour=3, minute=15),
 }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 

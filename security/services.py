@@ -292,3 +292,19 @@ def password_reset_send(*, user: Any, actor: Any, request: HttpRequest) -> bool:
         )
     )
     return True
+
+
+# What a destroyed case's paths in the security log become (migration 0006 lets exactly this through).
+TOMBSTONE_PATH = "vernietigd"
+
+
+def security_log_tombstone(*, path_pattern: str) -> int:
+    """Replace the request paths matching `path_pattern` (a regular expression; the caller knows its
+    own URLs) by a tombstone, keeping every row and every other detail. Returns the count."""
+    count = 0
+    rows = SecurityEvent.objects.filter(detail__path__regex=path_pattern).exclude(detail__has_key="tombstone")
+    for pk, detail in rows.values_list("pk", "detail").iterator():
+        # QuerySet.update, not save(): the model refuses saves of existing rows; the trigger checks this one.
+        SecurityEvent.objects.filter(pk=pk).update(detail={**detail, "path": TOMBSTONE_PATH, "tombstone": True})
+        count += 1
+    return count

@@ -46,6 +46,9 @@ def region(db):
 
     # Transactional tests flush the data migration's rows: make sure the defaults exist.
     load_defaults(apps.get_model("workflows", "DeadlineRule"), apps.get_model("workflows", "GelijkgesteldeDag"))
+    from cases.retention.rules import load_retention_defaults
+
+    load_retention_defaults(apps.get_model("cases", "RetentionRule"))
     return make_region()
 
 

@@ -14,8 +14,10 @@ class WorkflowsConfig(AppConfig):
             on_basis_review_close,
             on_basis_review_start,
             on_case_closed,
+            on_case_destroyed,
             on_close_event,
             on_participant_ended,
+            on_request_extended,
             on_start_event,
         )
 
@@ -35,6 +37,15 @@ class WorkflowsConfig(AppConfig):
 
         on_event(*NOTIFIED_KINDS)(on_case_event)
         on_event(EventKind.CONDITION_BREACHED)(on_condition_breached)
+
+        on_event(EventKind.FAMILY_REQUEST_EXTENDED)(on_request_extended)
+        on_event(EventKind.CASE_DESTROYED)(on_case_destroyed)
+
+        from cases.retention.hooks import on_case_destroyed as erase_with_the_case
+        from workflows.meetings.retention import erase_workflow_content
+
+        # A destroyed case's minutes and notifications go with it; cases never imports workflows.
+        erase_with_the_case(erase_workflow_content)
 
         from cases.selectors import register_overdue_filter
         from workflows.deadlines.selectors import cases_with_overdue_deadlines

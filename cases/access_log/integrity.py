@@ -271,7 +271,7 @@ def access_log_verify(*, batch_size: int = 5000, max_findings: int = 100) -> Ver
     count = 0
     last_id = None
     seen_keyed = False
-    fields = ("id", *HASHED_FIELDS, "subject_salt", "hash_version", "prev_hash", "hash")
+    fields = ("id", *HASHED_FIELDS, "subject_salt", "subject_digest", "hash_version", "prev_hash", "hash")
     rows: Iterator[dict] = access_log_rows().order_by("id").values(*fields).iterator(chunk_size=batch_size)
     for row in rows:
         where = f"regel {row['id']}"

@@ -14,7 +14,8 @@ but a keyed digest of them salted with the row's random `subject_salt`. So a lat
 case can replace those fields by a tombstone without breaking the chain: it stores that digest in the
 row (a new column), empties the fields and the salt, and verify uses the stored digest (the UPDATE
 trigger then has to let exactly that change through). Without the salt the digest cannot be matched
-to a guessed case id, not even by someone holding the key. (The tombstoning itself is not built yet.)
+to a guessed case id, not even by someone holding the key. Tombstoning: `access_log_tombstone`
+(`cases.access_log.services`), called when a case is destroyed (`cases.retention`).
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ HASH_KEYED = 2
 
 # The fields that name a case's subjects: covered by the chain through a salted, keyed digest.
 SUBJECT_FIELDS = ("case_id", "person_id", "detail")
+# What a destroyed case's rows say in `detail` instead of what was touched.
+TOMBSTONE_DETAIL = "vernietigd"
 
 
 class AccessLogEntry(models.Model):
@@ -66,6 +69,9 @@ class AccessLogEntry(models.Model):
     hash_version = models.PositiveSmallIntegerField()
     # Random per row (hex); empty on unkeyed rows. Emptied with the subject fields when a case is destroyed.
     subject_salt = models.CharField(max_length=32, blank=True)
+    # Set only when the case is destroyed: the digest the chain covers, kept while the subject fields
+    # are replaced by tombstones (TOMBSTONE_DETAIL, no case or person id) and the salt is emptied.
+    subject_digest = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("toegangslogregel")

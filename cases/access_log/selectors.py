@@ -15,9 +15,10 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from cases.access_log.models import AccessAction, AccessLogEntry, AccessOutcome
-from cases.access_log.services import Actor, access_log_rows, access_log_write
-from cases.models import Case, Participant
+from cases.access_log.services import Actor, access_log_rows, access_log_write, keyed_digest
+from cases.models import Case, Participant, Person
 from cases.participant_basis import basis_label
+from cases.validators import bsn_from_input
 from partners.models import Membership, Role
 from partners.selectors import memberships_of
 from security.digits import parse_id
@@ -168,3 +169,39 @@ def reader_bases(report_case: ReportCase, rows: list[AccessLogEntry]) -> list[st
         return running[0].label if running else ""
 
     return [basis_at(row) for row in rows]
+
+
+SEARCH_DETAIL = "access_report:search"
+
+
+def access_report_search(user, term: str, *, ip: str | None = None) -> list[ReportCase]:
+    """Cases of the privacy officer's teams with a family member of this name (part) or BSN (whole),
+    at most 50; only the cases' identities. One log row per search: the term's length, or for a BSN
+    its keyed digest (as the BSN search of the case lists), never the term itself."""
+    memberships = list(_privacy_memberships(user))
+    team_ids = [m.team_id for m in memberships]
+    term = term.strip()
+    bsn = bsn_from_input(term)
+    is_bsn = len(bsn) == 9 and bsn.isdigit()
+    detail = f"{SEARCH_DETAIL};bsn={_bsn_digest(bsn)}" if is_bsn else f"{SEARCH_DETAIL};len={len(term)}"
+    access_log_write(
+        actor=_actor(user, memberships[0] if memberships else None, ip),
+        action=AccessAction.SEARCH,
+        outcome=AccessOutcome.ALLOWED,
+        detail=detail,
+    )
+    if not team_ids or not term:
+        return []
+    persons = Person.objects.filter(case__team_id__in=team_ids)
+    persons = persons.filter(bsn=bsn) if is_bsn else persons.filter(full_name__icontains=term)
+    rows = (
+        Case.objects.filter(pk__in=persons.values("case_id"))
+        .order_by("reference")
+        .values("id", "reference", "team_id")[:50]
+    )
+    return [ReportCase(**row) for row in rows]
+
+
+def _bsn_digest(bsn: str) -> str:
+    # As `cases.selectors.bsn_digest`: repeats of one search can be told apart, the BSN is not in the log.
+    return keyed_digest("bsn-search", bsn)[:32]

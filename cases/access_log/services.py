@@ -28,7 +28,7 @@ from django.conf import settings
 from django.db import connections, models, transaction
 from django.utils import timezone
 
-from cases.access_log.models import HASH_KEYED, HASH_UNKEYED, SUBJECT_FIELDS, AccessLogEntry
+from cases.access_log.models import HASH_KEYED, HASH_UNKEYED, SUBJECT_FIELDS, TOMBSTONE_DETAIL, AccessLogEntry
 
 # Any constant: the PostgreSQL advisory lock that orders writers of the hash chain.
 _CHAIN_LOCK_KEY = 7_513_000
@@ -80,7 +80,10 @@ def entry_hash_unkeyed(values: dict, prev_hash: str) -> str:
 
 
 def subject_digest(values: dict) -> str:
-    """The keyed digest of a row's subject fields, salted with its `subject_salt`."""
+    """The keyed digest of a row's subject fields, salted with its `subject_salt`; a tombstoned row
+    (its case destroyed) carries the digest itself in `subject_digest`."""
+    if values.get("subject_digest"):
+        return values["subject_digest"]
     subject = json.dumps([values[name] for name in SUBJECT_FIELDS], separators=(",", ":"))
     return keyed_digest("access-log-subject", values["subject_salt"] + subject)
 
@@ -206,3 +209,24 @@ def _append(alias: str, rows: list[dict]) -> list[AccessLogEntry]:
 def access_log_rows() -> models.QuerySet[AccessLogEntry]:
     """Read the log on the connection that writes it (in tests that is the only one that sees it)."""
     return AccessLogEntry.objects.using(audit_alias())
+
+
+def access_log_tombstone(*, case_id: int) -> int:
+    """Replace the subject fields of the case's keyed rows by tombstones (the case is destroyed): each
+    row keeps its digest of them in `subject_digest`, so its hash and the chain still verify. Unkeyed
+    rows (version 1) hash their subject fields directly and are left as they are. Runs on the log's
+    own connection; the database lets through exactly this change (migration 0010). Returns the count."""
+    alias = audit_alias()
+    count = 0
+    with transaction.atomic(using=alias):
+        rows = AccessLogEntry.objects.using(alias).filter(case_id=case_id, hash_version=HASH_KEYED, subject_digest="")
+        for row in rows.select_for_update().values("id", *SUBJECT_FIELDS, "subject_salt").iterator():
+            AccessLogEntry.objects.using(alias).filter(pk=row["id"]).update(
+                subject_digest=subject_digest(row),
+                case_id=None,
+                person_id=None,
+                detail=TOMBSTONE_DETAIL,
+                subject_salt="",
+            )
+            count += 1
+    return count

@@ -8,12 +8,14 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.access_log.forms import AccessReportLookupForm
+from cases.access_log.forms import AccessReportLookupForm, AccessReportPersonSearchForm
 from cases.access_log.models import AccessAction
+from cases.access_log.plain import plain_access_summary
 from cases.access_log.selectors import (
     access_report_case_for,
     access_report_case_id_by_reference,
     access_report_rows,
+    access_report_search,
     is_privacy_officer,
     reader_bases,
 )
@@ -28,14 +30,26 @@ def access_report_lookup(request: HttpRequest) -> HttpResponse:
     """Find a case by its reference; only the privacy officer of its team gets further."""
     if not is_privacy_officer(request.user):
         raise Http404("Geen privacy officer")
-    form = AccessReportLookupForm(request.GET or None)
+    form = AccessReportLookupForm(request.GET if "reference" in request.GET else None)
     if form.is_bound and form.is_valid():
         case_id = access_report_case_id_by_reference(request.user, form.cleaned_data["reference"])
         if case_id is not None:
             return redirect("case-access-report", case_id=case_id)
         form.add_error("reference", _("Zaaknummer: geen casus met dit nummer in uw teams."))
     status = 404 if form.is_bound and form.errors else 200
-    return render(request, "access_log/access_report_lookup.html", {"form": form}, status=status)
+    search_form = AccessReportPersonSearchForm(request.GET if "q" in request.GET else None)
+    found = None
+    if search_form.is_bound:
+        form = AccessReportLookupForm()  # one search at a time: the other form stays empty
+        status = 200 if search_form.is_valid() else 400
+        if search_form.is_valid():
+            found = access_report_search(request.user, search_form.cleaned_data["q"], ip=client_ip(request))
+    return render(
+        request,
+        "access_log/access_report_lookup.html",
+        {"form": form, "search_form": search_form, "found": found},
+        status=status,
+    )
 
 
 @login_required
@@ -43,10 +57,11 @@ def access_report(request: HttpRequest, case_id: int) -> HttpResponse:
     report_case = access_report_case_for(request.user, case_id, ip=client_ip(request))
     rows = list(access_report_rows(report_case)[:1000])
     rows_with_basis = list(zip(rows, reader_bases(report_case, rows), strict=True))
+    summary = plain_access_summary(report_case.id)
     return render(
         request,
         "access_log/access_report.html",
-        {"report_case": report_case, "rows": rows, "rows_with_basis": rows_with_basis},
+        {"report_case": report_case, "rows": rows, "rows_with_basis": rows_with_basis, "summary": summary},
     )
 
 

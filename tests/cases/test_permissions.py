@@ -26,6 +26,8 @@ from cases.documents.services import document_add
 from cases.interventions.models import Intervention
 from cases.models import Consent
 from cases.reporters.services import reporter_record
+from cases.requests.services import family_request_register
+from cases.retention.models import Destruction
 from cases.services import participant_add, participant_end
 from tests import factories
 from tests.world import basis
@@ -47,6 +49,8 @@ CASE_KWARGS = (
     "consent_id",
     "document_id",
     "version_id",
+    "request_id",
+    "destruction_id",
 )
 # Routes built with the case record; the walk must find at least these (it may never test nothing).
 EXPECTED_ROUTES = {
@@ -91,9 +95,17 @@ EXPECTED_ROUTES = {
     "api-document-detail",
     "api-document-versions",
     "api-document-download",
+    "family-requests",
+    "family-request",
+    "family-request-afschrift",
+    "api-family-request-list",
+    "api-family-request-detail",
+    "api-family-request-decide",
+    "destruction-propose",
+    "destruction-confirm",
 }
 # Routes whose audience is the privacy officer of the case's team, not the participants.
-PRIVACY_OFFICER_ROUTES = re.compile(r"^case-access-report")
+PRIVACY_OFFICER_ROUTES = re.compile(r"^(case-access-report|destruction-(propose|confirm)$)")
 # Routes whose content is for the case's Veilig Thuis participants only (the melder, cases.reporters):
 # anyone else on the case gets 404 or "dat, niet wat", a page without the melder's details.
 VT_ONLY_ROUTES = re.compile(r"^(api-)?reporter-")
@@ -183,10 +195,22 @@ def build_fixture_ids(w) -> dict[str, int]:
     )
     version = document.versions.get()
     document_version_scan(version_id=version.pk)
+    family_request = family_request_register(
+        actor=w.professional,
+        case=w.case,
+        kind="inzage",
+        requester_name="Test Verzoeker",
+        relation="ouder",
+        identity_check="document",
+        received_on=today,
+    )
+    destruction = Destruction.objects.create(case=w.case, destroy_on=today, state="due")
     ids = {
         "consent_id": consent.pk,
         "document_id": document.pk,
         "version_id": version.pk,
+        "request_id": family_request.pk,
+        "destruction_id": destruction.pk,
         "reporter_id": reporter.pk,
         "case_id": w.case.pk,
         "person_id": w.child.pk,

@@ -11,6 +11,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import LegalBasis
+from cases.retention.models import RetentionRule
 from cases.selectors import cases_visible_to
 from partners.models import IdentityProvider, Membership, MembershipStatus, Organisation, Role, SafetyTeam, User
 from partners.selectors import user_coordinates_team
@@ -133,6 +134,8 @@ FUNCTIONAL_ADMIN_FORMS = {
     "workflows.GelijkgesteldeDag": (None, []),
     "cases.LegalBasis": (None, []),  # the region's statutory list: a team administrator reads it
     "partners.IdentityProvider": (PROVIDER_FIELDS, PROVIDER_FIELDS),
+    # Region-wide, like the calendar: a team's administrator reads them (cases.retention).
+    "cases.RetentionRule": (None, []),
 }
 SUPERUSER_ONLY = {
     "auth.Group",
@@ -232,6 +235,7 @@ def test_a_functional_admin_walks_every_add_and_change_page_and_can_change_only_
         "workflows.GelijkgesteldeDag": world.day,
         "cases.LegalBasis": LegalBasis.objects.order_by("id").first(),
         "partners.IdentityProvider": world.provider,
+        "cases.RetentionRule": RetentionRule.objects.get(code="jeugdhulp"),
     }
     for label, (add_fields, change_fields) in FUNCTIONAL_ADMIN_FORMS.items():
         assert beheer.get(_url(label, "changelist")).status_code == 200, label

@@ -58,6 +58,9 @@ DEADLINE_EVENT_KINDS = (
     EventKind.REPORTER_RECORDED,
     EventKind.REPORTER_FEEDBACK_RECORDED,
     EventKind.BESCHIKKING_RECORDED,
+    EventKind.DESTRUCTION_DECIDED,
+    EventKind.FAMILY_REQUEST_RECEIVED,
+    EventKind.FAMILY_REQUEST_DECIDED,
 )
 # A participation whose basis has an end date opens its review: these reach their own handlers
 # (services.on_basis_review_start/_close), and only for participations with such a date.

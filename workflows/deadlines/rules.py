@@ -141,7 +141,7 @@ DEFAULT_RULES = [
         "code": "vernietigingsverzoek",
         "name": "Verzoek tot vernietiging afhandelen",
         "start_event": "destruction_requested",
-        "close_event": "",
+        "close_event": "destruction_decided",
         "term_value": 3,
         "term_unit": "months",
         "responsible": "vast_gezicht",
@@ -195,6 +195,24 @@ DEFAULT_RULES = [
         "ligt er ruim vóór de einddatum van de beschikking (regionale termijn, aan te passen)",
     },
 ]
+
+
+# The family's other requests (cases.requests): one month, extendable once by two (AVG art. 12 lid 3).
+DEFAULT_RULES.append(
+    {
+        "code": "verzoek-gezin",
+        "name": "Verzoek van het gezin afhandelen",
+        "start_event": "family_request_received",
+        "close_event": "family_request_decided",
+        "term_value": 1,
+        "max_term_value": 3,
+        "term_unit": "months",
+        "responsible": "vast_gezicht",
+        "reminder_offsets": "1w",
+        "statutory": True,
+        "source": "AVG art. 12 lid 3: binnen een maand na ontvangst, met redenen te verlengen met twee maanden",
+    }
+)
 
 
 def load_defaults(rule_model, day_model) -> None:

@@ -38,6 +38,11 @@ SUBJECT_KEYS: dict[str, str] = {
     EventKind.PARTICIPANT_ENDED: "participant",
     # The court's decision: its subject date is the day the extension request is due.
     EventKind.BESCHIKKING_RECORDED: "document",
+    # The family's requests (cases.requests): one term per request.
+    EventKind.DESTRUCTION_REQUESTED: "request",
+    EventKind.DESTRUCTION_DECIDED: "request",
+    EventKind.FAMILY_REQUEST_RECEIVED: "request",
+    EventKind.FAMILY_REQUEST_DECIDED: "request",
 }
 SUBJECT_MODELS: dict[str, type[Model]] = {
     "condition": Veiligheidsvoorwaarde,
@@ -118,6 +123,8 @@ def _subject(event: TimelineEvent) -> tuple[str, object | None]:
     if prefix is None:
         return "", None
     object_id = event.data.get(f"{prefix}_id")
+    if prefix == "request":  # no date of its own; a destruction request from before the desk has no id
+        return (f"request:{object_id}" if object_id else ""), None
     model = SUBJECT_MODELS[prefix]
     obj = model._default_manager.filter(pk=object_id, case_id=event.case_id).first() if object_id else None
     return f"{prefix}:{object_id}", obj
@@ -292,7 +299,7 @@ def on_close_event(event: TimelineEvent) -> None:
 
 # Deadlines started by these events outlive the case's closure: a destruction request concerns the
 # closed file itself and must still be answered in time.
-OUTLIVE_CLOSURE = (EventKind.DESTRUCTION_REQUESTED,)
+OUTLIVE_CLOSURE = (EventKind.DESTRUCTION_REQUESTED, EventKind.FAMILY_REQUEST_RECEIVED)
 
 
 def on_case_closed(event: TimelineEvent) -> None:
@@ -309,6 +316,12 @@ def on_case_closed(event: TimelineEvent) -> None:
     ends = {"closed_at": event.occurred_at, "close_event": event, "remind_at": None}
     open_deadlines.filter(due_at__lt=event.occurred_at).update(state=DeadlineState.MISSED, **ends)
     open_deadlines.update(state=DeadlineState.CANCELLED, **ends)
+
+
+def on_case_destroyed(event: TimelineEvent) -> None:
+    """Timeline hook: a destroyed case (cases.retention) gets no more reminders. Its deadlines keep
+    their state, so the figures before and after the destruction are the same."""
+    Deadline.objects.filter(case_id=event.case_id, state=DeadlineState.OPEN).update(remind_at=None)
 
 
 def deadlines_from_timeline(case_ids: list[int]) -> int:
@@ -354,6 +367,21 @@ def deadlines_recompute(*, rule: DeadlineRule, now: datetime | None = None) -> i
         )
         count += 1
     return count
+
+
+def on_request_extended(event: TimelineEvent) -> None:
+    """Timeline hook: a family request's term was extended with a reason: it runs to its rule's
+    maximum (one month becomes three), counted from the same start."""
+    subject = f"request:{event.data.get('request_id')}"
+    cal = calendar()
+    for deadline in Deadline.objects.select_for_update().filter(
+        case_id=event.case_id, subject=subject, state=DeadlineState.OPEN, latest_due_at__isnull=False
+    ):
+        if deadline.latest_due_at is None:
+            continue
+        deadline.due_at = deadline.latest_due_at
+        deadline.remind_at = first_remind_at(deadline, now=timezone.now(), cal=cal)
+        deadline.save(update_fields=["due_at", "remind_at"])
 
 
 def on_participant_ended(event: TimelineEvent) -> None:

@@ -92,3 +92,29 @@ def test_organisation_names_that_look_like_formulas_are_inert_in_the_csv(world, 
     for row in rows:
         for cell in row:
             assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), row
+
+
+def test_the_privacy_officer_finds_a_case_by_a_family_members_name_or_bsn_and_the_term_is_not_logged(world, looked_at):
+    from cases.services import person_change
+    from tests.factories import fictional_bsn
+
+    bsn = fictional_bsn(77)
+    person_change(actor=world.professional, person=world.child, expected_version=world.child.version, bsn=bsn)
+    name_part = world.child.full_name.split()[0]
+    for term in (name_part, bsn):
+        body = looked_at.get("/inzage/", {"q": term}).content.decode()
+        assert f'href="/inzage/zaken/{world.case.pk}/"' in body and world.case.reference in body
+    details = list(
+        access_log_rows().filter(user_id=world.privacy_officer.pk, action="search").values_list("detail", flat=True)
+    )
+    assert len(details) == 2
+    assert all(name_part not in d and bsn not in d for d in details)
+    assert details[0] == f"access_report:search;len={len(name_part)}" and details[1].startswith(
+        "access_report:search;bsn="
+    )
+
+
+def test_a_search_finds_nothing_outside_the_privacy_officers_teams(world, client, login_verified):
+    login_verified(client, world.other_privacy_officer)
+    body = client.get("/inzage/", {"q": world.child.full_name}).content.decode()
+    assert world.case.reference not in body
