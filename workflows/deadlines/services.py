@@ -350,7 +350,8 @@ def deadlines_recompute(*, rule: DeadlineRule, now: datetime | None = None) -> i
         subject = None
         if deadline.subject:
             kind, _sep, object_id = deadline.subject.partition(":")
-            subject = SUBJECT_MODELS[kind].objects.filter(pk=object_id).first()
+            model = SUBJECT_MODELS.get(kind)  # a family request's term has no subject row with a date
+            subject = model._default_manager.filter(pk=object_id).first() if model else None
         _apply_term(deadline, subject=subject, cal=cal)
         deadline.remind_at = first_remind_at(deadline, now=now, cal=cal)
         deadline.save(
