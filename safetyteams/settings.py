@@ -413,6 +413,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ConsentGiverEnum": "cases.legal_bases.models.ConsentGiver",
         "DocumentKindEnum": "cases.documents.models.DocumentKind",
+        "FeedbackOutcomeEnum": "cases.reporters.models.FeedbackOutcome",
     },
 }
 
