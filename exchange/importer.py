@@ -126,21 +126,39 @@ class Prepared:
     team_name: str | None = None
 
 
-def import_prepare(lines: Iterable[tuple[int, str]], *, team_name: str | None = None) -> Prepared:
-    """Parse and check every record against the schema, the file itself and the database."""
+def _key(document: dict) -> str:
+    return f"{document['source_organisation']}\n{document['external_reference']}"
+
+
+def import_first_lines(lines: Iterable[tuple[int, str]]) -> dict[str, int]:
+    """The first line of each (source, external reference) among the records that pass the schema:
+    what a chunk of the file needs to know of the rest of it (exchange.jobs)."""
+    first: dict[str, int] = {}
+    for line, text in lines:
+        record = _parse(line, text)
+        if not record.problems:
+            first.setdefault(_key(record.document), record.line)
+    return first
+
+
+def import_prepare(
+    lines: Iterable[tuple[int, str]], *, team_name: str | None = None, first_lines: dict[str, int] | None = None
+) -> Prepared:
+    """Parse and check every record against the schema, the file itself and the database. Given
+    `first_lines` (import_first_lines of the whole file), `lines` may be a part of the file."""
     records = [_parse(line, text) for line, text in lines]
     directory = Directory([r.document for r in records if not r.problems], team_name=team_name)
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[str, int] = {}
     for record in records:
         if record.problems:
             continue
         doc = record.document
-        key = (doc["source_organisation"], doc["external_reference"])
-        if key in seen:
-            message = _("Dit kenmerk van deze bron staat al op regel %(line)d van dit bestand.") % {"line": seen[key]}
+        key = _key(doc)
+        first = first_lines.get(key, record.line) if first_lines is not None else seen.setdefault(key, record.line)
+        if first != record.line:
+            message = _("Dit kenmerk van deze bron staat al op regel %(line)d van dit bestand.") % {"line": first}
             record.problems.append(Problem("/external_reference", message))
             continue
-        seen[key] = record.line
         record.problems = Checker(doc, directory, team_name=team_name).check()
     return Prepared(records, directory, _existing_cases(records, directory), team_name)
 
