@@ -89,9 +89,7 @@ def run_job(workers: int, world, log_dir: Path) -> tuple[float, int, float]:
     procs = start_workers(workers, log_dir)
     try:
         with transaction.atomic():  # the job's task is sent when this commits
-            job = import_job_start(
-                actor=admin, file_name="bench.jsonl", text=text, dry_run=False, all_or_nothing=False
-            )
+            job = import_job_start(actor=admin, file_name="bench.jsonl", text=text, dry_run=False, all_or_nothing=False)
         while True:
             job.refresh_from_db()
             if job.status in (ImportStatus.DONE, ImportStatus.FAILED):

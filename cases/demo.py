@@ -451,11 +451,11 @@ def _reserve_ids(model, count: int) -> list[int]:
 def _insert(batch: list[dict], permission_id: int) -> tuple[dict[str, int], list[int]]:
     case_ids = _reserve_ids(Case, len(batch))
     _write(Case, [{"id": case_id, **item["case"]} for case_id, item in zip(case_ids, batch, strict=True)])
-    needs = defaultdict(int)
+    needs: defaultdict[str, int] = defaultdict(int)
     for item in batch:
         needs["participant"] += len(item["participants"])
         for _frm, _to, guards in item["path"]:
-            for evidence in {EVIDENCE[guard] for guard in guards} - {None}:
+            for evidence in {name for guard in guards if (name := EVIDENCE[guard])}:
                 needs[evidence] += 1
                 if evidence in ("contribution", "judgement"):
                     needs["assessment"] += 1  # at most one per move; unused ids are gaps

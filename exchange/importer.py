@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -126,7 +126,7 @@ class Prepared:
     team_name: str | None = None
 
 
-def _key(document: dict) -> str:
+def _key(document: Any) -> str:
     return f"{document['source_organisation']}\n{document['external_reference']}"
 
 
