@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.access_log.models import AccessAction, AccessOutcome
-from cases.access_log.services import access_log_deferred, access_log_write
+from cases.access_log.services import access_log_deferred, access_log_write_actors
 from cases.models import Case, Person
 from cases.selectors import actor_for
 from cases.services import case_change, case_open, person_add, person_change
@@ -286,19 +286,12 @@ def _day(value):
 
 
 def _log(case: Case, users, *, action: str, imported_by=None) -> None:
-    """The access log names every professional the import acted as, and who ran it (written on commit)."""
-    for user in sorted(users, key=lambda u: u.pk):
-        access_log_write(
-            actor=actor_for(user, case), action=action, outcome=AccessOutcome.ALLOWED, case_id=case.pk, detail="import"
-        )
+    """The access log names every professional the import acted as, and who ran it (written on commit,
+    all of one case in one append to the chain)."""
+    actors = [(actor_for(user, case), "import") for user in sorted(users, key=lambda u: u.pk)]
     if imported_by is not None:
-        access_log_write(
-            actor=actor_for(imported_by),
-            action=action,
-            outcome=AccessOutcome.ALLOWED,
-            case_id=case.pk,
-            detail="import:run",
-        )
+        actors.append((actor_for(imported_by), "import:run"))
+    access_log_write_actors(actors=actors, action=action, outcome=AccessOutcome.ALLOWED, case_id=case.pk)
 
 
 def _update(doc: dict, case: Case, record: ImportedCase, directory: Directory, *, team_name, imported_by) -> None:
