@@ -27,6 +27,7 @@ SCRIPTS = [
     "deadline_sweep.py",
     "export_events.py",
     "import_cases.py",
+    "import_jobs.py",
     "load_test.py",
 ]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.access_log.models import AccessAction, AccessOutcome
-from cases.access_log.services import access_log_deferred, access_log_write
+from cases.access_log.services import access_log_deferred, access_log_write_actors
 from cases.models import Case, Person
 from cases.selectors import actor_for
 from cases.services import case_change, case_open, person_add, person_change
@@ -126,21 +126,39 @@ class Prepared:
     team_name: str | None = None
 
 
-def import_prepare(lines: Iterable[tuple[int, str]], *, team_name: str | None = None) -> Prepared:
-    """Parse and check every record against the schema, the file itself and the database."""
+def _key(document: Any) -> str:
+    return f"{document['source_organisation']}\n{document['external_reference']}"
+
+
+def import_first_lines(lines: Iterable[tuple[int, str]]) -> dict[str, int]:
+    """The first line of each (source, external reference) among the records that pass the schema:
+    what a chunk of the file needs to know of the rest of it (exchange.jobs)."""
+    first: dict[str, int] = {}
+    for line, text in lines:
+        record = _parse(line, text)
+        if not record.problems:
+            first.setdefault(_key(record.document), record.line)
+    return first
+
+
+def import_prepare(
+    lines: Iterable[tuple[int, str]], *, team_name: str | None = None, first_lines: dict[str, int] | None = None
+) -> Prepared:
+    """Parse and check every record against the schema, the file itself and the database. Given
+    `first_lines` (import_first_lines of the whole file), `lines` may be a part of the file."""
     records = [_parse(line, text) for line, text in lines]
     directory = Directory([r.document for r in records if not r.problems], team_name=team_name)
-    seen: dict[tuple[str, str], int] = {}
+    seen: dict[str, int] = {}
     for record in records:
         if record.problems:
             continue
         doc = record.document
-        key = (doc["source_organisation"], doc["external_reference"])
-        if key in seen:
-            message = _("Dit kenmerk van deze bron staat al op regel %(line)d van dit bestand.") % {"line": seen[key]}
+        key = _key(doc)
+        first = first_lines.get(key, record.line) if first_lines is not None else seen.setdefault(key, record.line)
+        if first != record.line:
+            message = _("Dit kenmerk van deze bron staat al op regel %(line)d van dit bestand.") % {"line": first}
             record.problems.append(Problem("/external_reference", message))
             continue
-        seen[key] = record.line
         record.problems = Checker(doc, directory, team_name=team_name).check()
     return Prepared(records, directory, _existing_cases(records, directory), team_name)
 
@@ -268,19 +286,12 @@ def _day(value):
 
 
 def _log(case: Case, users, *, action: str, imported_by=None) -> None:
-    """The access log names every professional the import acted as, and who ran it (written on commit)."""
-    for user in sorted(users, key=lambda u: u.pk):
-        access_log_write(
-            actor=actor_for(user, case), action=action, outcome=AccessOutcome.ALLOWED, case_id=case.pk, detail="import"
-        )
+    """The access log names every professional the import acted as, and who ran it (written on commit,
+    all of one case in one append to the chain)."""
+    actors = [(actor_for(user, case), "import") for user in sorted(users, key=lambda u: u.pk)]
     if imported_by is not None:
-        access_log_write(
-            actor=actor_for(imported_by),
-            action=action,
-            outcome=AccessOutcome.ALLOWED,
-            case_id=case.pk,
-            detail="import:run",
-        )
+        actors.append((actor_for(imported_by), "import:run"))
+    access_log_write_actors(actors=actors, action=action, outcome=AccessOutcome.ALLOWED, case_id=case.pk)
 
 
 def _update(doc: dict, case: Case, record: ImportedCase, directory: Directory, *, team_name, imported_by) -> None:

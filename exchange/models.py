@@ -70,6 +70,10 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # A normal run is split into chunks (ImportJobChunk) that workers import side by side. The
+    # first line of each (source, external reference) in the file: a later line with it is a
+    # duplicate, whichever chunk it is in. Keys are "source\nreference".
+    first_lines = models.JSONField(default=dict, blank=True)
 
     class Meta:
         verbose_name = _("importtaak")
@@ -109,3 +113,30 @@ class ImportJobError(models.Model):
 
     def __str__(self) -> str:
         return f"ImportJobError {self.pk}"
+
+
+class ImportJobChunk(models.Model):
+    """Records [first, end) of a job (indexes in file order), imported by one worker at a time: its
+    own claim and cursor, each case committed with the chunk's cursor and the job's counters (the sum
+    of its chunks'), so a chunk whose worker died resumes after its last committed case."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    first = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    processed = models.PositiveIntegerField(default=0)
+    done = models.BooleanField(default=False)
+    claim = models.UUIDField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["job", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["job", "number"], name="importjobchunk_once"),
+            models.CheckConstraint(
+                condition=models.Q(processed__lte=models.F("end") - models.F("first")), name="importjobchunk_progress"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"ImportJobChunk {self.job_id}/{self.number}"

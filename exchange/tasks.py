@@ -18,6 +18,18 @@ def import_job_run_task(job_id: int) -> None:
     jobs.import_job_run(job_id)
 
 
+@shared_task(
+    name="exchange.import_job_work",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=jobs.IMPORT_SOFT_TIME_LIMIT,
+    time_limit=jobs.IMPORT_TIME_LIMIT,
+)
+def import_job_work_task(job_id: int) -> None:
+    """One more worker on a split job: imports chunks that no other run holds."""
+    jobs.import_job_work(job_id)
+
+
 @shared_task(name="exchange.import_jobs_resume", acks_late=True)
 def import_jobs_resume_task() -> int:
     return jobs.import_jobs_resume()

@@ -330,6 +330,8 @@ CELERY_TASK_ROUTES = {
     "workflows.send_notification_email": {"queue": "mail"},
 }
 IMPORT_JOB_CLAIM_SECONDS = env.int("IMPORT_JOB_CLAIM_SECONDS", default=120)
+# A job is split into chunks of this many records, imported by the workers side by side.
+IMPORT_JOB_CHUNK_RECORDS = env.int("IMPORT_JOB_CHUNK_RECORDS", default=100)
 # Import jobs whose task was lost or whose worker died are queued again (exchange.jobs).
 CELERY_BEAT_SCHEDULE["exchange-import-jobs-resume"] = {
     "task": "exchange.import_jobs_resume",

@@ -57,3 +57,9 @@ class WorkflowsConfig(AppConfig):
 
         # The minutes freeze what was overdue when a meeting closed; meetings never import deadlines.
         register_overdue_deadlines(overdue_deadlines_of)
+
+        from cases.demo import register_lifecycle_path
+        from workflows.lifecycle.demo import lifecycle_path
+
+        # The bulk demo seeder walks the real transition table, not a copy of it.
+        register_lifecycle_path(lifecycle_path)

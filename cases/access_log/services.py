@@ -182,6 +182,20 @@ def access_log_write_many(
     return _write(rows) if rows else []
 
 
+def access_log_write_actors(
+    *, actors: Iterable[tuple[Actor, str]], action: str, outcome: str, case_id: int
+) -> list[AccessLogEntry] | None:
+    """Append one row per (actor, detail) about one case, in this order: one lock, one read of the
+    previous hash and one multi-row INSERT (an import names every professional it acted as at once).
+    Same connection and deferral rules as `access_log_write` (deferred: returns None)."""
+    at = timezone.now()
+    rows = [
+        _entry_values(actor, action=action, outcome=outcome, case_id=case_id, person_id=None, detail=detail, at=at)
+        for actor, detail in actors
+    ]
+    return _write(rows) if rows else []
+
+
 def _write(rows: list[dict]) -> list[AccessLogEntry] | None:
     alias = audit_alias()
     if _deferred.get():

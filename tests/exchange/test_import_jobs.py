@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from exchange import importer, jobs
-from exchange.models import ImportJob, ImportStatus
+from exchange.models import ImportJob, ImportJobChunk, ImportStatus
 from tests.exchange.world import make_world, minimal_document
 from tests.helpers import login
 
@@ -117,7 +117,7 @@ def test_a_run_that_died_resumes_after_its_last_committed_case_and_imports_each_
     jobs.import_job_run(job.pk)
     job.refresh_from_db()
     assert job.processed == 3
-    ImportJob.objects.filter(pk=job.pk).update(claimed_until=timezone.now() - timedelta(seconds=1))
+    ImportJobChunk.objects.filter(job=job).update(claimed_until=timezone.now() - timedelta(seconds=1))
     assert jobs.import_jobs_resume() == 1
     jobs.import_job_run(job.pk)
 
@@ -165,3 +165,53 @@ def test_a_file_that_is_not_utf8_is_refused_on_the_form_and_starts_no_job(client
     response = client.post(reverse("exchange-import"), {"file": upload})
     assert response.status_code == 400 and "geen UTF-8-tekst" in response.content.decode()
     assert not ImportJob.objects.exists()
+
+
+def test_a_job_in_chunks_runs_them_side_by_side_resumes_a_dead_one_and_sums_their_counters(
+    client, db, monkeypatch, settings
+):
+    settings.IMPORT_JOB_CHUNK_RECORDS = 2
+    world = make_world()
+    login(client, world.admin)
+    documents = [minimal_document(world, f"JOB-C{i}") for i in range(5)]
+    # A bad record, and line 7 repeats line 1: a duplicate in another chunk is still one.
+    documents += [_bad(world, "JOB-CX"), minimal_document(world, "JOB-C0")]
+    job = _post(client, _lines(documents))
+    real = importer.import_record
+    calls = []
+
+    def dies_in_the_second_chunk(prepared, record, **kwargs):
+        calls.append(record.line)
+        if record.line == 4:
+            raise Died
+        return real(prepared, record, **kwargs)
+
+    monkeypatch.setattr(jobs, "import_record", dies_in_the_second_chunk)
+    with pytest.raises(Died):
+        jobs.import_job_run(job.pk)
+    chunks = list(ImportJobChunk.objects.filter(job=job).values_list("first", "end", "processed", "done"))
+    assert chunks == [(0, 2, 2, True), (2, 4, 1, False), (4, 6, 0, False), (6, 7, 0, False)]
+
+    # A second worker takes the chunks nobody holds and leaves the dead run's chunk alone.
+    monkeypatch.setattr(jobs, "import_record", real)
+    jobs.import_job_work(job.pk)
+    job.refresh_from_db()
+    assert (job.status, job.processed) == (ImportStatus.RUNNING, 6)
+    # Once its claim has expired, the sweep queues the job again and the chunk goes on after line 3.
+    ImportJobChunk.objects.filter(job=job).update(claimed_until=timezone.now() - timedelta(seconds=1))
+    assert jobs.import_jobs_resume() == 1
+    calls.clear()
+
+    def counted(prepared, record, **kwargs):
+        calls.append(record.line)
+        return real(prepared, record, **kwargs)
+
+    monkeypatch.setattr(jobs, "import_record", counted)
+    jobs.import_job_run(job.pk)
+
+    assert calls == [4]
+    job.refresh_from_db()
+    assert (job.status, job.total, job.processed, job.created, job.failed_records) == (ImportStatus.DONE, 7, 7, 5, 2)
+    assert sorted(job.errors.values_list("line", "pointer")) == [(6, "/persons/0/bsn"), (7, "/external_reference")]
+    assert Case.objects.filter(external_reference__startswith="JOB-C").count() == 5
+    assert not ImportJobChunk.objects.filter(job=job, done=False).exists()

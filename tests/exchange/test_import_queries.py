@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cases.access_log.services import access_log_rows
 from exchange.importer import import_cases
 from tests.exchange.world import make_world, minimal_document
 
@@ -48,3 +49,26 @@ def test_queries_per_case_do_not_grow_with_the_file():
     # locks the case row and inserts under a savepoint (a simultaneous second addition answers 409); +2 since
     # a person with a BSN locks the case row and checks the BSN is not on the case yet (one BSN per case).
     assert per_case <= 71, per_case
+
+
+@pytest.mark.django_db
+def test_the_import_names_everyone_of_a_case_in_one_append_to_the_access_log(django_capture_on_commit_callbacks):
+    world = make_world()
+    document = minimal_document(world, "LOG-1")
+    document["participants"] = [
+        {"organisation": world.vt.name, "professional": world.vt_user.username, "role": "onderzoeker"}
+        | {"since": document["opened_at"]}
+    ]
+    before = access_log_rows().count()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        report = import_cases([(1, json.dumps(document))], imported_by=world.admin)
+    assert report.errors == []
+
+    logged = list(access_log_rows().order_by("id").values_list("username", "detail")[before:])
+    assert logged[-3:] == [
+        (world.cvc_user.username, "import"),
+        (world.vt_user.username, "import"),
+        (world.admin.username, "import:run"),
+    ]
+    # case_open's own row, then the import's rows of the case together: two appends, not one per row.
+    assert len(callbacks) == 2

@@ -87,3 +87,29 @@ def test_a_killed_worker_leaves_every_case_of_a_large_upload_imported_once(stack
         Case.objects.filter(external_reference__startswith="BULK-").values_list("external_reference", flat=True)
     )
     assert len(references) == len(set(references)) == CASES
+
+
+@pytest.mark.skipif(os.environ.get("SKIP_SLOW") == "1", reason="slow: two real workers import 300 cases")
+def test_two_workers_share_the_chunks_of_one_job_and_import_every_case_once(stack, client, tmp_path):
+    world = make_world()
+    count = 300
+    text = "\n".join(json.dumps(minimal_document(world, f"PAIR-{i:04d}")) for i in range(count)) + "\n"
+    login(client, world.admin)
+    for name in ("w1", "w2"):
+        stack.start_worker(name, queues="celery", IMPORT_JOB_CHUNK_RECORDS="50")
+
+    upload = SimpleUploadedFile("paar.jsonl", text.encode(), content_type="application/octet-stream")
+    assert client.post(reverse("exchange-import"), {"file": upload}).status_code == 302
+    job_id = ImportJob.objects.get().pk
+    _wait(lambda: _job_status(client, job_id)["finished"], 600, "the job did not finish")
+
+    job = ImportJob.objects.get()
+    assert (job.status, job.total, job.processed, job.created) == (ImportStatus.DONE, count, count, count)
+    assert job.chunks.count() == 6 and not job.chunks.filter(done=False).exists()
+    references = list(
+        Case.objects.filter(external_reference__startswith="PAIR-").values_list("external_reference", flat=True)
+    )
+    assert len(references) == len(set(references)) == count
+    # Both workers imported: one split the job and worked on it, the other took chunks of its own.
+    logs = {name: (tmp_path / f"{name}.log").read_text() for name in ("w1", "w2")}
+    assert all("exchange.import_job_" in log and "succeeded" in log for log in logs.values()), logs
