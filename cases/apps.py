@@ -19,3 +19,9 @@ class CasesConfig(AppConfig):
 
         # The lists mark a case with a breached veiligheidsvoorwaarde not yet handled.
         register_case_list_flag(with_breach_flag)
+
+        from cases.documents.retention import erase_documents
+        from cases.retention.hooks import on_case_destroyed
+
+        # Destroying a case takes its documents' files and titles with it.
+        on_case_destroyed(erase_documents)
