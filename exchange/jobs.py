@@ -312,3 +312,10 @@ def import_jobs_resume() -> int:
     for job_id in ids:
         _enqueue(job_id)
     return len(ids)
+
+
+def import_sources_erase(case_id: int) -> None:
+    """A destroyed case may be in any upload: the finished jobs' files go (their counts and errors stay;
+    a running job keeps its file until it ends, and the next destruction takes it)."""
+    finished = ImportJob.objects.filter(status__in=[ImportStatus.DONE, ImportStatus.FAILED]).exclude(source="")
+    finished.update(source="")

@@ -215,3 +215,20 @@ def test_a_job_in_chunks_runs_them_side_by_side_resumes_a_dead_one_and_sums_thei
     assert sorted(job.errors.values_list("line", "pointer")) == [(6, "/persons/0/bsn"), (7, "/external_reference")]
     assert Case.objects.filter(external_reference__startswith="JOB-C").count() == 5
     assert not ImportJobChunk.objects.filter(job=job, done=False).exists()
+
+
+def test_a_destruction_clears_the_uploaded_files_of_finished_jobs(client, db):
+    from cases.retention.hooks import erase_elsewhere
+
+    world = make_world()
+    login(client, world.admin)
+    done = _post(client, _lines([minimal_document(world, "JOB-E1")]))
+    jobs.import_job_run(done.pk)
+    waiting = _post(client, _lines([minimal_document(world, "JOB-E2")]))
+
+    erase_elsewhere(Case.objects.get(external_reference="JOB-E1").pk)
+
+    done.refresh_from_db()
+    waiting.refresh_from_db()
+    assert done.source == "" and (done.created, done.status) == (1, ImportStatus.DONE)  # the report stays
+    assert "JOB-E2" in waiting.source  # a job still to run keeps its file
