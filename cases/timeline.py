@@ -132,7 +132,14 @@ TIMELINE_GROUPS: dict[str, tuple[str | Promise, tuple[str, ...]]] = {
     "overleg": (_("overleg"), (K.PLACED_ON_AGENDA, K.DISCUSSED_IN_MEETING)),
     "personen": (
         _("personen"),
-        (K.PERSON_ADDED, K.PERSON_CHANGED, K.PERSON_REMOVED, K.PARTICIPANT_ADDED, K.PARTICIPANT_ENDED),
+        (
+            K.PERSON_ADDED,
+            K.PERSON_CHANGED,
+            K.PERSON_REMOVED,
+            K.PARTICIPANT_ADDED,
+            K.PARTICIPANT_ENDED,
+            K.CONSENT_WITHDRAWN,
+        ),
     ),
     "notities": (_("notities"), (K.NOTE_ADDED, K.NOTE_CORRECTED)),
     "documenten": (_("documenten"), (K.DOCUMENT_ADDED, K.BESCHIKKING_RECORDED)),

@@ -138,7 +138,14 @@ def _bulk_cases_with_bsn(region, count: int) -> None:
     )
     Person.objects.bulk_create(Person(case=case, role="jeugdige", full_name="Bulk Kind", bsn=BSN) for case in cases)
     Participant.objects.bulk_create(
-        Participant(case=case, organisation=region.vt, professional=region.vt_user, role="betrokken") for case in cases
+        Participant(
+            case=case,
+            organisation=region.vt,
+            professional=region.vt_user,
+            role="betrokken",
+            basis_kind="niet_vastgelegd",
+        )
+        for case in cases
     )
     CaseUserObjectPermission.objects.bulk_create(
         CaseUserObjectPermission(user=region.vt_user, permission_id=_view_permission_id(), content_object=case)

@@ -18,6 +18,7 @@ from cases.documents.services import (
 from cases.models import EventKind
 from cases.services import participant_add
 from tests.cases.documents.conftest import upload
+from tests.world import basis
 from workflows.deadlines.calendar import local_date
 from workflows.deadlines.models import Deadline, DeadlineState
 
@@ -34,6 +35,7 @@ def bw(world, settings, tmp_path):
         organisation=world.gi,
         professional=world.gi_professional,
         role="jeugdbeschermer",
+        **basis(),
     )
     return world
 

@@ -15,6 +15,7 @@ from cases.documents.services import document_add
 from cases.services import participant_add
 from tests.cases.documents.conftest import PDF_BYTES, scanned, upload
 from tests.cases.test_case_lists import DETAIL_QUERIES
+from tests.world import basis
 
 SECRET_MELDER = "Verslag melder Pietje Geheim"
 SECRET_OWN = "Interne notitie CVC over Kim"
@@ -44,7 +45,12 @@ def dw(world, settings, tmp_path, login_verified):
         "documents": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
     }
     participant_add(
-        actor=w.professional, case=w.case, organisation=w.gi, professional=w.gi_professional, role="jeugdbeschermer"
+        actor=w.professional,
+        case=w.case,
+        organisation=w.gi,
+        professional=w.gi_professional,
+        role="jeugdbeschermer",
+        **basis(),
     )
     w.melder_doc = _add(w, w.vt_professional, SECRET_MELDER, "melder", kind="melding")
     w.own_doc = _add(w, w.professional, SECRET_OWN, "eigen_organisatie")
