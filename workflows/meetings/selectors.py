@@ -14,7 +14,7 @@ from cases.access_log.services import access_log_write_many
 from cases.assessments.models import ConditionStatus, Dissent, JointJudgement
 from cases.interventions.selectors import open_items_prefetches
 from cases.models import Case, Participant, Person, PersonRole
-from cases.selectors import actor_for, cases_visible_to
+from cases.selectors import actor_for, cases_participating, cases_visible_to
 from partners.models import WORKING_ROLES, Membership, Organisation, Role
 from partners.selectors import coordinated_team_ids, memberships_of
 from security.digits import parse_id
@@ -25,25 +25,33 @@ def meeting_team_ids(user) -> QuerySet:
     return memberships_of(user).filter(role__in=WORKING_ROLES, team__isnull=False).values("team_id")
 
 
-def meetings_visible_to(user) -> QuerySet[Meeting]:
+def meetings_visible_to(user, *, pk: int | None = None) -> QuerySet[Meeting]:
     """Meetings of the user's teams that the user needs to know about: every meeting of a team
-    they coordinate; otherwise one they chair, attend, or that discusses a case they may see."""
+    they coordinate; otherwise one they chair, attend, or that discusses a case they may see.
+    With `pk`, only that meeting is judged (not every meeting of the teams, then filtered)."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Meeting.objects.none()
+    coordinated = coordinated_team_ids(user)
+    # "A case they may see" split in its two halves (cases_visible_to): a grant, or the case's team
+    # coordinated. Written as one subquery, PostgreSQL built the coordinator's whole caseload first.
     need_to_know = (
-        Q(team_id__in=coordinated_team_ids(user))
+        Q(team_id__in=coordinated)
         | Q(chair=user)
         | Q(attendances__user=user)
-        | Q(agenda_items__case__in=cases_visible_to(user).values("pk"))
+        | Q(agenda_items__case__in=cases_participating(user).values("pk"))
+        | Q(agenda_items__case__team_id__in=coordinated)
     )
-    ids = Meeting.objects.filter(team_id__in=meeting_team_ids(user)).filter(need_to_know).values("pk")
+    scope = Meeting.objects.filter(team_id__in=meeting_team_ids(user))
+    if pk is not None:
+        scope = scope.filter(pk=pk)
+    ids = scope.filter(need_to_know).values("pk")
     return Meeting.objects.filter(pk__in=ids).select_related("team", "chair")
 
 
 def meeting_for(user, meeting_id) -> Meeting:
     """The meeting if the user may see it; otherwise 404, as for a missing id."""
     pk = parse_id(meeting_id)
-    meeting = meetings_visible_to(user).filter(pk=pk).first() if pk is not None else None
+    meeting = meetings_visible_to(user, pk=pk).first() if pk is not None else None
     if meeting is None:
         raise Http404("Overleg niet gevonden")
     return meeting
