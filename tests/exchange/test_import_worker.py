@@ -72,7 +72,9 @@ def test_a_killed_worker_leaves_every_case_of_a_large_upload_imported_once(stack
 
     stack.start_worker("w2", queues="celery", IMPORT_JOB_CLAIM_SECONDS="3")
     time.sleep(3.5)  # the dead run's claim expires
-    assert import_jobs_resume() == 1
+    # The sweep queues the dead chunk again, unless the new worker has already taken it over between
+    # its own chunks (the deterministic resume is tested in test_import_jobs.py).
+    assert import_jobs_resume() in (0, 1)
     _wait(lambda: _job_status(client, job_id)["finished"], 900, "the job did not finish")
 
     job = ImportJob.objects.get()
