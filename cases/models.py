@@ -29,6 +29,25 @@ class GuardedQuerySet(models.QuerySet):
         return super().update(**kwargs)
 
 
+class Confidentiality(models.TextChoices):
+    """Who reads an item's content: notes, persons' details, partner contributions, judgement texts,
+    documents (the rules are in cases.confidentiality)."""
+
+    GEDEELD = "gedeeld", _("gedeeld met alle betrokkenen")
+    EIGEN_ORGANISATIE = "eigen_organisatie", _("alleen de eigen organisatie")
+    MELDER = "melder", _("alleen Veilig Thuis (herleidbaar tot de melder)")
+
+
+def confidentiality_field() -> models.CharField:
+    return models.CharField(
+        _("vertrouwelijkheid"), max_length=20, choices=Confidentiality.choices, default=Confidentiality.GEDEELD
+    )
+
+
+def confidentiality_constraint(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(condition=Q(confidentiality__in=Confidentiality.values), name=name)
+
+
 class CaseStatus(models.TextChoices):
     AANGEMELD = "aangemeld", _("aangemeld")
     VEILIGHEIDSBEOORDELING = "veiligheidsbeoordeling", _("veiligheidsbeoordeling")
@@ -145,6 +164,10 @@ class Person(models.Model):
         _("geboortedatum"), null=True, blank=True, validators=[validate_date_in_range, validate_not_in_future]
     )
     bsn = models.CharField(_("BSN"), max_length=9, blank=True, validators=[validate_bsn])
+    # Name, birth date and BSN are the person's details; the role in the family is always known.
+    confidentiality = confidentiality_field()
+    # The organisation that added the person (the "eigen organisatie" of the class); None before it was kept.
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     version = models.PositiveIntegerField(default=1)
     # A person added by mistake is removed softly: kept with who removed them, when and why.
     removed_at = models.DateTimeField(_("verwijderd op"), null=True, blank=True)
@@ -162,6 +185,7 @@ class Person(models.Model):
         ordering = ["role", "date_of_birth", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(role__in=PersonRole.values), name="person_role_valid"),
+            confidentiality_constraint("person_confidentiality_valid"),
             # The BSN is stored as typed (not encrypted), so equality is a plain unique index. Two clicks
             # at once cannot both add the same BSN; a removed person's BSN may be added again.
             models.UniqueConstraint(
@@ -281,6 +305,7 @@ class Note(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     # Plain text only; templates escape it.
     text = models.TextField(_("notitie"), max_length=10000)
+    confidentiality = confidentiality_field()
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
     # A correction is a note of its own that names the note it corrects; the original keeps its text
@@ -300,6 +325,7 @@ class Note(models.Model):
         verbose_name = _("notitie")
         verbose_name_plural = _("notities")
         ordering = ["-created_at", "-id"]
+        constraints = [confidentiality_constraint("note_confidentiality_valid")]
 
     def __str__(self) -> str:
         return f"Note {self.pk}"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cases.models import Case, GuardedQuerySet
+from cases.models import Case, GuardedQuerySet, confidentiality_field
 from cases.validators import validate_date_in_range
 from partners.models import Organisation
 
@@ -59,6 +59,8 @@ class ContributionContent(models.Model):
     arij_outcome = models.CharField(_("ARIJ-veiligheidstaxatie"), max_length=200, blank=True)
     risk_level = models.CharField(_("risiconiveau"), max_length=8, choices=RiskLevel.choices, blank=True)
     lirik_outcome = models.CharField(_("LIRIK-uitkomst"), max_length=200, blank=True)
+    # Who reads this content (cases.confidentiality); the contribution's organisation is its "eigen organisatie".
+    confidentiality = confidentiality_field()
 
     class Meta:
         abstract = True
@@ -103,6 +105,12 @@ class JudgementContent(models.Model):
     children_view = models.TextField(_("wat kinderen zeggen"), blank=True)
     parents_present = models.BooleanField(_("ouders aanwezig"), default=False)
     children_present = models.BooleanField(_("kinderen aanwezig"), default=False)
+    # Who reads the judgement's texts (cases.confidentiality); the organisation the recorder worked for is
+    # their "eigen organisatie" (None on judgements recorded before it was kept).
+    confidentiality = confidentiality_field()
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("organisatie")
+    )
 
     class Meta:
         abstract = True

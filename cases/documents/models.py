@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, Person
+from cases.models import Case, Confidentiality, Person
 from cases.validators import validate_date_in_range
 from partners.models import Organisation
 
@@ -27,14 +27,6 @@ class DocumentKind(models.TextChoices):
     TOESTEMMINGSFORMULIER = "toestemmingsformulier", _("toestemmingsformulier")
     VERSLAG = "verslag", _("verslag")
     OVERIG = "overig", _("overig")
-
-
-class Confidentiality(models.TextChoices):
-    """Who reads a document's title and content (the classes of the information-governance issue)."""
-
-    GEDEELD = "gedeeld", _("gedeeld met alle betrokkenen")
-    EIGEN_ORGANISATIE = "eigen_organisatie", _("alleen de eigen organisatie")
-    MELDER = "melder", _("alleen Veilig Thuis (herleidbaar tot de melder)")
 
 
 class RetentionClass(models.TextChoices):

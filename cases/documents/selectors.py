@@ -17,11 +17,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.db.models import Case as SqlCase
 from django.db.models import (
-    BooleanField,
     Count,
-    Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -30,40 +28,16 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models import Case as SqlCase
 from django.http import Http404
 
+from cases.confidentiality import with_readable
 from cases.documents.models import Confidentiality, Document, DocumentKind, DocumentVersion, VersionStatus
-from cases.models import Case, Participant, Person
-from cases.reporters.selectors import vt_participation
-from cases.selectors import participation_backed
+from cases.models import Case, Person
 from security.digits import parse_id
 
 
-def _own_organisation_participation(user) -> Exists:
-    """An active, backed participation of `user` on the outer document's case for its author organisation."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Exists(Participant.objects.none())
-    return Exists(
-        Participant.objects.active()
-        .filter(case=OuterRef("case_id"), professional=user, organisation=OuterRef("author_organisation_id"))
-        .filter(participation_backed())
-    )
-
-
-def readable_condition(user) -> Q:
-    """The rows of Document whose title and content `user` may read (on a case they may see)."""
-    return (
-        Q(confidentiality=Confidentiality.GEDEELD)
-        | (Q(confidentiality=Confidentiality.EIGEN_ORGANISATIE) & Q(own_org=True))
-        | (Q(confidentiality=Confidentiality.MELDER) & Q(vt_reader=True))
-    )
-
-
 def _with_reader(user, documents: QuerySet[Document]) -> QuerySet[Document]:
-    return documents.annotate(own_org=_own_organisation_participation(user), vt_reader=vt_participation(user)).annotate(
-        readable=ExpressionWrapper(readable_condition(user), output_field=BooleanField())
-    )
+    return with_readable(documents, user, organisation="author_organisation_id")
 
 
 def documents_readable_by(user, case: Case) -> QuerySet[Document]:

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy
 
 from cases.assessments.services import require_open_case
+from cases.confidentiality import check_class
 from cases.documents.files import FILE_EMPTY, file_type_of, safe_name
 from cases.documents.models import (
     RETENTION_BY_KIND,
@@ -43,10 +44,8 @@ from cases.timeline import timeline_record
 DOCUMENT_TOO_LARGE = gettext_lazy("Het bestand is te groot: ten hoogste %(limit)s MB.")
 DOCUMENT_CASE_FULL = gettext_lazy("Bij deze casus kunnen niet meer dan %(limit)s bestanden worden bewaard.")
 DOCUMENT_KIND_UNKNOWN = gettext_lazy("Kies de soort document.")
-DOCUMENT_CLASS_UNKNOWN = gettext_lazy("Kies de vertrouwelijkheid.")
 DOCUMENT_TITLE_REQUIRED = gettext_lazy("Geef het document een titel.")
 DOCUMENT_PERSON_NOT_ON_CASE = gettext_lazy("Kies alleen personen van deze casus.")
-DOCUMENT_MELDER_VT_ONLY = gettext_lazy("Alleen Veilig Thuis legt een document vast dat herleidbaar is tot de melder.")
 DOCUMENT_ALREADY_SUBMITTED = gettext_lazy("Dit formulier was al verstuurd: het document is één keer toegevoegd.")
 DOCUMENT_VERSION_AUTHOR_ONLY = gettext_lazy(
     "Alleen de organisatie die het document toevoegde, voegt een nieuwe versie toe."
@@ -174,17 +173,13 @@ def document_add(
     errors: dict[str, list[str]] = {}
     if kind not in DocumentKind.values:
         errors["kind"] = [str(DOCUMENT_KIND_UNKNOWN)]
-    if confidentiality not in Confidentiality.values:
-        errors["confidentiality"] = [str(DOCUMENT_CLASS_UNKNOWN)]
     if not (title or "").strip():
         errors["title"] = [str(DOCUMENT_TITLE_REQUIRED)]
     if errors:
         raise ValidationError(errors)
+    check_class(actor=actor, case=case, confidentiality=confidentiality, organisation=organisation)
     if confidentiality == Confidentiality.MELDER:
-        try:
-            organisation = vt_organisation(actor, case)
-        except PermissionDenied as exc:
-            raise ValidationError({"confidentiality": [str(DOCUMENT_MELDER_VT_ONLY)]}) from exc
+        organisation = vt_organisation(actor, case)  # written for Veilig Thuis, whatever else the author works for
     measure_fields = _measure_fields(kind, measure)
     chosen = _persons(case, persons)
     lock_row(case)  # the case's count limit holds under simultaneous uploads

@@ -13,27 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import BooleanField, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, F, OuterRef, Q, QuerySet, Value, When
 from django.db.models import Case as SqlCase
 from django.shortcuts import get_object_or_404
 
-from cases.models import Case, Participant
+from cases.confidentiality import vt_participation
+from cases.models import Case
 from cases.reporters.models import Reporter
-from cases.selectors import participation_backed
-from partners.models import OrganisationKind
-
-
-def vt_participation(user, *, case=None) -> Exists:
-    """An active, backed participation of `user` for Veilig Thuis on `case` (a case or an OuterRef;
-    by default the outer row's `case_id`)."""
-    case = OuterRef("case_id") if case is None else case
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Exists(Participant.objects.none())
-    return Exists(
-        Participant.objects.active()
-        .filter(case=case, professional=user, organisation__kind=OrganisationKind.VEILIG_THUIS)
-        .filter(participation_backed())
-    )
 
 
 def reporters_readable_by(user, case: Case) -> QuerySet[Reporter]:

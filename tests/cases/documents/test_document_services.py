@@ -10,12 +10,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 
+from cases.confidentiality import MELDER_VT_ONLY
 from cases.documents.files import FILE_NAME_MISMATCH, FILE_NAME_UNSAFE, FILE_TYPE_NOT_ALLOWED
 from cases.documents.models import Document, DocumentVersion, RetentionClass, VersionStatus
 from cases.documents.scanning import EICAR
 from cases.documents.services import (
     DOCUMENT_CASE_FULL,
-    DOCUMENT_MELDER_VT_ONLY,
     DOCUMENT_TOO_LARGE,
     document_add,
     document_version_add,
@@ -155,7 +155,7 @@ def test_the_count_limit_per_case_holds(world, document_storage, settings):
 def test_only_veilig_thuis_adds_a_melder_document(world, document_storage):
     with pytest.raises(ValidationError) as refused:
         add(world, confidentiality="melder")
-    assert refused.value.message_dict["confidentiality"] == [str(DOCUMENT_MELDER_VT_ONLY)]
+    assert refused.value.message_dict["confidentiality"] == [str(MELDER_VT_ONLY)]
     document = add(world, actor=world.vt_professional, confidentiality="melder", kind="melding")
     assert document.author_organisation == world.vt
 
