@@ -199,3 +199,27 @@ def test_the_compiled_catalogue_is_the_catalogue():
         if not e.obsolete and compiled.get((e.msgctxt, e.msgid)) != (e.msgstr or e.msgstr_plural.get(0, ""))
     ]
     assert not stale, f"compile the catalogue (python scripts/i18n.py update): {stale[:20]}"
+
+
+TRANSLATE_TAG = re.compile(r"""\{%\s*(?:translate|trans)\s+(["'])(.*?)\1(?:\s+context\s+(["'])(.*?)\3)?""")
+TEMPLATE_ROOTS = ("safetyteams", "partners", "security", "cases", "workflows", "metrics", "exchange")
+
+
+def _translated_in_templates() -> dict[tuple[str | None, str], str]:
+    root = LOCALE.parent
+    found = {}
+    for app in TEMPLATE_ROOTS:
+        for path in (root / app).glob("**/templates/**/*.*"):
+            for m in TRANSLATE_TAG.finditer(path.read_text(encoding="utf-8", errors="replace")):
+                found[(m.group(4), m.group(2))] = str(path.relative_to(root))
+    return found
+
+
+def test_every_string_a_template_translates_has_its_english_translation():
+    """Also the pages of the login's second step and the two-factor setup (security/templates/two_factor):
+    a string missing here is shown in Dutch on the English page."""
+    translated = {(e.msgctxt, e.msgid) for e in catalogue() if not e.obsolete and e.translated()}
+    strings = _translated_in_templates()
+    assert any("two_factor" in path for path in strings.values())
+    missing = {msgid: path for (context, msgid), path in strings.items() if (context, msgid) not in translated}
+    assert not missing, f"run scripts/i18n.py update and translate: {missing}"
