@@ -56,6 +56,7 @@ SYNONYMS: list[tuple[set[str], str]] = [
     ({"afgesloten", "gesloten"}, "both 'closed': a case's status, a meeting's"),
     ({"dagelijks overzicht", "dagoverzicht"}, "the same daily digest e-mail, in two spellings"),
     ({"Voorkeuren voor meldingen", "meldingsvoorkeuren"}, "the same notification preferences, in two spellings"),
+    ({"nagekomen", "gehaald"}, "both 'met' in the glossary: a safety condition kept, a deadline made in time"),
 ]
 
 
@@ -98,7 +99,13 @@ NOTIFICATION_SENSE = (
     "Per soort melding",
 )
 
-# The domain's words (docs: /work/shared/DESIGN.md) and the one English rendering each must keep.
+# 'overleg' is also the verb 'to consult' (with the coordinator): not a meeting.
+CONSULT_SENSE = (
+    "Overleg eerst met de coördinator. Is dit toch een ander gezin of een nieuwe casus nodig, bevestig dan dat u "
+    "toch doorgaat.",
+)
+
+# The domain's words and the English rendering each must keep (docs/design.md §16, the glossary).
 GLOSSARY: list[Term] = [
     Term(r"veiligheidsvoorwaarde", r"safety condition"),
     Term(r"\bgezamenlijke? oordee?l", r"joint judgement"),
@@ -121,8 +128,8 @@ GLOSSARY: list[Term] = [
     Term(r"\bbewaartermijn", r"retention period"),
     Term(r"\bVeilig Thuis\b", r"Veilig Thuis"),
     Term(r"\bRaad voor de Kinderbescherming", r"Child Protection Board"),
-    Term(r"\bGecertificeerde Instelling", r"Certified Institution"),
-    Term(r"\bbeschikking", r"court decision"),
+    Term(r"\bGecertificeerde Instelling", r"certified child-protection agency"),
+    Term(r"\bbeschikking", r"court order"),
     Term(r"\bondertoezichtstelling", r"supervision order"),
     Term(r"\buithuisplaatsing", r"out-of-home placement"),
     Term(r"\binzet\b", r"intervention"),
@@ -134,11 +141,15 @@ GLOSSARY: list[Term] = [
     Term(r"\bconflict van plichten", r"conflict of duties"),
     Term(r"\bterugkoppeling", r"feedback"),
     Term(r"\bpeildatum", r"reference date"),
-    Term(r"\bjeugdprofessional", r"youth professional"),
+    Term(r"\bjeugdprofessional", r"youth-care professional"),
     Term(r"\bcoördinator", r"coordinator|coordinate"),
     Term(r"\bfunctioneel beheerder", r"functional administrator"),
     Term(r"\bprivacy officer", r"privacy officer"),
-    Term(r"regisseur", r"director"),
+    Term(r"regisseur", r"case manager"),
+    Term(r"\bverslag", r"minutes"),
+    Term(r"\bzaaknummer", r"case number|reference"),
+    Term(r"\bgezamenlijke analyse", r"joint analysis"),
+    Term(r"\boverleg(gen)?\b", r"meeting", unless=CONSULT_SENSE),
     Term(r"\bepisode", r"episode"),
     Term(r"\bvernietig", r"destr"),
     Term(r"\btijdlijn", r"timeline"),
@@ -162,6 +173,7 @@ def test_every_string_with_a_domain_word_keeps_its_english_term(term):
 def test_each_sense_exception_is_still_in_the_catalogue():
     msgids = {dutch for dutch, _english in _pairs(catalogue())}
     assert set(NOTIFICATION_SENSE) <= msgids
+    assert set(CONSULT_SENSE) <= msgids
 
 
 def test_no_entry_is_fuzzy_or_keeps_a_previous_msgid():
