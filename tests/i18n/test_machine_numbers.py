@@ -126,9 +126,11 @@ def localised_numbers(text: str) -> list[str]:
 
 
 def test_no_template_writes_a_localised_number_into_svg_css_or_a_progress_bar():
+    templates = _templates()
+    assert ROOT / "cases/assessments/templates/assessments/_assessment_summary.html" in templates
     offences = {
         str(path.relative_to(ROOT)): found
-        for path in _templates()
+        for path in templates
         if (found := localised_numbers(path.read_text(encoding="utf-8", errors="replace")))
     }
     assert not offences, f"wrap these in {{% localize off %}} or use |unlocalize: {offences}"
