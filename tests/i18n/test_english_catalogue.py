@@ -56,6 +56,7 @@ SYNONYMS: list[tuple[set[str], str]] = [
     ({"afgesloten", "gesloten"}, "both 'closed': a case's status, a meeting's"),
     ({"dagelijks overzicht", "dagoverzicht"}, "the same daily digest e-mail, in two spellings"),
     ({"Voorkeuren voor meldingen", "meldingsvoorkeuren"}, "the same notification preferences, in two spellings"),
+    ({"startdatum", "ingangsdatum"}, "both 'start date': a measure's ingangsdatum is the day it starts"),
     ({"nagekomen", "gehaald"}, "both 'met' in the glossary: a safety condition kept, a deadline made in time"),
 ]
 
