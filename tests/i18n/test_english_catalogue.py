@@ -110,7 +110,8 @@ CONSULT_SENSE = (
 GLOSSARY: list[Term] = [
     Term(r"veiligheidsvoorwaarde", r"safety condition"),
     Term(r"\bgezamenlijke? oordee?l", r"joint judgement"),
-    Term(r"\bvaste? gezicht", r"primary professional"),
+    # The family's own plain-language pages call their primary professional their regular contact person.
+    Term(r"\bvaste? gezicht", r"primary professional|regular contact person"),
     Term(r"\bacute onveiligheid", r"acute unsafety"),
     Term(r"\bstructurele onveiligheid", r"structural unsafety"),
     Term(r"\bgeen onveiligheid", r"no unsafety"),
