@@ -54,7 +54,7 @@ def test_the_timeline_is_translated_when_shown_not_when_recorded(region, client,
     login_verified(client, region.cvc_user)
     body = client.get(f"/zaken/{case.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     [line] = [entry for entry in _entries(body) if "status changed" in entry]
-    assert "reported → safety assessment" in line
+    assert "referred → safety assessment" in line
     assert "aangemeld" not in line
 
 
