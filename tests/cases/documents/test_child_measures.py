@@ -165,3 +165,11 @@ def test_the_api_shows_the_measures_per_child_and_records_the_end(mw, client, lo
     again = client.post(url, {"ended_on": "2025-02-02", "reason": "overig"}, content_type="application/json")
     assert again.status_code in (400, 403)
     assert client.post(f"{base}measures/{measure.pk + 99}/end/", {}, content_type="application/json").status_code == 404
+
+
+def test_a_childs_measure_makes_the_gis_retention_rule_apply(mw):
+    from cases.retention.services import rules_for
+
+    assert "gi-maatregel" not in {rule.code for rule in rules_for(mw.case)}  # the GI takes part, no measure ran
+    beschikking(mw, [mw.child])
+    assert "gi-maatregel" in {rule.code for rule in rules_for(mw.case)}
