@@ -373,6 +373,9 @@ class EventKind(models.TextChoices):
     # About a document: its kind and id, never its title (cases.documents).
     DOCUMENT_ADDED = "document_added", _("document toegevoegd")
     BESCHIKKING_RECORDED = "beschikking_recorded", _("beschikking vastgelegd")
+    # A child's protection measure: its kind and ids, never a name (cases.documents.measures).
+    MEASURE_RECORDED = "measure_recorded", _("maatregel voor een kind vastgelegd")
+    MEASURE_ENDED = "measure_ended", _("maatregel voor een kind beëindigd")
     # Retention and the family's requests (cases.retention, cases.requests).
     CASE_DESTROYED = "case_destroyed", _("casus vernietigd")
     DESTRUCTION_DECIDED = "destruction_decided", _("besluit op verzoek tot vernietiging")
@@ -438,7 +441,7 @@ from cases.assessments.models import (  # noqa: E402,F401
     SafetyScoreField,
     Veiligheidsvoorwaarde,
 )
-from cases.documents.models import Document, DocumentVersion  # noqa: E402,F401
+from cases.documents.models import ChildMeasure, Document, DocumentVersion  # noqa: E402,F401
 from cases.interventions.models import Intervention  # noqa: E402,F401
 from cases.legal_bases.models import Consent, ConsentGiver, LegalBasis  # noqa: E402,F401
 from cases.reporters.models import Reporter  # noqa: E402,F401

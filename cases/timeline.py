@@ -142,7 +142,10 @@ TIMELINE_GROUPS: dict[str, tuple[str | Promise, tuple[str, ...]]] = {
         ),
     ),
     "notities": (_("notities"), (K.NOTE_ADDED, K.NOTE_CORRECTED)),
-    "documenten": (_("documenten"), (K.DOCUMENT_ADDED, K.BESCHIKKING_RECORDED)),
+    "documenten": (
+        _("documenten"),
+        (K.DOCUMENT_ADDED, K.BESCHIKKING_RECORDED, K.MEASURE_RECORDED, K.MEASURE_ENDED),
+    ),
 }
 
 

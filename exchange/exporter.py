@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.access_log.models import AccessAction
+from cases.documents.models import ChildMeasure
 from cases.investigations.selectors import destruction_requests_of, onderzoeken_of
 from cases.models import Case, CaseStatus, EventKind, Person, TimelineEvent
 from cases.selectors import case_for
@@ -99,6 +100,7 @@ def case_document(case: Case) -> dict:
         "vast_gezicht_assignments": _vast_gezicht_assignments(events),
         "investigations": _investigations(case),
         "destruction_requests": _destruction_requests(case, person_keys),
+        "measures": _measures(case, person_keys),
     }
     doc.update({key: value for key, value in optional.items() if value})
     return doc
@@ -139,6 +141,31 @@ def _destruction_requests(case: Case, person_keys: dict[int, str]) -> list[dict]
         for r in destruction_requests_of(case)
         if r.event.actor_id and r.person_id in persons
     ]
+
+
+def _measures(case: Case, person_keys: dict[int, str]) -> list[dict]:
+    """Each child's protection measure (from a beschikking or imported), with who recorded and ended it."""
+    result = []
+    rows = ChildMeasure.objects.filter(case=case).select_related("organisation", "recorded_by", "ended_by")
+    for row in rows.order_by("recorded_at", "id"):
+        item = {
+            "kind": row.measure,
+            "child": person_keys.get(row.child_id) or f"P{row.child_id}",
+            "organisation": row.organisation.name,
+            "decided_on": row.decided_on.isoformat(),
+            "starts_on": row.starts_on.isoformat(),
+            "planned_end": row.planned_end.isoformat() if row.planned_end else None,
+            "recorded": {"at": moment(row.recorded_at), "by": row.recorded_by.username},
+        }
+        if row.ended_on is not None and row.ended_by is not None and row.ended_at is not None:
+            item["ended"] = {
+                "at": moment(row.ended_at),
+                "by": row.ended_by.username,
+                "on": row.ended_on.isoformat(),
+                "reason": row.end_reason,
+            }
+        result.append(item)
+    return result
 
 
 def _person(person: Person, keys: dict[int, str]) -> dict:

@@ -177,6 +177,8 @@ STEP_ORDER = (
     "intervention_end",
     "onderzoek_start",
     "onderzoek_end",
+    "measure_record",
+    "measure_end",
     "minutes",
     "destruction_request",
     "status",
@@ -265,6 +267,18 @@ def history_steps(document: dict) -> list[Step]:
                 _after_participation(
                     _step(ended["at"], "onderzoek_end", f"{where}/ended", investigation), since.get(ended["by"])
                 )
+            )
+    for i, measure in enumerate(document.get("measures", [])):
+        where = f"/measures/{i}"
+        recorded, ended = measure["recorded"], measure.get("ended")
+        steps.append(
+            _after_participation(
+                _step(recorded["at"], "measure_record", where, measure, exclude=("ended",)), since.get(recorded["by"])
+            )
+        )
+        if ended:
+            steps.append(
+                _after_participation(_step(ended["at"], "measure_end", f"{where}/ended", ended), since.get(ended["by"]))
             )
     for i, request in enumerate(document.get("destruction_requests", [])):
         step = _step(request["at"], "destruction_request", f"/destruction_requests/{i}", request)

@@ -18,6 +18,8 @@ from cases.assessments.services import (
     dissent_record,
     judgement_record,
 )
+from cases.documents.measures import measure_end, measure_record
+from cases.documents.models import ChildMeasure
 from cases.interventions.models import Intervention
 from cases.interventions.services import (
     intervention_agree,
@@ -213,6 +215,37 @@ class Replayer:
             case=self.case,
             kind=data["kind"],
             ended_on=timezone.localdate(step.at),
+            occurred_at=step.at,
+        )
+
+    # --- the children's protection measures (without their beschikking's file) ---
+
+    def do_measure_record(self, step: Step) -> None:
+        data = step.data
+        actor = self.user(data["recorded"]["by"])
+        measure = measure_record(
+            actor=actor,
+            case=self.case,
+            child=Person.objects.get(pk=self.keys[f"person:{data['child']}"], case=self.case),
+            measure=data["kind"],
+            decided_on=parse_date(data["decided_on"]),
+            starts_on=parse_date(data["starts_on"]),
+            planned_end=parse_date(data["planned_end"]) if data.get("planned_end") else None,
+            occurred_at=step.at,
+        )
+        if measure.organisation.name != data["organisation"]:
+            raise ValidationError({"organisation": _wrong_organisation(actor.username, measure.organisation.name)})
+        self.keys[step.pointer] = measure.pk
+
+    def do_measure_end(self, step: Step) -> None:
+        data = step.data
+        measure = ChildMeasure.objects.select_related("case").get(pk=self.keys[step.pointer.removesuffix("/ended")])
+        measure.case = self.case
+        measure_end(
+            actor=self.user(data["by"]),
+            measure=measure,
+            ended_on=parse_date(data["on"]),
+            reason=data["reason"],
             occurred_at=step.at,
         )
 

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cases.documents.measures import MEASURE_CHILD_NOT_ON_CASE, MEASURE_END_BEFORE_START, MEASURE_ENDED_BEFORE_START
 from cases.interventions.services import DUE_BEFORE_START
 from cases.services import PARTICIPANT_NOT_WORKING, TEAM_DOES_NOT_SERVE
 from cases.validators import DATE_OUT_OF_RANGE, bsn_is_valid, date_in_range
@@ -206,6 +207,7 @@ class Checker:
         self.check_vast_gezicht_assignments()
         self.check_investigations()
         self.check_destruction_requests()
+        self.check_measures()
         return self.problems
 
     def check_persons(self) -> None:
@@ -412,3 +414,26 @@ class Checker:
             self.member(request["by"], f"{where}/by")
             if request["requested_by"] not in keys:
                 self.fail(f"{where}/requested_by", _("Er is geen persoon met deze sleutel in het document."))
+
+    def check_measures(self) -> None:
+        # The services check the rest (an open case, the organisation that ends it, the days).
+        children = {p["key"] for p in self.doc.get("persons", []) if p.get("role") == "jeugdige"}
+        for i, measure in enumerate(self.doc.get("measures", [])):
+            where = f"/measures/{i}"
+            if measure["child"] not in children:
+                self.fail(f"{where}/child", str(MEASURE_CHILD_NOT_ON_CASE))
+            organisation = self.organisation(measure["organisation"], f"{where}/organisation")
+            self.day(measure["decided_on"], f"{where}/decided_on")
+            starts_on = self.day(measure["starts_on"], f"{where}/starts_on", future_ok=True)
+            planned_end = self.day(measure.get("planned_end"), f"{where}/planned_end", future_ok=True)
+            if starts_on and planned_end and planned_end < starts_on:
+                self.fail(f"{where}/planned_end", str(MEASURE_END_BEFORE_START))
+            recorded = self.moment(measure["recorded"]["at"], f"{where}/recorded/at")
+            self.member(measure["recorded"]["by"], f"{where}/recorded/by", organisation=organisation)
+            ended = measure.get("ended")
+            if ended:
+                self.moment(ended["at"], f"{where}/ended/at", not_before=recorded, after_what=_("het vastleggen"))
+                self.member(ended["by"], f"{where}/ended/by", organisation=organisation)
+                on = self.day(ended["on"], f"{where}/ended/on")
+                if on and starts_on and on < starts_on:
+                    self.fail(f"{where}/ended/on", str(MEASURE_ENDED_BEFORE_START))

@@ -158,7 +158,14 @@ def rereports(filters: Filters) -> Table:
     columns = [("rereported", str(_("heraangemeld binnen venster"))), ("not_rereported", str(_("niet heraangemeld")))]
     keyed = ({**row, "col": "rereported" if row["again"] else "not_rereported"} for row in rows)
     labels, cells = _pivot(keyed, filters, [key for key, _label in columns])
-    return Table("rereports", _("Heraanmeldingen na afsluiting"), _row_header(filters), columns, labels, cells)
+    return Table(
+        "rereports",
+        _("Heraanmeldingen na afsluiting (aantal afsluitingen)"),
+        _row_header(filters),
+        columns,
+        labels,
+        cells,
+    )
 
 
 def deadline_adherence(filters: Filters) -> Table:

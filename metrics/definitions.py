@@ -163,6 +163,13 @@ MILESTONES = (
 )
 
 EXPLANATIONS = {
+    "units": _(
+        "Elke titel zegt wat er geteld wordt: casussen (een gezin; elke casus één keer), kinderen (jeugdigen), "
+        "maatregelen, oordelen, voorwaarden, termijnen of inzet. Beschermingsmaatregelen die de rechter oplegt "
+        "tellen per kind, zoals de Beleidsinformatie Jeugdbescherming: één beschikking voor twee kinderen is "
+        "twee maatregelen per kind. 'Casussen met een beschermingsmaatregel' telt elke casus één keer, ook met "
+        "meer maatregelen of meer kinderen."
+    ),
     "cases_by_status": _(
         "Casussen naar hun huidige status (bij een publicatie: de status op het moment van publiceren), geteld "
         "in de periode waarin de casus is geopend."
@@ -213,30 +220,41 @@ EXPLANATIONS = {
     ),
     "interventions": _("Afgesproken inzet naar soort, in de periode waarin de inzet is afgesproken."),
     "protection_measures": _(
-        "Afgesproken beschermingsmaatregelen (ondertoezichtstelling, machtiging uithuisplaatsing), elke "
-        "maatregel één keer geteld, in de periode waarin hij is afgesproken. Een casus met twee maatregelen telt "
-        "twee keer: de tabel telt maatregelen, geen casussen, zodat de totalen kloppen."
+        "Beschermingsmaatregelen die het veiligheidsteam als inzet heeft afgesproken (ondertoezichtstelling, "
+        "machtiging uithuisplaatsing), elke afgesproken inzet één keer geteld, in de periode waarin hij is "
+        "afgesproken: een telling van maatregelen, geen casussen of kinderen. Wat de rechter heeft opgelegd, "
+        "per kind, staat in de tabellen hieronder."
     ),
     "measures_ended": _(
-        "Beschermingsmaatregelen naar afloop, in de periode van hun begin: de dag waarop de maatregel is gestart, "
-        "anders de afgesproken startdatum. Loopt nog, afgerond of gestopt: de stand op het moment van berekenen "
-        "(bij een publicatie: het moment van publiceren). Een maatregel is in dit systeem vastgelegd bij de "
-        "casus (het gezin), niet bij één kind: er wordt per maatregel geteld."
+        "Beschermingsmaatregelen per kind zoals de rechter ze oplegde: een beschikking legt haar maatregel "
+        "vast voor elk kind (jeugdige) dat ze betreft, en elk kind telt apart (een beschikking voor twee "
+        "kinderen is twee maatregelen). Geteld in de periode van de ingangsdatum. Afloop op de dag van "
+        "berekenen (bij een publicatie: de laatste dag van het kwartaal): de vastgelegde reden als de maatregel "
+        "op of vóór die dag is beëindigd; 'einde van de termijn' als de einddatum van de beschikking op of vóór "
+        "die dag ligt en er geen einde is vastgelegd; anders loopt de maatregel nog."
     ),
     "measures_age": _(
-        "Beschermingsmaatregelen naar de leeftijdsgroep van het jongste kind van de casus op de dag van het "
-        "begin (kinderen die later zijn geboren tellen niet mee); zonder bekende geboortedatum: onbekend."
+        "Beschermingsmaatregelen per kind naar de leeftijdsgroep van dat kind op de ingangsdatum; zonder bekende "
+        "geboortedatum (of een geboortedatum na de ingangsdatum): onbekend."
     ),
     "measures_duration": _(
-        "Duur van de beëindigde beschermingsmaatregelen in kalenderdagen: de einddatum min de begindatum "
-        "(lokale datums). Mediaan en 90e percentiel; niet getoond bij minder dan %(k)s beëindigde maatregelen."
+        "Duur van de beëindigde beschermingsmaatregelen per kind in kalenderdagen: de dag van beëindiging (of de "
+        "verstreken einddatum) min de ingangsdatum. Mediaan en 90e percentiel; niet getoond bij minder dan "
+        "%(k)s beëindigde maatregelen."
+    ),
+    "cases_with_measure": _(
+        "Casussen met een beschermingsmaatregel: elke casus één keer, in de periode waarin de eerste maatregel "
+        "voor een van haar kinderen inging, ook als er meer maatregelen of meer kinderen zijn. De kolommen "
+        "verdelen de casussen naar het aantal kinderen met een maatregel; het totaal is het aantal casussen."
     ),
     "stock": _(
         "De voorraad op de peildatum (einde van die dag): open casussen (de laatste opening, heropening of "
         "statuswijziging vóór dat moment was geen afsluiting of afschaling), de kinderen (jeugdigen, geboren "
-        "op of vóór de peildatum) in die casussen, en de beschermingsmaatregelen die toen liepen (begonnen op "
-        "of vóór de peildatum, nog niet beëindigd). De peildatum is de laatste dag van een maand; zonder "
-        "peildatum de einddatum van de gekozen periode."
+        "op of vóór de peildatum) in die casussen, de kinderen met een lopende beschermingsmaatregel en die "
+        "maatregelen per kind. Een maatregel loopt op de peildatum als hij op of vóór die dag is ingegaan en "
+        "zijn einde (de vastgelegde dag van beëindiging, anders de einddatum van de beschikking) ná die dag "
+        "ligt. De peildatum is de laatste dag van een maand; zonder peildatum de einddatum van de gekozen "
+        "periode."
     ),
     "norms": _(
         "Per wettelijke termijn het aandeel van de afgehandelde termijnen (gehaald of niet gehaald) dat binnen "

@@ -9,7 +9,7 @@ One query per table (or per group of tables) whatever the data size; only aggreg
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import connection
@@ -25,7 +25,8 @@ from cases.assessments.models import (
     JointJudgement,
     Veiligheidsvoorwaarde,
 )
-from cases.interventions.models import PROTECTION_MEASURES, Intervention, InterventionStatus
+from cases.documents.models import ChildMeasure, Measure, MeasureEndReason
+from cases.interventions.models import Intervention
 from cases.models import Case, EventKind, Intake, Person, PersonRole, TimelineEvent
 from metrics.compute import (
     DIMENSION_LABELS,
@@ -49,9 +50,7 @@ from metrics.definitions import (
 )
 from metrics.tables import Table
 
-ENDED = (InterventionStatus.AFGEROND.value, InterventionStatus.GESTOPT.value)
 AGE_COLUMNS = [label for _low, _high, label in AGE_BANDS] + [AGE_ADULT, AGE_UNKNOWN]
-MEASURE_KINDS = [(k.value, str(k.label)) for k in PROTECTION_MEASURES]
 
 
 def _run(sql: str, params: list) -> list[dict]:
@@ -68,6 +67,7 @@ def _more_tables() -> dict[str, str]:
         "judgement": JointJudgement,
         "assessment": Assessment,
         "dissent": Dissent,
+        "measure": ChildMeasure,
     }
     return _tables() | {key: connection.ops.quote_name(m._meta.db_table) for key, m in models.items()}
 
@@ -98,101 +98,144 @@ def _age_sql(born: str, on: str) -> str:
     return f"CASE WHEN {born} IS NULL THEN '{AGE_UNKNOWN}' {bands} ELSE '{AGE_ADULT}' END"
 
 
+def _reference_day(filters: Filters) -> date:
+    """The local day the afloop of measures is judged on: the moment of computing (a release: its end)."""
+    return timezone.localdate(filters.moment())
+
+
+CHILDREN_COLUMNS = (
+    ("children_1", _("één kind met een maatregel")),
+    ("children_2", _("twee kinderen")),
+    ("children_3plus", _("drie of meer kinderen")),
+)
+
+
 def measure_tables(filters: Filters) -> list[Table]:
-    """Protection measures (OTS, machtiging uithuisplaatsing), each counted once, in the period of their
-    start (the day it started, else its start date): how they ended, the youngest child's age band at the
-    start, and the duration in calendar days of the measures that ended."""
+    """Protection measures per child (cases.documents.ChildMeasure: a beschikking's measure once for each
+    child it concerns), each counted in the period of its ingangsdatum: how it ended, the child's age
+    band at the start, the duration in calendar days of those that ended; and the cases with a measure,
+    each case once, in the period its first measure started. One query for the four tables."""
     tables = _more_tables()
     dims_select, dims_group = _sql_dims(filters)
     scope, scope_params = _sql_scope(filters)
-    tz = settings.TIME_ZONE
+    reasons = "".join(f", count(*) FILTER (WHERE how = '{r.value}') AS \"end_{r.value}\"" for r in MeasureEndReason)
+    reasons_zero = "".join(f', 0 AS "end_{r.value}"' for r in MeasureEndReason)
     ages = "".join(f", count(*) FILTER (WHERE band = '{label}') AS \"age_{label}\"" for label in AGE_COLUMNS)
+    ages_zero = "".join(f', 0 AS "age_{label}"' for label in AGE_COLUMNS)
+    children = "".join(
+        f", count(*) FILTER (WHERE n_children {cond}) AS {key}"
+        for (key, _l), cond in zip(CHILDREN_COLUMNS, ("= 1", "= 2", ">= 3"), strict=True)
+    )
+    children_zero = "".join(f", 0 AS {key}" for key, _l in CHILDREN_COLUMNS)
     sql = f"""
     WITH m AS (
-        SELECT i.id, i.kind, i.status, i.case_id {dims_select},
-               COALESCE((i.started_at AT TIME ZONE %s)::date, i.start_date) AS begins,
-               CASE WHEN i.status = ANY(%s) THEN (i.ended_at AT TIME ZONE %s)::date END AS ends
-        FROM {tables["iv"]} i
-        JOIN {tables["case"]} c ON c.id = i.case_id
+        SELECT cm.measure AS kind, cm.case_id, cm.starts_on AS begins {dims_select},
+               CASE WHEN p.date_of_birth <= cm.starts_on THEN p.date_of_birth END AS born,
+               CASE WHEN cm.ended_on <= %s THEN cm.end_reason
+                    WHEN cm.ended_on IS NULL AND cm.planned_end <= %s THEN %s END AS how,
+               CASE WHEN cm.ended_on <= %s THEN cm.ended_on
+                    WHEN cm.ended_on IS NULL AND cm.planned_end <= %s THEN cm.planned_end END AS ends
+        FROM {tables["measure"]} cm
+        JOIN {tables["case"]} c ON c.id = cm.case_id
         JOIN {tables["team"]} t ON t.id = c.team_id
         JOIN {tables["muni"]} m ON m.id = c.municipality_id
-        WHERE i.kind = ANY(%s) {scope}
+        LEFT JOIN {tables["person"]} p ON p.id = cm.child_id
+        WHERE cm.starts_on >= %s AND cm.starts_on <= %s {scope}
     ), banded AS (
-        SELECT m.*, {_age_sql("born", "begins")} AS band
-        FROM (
-            SELECT m.*, (SELECT max(p.date_of_birth) FROM {tables["person"]} p
-                         WHERE p.case_id = m.case_id AND p.role = %s AND p.date_of_birth <= m.begins) AS born
-            FROM m WHERE m.begins >= %s AND m.begins <= %s
-        ) m
+        SELECT m.*, {_age_sql("born", "begins")} AS band FROM m
+    ), first_measures AS (
+        SELECT cm.case_id, min(cm.starts_on) AS begins, count(DISTINCT cm.child_id) AS n_children
+        FROM {tables["measure"]} cm JOIN {tables["case"]} c ON c.id = cm.case_id
+        WHERE true {scope}
+        GROUP BY cm.case_id
+    ), cases AS (
+        SELECT f.* {dims_select}
+        FROM first_measures f
+        JOIN {tables["case"]} c ON c.id = f.case_id
+        JOIN {tables["team"]} t ON t.id = c.team_id
+        JOIN {tables["muni"]} m ON m.id = c.municipality_id
+        WHERE f.begins >= %s AND f.begins <= %s
     )
-    SELECT (date_trunc(%s, begins))::date AS period, kind {dims_group},
-           count(*) FILTER (WHERE NOT status = ANY(%s)) AS running,
-           count(*) FILTER (WHERE status = %s) AS completed,
-           count(*) FILTER (WHERE status = %s) AS stopped
-           {ages},
+    SELECT 'measures' AS grain, (date_trunc(%s, begins))::date AS period, kind {dims_group},
+           count(*) FILTER (WHERE how IS NULL) AS running {reasons} {ages},
            count(ends) AS n_ended,
            percentile_cont(0.5) WITHIN GROUP (ORDER BY ends - begins) AS p50_days,
            percentile_cont(0.9) WITHIN GROUP (ORDER BY ends - begins) AS p90_days
+           {children_zero}
     FROM banded GROUP BY period, kind {dims_group}
+    UNION ALL
+    SELECT 'cases', (date_trunc(%s, begins))::date, '' {dims_group},
+           0 {reasons_zero} {ages_zero}, 0, NULL, NULL {children}
+    FROM cases GROUP BY 2 {dims_group}
     """  # noqa: S608 - table names from model metadata, fixed fragments; values are parameters
+    day = _reference_day(filters)
     params = [
-        tz,
-        list(ENDED),
-        tz,
-        [k.value for k in PROTECTION_MEASURES],
+        day,
+        day,
+        MeasureEndReason.TERMIJN_VERSTREKEN.value,
+        day,
+        day,
+        filters.date_from,
+        filters.date_to,
         *scope_params,
-        PersonRole.JEUGDIGE.value,
+        *scope_params,
         filters.date_from,
         filters.date_to,
         filters.granularity,
-        list(ENDED),
-        InterventionStatus.AFGEROND.value,
-        InterventionStatus.GESTOPT.value,
+        filters.granularity,
     ]
     rows = _run(sql, params)
-    kind_labels = dict(MEASURE_KINDS)
-    for row in rows:
+    kind_labels = {k.value: str(k.label) for k in Measure}
+    measure_rows = [row for row in rows if row["grain"] == "measures"]
+    for row in measure_rows:
         row["kind"] = kind_labels.get(row["kind"], row["kind"])
     header = _header(filters, _("maatregel"))
     ended = _count_table(
         "measures_ended",
-        _("Beschermingsmaatregelen naar afloop (aantal maatregelen, naar begindatum)"),
+        _("Beschermingsmaatregelen per kind naar afloop (aantal maatregelen per kind, naar ingangsdatum)"),
         header,
-        [
-            ("running", str(_("loopt nog"))),
-            ("completed", str(_("beëindigd: afgerond"))),
-            ("stopped", str(_("beëindigd: gestopt"))),
-        ],
-        rows,
+        [("running", str(_("loopt nog")))] + [(f"end_{r.value}", str(r.label)) for r in MeasureEndReason],
+        measure_rows,
         filters,
         "kind",
     )
     age = _count_table(
         "measures_age",
-        _("Beschermingsmaatregelen naar leeftijd van het jongste kind bij de start (aantal maatregelen)"),
+        _("Beschermingsmaatregelen per kind naar leeftijd van het kind bij de start (aantal maatregelen per kind)"),
         header,
         [(f"age_{label}", label) for label in AGE_COLUMNS],
-        rows,
+        measure_rows,
         filters,
         "kind",
     )
-    labels = [_label(row, filters, "kind") for row in rows]
-    order = sorted(range(len(rows)), key=lambda i: labels[i])
+    labels = [_label(row, filters, "kind") for row in measure_rows]
+    order = sorted(range(len(measure_rows)), key=lambda i: labels[i])
     duration = Table(
         "measures_duration",
-        _("Duur van beëindigde beschermingsmaatregelen (kalenderdagen)"),
+        _("Duur van beëindigde beschermingsmaatregelen per kind (kalenderdagen)"),
         header,
         [("p50_days", str(_("mediaan (dagen)"))), ("p90_days", str(_("90e percentiel (dagen)")))],
         [labels[i] for i in order],
-        [[_round(rows[i]["p50_days"]), _round(rows[i]["p90_days"])] for i in order],
+        [[_round(measure_rows[i]["p50_days"]), _round(measure_rows[i]["p90_days"])] for i in order],
         counts=False,
         guards=[0, 0],
-        # The number ended guards the statistics but stays unpublished: it is nearly the sum of two of
+        # The number ended guards the statistics but stays unpublished: it is nearly the sum of
         # measures_ended's cells and could undo that table's suppression.
-        guard_counts=[[rows[i]["n_ended"]] for i in order],
+        guard_counts=[[measure_rows[i]["n_ended"]] for i in order],
         additive=[False, False],
     )
-    return [ended, age, duration]
+    cases = _count_table(
+        "cases_with_measure",
+        _(
+            "Casussen met een beschermingsmaatregel (aantal casussen, naar ingangsdatum van de eerste maatregel; "
+            "kolommen: aantal kinderen met een maatregel)"
+        ),
+        _header(filters),
+        [(key, str(label)) for key, label in CHILDREN_COLUMNS],
+        [row for row in rows if row["grain"] == "cases"],
+        filters,
+    )
+    return [ended, age, duration, cases]
 
 
 def _round(value) -> float | str:
@@ -201,8 +244,9 @@ def _round(value) -> float | str:
 
 def stock(filters: Filters) -> Table:
     """On the peildatum (end of that local day): open cases (their last opening, reopening or status
-    change before then was no closure), the children (jeugdigen born by then) in them, and the
-    protection measures running then (started by that day, not yet ended)."""
+    change before then was no closure), the children (jeugdigen born by then) in them, the children
+    with a protection measure running then, and those measures per child (started by that day, and
+    their end, the day it stopped or else the planned end, after it)."""
     tables = _more_tables()
     scope, scope_params = _sql_scope(filters)
     day = filters.reference_date()
@@ -216,15 +260,16 @@ def stock(filters: Filters) -> Table:
         ORDER BY e.case_id, e.occurred_at DESC, e.id DESC
     ), open_cases AS (
         SELECT case_id FROM state WHERE NOT (kind = %s AND to_status = ANY(%s))
+    ), running AS (
+        SELECT cm.id, cm.child_id FROM {tables["measure"]} cm JOIN {tables["case"]} c ON c.id = cm.case_id
+        WHERE cm.starts_on <= %s AND COALESCE(cm.ended_on, cm.planned_end, %s) > %s {scope}
     )
     SELECT (SELECT count(*) FROM open_cases) AS cases,
            (SELECT count(*) FROM {tables["person"]} p
             WHERE p.case_id IN (SELECT case_id FROM open_cases) AND p.role = %s
               AND (p.date_of_birth IS NULL OR p.date_of_birth <= %s)) AS children,
-           (SELECT count(*) FROM {tables["iv"]} i JOIN {tables["case"]} c ON c.id = i.case_id
-            WHERE i.kind = ANY(%s) {scope}
-              AND COALESCE((i.started_at AT TIME ZONE %s)::date, i.start_date) <= %s
-              AND (i.ended_at >= %s OR (i.ended_at IS NULL AND NOT i.status = ANY(%s)))) AS measures
+           count(DISTINCT r.child_id) AS children_measure, count(r.id) AS measures
+    FROM (SELECT 1) one LEFT JOIN running r ON true
     """  # noqa: S608 - as above
     params = [
         list(EPISODE_START_KINDS),
@@ -233,32 +278,31 @@ def stock(filters: Filters) -> Table:
         *scope_params,
         EventKind.STATUS_CHANGED.value,
         list(CLOSING_STATUSES),
+        day,
+        day + timedelta(days=1),
+        day,
+        *scope_params,
         PersonRole.JEUGDIGE.value,
         day,
-        [k.value for k in PROTECTION_MEASURES],
-        *scope_params,
-        settings.TIME_ZONE,
-        day,
-        end,
-        list(ENDED),
     ]
     row = _run(sql, params)[0]
     columns = [
         ("cases", str(_("open casussen"))),
         ("children", str(_("kinderen in open casussen"))),
-        ("measures", str(_("lopende beschermingsmaatregelen"))),
+        ("children_measure", str(_("kinderen met een lopende beschermingsmaatregel"))),
+        ("measures", str(_("lopende beschermingsmaatregelen per kind"))),
     ]
     return Table(
         "stock",
-        _("Voorraad op de peildatum (casussen, kinderen en maatregelen)"),
+        _("Voorraad op de peildatum (casussen, kinderen en maatregelen per kind)"),
         [str(_("peildatum"))],
         columns,
         [(day.isoformat(),)],
         [[row[key] for key, _l in columns]],
         counts=False,
-        guards=[None, None, None],
+        guards=[None] * len(columns),
         guard_counts=[[]],
-        additive=[False, False, False],
+        additive=[False] * len(columns),
     )
 
 

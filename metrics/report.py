@@ -38,7 +38,7 @@ def _episode_tables(filters: Filters) -> list[Table]:
         guards += [None, index, index]
     lead = Table(
         "lead_times",
-        _("Doorlooptijden vanaf aanmelding"),
+        _("Doorlooptijden vanaf aanmelding (dagen, per episode)"),
         header,
         lead_columns,
         labels,
@@ -51,7 +51,7 @@ def _episode_tables(filters: Filters) -> list[Table]:
     # Only published here, with its own totals; the score statistics below are guarded by its total.
     direction = Table(
         "score_direction",
-        _("Richting van de veiligheidsscore (eerste tot laatste oordeel)"),
+        _("Richting van de veiligheidsscore van eerste tot laatste oordeel (aantal episodes)"),
         header,
         [("improved", str(_("gestegen"))), ("unchanged", str(_("gelijk"))), ("worsened", str(_("gedaald")))],
         labels,
@@ -59,7 +59,7 @@ def _episode_tables(filters: Filters) -> list[Table]:
     )
     change = Table(
         "score_change",
-        _("Verandering van de veiligheidsscore"),
+        _("Verandering van de veiligheidsscore (punten, per episode)"),
         header,
         [("mean_change", str(_("gemiddelde verandering"))), ("p50_change", str(_("mediane verandering")))],
         labels,
@@ -71,7 +71,7 @@ def _episode_tables(filters: Filters) -> list[Table]:
     )
     handovers = Table(
         "handovers",
-        _("Episodes naar aantal overdrachten van het vaste gezicht"),
+        _("Episodes naar aantal overdrachten van het vaste gezicht (aantal episodes)"),
         header,
         [("handovers_0", str(_("geen"))), ("handovers_1", str(_("één"))), ("handovers_2plus", str(_("twee of meer")))],
         labels,
@@ -91,7 +91,7 @@ def _participant_table(filters: Filters) -> Table:
         columns += [(f"mean_{key}", f"{label}: {MEAN}"), (f"p50_{key}", f"{label}: {MEDIAN}")]
     return Table(
         "partners",
-        _("Betrokken organisaties en professionals per casus"),
+        _("Betrokken organisaties en professionals (aantal per casus)"),
         compute._row_header(filters),
         columns,
         [_labels(row, filters) for row in rows],
@@ -182,7 +182,7 @@ def norm_shares(deadlines: Published) -> Published:
         cells.append([share, row["open_overdue"]])
     return Published(
         key="norms",
-        title=str(_("Wettelijke termijnen: aandeel binnen de termijn")),
+        title=str(_("Wettelijke termijnen: aandeel binnen de termijn (procent en aantal termijnen)")),
         row_header=deadlines.row_header,
         columns=[
             ("share_met", str(_("binnen de termijn (procent van de afgehandelde termijnen)"))),

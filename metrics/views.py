@@ -213,6 +213,7 @@ def release_download(request: HttpRequest, release_id: int, fmt: str) -> HttpRes
 
 
 DEFINITION_ORDER = (
+    "units",
     "method",
     "suppression",
     "extract",

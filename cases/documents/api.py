@@ -18,14 +18,22 @@ from rest_framework.views import APIView
 
 from cases.api import IDEMPOTENCY_KEY, CaseScoped, submission_key_of
 from cases.api_errors import ALREADY_RECORDED, BAD_REQUEST, existing_shape
-from cases.documents import services
+from cases.documents import measures, services
 from cases.documents.download import file_response
 from cases.documents.models import Document
-from cases.documents.selectors import document_for, document_rows_of, version_for_download, versions_of
+from cases.documents.selectors import (
+    document_for,
+    document_rows_of,
+    measure_for,
+    version_for_download,
+    versions_of,
+)
 from cases.documents.serializers import (
+    ChildMeasureSerializer,
     DocumentCreateSerializer,
     DocumentRowSerializer,
     DocumentSerializer,
+    MeasureEndSerializer,
     VersionCreateSerializer,
     VersionSerializer,
 )
@@ -119,6 +127,24 @@ class DocumentDownload(CaseScoped, APIView):
     )
     def get(self, request: Request, case_id: int, document_id: int, version_id: int):
         return file_response(version_for_download(request.user, self.get_case(), document_id, version_id))
+
+
+class MeasureEnd(CaseScoped, APIView):
+    """How and when one child's measure of a beschikking ended (the organisation that recorded it)."""
+
+    log_detail = "document-measure"
+
+    @extend_schema(
+        summary="Einde van de maatregel van een kind vastleggen (dag en reden)",
+        request=MeasureEndSerializer,
+        responses={200: ChildMeasureSerializer, 400: BAD_REQUEST},
+    )
+    def post(self, request: Request, case_id: int, document_id: int, measure_id: int) -> Response:
+        measure = measure_for(request.user, self.get_case(), document_id, measure_id)
+        serializer = MeasureEndSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        measure = measures.measure_end(actor=request.user, measure=measure, **serializer.validated_data)
+        return Response(ChildMeasureSerializer(measure).data)
 
 
 existing_shape(Document, DocumentSerializer)

@@ -11,5 +11,6 @@ urlpatterns = [
     path(f"{CASE}documents/", api.DocumentListCreate.as_view(), name="api-document-list"),
     path(DOCUMENT, api.DocumentDetail.as_view(), name="api-document-detail"),
     path(f"{DOCUMENT}versions/", api.DocumentVersions.as_view(), name="api-document-versions"),
+    path(f"{DOCUMENT}measures/<id:measure_id>/end/", api.MeasureEnd.as_view(), name="api-document-measure-end"),
     path(f"{DOCUMENT}versions/<id:version_id>/download/", api.DocumentDownload.as_view(), name="api-document-download"),
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.documents.models import Confidentiality, DocumentKind, Measure
+from cases.documents.models import Confidentiality, DocumentKind, Measure, MeasureEndReason
 from cases.documents.selectors import persons_of_case
 from cases.forms import DATE_WIDGET, submission_key_field
 from cases.models import Case
@@ -41,7 +41,11 @@ class DocumentForm(forms.Form):
         ),
     )
     persons = forms.ModelMultipleChoiceField(
-        label=_("Betreft"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Betreft"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Bij een beschikking: de maatregel geldt voor elk gekozen kind (jeugdige)."),
     )
     file = FileField()
     measure = forms.ChoiceField(
@@ -75,3 +79,10 @@ class DocumentForm(forms.Form):
 
 class VersionForm(forms.Form):
     file = FileField()
+
+
+class MeasureEndForm(forms.Form):
+    """The end of one child's measure: the day and how it ended."""
+
+    ended_on = forms.DateField(label=_("Beëindigd op"), widget=DATE_WIDGET, validators=[validate_date_in_range])
+    reason = forms.ChoiceField(label=_("Reden van beëindiging"), choices=MeasureEndReason.choices)

@@ -62,6 +62,16 @@ class Measure(models.TextChoices):
     OVERIG = "overig", _("overige maatregel")
 
 
+class MeasureEndReason(models.TextChoices):
+    """How a child's measure ended (the categories of the national statistics, kept few)."""
+
+    TERMIJN_VERSTREKEN = "termijn_verstreken", _("einde van de termijn, niet verlengd")
+    OPGEHEVEN = "opgeheven", _("tussentijds opgeheven door de rechter")
+    MEERDERJARIG = "meerderjarig", _("het kind werd meerderjarig")
+    OMGEZET = "omgezet", _("omgezet in een andere maatregel")
+    OVERIG = "overig", _("andere reden")
+
+
 class VersionStatus(models.TextChoices):
     WORDT_GECONTROLEERD = "wordt_gecontroleerd", _("wordt gecontroleerd")
     BESCHIKBAAR = "beschikbaar", _("beschikbaar")
@@ -152,3 +162,65 @@ class DocumentVersion(models.Model):
 
     def __str__(self) -> str:
         return f"DocumentVersion {self.pk}"
+
+
+class ChildMeasure(models.Model):
+    """One child's protection measure: a beschikking imposes its measure on each child it concerns, one
+    row per child, so the national statistics count per child (start, end, age at start, how it ended).
+    A measure imported through the exchange format has no document (the format carries no files).
+
+    The end is the day the measure stopped (`ended_on`, with its reason) or else its planned end
+    (`planned_end`); the row, the child's role and date of birth outlive a destruction of the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="child_measures")
+    document = models.ForeignKey(
+        Document, on_delete=models.CASCADE, null=True, blank=True, related_name="child_measures"
+    )
+    child = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="measures", verbose_name=_("kind"))
+    measure = models.CharField(_("maatregel"), max_length=32, choices=Measure.choices)
+    decided_on = models.DateField(_("datum van de beschikking"), validators=[validate_date_in_range])
+    starts_on = models.DateField(_("ingangsdatum"), validators=[validate_date_in_range])
+    planned_end = models.DateField(_("einddatum"), null=True, blank=True, validators=[validate_date_in_range])
+    ended_on = models.DateField(_("beëindigd op"), null=True, blank=True, validators=[validate_date_in_range])
+    end_reason = models.CharField(
+        _("reden van beëindiging"), max_length=24, choices=MeasureEndReason.choices, blank=True
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("vastgelegd door organisatie")
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    ended_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("maatregel per kind")
+        verbose_name_plural = _("maatregelen per kind")
+        ordering = ["starts_on", "id"]
+        default_permissions = ()
+        constraints = [
+            models.CheckConstraint(condition=Q(measure__in=Measure.values), name="child_measure_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(end_reason="") | Q(end_reason__in=MeasureEndReason.values),
+                name="child_measure_end_reason_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True, end_reason="") | Q(ended_on__isnull=False) & ~Q(end_reason=""),
+                name="child_measure_ended_with_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end__isnull=True) | Q(planned_end__gte=models.F("starts_on")),
+                name="child_measure_planned_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("starts_on")),
+                name="child_measure_ended_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["document", "child"], condition=Q(document__isnull=False), name="child_measure_once_per_child"
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_on"], name="child_measure_start_idx")]
+
+    def __str__(self) -> str:
+        return f"ChildMeasure {self.pk}"

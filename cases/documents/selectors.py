@@ -31,7 +31,14 @@ from django.db.models import (
 from django.http import Http404
 
 from cases.confidentiality import with_readable
-from cases.documents.models import Confidentiality, Document, DocumentKind, DocumentVersion, VersionStatus
+from cases.documents.models import (
+    ChildMeasure,
+    Confidentiality,
+    Document,
+    DocumentKind,
+    DocumentVersion,
+    VersionStatus,
+)
 from cases.models import Case, Person
 from security.digits import parse_id
 
@@ -71,6 +78,27 @@ def version_for_download(user, case: Case, document_id, version_id) -> DocumentV
         raise Http404("Versie niet gevonden")
     version.document = document
     return version
+
+
+def measures_of(document: Document) -> list[ChildMeasure]:
+    """The children's measures of a beschikking the caller may read (obtained through document_for)."""
+    rows = list(
+        ChildMeasure.objects.filter(document=document).select_related("child").order_by("child__full_name", "id")
+    )
+    for row in rows:
+        row.case = document.case
+    return rows
+
+
+def measure_for(user, case: Case, document_id, measure_id) -> ChildMeasure:
+    """One child's measure of a beschikking that `user` may read; Http404 otherwise."""
+    document = document_for(user, case, document_id)
+    pk = parse_id(measure_id)
+    measure = ChildMeasure.objects.filter(document=document, pk=pk).first() if pk is not None else None
+    if measure is None:
+        raise Http404("Maatregel niet gevonden")
+    measure.case, measure.document = case, document
+    return measure
 
 
 def versions_of(document: Document) -> list[DocumentVersion]:

@@ -6,7 +6,15 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from cases.api_input import BoundedDateField
-from cases.documents.models import Confidentiality, Document, DocumentKind, DocumentVersion, Measure
+from cases.documents.models import (
+    ChildMeasure,
+    Confidentiality,
+    Document,
+    DocumentKind,
+    DocumentVersion,
+    Measure,
+    MeasureEndReason,
+)
 
 
 class DocumentRowSerializer(serializers.Serializer):
@@ -43,9 +51,19 @@ class VersionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class ChildMeasureSerializer(serializers.ModelSerializer):
+    """One child's measure of a beschikking: the child is a person id of the case."""
+
+    class Meta:
+        model = ChildMeasure
+        fields = ["id", "child", "measure", "decided_on", "starts_on", "planned_end", "ended_on", "end_reason"]
+        read_only_fields = fields
+
+
 class DocumentSerializer(serializers.ModelSerializer):
     author_organisation = serializers.CharField(source="author_organisation.name", read_only=True)
     persons = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    child_measures = ChildMeasureSerializer(many=True, read_only=True)
 
     class Meta:
         model = Document
@@ -63,6 +81,7 @@ class DocumentSerializer(serializers.ModelSerializer):
             "measure_start",
             "measure_end",
             "extension_request_due",
+            "child_measures",
             "created_at",
             "version",
         ]
@@ -86,3 +105,8 @@ class DocumentCreateSerializer(serializers.Serializer):
 
 class VersionCreateSerializer(serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True)
+
+
+class MeasureEndSerializer(serializers.Serializer):
+    ended_on = BoundedDateField()
+    reason = serializers.ChoiceField(choices=MeasureEndReason.choices)

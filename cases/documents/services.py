@@ -25,6 +25,14 @@ from django.utils.translation import gettext_lazy
 from cases.assessments.services import require_open_case
 from cases.confidentiality import check_class
 from cases.documents.files import FILE_EMPTY, file_type_of, safe_name
+from cases.documents.measures import (
+    MEASURE_CHILD_REQUIRED,
+    MEASURE_END_BEFORE_START,
+    MEASURE_REQUIRED,
+    MEASURE_START_REQUIRED,
+    child_measures_record,
+    children_of,
+)
 from cases.documents.models import (
     RETENTION_BY_KIND,
     Confidentiality,
@@ -50,10 +58,7 @@ DOCUMENT_ALREADY_SUBMITTED = gettext_lazy("Dit formulier was al verstuurd: het d
 DOCUMENT_VERSION_AUTHOR_ONLY = gettext_lazy(
     "Alleen de organisatie die het document toevoegde, voegt een nieuwe versie toe."
 )
-MEASURE_REQUIRED = gettext_lazy("Geef bij een beschikking de maatregel.")
 MEASURE_DECIDED_ON_REQUIRED = gettext_lazy("Geef de datum van de beschikking.")
-MEASURE_START_REQUIRED = gettext_lazy("Geef de ingangsdatum van de maatregel.")
-MEASURE_END_BEFORE_START = gettext_lazy("De einddatum ligt vóór de ingangsdatum.")
 MEASURE_ONLY_ON_BESCHIKKING = gettext_lazy("Een maatregel hoort alleen bij een beschikking.")
 
 
@@ -164,7 +169,8 @@ def document_add(
 ) -> Document:
     """Anyone working on the case adds a document for their organisation, with its first file. The
     melder class is for Veilig Thuis only. A beschikking records its measure; with an end date it
-    opens the deadline for the extension request (through the `beschikking_recorded` event)."""
+    opens the deadline for the extension request (through the `beschikking_recorded` event). It
+    concerns one or more children among its persons, and records its measure for each of them."""
     organisation = acting_organisation(actor, case)
     claim = submission_claim(
         actor=actor, key=submission_key, model=Document, case=case, message=DOCUMENT_ALREADY_SUBMITTED
@@ -182,6 +188,9 @@ def document_add(
         organisation = vt_organisation(actor, case)  # written for Veilig Thuis, whatever else the author works for
     measure_fields = _measure_fields(kind, measure)
     chosen = _persons(case, persons)
+    children = children_of(case, chosen)
+    if kind == DocumentKind.BESCHIKKING and not children:
+        raise ValidationError({"persons": [str(MEASURE_CHILD_REQUIRED)]})
     lock_row(case)  # the case's count limit holds under simultaneous uploads
     document = Document(
         case=case,
@@ -207,6 +216,19 @@ def document_add(
         summary=str(DocumentKind(kind).label),
         data={"document_id": document.pk, "kind": kind},
     )
+    if kind == DocumentKind.BESCHIKKING:  # the measure, once per child it concerns (the metrics count these)
+        child_measures_record(
+            actor=actor,
+            organisation=organisation,
+            case=case,
+            children=children,
+            measure=measure_fields["measure"],
+            decided_on=measure_fields["decided_on"],
+            starts_on=measure_fields["measure_start"],
+            planned_end=measure_fields["measure_end"],
+            document=document,
+            occurred_at=document.created_at,
+        )
     # Only a measure with an end has an extension to request: the deadline reads extension_request_due.
     if document.measure_end is not None:
         timeline_record(

@@ -16,10 +16,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from cases.documents import services
+from cases.documents import measures, services
 from cases.documents.download import file_response
-from cases.documents.forms import DocumentForm, VersionForm
-from cases.documents.selectors import document_for, document_rows_of, version_for_download, versions_of
+from cases.documents.forms import DocumentForm, MeasureEndForm, VersionForm
+from cases.documents.selectors import (
+    document_for,
+    document_rows_of,
+    measure_for,
+    measures_of,
+    version_for_download,
+    versions_of,
+)
 from cases.selectors import case_for_request
 from cases.view_helpers import run_form
 
@@ -87,6 +94,7 @@ def document_detail(request: HttpRequest, case_id: int, document_id: int) -> Htt
             "document": document,
             "versions": versions_of(document),
             "persons": list(document.persons.order_by("full_name")),
+            "child_measures": measures_of(document),
         },
         success_url=reverse("document-detail", kwargs={"case_id": case.pk, "document_id": document.pk}),
         success_message=_("De nieuwe versie is toegevoegd; de vorige versies blijven bewaard."),
@@ -100,3 +108,19 @@ def document_download(request: HttpRequest, case_id: int, document_id: int, vers
     """Download one scanned-clean version; the door writes the access-log row of every download."""
     case = case_for_request(request, case_id, detail=f"document-download:{document_id}:{version_id}")
     return file_response(version_for_download(request.user, case, document_id, version_id))
+
+
+@login_required
+def measure_end(request: HttpRequest, case_id: int, document_id: int, measure_id: int) -> HttpResponse:
+    """Record how and when one child's measure of a beschikking ended (the organisation that recorded it)."""
+    case = case_for_request(request, case_id, detail=f"document-measure:{document_id}:{measure_id}")
+    measure = measure_for(request.user, case, document_id, measure_id)
+    return run_form(
+        request,
+        MeasureEndForm(request.POST or None),
+        _refused_as_form_error(lambda data: measures.measure_end(actor=request.user, measure=measure, **data)),
+        template="documents/measure_end.html",
+        context={"case": case, "document": measure.document, "measure": measure},
+        success_url=reverse("document-detail", kwargs={"case_id": case.pk, "document_id": document_id}),
+        success_message=_("Het einde van de maatregel is vastgelegd."),
+    )

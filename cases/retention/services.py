@@ -13,12 +13,13 @@ from datetime import date, datetime
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from cases.access_log.models import AccessAction, AccessOutcome
 from cases.access_log.services import Actor, access_log_tombstone, access_log_write
+from cases.documents.models import ChildMeasure
 from cases.interventions.models import PROTECTION_MEASURES, Intervention
 from cases.models import CLOSED_STATUSES, Case, EventKind, Participant, Person, PersonRole, TimelineEvent
 from cases.requests.models import FamilyRequest, RequestDecision, RequestKind
@@ -61,7 +62,15 @@ def last_involvement(case: Case) -> datetime:
 
 def rules_for(case: Case) -> list[RetentionRule]:
     kinds = set(Participant.objects.filter(case=case).values_list("organisation__kind", flat=True))
-    with_measure = Intervention.objects.filter(case=case, kind__in=PROTECTION_MEASURES).exists()
+    # A measure ran: agreed as an intervention, or imposed on a child by a beschikking (one query).
+    with_measure = (
+        Case.objects.filter(pk=case.pk)
+        .filter(
+            Exists(Intervention.objects.filter(case=OuterRef("pk"), kind__in=PROTECTION_MEASURES))
+            | Exists(ChildMeasure.objects.filter(case=OuterRef("pk")))
+        )
+        .exists()
+    )
     return [
         rule
         for rule in RetentionRule.objects.filter(active=True)

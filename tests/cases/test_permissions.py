@@ -49,6 +49,7 @@ CASE_KWARGS = (
     "consent_id",
     "document_id",
     "version_id",
+    "measure_id",
     "request_id",
     "destruction_id",
 )
@@ -91,10 +92,12 @@ EXPECTED_ROUTES = {
     "document-add",
     "document-detail",
     "document-download",
+    "document-measure-end",
     "api-document-list",
     "api-document-detail",
     "api-document-versions",
     "api-document-download",
+    "api-document-measure-end",
     "family-requests",
     "family-request",
     "family-request-afschrift",
@@ -186,12 +189,16 @@ def build_fixture_ids(w) -> dict[str, int]:
     document = document_add(
         actor=w.professional,
         case=w.case,
-        kind="verslag",
-        title="Verslag huisbezoek",
+        kind="beschikking",
+        title="Beschikking kinderrechter",
         document_date=today,
         confidentiality="gedeeld",
         file=io.BytesIO(b"%PDF-1.4\n%%EOF\n"),
-        filename="verslag.pdf",
+        filename="beschikking.pdf",
+        persons=[w.child],
+        measure="ots",
+        decided_on=today,
+        measure_start=today,
     )
     version = document.versions.get()
     document_version_scan(version_id=version.pk)
@@ -209,6 +216,7 @@ def build_fixture_ids(w) -> dict[str, int]:
         "consent_id": consent.pk,
         "document_id": document.pk,
         "version_id": version.pk,
+        "measure_id": document.child_measures.get().pk,
         "request_id": family_request.pk,
         "destruction_id": destruction.pk,
         "reporter_id": reporter.pk,

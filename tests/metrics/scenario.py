@@ -6,9 +6,10 @@ Names, BSNs and texts are distinctive so that the export tests can prove none of
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from cases.documents.models import ChildMeasure
 from cases.interventions.models import Intervention
 from cases.models import Case, CaseStatus, EventKind, Note, Participant, Person, PersonRole
 from cases.timeline import timeline_record
@@ -99,12 +100,27 @@ def build() -> Scenario:
             description=SECRET_STRINGS[4],
         )
 
+    def child_measure(c: Case, child: Person, kind: str, starts: date, planned_end: date | None = None):
+        return ChildMeasure.objects.create(
+            case=c,
+            child=child,
+            measure=kind,
+            decided_on=starts - timedelta(days=1),
+            starts_on=starts,
+            planned_end=planned_end,
+            organisation=orgs["gi"],
+            recorded_by=users["p4"],
+            recorded_at=at(starts.year, starts.month, starts.day),
+        )
+
     # Case A: opened 10 Jan 2025, closed 11 Mar 2025 (60 days); one handover; scores 3 -> 7.
     a = case("VT-A", at(2025, 1, 10), CaseStatus.AFGESLOTEN)
-    Person.objects.create(
+    child1 = Person.objects.create(
         case=a, role=PersonRole.JEUGDIGE, full_name=SECRET_STRINGS[0], bsn="111222333", date_of_birth=BIRTH_DATES[0]
     )
-    Person.objects.create(case=a, role=PersonRole.JEUGDIGE, full_name=SECRET_STRINGS[2], date_of_birth=BIRTH_DATES[1])
+    child2 = Person.objects.create(
+        case=a, role=PersonRole.JEUGDIGE, full_name=SECRET_STRINGS[2], date_of_birth=BIRTH_DATES[1]
+    )
     Person.objects.create(
         case=a, role=PersonRole.OUDER, full_name=SECRET_STRINGS[1], bsn="123456782", date_of_birth=BIRTH_DATES[2]
     )
@@ -188,6 +204,11 @@ def build() -> Scenario:
     event(c, EventKind.CASE_REOPENED, at(2025, 6, 1), episode=2)
     event(c, EventKind.VAST_GEZICHT_ASSIGNED, at(2025, 6, 1), user_id=users["p3"].pk)
     uhp = intervention(c, "machtiging_uithuisplaatsing", at(2025, 6, 5), episode=2)
+    # The judge's measures per child: an OTS for both of A's children from 25 January (for a year), and a
+    # machtiging uithuisplaatsing for the first from 5 June, without an end date (case A is closed by then).
+    for child in (child1, child2):
+        child_measure(a, child, "ots", date(2025, 1, 25), planned_end=date(2026, 1, 25))
+    child_measure(a, child1, "machtiging_uithuisplaatsing", date(2025, 6, 5))
     event(c, EventKind.INTERVENTION_AGREED, at(2025, 6, 5), intervention_id=uhp.pk)
     event(
         c,

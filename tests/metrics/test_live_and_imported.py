@@ -1,8 +1,10 @@
 """A case entered live through the services and the same case imported through the exchange both yield
 the handover, onderzoek and protection-measure figures (and every other national figure), the same.
 Each event is recorded by the service that causes it: the vast gezicht at opening and at a handover,
-the onderzoek's start and end, the measure's agreement, start and stop."""
+the onderzoek's start and end, the intervention's agreement, start and stop, the beschikking's measure
+for the child and how it ended; the exchange format carries each with its date."""
 
+import io
 import json
 from datetime import datetime, time, timedelta
 
@@ -11,6 +13,8 @@ from django.utils import timezone
 
 from cases.assessments.models import Veiligheidsvoorwaarde
 from cases.assessments.services import assessment_start, condition_agree, condition_check, judgement_record
+from cases.documents.measures import measure_end
+from cases.documents.services import document_add
 from cases.interventions.services import intervention_agree, intervention_start, intervention_stop
 from cases.investigations.services import onderzoek_end, onderzoek_start
 from cases.models import Case, EventKind, TimelineEvent
@@ -37,7 +41,7 @@ def live_case(w, t: datetime) -> Case:
         opened_at=t,
         vast_gezicht=w.cvc_user,
     )
-    person_add(
+    child = person_add(
         actor=w.cvc_user,
         case=case,
         role="jeugdige",
@@ -81,6 +85,22 @@ def live_case(w, t: datetime) -> Case:
         agreed_at=t + 6 * d,
     )
     intervention_start(actor=w.gi_user, intervention=ots, expected_version=None, occurred_at=t + 10 * d)
+    # The judge's OTS for the child, recorded by the GI with the beschikking (today, as documents are).
+    beschikking = document_add(
+        actor=w.gi_user,
+        case=case,
+        kind="beschikking",
+        title="Beschikking OTS",
+        document_date=(t + 9 * d).date(),
+        confidentiality="gedeeld",
+        persons=[child],
+        file=io.BytesIO(b"%PDF-1.4\n%%EOF\n"),
+        filename="beschikking.pdf",
+        measure="ots",
+        decided_on=(t + 9 * d).date(),
+        measure_start=(t + 10 * d).date(),
+        measure_end=(t + 375 * d).date(),
+    )
     case_change(actor=w.coordinator, case=case, expected_version=None, vast_gezicht=w.gi_user, occurred_at=t + 12 * d)
     condition_check(actor=w.cvc_user, condition=condition, met=False, expected_version=None, occurred_at=t + 19 * d)
     onderzoek_end(actor=w.vt_user, case=case, kind="vt", ended_on=(t + 30 * d).date())
@@ -90,6 +110,9 @@ def live_case(w, t: datetime) -> Case:
         result="Opgeheven door de rechter.",
         expected_version=None,
         occurred_at=t + 80 * d,
+    )
+    measure_end(
+        actor=w.gi_user, measure=beschikking.child_measures.get(), ended_on=(t + 80 * d).date(), reason="opgeheven"
     )
     return case
 
@@ -104,7 +127,11 @@ def figures(w, t: datetime) -> dict:
 
 
 @pytest.fixture
-def world_and_base(db):
+def world_and_base(db, settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "documents": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+    }
     day = timezone.localdate() - timedelta(days=200)
     return make_world("Veiligheidsteam Maatregel"), datetime.combine(day, time(10, 0), tzinfo=AMSTERDAM)
 
@@ -121,12 +148,15 @@ def test_the_services_record_every_event_the_metrics_count(world_and_base):
         EventKind.INTERVENTION_STARTED,
         EventKind.INTERVENTION_ENDED,
         EventKind.CONDITION_BREACHED,  # checked as not met (its own kind since the safety signals)
+        EventKind.MEASURE_RECORDED,
+        EventKind.MEASURE_ENDED,
     ):
         assert kind in kinds, kind
 
 
 def test_a_live_and_an_imported_case_yield_the_same_handover_onderzoek_and_measure_figures(world_and_base):
     w, t = world_and_base
+    d = timedelta(days=1)
     case = live_case(w, t)
     live = figures(w, t)
 
@@ -136,10 +166,12 @@ def test_a_live_and_an_imported_case_yield_the_same_handover_onderzoek_and_measu
     assert [row for row in handovers[1]] == [[0, 1, 0]]  # one episode, one handover (the opening is none)
     norms = dict(zip([r[1] for r in live["norms"][0]], live["norms"][1], strict=True))
     assert norms["vt-onderzoek"][0] == 100.0  # the onderzoek, started and ended, within its norm
-    assert live["measures_ended"][1] == [[0, 0, 1]]  # one OTS, stopped
+    # The child's OTS (the beschikking's measure), lifted by the judge on day 80.
+    assert live["measures_ended"][1] == [[0, 0, 1, 0, 0, 0]]
     assert live["measures_age"][1] == [[1 if label == "4-11" else 0 for label in AGE_COLUMNS]]
-    assert live["measures_duration"][1] == [[70.0, 70.0]]  # started day 10, stopped day 80
-    assert live["stock"][1] == [[1, 1, 1]]  # one open case, its child, its OTS
+    assert live["measures_duration"][1] == [[70.0, 70.0]]  # started day 10, ended day 80
+    assert live["cases_with_measure"][1] == [[1, 0, 0]]  # one case, with one child with a measure
+    assert live["stock"][1] == [[1, 1, 1, 1]]  # one open case, its child, the child with its OTS, the OTS
     assert live["protection_measures"][1] == [[1, 0]]
     assert live["judgement_dissent"][1] == [[0, 1, 0]]
     assert live["judgement_presence"][1] == [[0, 1, 0, 0]]  # the parents, not the child
@@ -149,6 +181,22 @@ def test_a_live_and_an_imported_case_yield_the_same_handover_onderzoek_and_measu
     assert live["waiting_time"][1] == [[1, 4.0, 4.0]]  # agreed day 6, started day 10
 
     exported = export_case(w.cvc_user, case.reference)
+    # The exchange format carries each counted event with its date and who recorded it.
+    assert [a["vast_gezicht"] for a in exported["vast_gezicht_assignments"]] == [
+        w.cvc_user.username,
+        w.gi_user.username,
+    ]
+    assert exported["vast_gezicht_assignments"][0]["at"] == exported["opened_at"]
+    (onderzoek,) = exported["investigations"]
+    assert onderzoek["kind"] == "vt" and onderzoek["started"]["by"] == onderzoek["ended"]["by"] == w.vt_user.username
+    (measure,) = exported["measures"]
+    child_key = next(p["key"] for p in exported["persons"] if p["role"] == "jeugdige")
+    assert (measure["kind"], measure["child"], measure["starts_on"]) == (
+        "ots",
+        child_key,
+        (t + 10 * d).date().isoformat(),
+    )
+    assert (measure["ended"]["on"], measure["ended"]["reason"]) == ((t + 80 * d).date().isoformat(), "opgeheven")
     MeetingDecision.objects.filter(agenda_item__case=case).delete()
     Veiligheidsvoorwaarde.objects.filter(case=case).delete()
     Case.objects.filter(pk=case.pk).delete()

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cases.access_log.models import AccessAction
 from cases.access_log.services import access_log_rows
+from cases.documents.models import ChildMeasure
 from cases.interventions.models import Intervention
 from cases.models import CaseStatus, EventKind
 from cases.timeline import timeline_record
@@ -32,7 +33,8 @@ def download(client, release, fmt="csv") -> bytes:
 
 
 def correct_the_quarter(s) -> None:
-    """Later edits of the quarter's cases: a status change, and an OTS recorded for February afterwards."""
+    """Later edits of the quarter's cases: a status change, an OTS recorded for February afterwards, and
+    the judge's OTS of case A's children recorded as lifted in February."""
     b = s.cases["VT-B"]
     b.status = CaseStatus.AFGESLOTEN
     b.save(update_fields=["status"])
@@ -51,6 +53,7 @@ def correct_the_quarter(s) -> None:
         occurred_at=scenario.at(2025, 2, 20),
         data={"intervention_id": ots.pk},
     )
+    ChildMeasure.objects.filter(measure="ots").update(ended_on=date(2025, 2, 27), end_reason="opgeheven")
 
 
 @pytest.fixture
@@ -69,7 +72,7 @@ def test_a_release_downloads_byte_identically_before_and_after_later_edits_of_it
     before_csv, before_json = download(client, release), download(client, release, "json")
     assert hashlib.sha256(before_csv).hexdigest() == release.csv_sha256
     text = before_csv.decode()
-    assert "\r\nstock,2025-03-31," in text and "\r\nmeasures_ended," in text
+    assert "\r\nstock,2025-03-31," in text and "\r\nmeasures_ended," in text and "\r\ncases_with_measure," in text
     assert "Voorraad op de peildatum" in before_json.decode()
     for secret in scenario.SECRET_STRINGS:
         assert secret not in text
