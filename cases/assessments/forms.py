@@ -90,18 +90,20 @@ class JudgementAmendForm(VersionedForm, JudgementForm):
     )
 
 
-class StandpointForm(VersionedForm):
+class StandpointForm(OwnIdsForm, VersionedForm):
     """A standpoint is about the version of the judgement the partner saw: a version amended in the
-    meantime is a conflict, shown with what changed in the judgement."""
+    meantime is a conflict, shown with what changed in the judgement. Agreement and dissent share a
+    page, so each has its own ids (both carry the version)."""
 
     record_fields = JUDGEMENT_CONTENT_FIELDS
 
 
 class AgreementForm(StandpointForm):
-    pass
+    auto_id_prefix = "agreement"
 
 
 class DissentForm(StandpointForm):
+    auto_id_prefix = "dissent"
     reason = forms.CharField(label=_("Reden van het afwijkende standpunt"), widget=forms.Textarea)
 
 

@@ -11,7 +11,7 @@ from cases.assessments.models import PartnerContribution
 from cases.assessments.services import assessment_start
 from partners.models import Role
 from tests.factories import MembershipFactory
-from tests.world import MEMBERS_SINCE, open_case
+from tests.world import MEMBERS_SINCE, judge, open_case
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +92,13 @@ def test_with_two_teams_the_user_chooses(region, client, login_verified):
     options = parsed(client.get(reverse("case-open")).content.decode()).selects["team"]
     assert options[0] == ("", True) or options[0][0] == ""
     assert len(options) == 3
+
+
+def test_the_judged_round_page_with_agreement_and_dissent_has_no_duplicate_ids(region, client, login_verified):
+    case = open_case(region)
+    judgement = judge(region, case)
+    login_verified(client, region.vt_user)
+    url = reverse("assessment-detail", kwargs={"case_id": case.pk, "assessment_id": judgement.assessment_id})
+    body = client.get(url).content.decode()
+    assert 'id="id_agreement_version"' in body and 'id="id_dissent_version"' in body
+    assert not duplicate_ids(body)
