@@ -154,6 +154,10 @@ class CaseOpenForm(FamilyCheckedForm):
     def __init__(self, *args, teams, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams
+        only = list(teams[:2])
+        if len(only) == 1:  # one team to open in: chosen already, no "---------" to pick from
+            self.fields["team"].initial = only[0].pk
+            self.fields["team"].empty_label = None
         self.fields["municipality"].queryset = Municipality.objects.filter(teams__in=teams).distinct()
         self.fields["vast_gezicht"].queryset = User.objects.filter(
             pk__in=Membership.objects.active().filter(team__in=teams, role=Role.PROFESSIONAL).values("user")

@@ -427,6 +427,21 @@ class SubmissionKey(models.Model):
         return f"SubmissionKey {self.pk}"
 
 
+class CaseVisit(models.Model):
+    """When a user last opened a case's page: the start page lists cases with activity since then
+    (cases.visits). One row per user and case, overwritten; not a log (that is the access log)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    seen_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "case"], name="case_visit_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"CaseVisit {self.pk}"
+
+
 # Django discovers models through this module: the sub-packages' models are imported here, last,
 # because they refer to the record's models above.
 from cases.access_log.models import AccessLogEntry  # noqa: E402,F401

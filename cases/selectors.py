@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from cases.access_log.models import AccessAction, AccessOutcome
 from cases.access_log.services import Actor, access_log_write, keyed_digest
-from cases.models import Case, CaseUserObjectPermission, Participant, Person
+from cases.models import CLOSED_STATUSES, Case, CaseUserObjectPermission, Participant, Person
 from partners.models import WORKING_ROLES, Membership, Organisation, Role
 from partners.selectors import active_memberships, coordinated_team_ids
 from security.digits import parse_id
@@ -290,3 +290,13 @@ def timeline_of(case: Case, *, kinds: list[str] | None = None, page=1) -> Page:
     if kinds:
         events = events.filter(kind__in=kinds)
     return Paginator(events, TIMELINE_PAGE_SIZE).get_page(page)
+
+
+def cases_without_vast_gezicht(user) -> QuerySet[Case]:
+    """Open cases of the teams the user coordinates that have no vast gezicht yet, oldest first."""
+    return (
+        cases_of_coordinated_teams(user)
+        .filter(vast_gezicht__isnull=True)
+        .exclude(status__in=CLOSED_STATUSES)
+        .order_by("opened_at", "id")
+    )

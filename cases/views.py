@@ -44,6 +44,7 @@ from cases.selectors import (
 )
 from cases.timeline import timeline_kinds
 from cases.view_helpers import page_of, refuse_already_recorded, run_form
+from cases.visits import case_visit_record
 from partners.models import WORKING_ROLES, Municipality, SafetyTeam
 from partners.selectors import active_memberships, memberships_of
 from security.services import client_ip
@@ -138,6 +139,7 @@ def case_open(request: HttpRequest) -> HttpResponse:
 @login_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_for_request(request, case_id)
+    case_visit_record(user=request.user, case=case)
     timeline_filter = TimelineFilterForm(request.GET)
     groups = timeline_filter.cleaned_data["soort"] if timeline_filter.is_valid() else []
     timeline_query = request.GET.copy()

@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from cases.access_log.models import AccessAction, AccessOutcome
@@ -88,7 +89,7 @@ def release_publish(*, actor: Actor, user, year: int, quarter: int, changelog: s
         raise PermissionDenied(str(NOT_AN_EVALUATOR))
     filters = quarter_filters(year, quarter)
     if filters.date_to >= timezone.localdate():
-        raise ValidationError({"quarter": str(QUARTER_NOT_OVER) % {"date": filters.date_to.strftime("%d-%m-%Y")}})
+        raise ValidationError({"quarter": str(QUARTER_NOT_OVER) % {"date": date_format(filters.date_to, "j F Y")}})
     csv_bytes, json_bytes = release_content(filters)
     csv_hash, json_hash = _digest(csv_bytes), _digest(json_bytes)
     changelog = changelog.strip()

@@ -69,6 +69,13 @@ def demo_usernames() -> list[str]:
     return [f"{team.slug}-{suffix}" for team in TEAMS for suffix, *_ in DEMO_PEOPLE]
 
 
+def demo_logins() -> list[tuple[str, str]]:
+    """(username, "role · team") of every demo user, for the start banner."""
+    return [
+        (f"{team.slug}-{suffix}", f"{role.label} · {team.name}") for team in TEAMS for suffix, role, *_ in DEMO_PEOPLE
+    ]
+
+
 @transaction.atomic
 def seed_region(*, password: str) -> dict[str, int]:
     """Create (or find) the demo region; returns counts of what exists afterwards."""

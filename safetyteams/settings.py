@@ -179,6 +179,8 @@ LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Nederlands")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
+# "1 december 2026" and "13:45" everywhere, in both languages (safetyteams/formats).
+FORMAT_MODULE_PATH = ["safetyteams.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess  # noqa: S404 - starts our own processes with fixed arguments
 import sys
 import time
@@ -63,16 +64,28 @@ def commands(port: str) -> dict[str, list[str]]:
 
 
 def print_banner(port: str) -> None:
+    """The demo banner (safetyteams.demo): URL, logins, password and TOTP secret, after the start-up logs."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safetyteams.settings")
     import django
 
     django.setup()
-    from partners.demo import demo_usernames
+    from safetyteams.demo import demo_banner
 
-    password = os.environ.get("DEMO_PASSWORD", "veilig-demo-2026")
-    print(f"\nVeiligheidsteam draait op http://127.0.0.1:{port}/  (Ctrl-C stopt alles)", flush=True)
-    print(f"Demo-logins (wachtwoord: {password}):", ", ".join(demo_usernames()), "\n", flush=True)
+    print(demo_banner(f"http://127.0.0.1:{port}/"), flush=True)
+    print("Ctrl-C stopt alles.\n", flush=True)
+
+
+def wait_for_web(port: str, *, timeout: float = 60.0) -> bool:
+    """True once the web server accepts connections (so the banner comes after its start-up lines)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            with socket.create_connection(("127.0.0.1", int(port)), timeout=1):
+                return True
+        except OSError:
+            time.sleep(0.5)
+    return False
 
 
 def main() -> int:
@@ -86,8 +99,10 @@ def main() -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    print_banner(port)
     procs = {name: subprocess.Popen(cmd, cwd=ROOT) for name, cmd in commands(port).items()}  # noqa: S603
+    wait_for_web(port)
+    time.sleep(2)  # let the workers and beat print their start-up lines first
+    print_banner(port)
     exit_code = 0
     while not stopping:
         for name, proc in procs.items():

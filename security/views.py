@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from two_factor.views import BackupTokensView, LoginView
 
 from security.digits import parse_id
+from security.forms import code_form_in_dutch, safe_next
 from security.models import Outcome, SecurityAction, UserSession
 from security.oidc import active_providers
 from security.selectors import second_factors_of, sessions_of
@@ -21,7 +22,21 @@ from security.services import security_event_record, user_session_end, user_sess
 
 
 class SecureLoginView(LoginView):
-    """two_factor's login wizard, with wrong second-factor codes in the security log."""
+    """two_factor's login wizard, with wrong second-factor codes in the security log, the second step
+    in Dutch (security.forms) and a deep link kept through both steps (`?next=`, same-site paths only)."""
+
+    def get_form(self, step=None, **kwargs):
+        form = super().get_form(step=step, **kwargs)
+        step = step or self.steps.current
+        if step in (self.TOKEN_STEP, self.BACKUP_STEP):
+            code_form_in_dutch(form, backup=step == self.BACKUP_STEP)
+        return form
+
+    def get_redirect_url(self):
+        """Where to go after the second step: the `next` of the form or the address, when it is a path of
+        this site ("/zaken/12/"); anything else (another host, "//host", a scheme) goes to the start page."""
+        target = self.request.POST.get(self.redirect_field_name) or self.request.GET.get(self.redirect_field_name, "")
+        return safe_next(target, request=self.request)
 
     def get_prefix(self, request, *args, **kwargs):
         # Keep two_factor's form prefix ("login_view-current_step"), whatever this subclass is called.
@@ -30,6 +45,8 @@ class SecureLoginView(LoginView):
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form, **kwargs)
         context["identity_providers"] = active_providers()
+        # Carried in a hidden field from step to step: the login page's template renders it.
+        context["next"] = self.get_redirect_url()
         return context
 
     def post(self, *args, **kwargs):

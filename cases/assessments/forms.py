@@ -17,6 +17,18 @@ from partners.models import Organisation, User
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+CLASSIFICATION_REQUIRED = _("Kies een classificatie.")
+
+
+def classification_field():
+    """Starts empty: a classification is a judgement to make, never a default ("acute onveiligheid" first)."""
+    return forms.ChoiceField(
+        label=_("Classificatie"),
+        choices=[("", _("— kies een classificatie —")), *Classification.choices],
+        error_messages={"required": CLASSIFICATION_REQUIRED},
+    )
+
+
 SCORE_ERRORS = dict.fromkeys(("min_value", "max_value", "invalid", "required"), SCORE_OUT_OF_RANGE)
 
 
@@ -31,12 +43,24 @@ def score_field(label):
     )
 
 
-class ContributionForm(forms.Form):
+class OwnIdsForm(forms.Form):
+    """A form with ids of its own (`id_<auto_id_prefix>_<field>`): the round's page shows the contribution
+    and the judgement forms together, both with a classification, and ids must be unique on a page."""
+
+    auto_id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.auto_id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class ContributionForm(OwnIdsForm):
+    auto_id_prefix = "contribution"
     worries = forms.CharField(label=_("Zorgen (schade en gevaar)"), required=False, widget=forms.Textarea)
     strengths = forms.CharField(label=_("Wat gaat goed (bestaande veiligheid)"), required=False, widget=forms.Textarea)
     must_happen = forms.CharField(label=_("Wat moet er gebeuren"), required=False, widget=forms.Textarea)
     safety_score = score_field(_("Veiligheidsscore (0–10)"))
-    classification = forms.ChoiceField(label=_("Classificatie"), choices=Classification.choices)
+    classification = classification_field()
     arij_outcome = forms.CharField(label=_("ARIJ-veiligheidstaxatie"), required=False, max_length=200)
     risk_level = forms.ChoiceField(
         label=_("Risiconiveau"), required=False, choices=[("", _("Geen")), *RiskLevel.choices]
@@ -44,8 +68,9 @@ class ContributionForm(forms.Form):
     lirik_outcome = forms.CharField(label=_("LIRIK-uitkomst"), required=False, max_length=200)
 
 
-class JudgementForm(forms.Form):
-    classification = forms.ChoiceField(label=_("Classificatie"), choices=Classification.choices)
+class JudgementForm(OwnIdsForm):
+    auto_id_prefix = "judgement"
+    classification = classification_field()
     joint_score = score_field(_("Gezamenlijke veiligheidsscore (0–10)"))
     rationale = forms.CharField(label=_("Onderbouwing"), widget=forms.Textarea)
     parents_view = forms.CharField(label=_("Wat ouders zeggen"), required=False, widget=forms.Textarea)
@@ -65,18 +90,20 @@ class JudgementAmendForm(VersionedForm, JudgementForm):
     )
 
 
-class StandpointForm(VersionedForm):
+class StandpointForm(OwnIdsForm, VersionedForm):
     """A standpoint is about the version of the judgement the partner saw: a version amended in the
-    meantime is a conflict, shown with what changed in the judgement."""
+    meantime is a conflict, shown with what changed in the judgement. Agreement and dissent share a
+    page, so each has its own ids (both carry the version)."""
 
     record_fields = JUDGEMENT_CONTENT_FIELDS
 
 
 class AgreementForm(StandpointForm):
-    pass
+    auto_id_prefix = "agreement"
 
 
 class DissentForm(StandpointForm):
+    auto_id_prefix = "dissent"
     reason = forms.CharField(label=_("Reden van het afwijkende standpunt"), widget=forms.Textarea)
 
 

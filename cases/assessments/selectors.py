@@ -223,3 +223,9 @@ def conditions_of(case: Case) -> QuerySet[Veiligheidsvoorwaarde]:
 def active_participants(case: Case) -> QuerySet[Participant]:
     """Who takes part now: the organisations and professionals that may own actions."""
     return Participant.objects.active().filter(case=case).select_related("organisation", "professional")
+
+
+def cases_with_unhandled_breach(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Of these (visible) cases, those with a breached veiligheidsvoorwaarde the team has not handled."""
+    breached = unhandled_breaches(Veiligheidsvoorwaarde.objects.filter(case_id=OuterRef("pk")))
+    return cases.filter(Exists(breached))

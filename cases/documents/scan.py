@@ -8,6 +8,7 @@ from django.core.files.storage import storages
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from cases.documents.models import DocumentVersion, VersionStatus
@@ -59,7 +60,7 @@ def _report_hit(version: DocumentVersion) -> None:
             "virus (%(signature)s). Het is niet bewaard en voor niemand zichtbaar. Voeg een schone versie toe."
         )
         % {
-            "moment": timezone.localtime(version.uploaded_at).strftime("%d-%m-%Y %H:%M"),
+            "moment": date_format(timezone.localtime(version.uploaded_at), "j F Y H:i"),
             "case": version.document.case_id,
             "signature": version.scan_result or "onbekend",
         },

@@ -86,3 +86,27 @@ def open_items_prefetches(prefix: str = "") -> list[Prefetch]:
             to_attr="judged_assessments",
         ),
     ]
+
+
+def actions_owned_by(user, *, today: date, limit: int = 10) -> OrganisationActions:
+    """The start page's "Mijn open acties": open interventions the user is responsible for and
+    veiligheidsvoorwaarden they own, on cases they may see, soonest first (at most `limit` of each).
+    Two queries, whatever the data size."""
+    visible = cases_visible_to(user).values("pk")
+    interventions = list(
+        Intervention.objects.filter(
+            responsible_professional=user, status__in=OPEN_INTERVENTION_STATUSES, case__in=visible
+        )
+        .select_related("case")
+        .order_by("due_date", "id")[:limit]
+    )
+    conditions = list(
+        Veiligheidsvoorwaarde.objects.filter(owner=user, status__in=ACTIONABLE_CONDITION_STATUSES, case__in=visible)
+        .select_related("case")
+        .order_by("check_date", "id")[:limit]
+    )
+    for intervention in interventions:
+        intervention.is_overdue = intervention.due_date < today  # type: ignore[attr-defined]
+    for condition in conditions:
+        condition.is_overdue = condition.status == ConditionStatus.OPEN and condition.check_date < today  # type: ignore[attr-defined]
+    return OrganisationActions(interventions, conditions)

@@ -17,6 +17,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
 
 from cases.assessments.services import acting_organisation, require_open_case
@@ -49,7 +50,7 @@ DESTRUCTION_TOO_YOUNG = gettext_lazy(
 
 
 def _day(value: date) -> str:
-    return value.strftime("%d-%m-%Y")
+    return date_format(value, "j F Y")
 
 
 def event_moment(day: date, occurred_at: datetime | None = None) -> datetime:

@@ -15,6 +15,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
 
 from cases.assessments.services import require_open_case
@@ -169,7 +170,7 @@ def _clean_feedback(case: Case, *, outcome: str, given_on: date | None, how: str
     elif given_on > timezone.localdate():
         errors["given_on"] = str(FEEDBACK_DATE_IN_FUTURE)
     elif given_on < case.reported_on:
-        errors["given_on"] = str(FEEDBACK_DATE_BEFORE_REPORT) % {"date": case.reported_on.strftime("%d-%m-%Y")}
+        errors["given_on"] = str(FEEDBACK_DATE_BEFORE_REPORT) % {"date": date_format(case.reported_on, "j F Y")}
     if outcome == FeedbackOutcome.TERUGGEKOPPELD:
         if not how:
             errors["how"] = str(FEEDBACK_HOW_REQUIRED)

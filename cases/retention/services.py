@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
 
 from cases.access_log.models import AccessAction, AccessOutcome
@@ -161,7 +162,7 @@ def destruction_propose(*, actor, destruction: Destruction) -> Destruction:
     if destruction.state == DestructionState.DESTROYED:
         raise ValidationError(DESTRUCTION_ALREADY_DONE)
     if destruction.state != DestructionState.DUE or destruction.destroy_on > timezone.localdate():
-        raise ValidationError(DESTRUCTION_NOT_DUE % {"date": destruction.destroy_on.strftime("%d-%m-%Y")})
+        raise ValidationError(DESTRUCTION_NOT_DUE % {"date": date_format(destruction.destroy_on, "j F Y")})
     destruction.state = DestructionState.PROPOSED
     destruction.proposed_by = actor
     destruction.proposed_at = timezone.now()

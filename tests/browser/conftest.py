@@ -30,6 +30,16 @@ CHROMIUM_ARGS = [
 AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 VIEWPORT = {"width": 1280, "height": 720}
+# Run in every page of every flow (injected through the DevTools protocol, so the CSP does not apply):
+# an id used twice is reported on the console and fails the test at the end, with the page's address.
+DUPLICATE_IDS_PREFIX = "duplicate ids:"
+DUPLICATE_IDS_JS = """
+document.addEventListener('DOMContentLoaded', () => {
+  const seen = new Set(), twice = new Set();
+  for (const el of document.querySelectorAll('[id]')) { (seen.has(el.id) ? twice : seen).add(el.id); }
+  if (twice.size) console.warn('PREFIX ' + location.pathname + ' ' + [...twice].join(','));
+});
+""".replace("PREFIX", DUPLICATE_IDS_PREFIX)
 
 
 def pytest_collection_modifyitems(items):
@@ -83,7 +93,8 @@ def new_page(browser, live_server):
     """new_page(language="nl") -> a page in its own context (own cookies), 1280×720, on the live server.
 
     The context keeps the site's real Content-Security-Policy: a violation (an inline script or style)
-    is collected in `page.csp_violations` and fails the test at the end.
+    is collected in `page.csp_violations` and fails the test at the end; so does an id used twice on
+    any page the test visits (`page.duplicate_ids`).
     """
     contexts = []
     pages = []
@@ -96,21 +107,29 @@ def new_page(browser, live_server):
             extra_http_headers={"Accept-Language": language},
         )
         context.set_default_timeout(10_000)
+        context.add_init_script(DUPLICATE_IDS_JS)
         contexts.append(context)
         page = context.new_page()
         page.csp_violations = []
-        page.on(
-            "console",
-            lambda msg: page.csp_violations.append(msg.text) if "Content Security Policy" in msg.text else None,
-        )
+        page.duplicate_ids = []
+
+        def on_console(msg):
+            if "Content Security Policy" in msg.text:
+                page.csp_violations.append(msg.text)
+            elif msg.text.startswith(DUPLICATE_IDS_PREFIX):
+                page.duplicate_ids.append(msg.text.removeprefix(DUPLICATE_IDS_PREFIX).strip())
+
+        page.on("console", on_console)
         pages.append(page)
         return page
 
     yield _new
     violations = [v for page in pages for v in page.csp_violations]
+    duplicates = [d for page in pages for d in page.duplicate_ids]
     for context in contexts:
         context.close()
     assert not violations, f"Content-Security-Policy violations: {violations}"
+    assert not duplicates, f"ids used twice on a page (path, ids): {duplicates}"
 
 
 @pytest.fixture

@@ -121,8 +121,8 @@ MY_CASES_QUERIES = 8
 TEAM_CASES_QUERIES = 8
 # 14, plus the melder section (cases.reporters), the timeline's page count, the dissent on the latest
 # joint judgement (assessments.selectors.dissent_for_cases), the flag of a breached veiligheidsvoorwaarde
-# not yet handled, and the documents section (2).
-DETAIL_QUERIES = 20
+# not yet handled, the documents section (2), and the visit remembered for the start page (cases.visits).
+DETAIL_QUERIES = 21
 API_LIST_QUERIES = 8
 
 

@@ -5,6 +5,8 @@ import gives them back at the same moments, so the same deadlines and handovers 
 import json
 from datetime import datetime, time, timedelta
 
+from django.utils.formats import date_format
+
 from cases.investigations.selectors import destruction_requests_of, onderzoeken_of
 from cases.investigations.services import onderzoek_start
 from cases.models import Case, EventKind, TimelineEvent
@@ -143,7 +145,7 @@ def test_an_onderzoek_the_service_refuses_is_reported_on_its_step(db):
     report = import_cases([(1, json.dumps(doc))])
 
     assert [(e.pointer, e.message) for e in report.errors] == [
-        ("/investigations/0", f"Deze datum ligt vóór de melding of het verzoek ({opened:%d-%m-%Y}).")
+        ("/investigations/0", f"Deze datum ligt vóór de melding of het verzoek ({date_format(opened, 'j F Y')}).")
     ]
     assert not Case.objects.filter(external_reference="VG-3").exists()
 

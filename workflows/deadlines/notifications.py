@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from workflows.deadlines.calendar import local_date
@@ -240,7 +241,7 @@ def digest_email_send(*, digest_id: int) -> bool:
     ]
     lines += [(n.title, _site_link(n.url or "/meldingen/")) for n in shown]
     if digest.user.email and lines:
-        subject = _("Termijnen: dagoverzicht van %(day)s") % {"day": digest.day.strftime("%d-%m-%Y")}
+        subject = _("Termijnen: dagoverzicht van %(day)s") % {"day": date_format(digest.day, "j F Y")}
         body = "\n".join(f"- {title}\n  {link}" for title, link in lines)
         message = EmailMessage(
             subject=subject,

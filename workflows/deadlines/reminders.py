@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from workflows.deadlines.calendar import WorkingDayCalendar, as_utc, local_date, start_of_day
@@ -151,7 +152,7 @@ def _set_remind_at(batch: list[Deadline]) -> None:
 
 def _notification_text(deadline: Deadline, stage: str) -> str:
     reference = deadline.case.reference
-    due = timezone.localtime(deadline.due_at).strftime("%d-%m-%Y %H:%M")
+    due = date_format(timezone.localtime(deadline.due_at), "j F Y H:i")
     if stage.startswith("before"):
         return _("Termijn '%(name)s' voor %(ref)s verloopt op %(due)s.") % {
             "name": deadline.name,

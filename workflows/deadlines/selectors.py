@@ -255,3 +255,51 @@ def unread_count(user) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+# Rows per group on the start page; the counts are complete.
+START_PAGE_ROWS = 10
+
+
+@dataclass
+class DeadlineGroups:
+    """Open deadlines in three groups: overdue, due this week (to Sunday), due next week."""
+
+    overdue: list[Deadline]
+    week: list[Deadline]
+    next: list[Deadline]
+    counts: dict[str, int]
+
+
+def my_deadlines_ahead(user, *, now: datetime | None = None) -> DeadlineGroups:
+    """The start page's "Mijn termijnen": the user's open deadlines overdue, this week and next week,
+    each with its count and its first START_PAGE_ROWS. Four queries, whatever the data size."""
+    now = now or timezone.now()
+    today = local_date(now)
+    sunday = today + timedelta(days=6 - today.weekday())
+    week_end, next_end = end_of_day(sunday), end_of_day(sunday + timedelta(weeks=1))
+    mine = my_deadlines(user).filter(due_at__lte=next_end)
+    counts = mine.aggregate(
+        overdue=Count("pk", filter=Q(due_at__lt=now)),
+        week=Count("pk", filter=Q(due_at__gte=now, due_at__lte=week_end)),
+        next=Count("pk", filter=Q(due_at__gt=week_end)),
+    )
+    bounds = {
+        "overdue": Q(due_at__lt=now),
+        "week": Q(due_at__gte=now, due_at__lte=week_end),
+        "next": Q(due_at__gt=week_end),
+    }
+    groups = {key: list(mine.filter(bound)[:START_PAGE_ROWS]) for key, bound in bounds.items()}
+    return DeadlineGroups(groups["overdue"], groups["week"], groups["next"], counts)
+
+
+def team_overdue_deadlines(user, *, now: datetime | None = None) -> QuerySet[Deadline]:
+    """Open deadlines past due in the teams the user coordinates, oldest first (need-to-know: a
+    coordinator sees every case of their team)."""
+    now = now or timezone.now()
+    team_ids = coordinated_team_ids(user) if getattr(user, "is_active", False) else []
+    return (
+        Deadline.objects.filter(case__team_id__in=team_ids, state=DeadlineState.OPEN, due_at__lt=now)
+        .select_related("case", "responsible_organisation")
+        .order_by("due_at", "id")
+    )

@@ -204,3 +204,21 @@ def open_agenda_proposals(user, meeting: Meeting) -> list[AgendaProposal]:
         .select_related("case")
         .order_by("created_at", "id")[:100]
     )
+
+
+def next_meeting_of_coordinated_teams(user, *, now) -> tuple[Meeting | None, list[AgendaItem]]:
+    """The coordinator's next meeting (not closed, from now on) of a team they coordinate, and its
+    agenda in order with each item's case. Two queries; the coordinator sees every case of the team."""
+    team_ids = coordinated_team_ids(user)
+    meeting = (
+        meetings_visible_to(user)
+        .filter(team_id__in=team_ids, scheduled_at__gte=now, closed_at__isnull=True)
+        .order_by("scheduled_at", "id")
+        .first()
+        if team_ids
+        else None
+    )
+    if meeting is None:
+        return None, []
+    items = list(AgendaItem.objects.filter(meeting=meeting).select_related("case").order_by("position", "id")[:50])
+    return meeting, items
