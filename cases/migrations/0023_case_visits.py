@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0020_event_kinds_after_retention'),
+        ('cases', '0022_child_measures'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
