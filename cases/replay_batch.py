@@ -55,7 +55,7 @@ def case_replay_batch(using: str = "default") -> Iterator[None]:
     token = _batch.set(batch)
     # An instance attribute in front of the method: Atomic then takes no savepoint (Django's own path
     # for a database without savepoints); the case's block took its savepoint before this.
-    connection._savepoint_allowed = _no_savepoint  # type: ignore[method-assign]
+    setattr(connection, "_savepoint_allowed", _no_savepoint)  # noqa: B010 - an instance attribute, on purpose
     try:
         with access_log_buffered(), constraints_left_to_database():
             yield
@@ -63,7 +63,7 @@ def case_replay_batch(using: str = "default") -> Iterator[None]:
                 raise BatchBroken
             _history_flush(batch.history, using)
     finally:
-        del connection._savepoint_allowed
+        delattr(connection, "_savepoint_allowed")  # noqa: B043 - the class's method again
         _batch.reset(token)
 
 
@@ -124,7 +124,7 @@ def _defer_history(sender, history_instance, **kwargs) -> None:
 
 
 def _history_flush(rows: list[models.Model], using: str) -> None:
-    by_model: dict[type, list[models.Model]] = {}
+    by_model: dict[type[models.Model], list[models.Model]] = {}
     for row in rows:
         del row.save  # the instance's own save again
         by_model.setdefault(type(row), []).append(row)
