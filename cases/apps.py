@@ -25,3 +25,8 @@ class CasesConfig(AppConfig):
 
         # Destroying a case takes its documents' files and titles with it.
         on_case_destroyed(erase_documents)
+
+        from cases.replay_batch import connect_signals
+
+        # The import's batch (cases.replay_batch): its cached answers follow participations, its history rows wait.
+        connect_signals()

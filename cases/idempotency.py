@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from cases.exceptions import AlreadyRecorded, AlreadySubmitted
 from cases.models import Case, SubmissionKey
+from cases.replay_batch import already_locked
 from cases.selectors import cases_visible_to
 
 SUBMISSION_KEY_REUSED = gettext_lazy(
@@ -31,7 +32,9 @@ SUBMISSION_KEY_REUSED = gettext_lazy(
 
 def lock_row(obj: models.Model) -> None:
     """Hold the row lock of `obj` until the transaction ends (a no-op on SQLite, whose writers
-    queue for the whole database anyway)."""
+    queue for the whole database anyway). In an import's batch, a row locked once stays locked."""
+    if already_locked(obj):
+        return
     list(type(obj)._base_manager.select_for_update().filter(pk=obj.pk).values_list("pk", flat=True))
 
 

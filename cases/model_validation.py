@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -30,10 +32,31 @@ def full_clean_held(instance: models.Model, *, exclude: Iterable[str] = ()) -> N
         errors = error.update_error_dict(errors)
     # As full_clean does: a field that failed is not checked again for uniqueness or constraints.
     exclude |= set(errors)
+    if not _left_to_database.get():
+        errors = _unique_and_constraints(instance, exclude, errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _unique_and_constraints(instance: models.Model, exclude: set[str], errors: dict) -> dict:
     for check in (instance.validate_unique, instance.validate_constraints):
         try:
             check(exclude=exclude)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
-    if errors:
-        raise ValidationError(errors)
+    return errors
+
+
+_left_to_database: ContextVar[bool] = ContextVar("constraints_left_to_database", default=False)
+
+
+@contextmanager
+def constraints_left_to_database() -> Iterator[None]:
+    """Inside, `full_clean_held` leaves uniqueness and the models' constraints to the database, which
+    holds the same ones: for a batch (cases.replay_batch) that, when the database refuses a row, runs
+    the services again outside the batch, where the check answers with its field and message."""
+    token = _left_to_database.set(True)
+    try:
+        yield
+    finally:
+        _left_to_database.reset(token)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from cases.access_log.models import AccessAction, AccessOutcome
 from cases.access_log.services import Actor, access_log_write, keyed_digest
 from cases.models import CLOSED_STATUSES, Case, CaseUserObjectPermission, Participant, Person
+from cases.replay_batch import is_unknown, working_for_cached, working_for_remember
 from partners.models import WORKING_ROLES, Membership, Organisation, Role
 from partners.selectors import active_memberships, coordinated_team_ids
 from security.digits import parse_id
@@ -29,13 +30,18 @@ VIEW_CASE = "view_case"
 
 
 @lru_cache(maxsize=1)
+def view_permission() -> Permission:
+    """The permission a participation grants, with its content type (a grant checks it at saving)."""
+    return Permission.objects.select_related("content_type").get(content_type__app_label="cases", codename=VIEW_CASE)
+
+
 def _view_permission_id() -> int:
-    return Permission.objects.get(content_type__app_label="cases", codename=VIEW_CASE).pk
+    return view_permission().pk
 
 
 def reset_permission_cache() -> None:
     """Tests that recreate the database call this; ids differ between databases."""
-    _view_permission_id.cache_clear()
+    view_permission.cache_clear()
 
 
 def participation_backed() -> Exists:
@@ -82,7 +88,17 @@ NOT_ON_CASE = gettext_lazy("U werkt niet aan deze casus.")
 
 def working_for(user, case: Case) -> tuple[Organisation, str] | None:
     """The one answer to "for which organisation does this user work on this case": their earliest
-    active participation, else their coordinatorship of the case's team; None if neither."""
+    active participation, else their coordinatorship of the case's team; None if neither. (In an
+    import's batch, answered once per user until a participation or membership changes.)"""
+    cached = working_for_cached(user, case)
+    if not is_unknown(cached):
+        return cached  # type: ignore[return-value]
+    answer = _working_for(user, case)
+    working_for_remember(user, case, answer)
+    return answer
+
+
+def _working_for(user, case: Case) -> tuple[Organisation, str] | None:
     participation = (
         Participant.objects.active()
         .filter(case=case, professional=user)

@@ -35,7 +35,7 @@ from cases.models import (
     Person,
 )
 from cases.participant_basis import basis_resolve
-from cases.selectors import VIEW_CASE, _view_permission_id, acting_organisation, actor_for, participation_backed
+from cases.selectors import VIEW_CASE, acting_organisation, actor_for, participation_backed, view_permission
 from cases.timeline import timeline_record
 from cases.validators import BSN_TWICE_IN_CASE, validate_bsn
 from cases.versioning import versioned_update
@@ -261,9 +261,7 @@ def _participant_create(
     else:
         create_once(participant, existing=existing, message=PARTICIPANT_ALREADY_ACTIVE, field="professional")
     # guardian's assign_perm, without its content type and permission lookups at every grant.
-    CaseUserObjectPermission.objects.get_or_create(
-        user=professional, permission_id=_view_permission_id(), content_object=case
-    )
+    CaseUserObjectPermission.objects.get_or_create(user=professional, permission=view_permission(), content_object=case)
     return participant
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from cases.access_log.models import AccessAction, AccessOutcome
 from cases.access_log.services import access_log_deferred, access_log_write_actors
 from cases.models import Case, Person
+from cases.replay_batch import case_replay_batch
 from cases.selectors import actor_for
 from cases.services import case_change, case_open, person_add, person_change
 from exchange.format import (
@@ -168,14 +169,16 @@ def import_record(prepared: Prepared, record: _Record, *, imported_by=None) -> t
     None with its errors. Call inside access_log_deferred() and deadline_rules_cached()."""
     if not record.problems:
         try:
-            with transaction.atomic():
-                outcome = _apply(
-                    record.document,
-                    prepared.directory,
-                    prepared.existing,
-                    team_name=prepared.team_name,
-                    imported_by=imported_by,
-                )
+            outcome = _apply_batched(prepared, record, imported_by=imported_by)
+            if outcome is None:  # the batch could not answer: the services alone, savepoints and all
+                with transaction.atomic():
+                    outcome = _apply(
+                        record.document,
+                        prepared.directory,
+                        prepared.existing,
+                        team_name=prepared.team_name,
+                        imported_by=imported_by,
+                    )
         except StepFailed as failed:
             record.problems = failed.problems
         except (ValidationError, PermissionDenied) as error:
@@ -183,6 +186,24 @@ def import_record(prepared: Prepared, record: _Record, *, imported_by=None) -> t
         else:
             return outcome, []
     return None, [RecordError(record.line, record.reference, p.pointer, p.message) for p in record.problems]
+
+
+def _apply_batched(prepared: Prepared, record: _Record, *, imported_by) -> str | None:
+    """The record applied in one batch (cases.replay_batch: no nested savepoints, locks and lookups
+    held, history and access-log rows written together); None when anything went wrong, and then
+    nothing of it stays: the caller replays it without the batch, so every outcome and every error
+    is the services' own."""
+    try:
+        with transaction.atomic(), case_replay_batch():
+            return _apply(
+                record.document,
+                prepared.directory,
+                prepared.existing,
+                team_name=prepared.team_name,
+                imported_by=imported_by,
+            )
+    except Exception:  # noqa: BLE001 - replayed without the batch, which raises it again if it is real
+        return None
 
 
 def import_cases(

@@ -130,6 +130,25 @@ def access_log_deferred():
         _deferred.reset(token)
 
 
+_buffer: ContextVar[list[dict] | None] = ContextVar("access_log_buffer", default=None)
+
+
+@contextmanager
+def access_log_buffered():
+    """Inside, rows are collected and appended together, in their order, when the block ends without
+    an error (then as `access_log_write` would: deferred inside `access_log_deferred`); an error drops
+    them with the work they were about. The import replays a case in one such block: one append for the
+    whole case instead of one per service call."""
+    rows: list[dict] = []
+    token = _buffer.set(rows)
+    try:
+        yield
+    finally:
+        _buffer.reset(token)
+    if rows:
+        _write(rows)
+
+
 def _entry_values(
     actor: Actor, *, action: str, outcome: str, case_id: int | None, person_id: int | None, detail: str, at: datetime
 ) -> dict:
@@ -197,6 +216,10 @@ def access_log_write_actors(
 
 
 def _write(rows: list[dict]) -> list[AccessLogEntry] | None:
+    buffered = _buffer.get()
+    if buffered is not None:
+        buffered.extend(rows)
+        return None
     alias = audit_alias()
     if _deferred.get():
         transaction.on_commit(lambda: _append(alias, rows))
