@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -165,7 +166,7 @@ def may_amend_judgement(user, judgement: JointJudgement) -> bool:
 
 def may_read_judgement_texts(user, judgement: JointJudgement) -> bool:
     """Whether `user` reads the texts of the version in force (decided by the database)."""
-    return judgements_shown(user).filter(pk=judgement.pk, readable=True).exists()
+    return judgements_shown(user).filter(Q(readable=True), pk=judgement.pk).exists()
 
 
 def check_judgement_content(fields: dict) -> None:

@@ -14,6 +14,8 @@ What stays visible to everyone on the case (docs/confidentiality.md):
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import F, QuerySet
 from django.db.models.query import ModelIterable
 
@@ -60,7 +62,7 @@ class ShownIterable(ModelIterable):
 def _shown_rows(queryset: QuerySet, user, fields: tuple[str, ...], prefix: str = "", **columns: str) -> QuerySet:
     related = f"{prefix}__" if prefix else ""
     rows = with_readable(queryset, user, **columns).defer(*(related + name for name in fields))
-    annotations = {SHOWN + related + name: shown(related + name) for name in fields}
+    annotations: dict[str, Any] = {SHOWN + related + name: shown(related + name) for name in fields}
     if prefix:
         annotations[f"{SHOWN}{related}readable"] = F("readable")
     rows = rows.annotate(**annotations)
