@@ -37,6 +37,12 @@ VERSION_REASON = ("reason",)
 SHOWN = "shown__"
 
 
+def without_judgement_texts(prefix: str = "judgement") -> tuple[str, ...]:
+    """For `.defer(...)`: a page that shows a judgement's decision only (classification, score) never
+    loads its texts (the meeting view, the decisions of a meeting)."""
+    return tuple(f"{prefix}__{name}" for name in JUDGEMENT_TEXT_FIELDS)
+
+
 class ShownIterable(ModelIterable):
     """Model instances with every `shown__<path>` annotation put in the place of the (deferred) field it
     stands for: `shown__rationale` on the row itself, `shown__judgement__rationale` on its select_related

@@ -23,7 +23,7 @@ from datetime import date, datetime
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from cases.assessments.confidential import contributions_shown, with_judgement_shown
+from cases.assessments.confidential import contributions_shown, with_judgement_shown, without_judgement_texts
 from cases.assessments.models import Assessment, ConditionStatus, Veiligheidsvoorwaarde
 from cases.interventions.models import OPEN_INTERVENTION_STATUSES, Intervention
 from cases.models import Person, PersonRole
@@ -108,7 +108,12 @@ def _items(meeting: Meeting, item_ids=None) -> list[AgendaItem]:
                 .order_by("-started_at", "-id"),
                 to_attr="judged_assessments",
             ),
-            Prefetch("decisions", queryset=MeetingDecision.objects.select_related("judgement").order_by("id")),
+            Prefetch(
+                "decisions",
+                queryset=MeetingDecision.objects.select_related("judgement")
+                .defer(*without_judgement_texts())
+                .order_by("id"),
+            ),
         )
         .order_by("position", "id")
     )

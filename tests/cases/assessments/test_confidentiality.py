@@ -10,7 +10,9 @@ from datetime import datetime, time
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -182,6 +184,10 @@ def test_each_reader_sees_the_content_only_where_its_class_allows_and_that_it_ex
             assert (m["rationale2"] in body) is shared, (who, name)
             assert (m["parents"] in body) is shared, (who, name)
             assert region.vt.name in body
+    # The meeting view shows the team's decision: the judgement's texts are not even selected.
+    with CaptureQueriesContext(connection) as queries:
+        _client(login_verified, region.cvc_user).get(reverse("meeting-detail", kwargs={"meeting_id": meeting.pk}))
+    assert not any('"cases_jointjudgement"."rationale"' in q["sql"] for q in queries.captured_queries)
     meeting_close(actor=region.cvc_user, meeting=meeting, expected_version=None)
     for user in (region.vt_user, colleague, region.gi_user):
         for name, body in _minutes(_client(login_verified, user), meeting).items():
