@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from cases.assessments.models import CONTRIBUTION_CONTENT_FIELDS, JUDGEMENT_CONTENT_FIELDS, Classification, RiskLevel
 from cases.assessments.selectors import active_participants
 from cases.assessments.services import SCORE_OUT_OF_RANGE, SCORE_RANGE
+from cases.confidentiality import CLASS_UNKNOWN
 from cases.forms import VersionedForm, submission_key_field
-from cases.models import Case
+from cases.models import Case, Confidentiality
 from cases.validators import validate_date_in_range
 from partners.models import Organisation, User
 
@@ -43,6 +44,26 @@ def score_field(label):
     )
 
 
+def confidentiality_field(help_text):
+    """Who reads what is written here; the service checks the class again (melder: Veilig Thuis only).
+    Left out, it is the class the item has (a correction, an amendment) or gedeeld."""
+    return forms.ChoiceField(
+        label=_("Vertrouwelijkheid"),
+        choices=Confidentiality.choices,
+        initial=Confidentiality.GEDEELD,
+        required=False,
+        error_messages={"invalid_choice": CLASS_UNKNOWN},
+        help_text=help_text,
+    )
+
+
+class ClassedForm(forms.Form):
+    def clean_confidentiality(self) -> str:
+        return (
+            self.cleaned_data.get("confidentiality") or self.initial.get("confidentiality") or Confidentiality.GEDEELD
+        )
+
+
 class OwnIdsForm(forms.Form):
     """A form with ids of its own (`id_<auto_id_prefix>_<field>`): the round's page shows the contribution
     and the judgement forms together, both with a classification, and ids must be unique on a page."""
@@ -54,7 +75,7 @@ class OwnIdsForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class ContributionForm(OwnIdsForm):
+class ContributionForm(OwnIdsForm, ClassedForm):
     auto_id_prefix = "contribution"
     worries = forms.CharField(label=_("Zorgen (schade en gevaar)"), required=False, widget=forms.Textarea)
     strengths = forms.CharField(label=_("Wat gaat goed (bestaande veiligheid)"), required=False, widget=forms.Textarea)
@@ -66,9 +87,12 @@ class ContributionForm(OwnIdsForm):
         label=_("Risiconiveau"), required=False, choices=[("", _("Geen")), *RiskLevel.choices]
     )
     lirik_outcome = forms.CharField(label=_("LIRIK-uitkomst"), required=False, max_length=200)
+    confidentiality = confidentiality_field(
+        _("Wie de inhoud van de bijdrage leest. Anderen zien alleen dat uw organisatie bijdroeg, door wie en wanneer.")
+    )
 
 
-class JudgementForm(OwnIdsForm):
+class JudgementForm(OwnIdsForm, ClassedForm):
     auto_id_prefix = "judgement"
     classification = classification_field()
     joint_score = score_field(_("Gezamenlijke veiligheidsscore (0–10)"))
@@ -77,6 +101,12 @@ class JudgementForm(OwnIdsForm):
     children_view = forms.CharField(label=_("Wat kinderen zeggen"), required=False, widget=forms.Textarea)
     parents_present = forms.BooleanField(label=_("Ouders waren aanwezig"), required=False)
     children_present = forms.BooleanField(label=_("Kinderen waren aanwezig"), required=False)
+    confidentiality = confidentiality_field(
+        _(
+            "Wie de onderbouwing en wat ouders en kinderen zeggen leest. Classificatie en score zijn het besluit "
+            "van het team en blijven voor alle betrokkenen zichtbaar."
+        )
+    )
 
 
 class JudgementAmendForm(VersionedForm, JudgementForm):
