@@ -3,9 +3,9 @@ or version of such a case)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, PersonRole
@@ -69,32 +69,60 @@ def _content(version: SafetyPlanVersion) -> dict:
     return version_content(version)
 
 
-def changes_between(old: SafetyPlanVersion | None, new: SafetyPlanVersion) -> list[str]:
-    """The parts of the plan that differ between two versions (labels); all of them when there was none."""
+def changed_parts(old: SafetyPlanVersion | None, new: SafetyPlanVersion) -> list[str]:
+    """The parts of the plan (codes of CHANGE_LABELS) that differ between two versions; all of them
+    when there was none before."""
     if old is None:
-        return [str(label) for label in CHANGE_LABELS.values()]
+        return list(CHANGE_LABELS)
     before, after = _content(old), _content(new)
-    return [str(label) for name, label in CHANGE_LABELS.items() if before[name] != after[name]]
+    return [name for name in CHANGE_LABELS if before[name] != after[name]]
 
 
-@dataclass(frozen=True)
-class PlanState:
-    """The plan as a meeting sees it: its version now and what changed since an earlier version."""
-
-    number: int
-    agreed: bool
-    evaluation_on: object
-    changed: list[str]
-    since: int | None
+def change_labels(codes: list[str]) -> list[str]:
+    """The parts' names in the reader's language (a code a later version no longer knows: as stored)."""
+    return [str(CHANGE_LABELS.get(code, code)) for code in codes]
 
 
-def plan_state(case: Case, *, since_version: int | None) -> PlanState | None:
-    """The current version and the parts that changed after `since_version` (None: never seen)."""
-    current = current_version(case)
-    if current is None:
-        return None
-    earlier = None
-    if since_version:
-        earlier = versions_of(current.plan).filter(number=since_version).first()
-    changed = [] if earlier is not None and earlier.number == current.number else changes_between(earlier, current)
-    return PlanState(current.number, is_agreed(current), current.evaluation_on, changed, since_version)
+def plan_states(
+    cases: list[Case], *, since: Callable[[list[int]], dict[int, tuple[int, int] | None]]
+) -> dict[int, dict]:
+    """{case id: the plan as a meeting sees it} for the cases with a plan in their current episode:
+    its version now, whether it is agreed, its evaluation date, and which parts changed after the
+    (plan id, version) that `since(case ids with a plan)` gives per case (none, or another episode's
+    plan: everything is new). Plain JSON values; one query without plans, a fixed number with."""
+    episodes = {case.pk: case.episode for case in cases}
+    plans = [
+        plan
+        for plan in SafetyPlan.objects.filter(case_id__in=list(episodes), version__gt=0)
+        if plan.episode == episodes[plan.case_id]
+    ]
+    wanted = Q(pk__in=[])
+    if not plans:
+        return {}
+    seen_before = since([plan.case_id for plan in plans])
+    seen: dict[int, int | None] = {}
+    for plan in plans:
+        earlier = seen_before.get(plan.case_id)
+        seen[plan.case_id] = earlier[1] if earlier and earlier[0] == plan.pk else None
+        wanted |= Q(plan=plan, number__in={plan.version, seen[plan.case_id] or plan.version})
+    rows = SafetyPlanVersion.objects.filter(wanted).prefetch_related(
+        "commitments",
+        Prefetch("agreements", queryset=PlanAgreement.objects.select_related("person")),
+        "conditions",
+        "interventions",
+    )
+    versions = {(row.plan_id, row.number): row for row in rows}
+    states = {}
+    for plan in plans:
+        current = versions[(plan.pk, plan.version)]
+        before = seen[plan.case_id]
+        earlier = versions.get((plan.pk, before)) if before else None
+        states[plan.case_id] = {
+            "plan_id": plan.pk,
+            "version": current.number,
+            "agreed": is_agreed(current),
+            "evaluation_on": current.evaluation_on.isoformat(),
+            "since_version": before,
+            "changed": [] if before == current.number else changed_parts(earlier, current),
+        }
+    return states
