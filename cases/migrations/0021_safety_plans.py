@@ -111,7 +111,7 @@ class Migration(migrations.Migration):
                 ('way', models.CharField(choices=[('meeting', 'in een overleg'), ('paper', 'op papier getekend')], max_length=8, verbose_name='hoe')),
                 ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partners.organisation')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.person')),
+                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='+', to='cases.person')),
                 ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agreements', to='cases.safetyplanversion')),
             ],
@@ -127,7 +127,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('commitment', models.TextField(max_length=2000, verbose_name='doet wat als …')),
                 ('position', models.PositiveSmallIntegerField(default=0)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.person', verbose_name='wie')),
+                ('person', models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='+', to='cases.person', verbose_name='wie')),
                 ('version', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='commitments', to='cases.safetyplanversion')),
             ],
             options={

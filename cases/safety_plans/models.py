@@ -75,7 +75,8 @@ class NetworkCommitment(models.Model):
     """Wie doet wat als …: what one network member (or parent) commits to in one version."""
 
     version = models.ForeignKey(SafetyPlanVersion, on_delete=models.CASCADE, related_name="commitments")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("wie"))
+    # RESTRICT: a person is never deleted on their own (removed softly), only with the whole case.
+    person = models.ForeignKey(Person, on_delete=models.RESTRICT, related_name="+", verbose_name=_("wie"))
     commitment = models.TextField(_("doet wat als …"), max_length=2000)
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -98,7 +99,7 @@ class PlanAgreement(models.Model):
     a partner organisation. Once per person or organisation per version; never changed."""
 
     version = models.ForeignKey(SafetyPlanVersion, on_delete=models.CASCADE, related_name="agreements")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.RESTRICT, null=True, blank=True, related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     agreed_on = models.DateField(_("datum akkoord"), validators=[validate_date_in_range])
     way = models.CharField(_("hoe"), max_length=8, choices=AgreementWay.choices)
