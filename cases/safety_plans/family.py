@@ -53,8 +53,8 @@ def family_summary(case: Case, *, today: date | None = None) -> FamilySummary:
     today = today or timezone.localdate()
     version = current_version(case)
     vast, vast_organisation = "", ""
-    if case.vast_gezicht_id:
-        vast = case.vast_gezicht.get_full_name() or case.vast_gezicht.get_username()
+    if case.vast_gezicht is not None:
+        vast = case.vast_gezicht.get_full_name()
         participation = (
             Participant.objects.active()
             .filter(case=case, professional_id=case.vast_gezicht_id)
@@ -80,7 +80,7 @@ def family_summary(case: Case, *, today: date | None = None) -> FamilySummary:
     dates = sorted((d for d in dates if d.on >= today), key=lambda d: d.on)
     agreements = [
         (
-            a.person.full_name if a.person is not None else a.organisation.name,
+            a.person.full_name if a.person is not None else str(a.organisation),
             a.agreed_on,
             a.get_way_display(),
         )

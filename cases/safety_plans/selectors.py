@@ -116,13 +116,13 @@ def plan_states(
     for plan in plans:
         current = versions[(plan.pk, plan.version)]
         before = seen[plan.case_id]
-        earlier = versions.get((plan.pk, before)) if before else None
+        previous = versions.get((plan.pk, before)) if before else None
         states[plan.case_id] = {
             "plan_id": plan.pk,
             "version": current.number,
             "agreed": is_agreed(current),
             "evaluation_on": current.evaluation_on.isoformat(),
             "since_version": before,
-            "changed": [] if before == current.number else changed_parts(earlier, current),
+            "changed": [] if before == current.number else changed_parts(previous, current),
         }
     return states

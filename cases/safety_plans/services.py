@@ -156,27 +156,27 @@ def plan_version_record(
     require_open_case(case)
     organisation = acting_organisation(actor, case)  # PermissionDenied for anyone not working on the case
     recorded_at = occurred_at or timezone.now()
-    content = {
-        "danger_statements": _texts(
-            danger_statements,
-            field="danger_statements",
-            required=DANGER_STATEMENT_REQUIRED,
-            empty=DANGER_STATEMENT_EMPTY,
-        ),
-        "safety_goals": _goals(safety_goals),
-        "warning_signs": _signs(warning_signs),
-        "monitoring": monitoring.strip(),
+    statements = _texts(
+        danger_statements, field="danger_statements", required=DANGER_STATEMENT_REQUIRED, empty=DANGER_STATEMENT_EMPTY
+    )
+    goals, signs, monitoring = _goals(safety_goals), _signs(warning_signs), monitoring.strip()
+    content: dict[str, object] = {
+        "danger_statements": statements,
+        "safety_goals": goals,
+        "warning_signs": signs,
+        "monitoring": monitoring,
         "evaluation_on": evaluation_on,
     }
-    if not content["monitoring"]:
+    if not monitoring:
         raise ValidationError({"monitoring": MONITORING_REQUIRED})
     if evaluation_on < timezone.localdate(recorded_at):
         raise ValidationError({"evaluation_on": EVALUATION_BEFORE_RECORDING})
     commitments = _commitments(case, commitments)
     conditions, interventions = list(conditions), list(interventions)
-    if any(link.case_id != case.pk for link in (*conditions, *interventions)):
+    linked_cases = {c.case_id for c in conditions} | {i.case_id for i in interventions}
+    if linked_cases - {case.pk}:
         raise ValidationError({"conditions": LINK_NOT_IN_CASE})
-    if any(len(content[name]) > MAX_ITEMS for name in ("danger_statements", "safety_goals", "warning_signs")):
+    if any(len(items) > MAX_ITEMS for items in (statements, goals, signs)):
         raise ValidationError({"danger_statements": gettext_lazy("Hoogstens 30 regels per onderdeel.")})
     content["commitments"] = [(c.person.pk, c.commitment) for c in commitments]
     content["conditions"] = sorted(c.pk for c in conditions)
@@ -204,10 +204,10 @@ def plan_version_record(
     version = SafetyPlanVersion.objects.create(
         plan=plan,
         number=plan.version + 1,
-        danger_statements=content["danger_statements"],
-        safety_goals=content["safety_goals"],
-        warning_signs=content["warning_signs"],
-        monitoring=content["monitoring"],
+        danger_statements=statements,
+        safety_goals=goals,
+        warning_signs=signs,
+        monitoring=monitoring,
         evaluation_on=evaluation_on,
         reason=reason,
         recorded_by=actor,
