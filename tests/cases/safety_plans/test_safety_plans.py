@@ -10,6 +10,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from cases.exceptions import ConcurrentEditError
 from cases.models import EventKind
@@ -359,3 +360,31 @@ def test_the_plan_page_costs_the_same_queries_for_one_or_three_versions(
 
 PLAN_PAGE_QUERIES = 22
 FAMILY_PAGE_QUERIES = 15
+
+
+def test_destroying_the_case_overwrites_the_plans_texts_though_versions_refuse_every_other_change(region, case, family):
+    from cases.retention.erase import TOMBSTONE, erase_content
+
+    version = record(region, case, family)
+    erase_content(case.pk)
+    version.refresh_from_db()
+    assert version.monitoring == TOMBSTONE and version.danger_statements == [] and version.safety_goals == []
+    assert set(NetworkCommitment.objects.filter(version=version).values_list("commitment", flat=True)) == {TOMBSTONE}
+    assert version.evaluation_on == in_days(28)  # dates stay for the metrics
+
+
+def test_the_timeline_says_which_version_and_who_agreed(client, login_verified, region, case, family):
+    from cases.timeline_display import timeline_lines
+
+    mother, _aunt = family
+    version = record(region, case, family)
+    plan_agreement_record(
+        actor=region.cvc_user, version=version, person=mother, agreed_on=timezone.localdate(), way="paper"
+    )
+    kinds = [EventKind.SAFETY_PLAN_RECORDED, EventKind.PLAN_EVALUATION_PLANNED, EventKind.SAFETY_PLAN_AGREED]
+    lines = timeline_lines(case.timeline.filter(kind__in=kinds).order_by("id"))
+    assert [line.text for line in lines] == [
+        "versie 1",
+        f"versie 1. evaluatie op {in_days(28).day} {date_format(in_days(28), 'F Y')}",
+        "versie 1. ouder",
+    ]
