@@ -28,6 +28,11 @@ def _shared(item) -> bool:
     return getattr(item, "confidentiality", SHARED) == SHARED
 
 
+def _name(person) -> str:
+    """A person's name, unless their details are not shared with everyone on the case."""
+    return person.full_name if _shared(person) else _("iemand uit uw netwerk")
+
+
 @dataclass(frozen=True)
 class DateLine:
     on: date
@@ -80,7 +85,7 @@ def family_summary(case: Case, *, today: date | None = None) -> FamilySummary:
     dates = sorted((d for d in dates if d.on >= today), key=lambda d: d.on)
     agreements = [
         (
-            a.person.full_name if a.person is not None else str(a.organisation),
+            _name(a.person) if a.person is not None else str(a.organisation),
             a.agreed_on,
             a.get_way_display(),
         )
@@ -90,7 +95,7 @@ def family_summary(case: Case, *, today: date | None = None) -> FamilySummary:
         case=case,
         version=version,
         agreed=is_agreed(version),
-        commitments=[(c.person.full_name, c.commitment) for c in version.commitments.all()],
+        commitments=[(_name(c.person), c.commitment) for c in version.commitments.all()],
         agreements=agreements,
         conditions=conditions,
         interventions=interventions,
