@@ -388,3 +388,9 @@ def test_the_timeline_says_which_version_and_who_agreed(client, login_verified, 
         f"versie 1. evaluatie op {in_days(28).day} {date_format(in_days(28), 'F Y')}",
         "versie 1. ouder",
     ]
+
+
+def test_the_case_page_links_to_the_plan(client, login_verified, region, case):
+    login_verified(client, region.cvc_user)
+    page = client.get(reverse("case-detail", kwargs={"case_id": case.pk})).content.decode()
+    assert f'href="{_plan_url(case)}"' in page
