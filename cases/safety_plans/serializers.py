@@ -56,6 +56,11 @@ class AgreementSerializer(serializers.ModelSerializer):
         choices=AgreementWay.choices, error_messages={"invalid_choice": services.AGREEMENT_WAY_INVALID}
     )
 
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is not None:
+            self.fields["person"].queryset = Person.objects.filter(case=case)
+
     class Meta:
         model = PlanAgreement
         fields = ["id", "person", "organisation", "agreed_on", "way", "recorded_at"]
@@ -123,6 +128,13 @@ class VersionCreateSerializer(serializers.Serializer):
     conditions = AsciiPrimaryKeyRelatedField(queryset=Veiligheidsvoorwaarde.objects.all(), many=True, required=False)
     interventions = AsciiPrimaryKeyRelatedField(queryset=Intervention.objects.all(), many=True, required=False)
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is not None:  # ids of another case are unknown here, as they are to the caller
+            self.fields["commitments"].child.fields["person"].queryset = Person.objects.filter(case=case)
+            self.fields["conditions"].child_relation.queryset = Veiligheidsvoorwaarde.objects.filter(case=case)
+            self.fields["interventions"].child_relation.queryset = Intervention.objects.filter(case=case)
 
     def to_service(self) -> dict:
         data = dict(self.validated_data)

@@ -394,3 +394,22 @@ def test_the_case_page_links_to_the_plan(client, login_verified, region, case):
     login_verified(client, region.cvc_user)
     page = client.get(reverse("case-detail", kwargs={"case_id": case.pk})).content.decode()
     assert f'href="{_plan_url(case)}"' in page
+
+
+def test_the_api_knows_no_person_condition_or_intervention_of_another_case(
+    client, login_verified, region, case, family
+):
+    other = open_case(region, family_name="Gezin Pietersen")
+    stranger = person_add(actor=region.cvc_user, case=other, role="netwerk", full_name="Buurman Piet")
+    login_verified(client, region.cvc_user)
+    body = _api_body(family, commitments=[{"person": stranger.pk, "commitment": "Helpt"}])
+    response = _post(client, reverse("api-safety-plan-versions", kwargs={"case_id": case.pk}), body)
+    assert response.status_code == 400 and "Buurman" not in response.content.decode()
+    missing = _api_body(family, commitments=[{"person": 999999999, "commitment": "Helpt"}])
+    refused = _post(client, reverse("api-safety-plan-versions", kwargs={"case_id": case.pk}), missing)
+    # The same answer as for an id that does not exist at all: nothing to learn about the other case.
+    assert refused.status_code == 400
+    assert response.content.decode().replace(str(stranger.pk), "X") == refused.content.decode().replace(
+        "999999999", "X"
+    )
+    assert not SafetyPlanVersion.objects.exists()
