@@ -23,6 +23,7 @@ urlpatterns: list = [
     path("cases/<id:case_id>/timeline/", api.TimelineList.as_view(), name="api-timeline"),
     path("", include("cases.assessments.api_urls")),
     path("", include("cases.interventions.api_urls")),
+    path("", include("cases.safety_plans.api_urls")),
     path("", include("cases.investigations.api_urls")),
     path("", include("cases.requests.api_urls")),
     path("", include("cases.reporters.api_urls")),

@@ -382,6 +382,10 @@ class EventKind(models.TextChoices):
     FAMILY_REQUEST_RECEIVED = "family_request_received", _("verzoek van het gezin ontvangen")
     FAMILY_REQUEST_EXTENDED = "family_request_extended", _("termijn verzoek van het gezin verlengd")
     FAMILY_REQUEST_DECIDED = "family_request_decided", _("besluit op verzoek van het gezin")
+    # The veiligheidsplan (cases.safety_plans): a new version, its next evaluation, an akkoord with it.
+    SAFETY_PLAN_RECORDED = "safety_plan_recorded", _("veiligheidsplan vastgelegd")
+    PLAN_EVALUATION_PLANNED = "plan_evaluation_planned", _("evaluatie veiligheidsplan gepland")
+    SAFETY_PLAN_AGREED = "safety_plan_agreed", _("akkoord met veiligheidsplan")
 
 
 class TimelineEvent(models.Model):
@@ -462,3 +466,9 @@ from cases.legal_bases.models import Consent, ConsentGiver, LegalBasis  # noqa: 
 from cases.reporters.models import Reporter  # noqa: E402,F401
 from cases.requests.models import FamilyRequest  # noqa: E402,F401
 from cases.retention.models import Destruction, RetentionRule  # noqa: E402,F401
+from cases.safety_plans.models import (  # noqa: E402,F401
+    NetworkCommitment,
+    PlanAgreement,
+    SafetyPlan,
+    SafetyPlanVersion,
+)

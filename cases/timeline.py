@@ -115,6 +115,10 @@ TIMELINE_GROUPS: dict[str, tuple[str | Promise, tuple[str, ...]]] = {
         ),
     ),
     "inzet": (_("inzet"), (K.INTERVENTION_AGREED, K.INTERVENTION_STARTED, K.INTERVENTION_ENDED)),
+    "veiligheidsplan": (
+        _("veiligheidsplan"),
+        (K.SAFETY_PLAN_RECORDED, K.PLAN_EVALUATION_PLANNED, K.SAFETY_PLAN_AGREED),
+    ),
     "onderzoek": (
         _("onderzoek"),
         (

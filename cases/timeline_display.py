@@ -163,6 +163,20 @@ def _destruction(event: TimelineEvent, names: dict) -> str:
     return ", ".join(part for part in (who, _day(event.data.get("on"))) if part)
 
 
+def _plan_version(event: TimelineEvent, names: dict) -> str:
+    version = _("versie %(n)s") % {"n": event.data.get("version")}
+    if event.kind == K.PLAN_EVALUATION_PLANNED:
+        return _join(version, _("evaluatie op %(day)s") % {"day": _day(event.data.get("evaluation_on"))})
+    return _join(version, _reason(event.summary)) if event.summary else version
+
+
+def _plan_agreed(event: TimelineEvent, names: dict) -> str:
+    version = _("versie %(n)s") % {"n": event.data.get("version")}
+    role = event.data.get("person_role")
+    party = _label(PersonRole, role) if role else _("partnerorganisatie")
+    return _join(version, party)
+
+
 Describer = Callable[[TimelineEvent, dict], str]
 DESCRIBERS: dict[str, Describer] = {
     K.STATUS_CHANGED: _status_changed,
@@ -184,6 +198,9 @@ DESCRIBERS: dict[str, Describer] = {
     K.ONDERZOEK_STARTED: _onderzoek,
     K.ONDERZOEK_COMPLETED: _onderzoek,
     K.DESTRUCTION_REQUESTED: _destruction,
+    K.SAFETY_PLAN_RECORDED: _plan_version,
+    K.PLAN_EVALUATION_PLANNED: _plan_version,
+    K.SAFETY_PLAN_AGREED: _plan_agreed,
 }
 
 

@@ -21,6 +21,7 @@ urlpatterns: list = [
     path("zaken/<id:case_id>/personen/<id:person_id>/verwijderen/", views.person_remove, name="person-remove"),
     path("", include("cases.assessments.urls")),
     path("", include("cases.interventions.urls")),
+    path("", include("cases.safety_plans.urls")),
     path("", include("cases.investigations.urls")),
     path("", include("cases.reporters.urls")),
     path("", include("cases.documents.urls")),

@@ -101,6 +101,7 @@ def case_document(case: Case) -> dict:
         "investigations": _investigations(case),
         "destruction_requests": _destruction_requests(case, person_keys),
         "measures": _measures(case, person_keys),
+        "safety_plans": _safety_plans(case, person_keys),
     }
     doc.update({key: value for key, value in optional.items() if value})
     return doc
@@ -350,4 +351,70 @@ def _meetings(case: Case, meeting_keys: dict) -> list[dict]:
                 "discussed_at": moment(item.discussed_at),
             }
         )
+    return result
+
+
+def _pointers(case: Case) -> dict[tuple[str, int], str]:
+    """("condition" | "intervention", id) -> its JSON pointer in the document, in the order the
+    document lists them (`_assessments`, `_interventions`)."""
+    from cases.assessments.selectors import assessments_of
+
+    pointers: dict[tuple[str, int], str] = {}
+    for i, assessment in enumerate(assessments_of(case)):
+        judgement = getattr(assessment, "judgement", None) if hasattr(assessment, "judgement") else None
+        if judgement is None:
+            continue
+        for k, pk in enumerate(
+            judgement.veiligheidsvoorwaarden.order_by("agreed_at", "id").values_list("pk", flat=True)
+        ):
+            pointers[("condition", pk)] = f"/assessments/{i}/judgement/conditions/{k}"
+    for i, pk in enumerate(case.interventions.order_by("agreed_at", "id").values_list("pk", flat=True)):
+        pointers[("intervention", pk)] = f"/interventions/{i}"
+    return pointers
+
+
+def _safety_plans(case: Case, person_keys: dict[int, str]) -> list[dict]:
+    """Every episode's veiligheidsplan: each version as recorded, with its akkoorden."""
+    from cases.safety_plans.selectors import versions_of
+
+    plans = list(case.safety_plans.order_by("episode"))
+    if not plans:
+        return []
+    pointers = _pointers(case)
+
+    def key(person_id: int) -> str:
+        return person_keys.get(person_id) or f"P{person_id}"
+
+    result = []
+    for plan in plans:
+        versions = []
+        for version in reversed(list(versions_of(plan))):
+            item = {
+                "number": version.number,
+                "at": moment(version.recorded_at),
+                "by": version.recorded_by.username,
+                "danger_statements": list(version.danger_statements),
+                "safety_goals": [dict(goal) for goal in version.safety_goals],
+                "warning_signs": [dict(sign) for sign in version.warning_signs],
+                "commitments": [
+                    {"person": key(c.person_id), "commitment": c.commitment} for c in version.commitments.all()
+                ],
+                "monitoring": version.monitoring,
+                "evaluation_on": version.evaluation_on.isoformat(),
+                "conditions": sorted(pointers[("condition", c.pk)] for c in version.conditions.all()),
+                "interventions": sorted(pointers[("intervention", i.pk)] for i in version.interventions.all()),
+                "reason": version.reason,
+                "agreements": [
+                    {
+                        "at": moment(a.recorded_at),
+                        "by": a.recorded_by.username,
+                        **({"person": key(a.person_id)} if a.person_id else {"organisation": a.organisation.name}),
+                        "agreed_on": a.agreed_on.isoformat(),
+                        "way": a.way,
+                    }
+                    for a in sorted(version.agreements.all(), key=lambda a: (a.recorded_at, a.pk))
+                ],
+            }
+            versions.append(item)
+        result.append({"episode": plan.episode, "versions": versions})
     return result

@@ -175,6 +175,8 @@ STEP_ORDER = (
     "intervention_agree",
     "intervention_start",
     "intervention_end",
+    "plan_version",
+    "plan_agreement",
     "onderzoek_start",
     "onderzoek_end",
     "measure_record",
@@ -338,6 +340,12 @@ def history_steps(document: dict) -> list[Step]:
             steps.append(
                 _step(intervention["ended"]["at"], "intervention_end", f"{where}/ended", intervention["ended"])
             )
+    for i, plan in enumerate(document.get("safety_plans", [])):
+        for j, version in enumerate(plan["versions"]):
+            where = f"/safety_plans/{i}/versions/{j}"
+            steps.append(_step(version["at"], "plan_version", where, version, exclude=("agreements",)))
+            for k, agreement in enumerate(version.get("agreements", [])):
+                steps.append(_step(agreement["at"], "plan_agreement", f"{where}/agreements/{k}", agreement))
     steps.sort(key=lambda step: step.sort_key)
     return steps
 

@@ -29,6 +29,8 @@ from cases.interventions.services import (
 )
 from cases.investigations.services import destruction_request_register, onderzoek_end, onderzoek_start
 from cases.models import BasisKind, Case, Participant, Person
+from cases.safety_plans.models import SafetyPlanVersion
+from cases.safety_plans.services import Commitment, plan_agreement_record, plan_version_record
 from cases.services import case_change, participant_add, participant_end
 from exchange.format import Problem, Step, parse_date, parse_moment
 from exchange.validation import Directory
@@ -432,6 +434,46 @@ class Replayer:
             intervention=self.intervention(step.pointer.removesuffix("/ended")),
             result=step.data["result"],
             expected_version=None,
+            occurred_at=step.at,
+        )
+
+    # --- the veiligheidsplan ---
+
+    def person(self, key: str) -> Person:
+        return Person.objects.get(pk=self.keys[f"person:{key}"], case=self.case)
+
+    def do_plan_version(self, step: Step) -> None:
+        data = step.data
+        version = plan_version_record(
+            actor=self.user(data["by"]),
+            case=self.case,
+            expected_version=data["number"] - 1,
+            danger_statements=data["danger_statements"],
+            safety_goals=data["safety_goals"],
+            warning_signs=data.get("warning_signs", []),
+            commitments=[Commitment(self.person(c["person"]), c["commitment"]) for c in data["commitments"]],
+            monitoring=data["monitoring"],
+            evaluation_on=parse_date(data["evaluation_on"]),
+            conditions=[Veiligheidsvoorwaarde.objects.get(pk=self.keys[p]) for p in data.get("conditions", [])],
+            interventions=[Intervention.objects.get(pk=self.keys[p]) for p in data.get("interventions", [])],
+            reason=data.get("reason", ""),
+            occurred_at=step.at,
+        )
+        self.keys[step.pointer] = version.pk
+
+    def do_plan_agreement(self, step: Step) -> None:
+        data = step.data
+        version = SafetyPlanVersion.objects.select_related("plan").get(
+            pk=self.keys[step.pointer.rsplit("/agreements/", 1)[0]]
+        )
+        version.plan.case = self.case
+        plan_agreement_record(
+            actor=self.user(data["by"]),
+            version=version,
+            agreed_on=parse_date(data["agreed_on"]),
+            way=data["way"],
+            person=self.person(data["person"]) if data.get("person") else None,
+            organisation=self.org(data["organisation"]) if data.get("organisation") else None,
             occurred_at=step.at,
         )
 

@@ -208,6 +208,7 @@ class Checker:
         self.check_investigations()
         self.check_destruction_requests()
         self.check_measures()
+        self.check_safety_plans()
         return self.problems
 
     def check_persons(self) -> None:
@@ -437,3 +438,41 @@ class Checker:
                 on = self.day(ended["on"], f"{where}/ended/on")
                 if on and starts_on and on < starts_on:
                     self.fail(f"{where}/ended/on", str(MEASURE_ENDED_BEFORE_START))
+
+    def check_safety_plans(self) -> None:
+        """Versions numbered 1, 2, … in time order; every person key, condition and intervention they
+        name is in the document; whoever recorded them works in the team (the services check the rest)."""
+        keys = {person["key"] for person in self.doc.get("persons", [])}
+        pointers = {f"/interventions/{i}" for i in range(len(self.doc.get("interventions", [])))}
+        for i, assessment in enumerate(self.doc.get("assessments", [])):
+            judgement = assessment.get("judgement") or {}
+            pointers |= {
+                f"/assessments/{i}/judgement/conditions/{k}" for k in range(len(judgement.get("conditions", [])))
+            }
+        for i, plan in enumerate(self.doc.get("safety_plans", [])):
+            before = None
+            for j, version in enumerate(plan["versions"]):
+                where = f"/safety_plans/{i}/versions/{j}"
+                if version["number"] != j + 1:
+                    self.fail(f"{where}/number", _("De versies van een plan zijn 1, 2, 3 … in volgorde."))
+                before = self.moment(version["at"], f"{where}/at", not_before=before, after_what=_("de vorige versie"))
+                self.member(version["by"], f"{where}/by")
+                self.day(version["evaluation_on"], f"{where}/evaluation_on", future_ok=True)
+                for k, commitment in enumerate(version["commitments"]):
+                    if commitment["person"] not in keys:
+                        self.fail(
+                            f"{where}/commitments/{k}/person", _("Er is geen persoon met deze sleutel in het document.")
+                        )
+                for name in ("conditions", "interventions"):
+                    for k, pointer in enumerate(version.get(name, [])):
+                        if pointer not in pointers:
+                            self.fail(f"{where}/{name}/{k}", _("Dit verwijst naar niets in het document."))
+                for k, agreement in enumerate(version.get("agreements", [])):
+                    awhere = f"{where}/agreements/{k}"
+                    self.moment(agreement["at"], f"{awhere}/at")
+                    self.member(agreement["by"], f"{awhere}/by")
+                    self.day(agreement["agreed_on"], f"{awhere}/agreed_on")
+                    if agreement.get("person") and agreement["person"] not in keys:
+                        self.fail(f"{awhere}/person", _("Er is geen persoon met deze sleutel in het document."))
+                    if agreement.get("organisation"):
+                        self.organisation(agreement["organisation"], f"{awhere}/organisation")

@@ -293,6 +293,17 @@ EXPLANATIONS = {
         "binnen %(days)s dagen daarna opnieuw is aangemeld (een nieuwe episode, 'casus heropend'). Periode = "
         "die van de afsluiting; recente afsluitingen kunnen nog heraanmeldingen krijgen."
     ),
+    "safety_plans": _(
+        "Episodes (vanaf de aanmelding: 'casus geopend' of 'casus heropend') met en zonder afgesproken "
+        "veiligheidsplan, in de periode van aanmelding. Een versie van het plan is afgesproken zodra een ouder "
+        "of verzorger en een partnerorganisatie er akkoord op hebben gegeven; de episode op het eerste moment "
+        "dat een van haar versies dat is."
+    ),
+    "safety_plan_lead": _(
+        "Het aandeel episodes met een afgesproken veiligheidsplan, en de tijd in dagen van de aanmelding tot "
+        "het eerste afgesproken plan (mediaan en 90e percentiel, over de episodes met plan), in de periode van "
+        "aanmelding. Niet getoond bij minder dan %(k)s episodes."
+    ),
     "suppression": _(
         "Aantallen kleiner dan %(k)s (behalve 0) worden niet getoond (x). Perioden zijn altijd hele "
         "kalendermaanden, -kwartalen of -jaren. Elke maand wordt apart beveiligd: waar een totaal een "

@@ -470,3 +470,97 @@ def waiting_time(filters: Filters) -> Table:
         guard_counts=[[rows[i]["n_started"]] for i in order],
         additive=[True, False, False],
     )
+
+
+def safety_plan_tables(filters: Filters) -> list[Table]:
+    """Episodes in the period of their aanmelding (case opened or reopened): how many have an agreed
+    veiligheidsplan, and the days from the aanmelding to the first agreement. A version is agreed at the
+    moment it has the akkoord of a parent or carer and of a partner (cases.safety_plans); the episode at
+    the first such moment of any of its versions. One query for both tables."""
+    start, end = filters.window()
+    tables = _tables()
+    dims_select, dims_group = _sql_dims(filters)
+    scope, scope_params = _sql_scope(filters)
+    lead = _days("agreed - start")
+    sql = f"""
+    WITH episodes AS (
+        SELECT e.case_id, e.episode, MIN(e.occurred_at) AS start
+        FROM {tables["ev"]} e JOIN {tables["case"]} c ON c.id = e.case_id
+        WHERE e.kind = ANY(%s) {scope}
+        GROUP BY e.case_id, e.episode
+    ), versions AS (
+        SELECT e.case_id, e.episode, e.data ->> 'safety_plan_id' AS plan, e.data ->> 'version' AS version,
+               GREATEST(MIN(e.occurred_at) FILTER (WHERE e.data ->> 'person_role' = ANY(%s)),
+                        MIN(e.occurred_at) FILTER (WHERE e.data ->> 'party' = 'organisation')) AS agreed
+        FROM {tables["ev"]} e
+        WHERE e.kind = %s
+        GROUP BY e.case_id, e.episode, plan, version
+    ), agreed AS (
+        SELECT case_id, episode, MIN(agreed) AS agreed FROM versions GROUP BY case_id, episode
+    ), rows AS (
+        SELECT (date_trunc(%s, ep.start AT TIME ZONE %s))::date AS period {dims_select}, ep.start,
+               CASE WHEN a.agreed <= %s THEN a.agreed END AS agreed
+        FROM episodes ep
+        JOIN {tables["case"]} c ON c.id = ep.case_id
+        JOIN {tables["team"]} t ON t.id = c.team_id
+        JOIN {tables["muni"]} m ON m.id = c.municipality_id
+        LEFT JOIN agreed a ON a.case_id = ep.case_id AND a.episode = ep.episode
+        WHERE ep.start >= %s AND ep.start < %s
+    )
+    SELECT period {dims_group},
+           count(agreed) AS with_plan, count(*) - count(agreed) AS without_plan, count(*) AS episodes,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY {lead}) AS p50_days,
+           percentile_cont(0.9) WITHIN GROUP (ORDER BY {lead}) AS p90_days
+    FROM rows GROUP BY period {dims_group}
+    """  # noqa: S608 - as above
+    rows = _run(
+        sql,
+        [
+            list(EPISODE_START_KINDS),
+            *scope_params,
+            [PersonRole.OUDER.value, PersonRole.VERZORGER.value],
+            EventKind.SAFETY_PLAN_AGREED.value,
+            filters.granularity,
+            settings.TIME_ZONE,
+            filters.moment(),
+            start,
+            end,
+        ],
+    )
+    # An agreement after the reference moment (a release's) is not yet an agreement: counted without.
+    share = _count_table(
+        "safety_plans",
+        _("Episodes met een afgesproken veiligheidsplan (aantal episodes, naar aanmelding)"),
+        _row_header(filters),
+        [("with_plan", str(_("met afgesproken plan"))), ("without_plan", str(_("(nog) zonder afgesproken plan")))],
+        rows,
+        filters,
+    )
+    labels = [_label(row, filters) for row in rows]
+    order = sorted(range(len(rows)), key=lambda i: labels[i])
+    lead_table = Table(
+        "safety_plan_lead",
+        _("Tijd van aanmelding tot een afgesproken veiligheidsplan (dagen, per episode met plan)"),
+        _row_header(filters),
+        [
+            ("share", str(_("aandeel met afgesproken plan (%)"))),
+            ("p50_days", str(_("mediaan (dagen)"))),
+            ("p90_days", str(_("90e percentiel (dagen)"))),
+        ],
+        [labels[i] for i in order],
+        [
+            [
+                _round(100 * rows[i]["with_plan"] / rows[i]["episodes"]) if rows[i]["episodes"] else "",
+                _round(rows[i]["p50_days"]),
+                _round(rows[i]["p90_days"]),
+            ]
+            for i in order
+        ],
+        counts=False,
+        # The share is guarded by the episodes it is of, the days by the episodes with a plan; neither
+        # count is published here (the first table holds them, suppressed).
+        guards=[0, 1, 1],
+        guard_counts=[[rows[i]["episodes"], rows[i]["with_plan"]] for i in order],
+        additive=[False, False, False],
+    )
+    return [share, lead_table]

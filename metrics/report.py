@@ -123,6 +123,7 @@ def metric_tables(filters: Filters) -> list[Table]:
         compute.protection_measures(filters),
         *national.measure_tables(filters),
         compute.rereports(filters),
+        *national.safety_plan_tables(filters),
     ]
 
 

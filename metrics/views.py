@@ -38,6 +38,7 @@ CHART_COLUMNS = {
     "partners": ["mean_kinds", "mean_organisations", "mean_professionals"],
     "measures_duration": ["p50_days"],
     "waiting_time": ["p50_wait"],
+    "safety_plan_lead": ["p50_days"],
     "stock": ["cases"],
     "norms": ["share_met"],
 }

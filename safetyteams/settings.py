@@ -107,6 +107,7 @@ SUBPACKAGES = [
     "cases.documents",
     "cases.requests",
     "cases.retention",
+    "cases.safety_plans",
     "workflows.lifecycle",
     "workflows.meetings",
     "workflows.deadlines",

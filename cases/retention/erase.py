@@ -20,6 +20,7 @@ from cases.interventions.models import Intervention
 from cases.models import Case, Note, Participant, Person, TimelineEvent
 from cases.reporters.models import Reporter
 from cases.requests.models import FamilyRequest
+from cases.safety_plans.models import NetworkCommitment, SafetyPlanVersion
 
 TOMBSTONE = "vernietigd"
 
@@ -54,6 +55,13 @@ CONTENT: list[tuple[type[models.Model], str, dict[str, object]]] = [
             "feedback_summary": "",
         },
     ),
+    # The plan's versions refuse every other UPDATE (migration 0021): the tombstone is what lets this one pass.
+    (
+        SafetyPlanVersion,
+        "plan__case_id",
+        {"danger_statements": [], "safety_goals": [], "warning_signs": [], "monitoring": TOMBSTONE, "reason": ""},
+    ),
+    (NetworkCommitment, "version__plan__case_id", {"commitment": TOMBSTONE}),
     (
         FamilyRequest,
         "case_id",

@@ -28,7 +28,8 @@ from cases.models import Consent
 from cases.reporters.services import reporter_record
 from cases.requests.services import family_request_register
 from cases.retention.models import Destruction
-from cases.services import participant_add, participant_end
+from cases.safety_plans.services import Commitment, plan_version_record
+from cases.services import participant_add, participant_end, person_add
 from tests import factories
 from tests.world import basis
 
@@ -52,6 +53,7 @@ CASE_KWARGS = (
     "measure_id",
     "request_id",
     "destruction_id",
+    "plan_version",
 )
 # Routes built with the case record; the walk must find at least these (it may never test nothing).
 EXPECTED_ROUTES = {
@@ -106,6 +108,13 @@ EXPECTED_ROUTES = {
     "api-family-request-decide",
     "destruction-propose",
     "destruction-confirm",
+    "safety-plan",
+    "safety-plan-agree",
+    "safety-plan-family",
+    "safety-plan-family-pdf",
+    "api-safety-plan",
+    "api-safety-plan-versions",
+    "api-safety-plan-agreements",
 }
 # Routes whose audience is the privacy officer of the case's team, not the participants.
 PRIVACY_OFFICER_ROUTES = re.compile(r"^(case-access-report|destruction-(propose|confirm)$)")
@@ -212,6 +221,19 @@ def build_fixture_ids(w) -> dict[str, int]:
         received_on=today,
     )
     destruction = Destruction.objects.create(case=w.case, destroy_on=today, state="due")
+    parent = person_add(actor=w.professional, case=w.case, role="ouder", full_name="Sanne Testman")
+    plan_version = plan_version_record(
+        actor=w.professional,
+        case=w.case,
+        expected_version=0,
+        danger_statements=["Test"],
+        safety_goals=[{"text": "Test", "scale": 5}],
+        commitments=[Commitment(parent, "Test")],
+        monitoring="Test",
+        evaluation_on=today,
+        conditions=[condition],
+        interventions=[intervention],
+    )
     ids = {
         "consent_id": consent.pk,
         "document_id": document.pk,
@@ -219,6 +241,7 @@ def build_fixture_ids(w) -> dict[str, int]:
         "measure_id": document.child_measures.get().pk,
         "request_id": family_request.pk,
         "destruction_id": destruction.pk,
+        "plan_version": plan_version.number,
         "reporter_id": reporter.pk,
         "case_id": w.case.pk,
         "person_id": w.child.pk,

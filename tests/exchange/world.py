@@ -14,6 +14,7 @@ from cases.assessments.services import assessment_start, condition_agree, condit
 from cases.interventions.services import intervention_complete, intervention_start
 from cases.investigations.services import destruction_request_register, onderzoek_end, onderzoek_start
 from cases.models import Case
+from cases.safety_plans.services import Commitment, plan_agreement_record, plan_version_record
 from cases.services import case_change, case_open, participant_add, participant_end, person_add
 from partners.models import OrganisationKind, Role
 from tests import factories
@@ -178,6 +179,49 @@ def build_live_case(w: World, *, base: datetime | None = None, family_name: str 
     )
     minutes_record(actor=w.coordinator, item=item, minutes="Besproken.", expected_version=None)
     move("inzet_afgesproken", t + 7 * d)
+    # The family's veiligheidsplan: agreed on paper by the mother and by the CVC, evaluated and revised.
+    first_plan = plan_version_record(
+        actor=w.cvc_user,
+        case=case,
+        expected_version=0,
+        danger_statements=["We zijn bang dat Kees thuis weer geslagen wordt."],
+        safety_goals=[{"text": "Kees is thuis veilig.", "scale": 4}],
+        commitments=[Commitment(parent, "Moeder belt grootmoeder als het thuis misgaat.")],
+        warning_signs=[{"sign": "Vader drinkt", "action": "Moeder belt grootmoeder"}],
+        monitoring="Het vaste gezicht belt elke week.",
+        evaluation_on=(t + 21 * d).date(),
+        occurred_at=t + 7 * d + 2 * h,
+    )
+    plan_agreement_record(
+        actor=w.cvc_user,
+        version=first_plan,
+        person=parent,
+        agreed_on=(t + 7 * d).date(),
+        way="paper",
+        occurred_at=t + 7 * d + 3 * h,
+    )
+    plan_agreement_record(
+        actor=w.cvc_user,
+        version=first_plan,
+        organisation=w.cvc,
+        agreed_on=(t + 7 * d).date(),
+        way="meeting",
+        occurred_at=t + 7 * d + 4 * h,
+    )
+    plan_version_record(
+        actor=w.cvc_user,
+        case=case,
+        expected_version=1,
+        danger_statements=["We zijn bang dat Kees thuis weer geslagen wordt."],
+        safety_goals=[{"text": "Kees is thuis veilig.", "scale": 6}],
+        commitments=[Commitment(parent, "Moeder belt grootmoeder als het thuis misgaat.")],
+        monitoring="Het vaste gezicht belt elke twee weken.",
+        evaluation_on=(t + 45 * d).date(),
+        conditions=[condition],
+        interventions=[intervention],
+        reason="Geëvalueerd: het gaat beter.",
+        occurred_at=t + 21 * d,
+    )
     # A handover of the vast gezicht, and back.
     case_change(actor=w.coordinator, case=case, expected_version=None, vast_gezicht=w.gi_user, occurred_at=t + 9 * d)
     case_change(actor=w.coordinator, case=case, expected_version=None, vast_gezicht=w.cvc_user, occurred_at=t + 12 * d)

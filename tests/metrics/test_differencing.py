@@ -293,8 +293,8 @@ def test_a_quarter_request_runs_each_metric_query_once_more_for_its_months_whate
     assert len(small) == len(large)
     # the metric queries once more: five count tables, the episode statistics (four tables), the
     # participants, and the national figures (intake and crisis, judgements, conditions, waiting time,
-    # measures); not the stock (one date) nor the statutory rules
-    assert len(small) == len(months) + 12
+    # measures, the safety plans); not the stock (one date) nor the statutory rules
+    assert len(small) == len(months) + 13
 
 
 def test_a_quarter_hides_counts_and_means_hidden_in_one_of_its_months_but_keeps_its_own_median():

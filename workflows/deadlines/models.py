@@ -61,6 +61,8 @@ DEADLINE_EVENT_KINDS = (
     EventKind.DESTRUCTION_DECIDED,
     EventKind.FAMILY_REQUEST_RECEIVED,
     EventKind.FAMILY_REQUEST_DECIDED,
+    EventKind.SAFETY_PLAN_RECORDED,
+    EventKind.PLAN_EVALUATION_PLANNED,
 )
 # A participation whose basis has an end date opens its review: these reach their own handlers
 # (services.on_basis_review_start/_close), and only for participations with such a date.
@@ -74,7 +76,7 @@ class TermUnit(models.TextChoices):
     WORKING_DAYS = "working_days", _("werkdagen")
     WEEKS = "weeks", _("weken")
     MONTHS = "months", _("maanden")
-    # The intervention's due date or the condition's check date.
+    # The intervention's due date, the condition's check date, the safety plan's evaluation date.
     SUBJECT_DATE = "subject_date", _("datum van de inzet of voorwaarde")
 
 

@@ -214,6 +214,23 @@ DEFAULT_RULES.append(
     }
 )
 
+# The veiligheidsplan is evaluated on the date its newest version names (cases.safety_plans); a new
+# version after the evaluation closes the term and plans the next.
+DEFAULT_RULES.append(
+    {
+        "code": "veiligheidsplan-evaluatie",
+        "name": "Evaluatie veiligheidsplan",
+        "start_event": "plan_evaluation_planned",
+        "close_event": "safety_plan_recorded",
+        "term_value": 0,
+        "term_unit": "subject_date",
+        "responsible": "vast_gezicht",
+        "reminder_offsets": "1w",
+        "statutory": False,
+        "source": "Werkafspraak veiligheidsteam: het veiligheidsplan wordt geëvalueerd op de datum in het plan",
+    }
+)
+
 
 def load_defaults(rule_model, day_model) -> None:
     """Create missing region defaults and gelijkgestelde dagen; existing rows are left as edited.

@@ -20,6 +20,7 @@ from cases.assessments.models import Veiligheidsvoorwaarde
 from cases.documents.models import Document
 from cases.interventions.models import Intervention
 from cases.models import CLOSED_STATUSES, Case, EventKind, Participant, TimelineEvent
+from cases.safety_plans.models import SafetyPlan
 from cases.timeline import timeline_replay
 from workflows.deadlines.calendar import WorkingDayCalendar, add_months, as_utc, end_of_day, local_date
 from workflows.deadlines.models import Deadline, DeadlineRule, DeadlineState, Responsible, TermUnit
@@ -43,12 +44,16 @@ SUBJECT_KEYS: dict[str, str] = {
     EventKind.DESTRUCTION_DECIDED: "request",
     EventKind.FAMILY_REQUEST_RECEIVED: "request",
     EventKind.FAMILY_REQUEST_DECIDED: "request",
+    # The veiligheidsplan: a new version closes the evaluation term, its planned evaluation opens the next.
+    EventKind.SAFETY_PLAN_RECORDED: "safety_plan",
+    EventKind.PLAN_EVALUATION_PLANNED: "safety_plan",
 }
 SUBJECT_MODELS: dict[str, type[Model]] = {
     "condition": Veiligheidsvoorwaarde,
     "intervention": Intervention,
     "participant": Participant,
     "document": Document,
+    "safety_plan": SafetyPlan,
 }
 
 
@@ -193,13 +198,16 @@ def first_remind_at(deadline: Deadline, *, now: datetime, cal: WorkingDayCalenda
 
 def _subject_date(subject) -> date | None:
     """The date a subject-date term ends on: the intervention's due date, the condition's check date,
-    the end date of a participation's basis, the day a measure's extension request is due."""
+    the end date of a participation's basis, the day a measure's extension request is due, the safety
+    plan's next evaluation."""
     if isinstance(subject, Intervention):
         return subject.due_date
     if isinstance(subject, Participant):
         return subject.basis_ends_on
     if isinstance(subject, Document):
         return subject.extension_request_due
+    if isinstance(subject, SafetyPlan):
+        return subject.evaluation_on
     return subject.check_date if subject is not None else None
 
 

@@ -19,6 +19,7 @@ from cases.interventions.models import OPEN_INTERVENTION_STATUSES, InterventionK
 from cases.models import CaseStatus, Confidentiality
 from cases.selectors import actor_for, cases_visible_to
 from workflows.meetings.models import AgendaItem, DecisionKind, Meeting
+from workflows.meetings.safety_plan import shown_plan
 from workflows.meetings.snapshot import SHOWN_CONDITION_STATES, agenda_snapshots, meeting_snapshot
 
 
@@ -126,6 +127,7 @@ def shown(snapshot: dict) -> dict:
     return {
         **snapshot,
         "not_readable": NOT_READABLE,
+        "safety_plan": shown_plan(snapshot.get("safety_plan")),
         "case": {**case, "status_display": _label(CaseStatus, case["status"]), "family_line": _family_line(case)},
         "judgement": judgement,
         "decisions": decisions,

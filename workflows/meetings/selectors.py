@@ -20,6 +20,7 @@ from partners.models import WORKING_ROLES, Membership, Organisation, Role
 from partners.selectors import coordinated_team_ids, memberships_of
 from security.digits import parse_id
 from workflows.meetings.models import AgendaItem, AgendaProposal, Meeting, MeetingDecision
+from workflows.meetings.safety_plan import plans_since_last_meeting, shown_plan
 
 
 def meeting_team_ids(user) -> QuerySet:
@@ -117,6 +118,7 @@ class AgendaRow:
     overdue: list = field(default_factory=list)
     breached: list = field(default_factory=list)  # veiligheidsvoorwaarden niet nagekomen
     decisions: list = field(default_factory=list)
+    safety_plan: dict | None = None  # its version now and what changed since the last meeting
 
 
 def family_line(case: Case, today: date) -> str:
@@ -149,6 +151,7 @@ def meeting_agenda(user, meeting: Meeting, *, today: date, ip: str | None = None
         .order_by("position", "id")
     )
     rows = []
+    plans = plans_since_last_meeting(meeting, [item.case for item in items if item.case_id in visible_ids])
     actor = actor_for(user, ip=ip) if visible_ids else None
     for item in items:
         if item.case_id not in visible_ids:
@@ -172,6 +175,7 @@ def meeting_agenda(user, meeting: Meeting, *, today: date, ip: str | None = None
                 overdue=overdue,
                 breached=[c for c in open_conditions if c.status == ConditionStatus.NOT_MET],
                 decisions=list(item.decisions.all()),
+                safety_plan=shown_plan(plans.get(case.pk)),
             )
         )
     shown = [row.case.pk for row in rows if row.case is not None]

@@ -29,8 +29,11 @@ from cases.interventions.models import OPEN_INTERVENTION_STATUSES, Intervention
 from cases.models import Person, PersonRole
 from workflows.meetings.hooks import overdue_deadlines
 from workflows.meetings.models import AgendaItem, DecisionKind, Meeting, MeetingDecision
+from workflows.meetings.safety_plan import plans_since_last_meeting
 from workflows.meetings.selectors import dissents_of_judgements
 
+# Schema 2: minutes hold only gedeeld content; "safety_plan" (None or the plan's state) came later, so
+# readers of older snapshots use .get().
 SNAPSHOT_SCHEMA = 2
 # Conditions that still matter in the minutes: open ones and those not met (breached).
 SHOWN_CONDITION_STATES = (ConditionStatus.OPEN, ConditionStatus.NOT_MET)
@@ -135,12 +138,14 @@ def agenda_snapshots(meeting: Meeting, *, now: datetime, item_ids=None) -> dict[
         contributions[item.pk] = list(current[0].contributions.all()) if current else []
     dissents = dissents_of_judgements([j.pk for j in judgements.values() if j is not None])
     overdue = overdue_deadlines([item.case_id for item in items], now)
-    return {
-        item.pk: _snapshot(
+    plans = plans_since_last_meeting(meeting, [item.case for item in items])
+    snapshots = {}
+    for item in items:
+        snapshot = _snapshot(
             item, judgements[item.pk], contributions[item.pk], dissents, overdue.get(item.case_id, []), today
         )
-        for item in items
-    }
+        snapshots[item.pk] = {**snapshot, "safety_plan": plans.get(item.case_id)}
+    return snapshots
 
 
 def _snapshot(item: AgendaItem, judgement, contributions: list, dissents: dict, overdue: list, today: date) -> dict:

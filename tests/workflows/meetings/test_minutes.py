@@ -289,8 +289,9 @@ def _agenda_of(region, meeting, size):
 QUERIES_CLOSED_MEETING = 10
 QUERIES_CLOSED_MINUTES = 10
 # A draft is built from today's state: the attendance, the items with their prefetches (persons,
-# interventions, conditions, judged rounds with their contributions, decisions), dissents, overdue deadlines.
-QUERIES_DRAFT_MINUTES = 20
+# interventions, conditions, judged rounds with their contributions, decisions), dissents, overdue deadlines,
+# the agenda cases' safety plans (one query when none has one).
+QUERIES_DRAFT_MINUTES = 21
 
 
 @pytest.mark.parametrize("agenda_size", [1, 4])
