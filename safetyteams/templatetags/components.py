@@ -59,7 +59,7 @@ def _with_option_class(widget: ChoiceWidget, classes: str) -> ChoiceWidget:
 @register.filter
 def nlds_widget(field: forms.BoundField):
     """The field's widget with its Utrecht classes, and its error message tied to it for screen readers."""
-    attrs: dict[str, str] = {}
+    attrs: dict[str, str | bool] = {}
     widget = field.field.widget
     own = widget.attrs.get("class", "")
     classes = " ".join(c for c in (own, widget_class(widget, invalid=bool(field.errors))) if c)
