@@ -9,7 +9,7 @@ export DJANGO_SETTINGS_MODULE := safetyteams.settings
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/veiligheidsteam
 TEST_REDIS_URL    ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test lint bench install install-dev deploy-check services browser-tools clean
+.PHONY: run test lint bench install install-dev deploy-check services browser-tools nlds-css clean
 
 $(VENV)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ browser-tools:
 	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium)
 	@grep -qs '"version": "$(AXE_CORE_VERSION)"' node_modules/axe-core/package.json || \
 		npm install --no-save --no-audit --no-fund axe-core@$(AXE_CORE_VERSION)
+
+# The NL Design System CSS is vendored (safetyteams/static/vendor/nl-design-system/, committed), so `make run`
+# needs no npm; this refreshes it from the npm registry at the versions pinned in the script.
+nlds-css:
+	bash scripts/vendor_nlds.sh
 
 test: $(VENV)/.installed-dev services browser-tools lint deploy-check
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py makemigrations --check --dry-run >/dev/null

@@ -15,7 +15,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(client):
 def test_the_login_page_speaks_dutch_and_labels_its_fields(client):
     body = client.get(reverse("login")).content.decode()
     assert '<html lang="nl">' in body
-    assert '<label for="id_auth-username">' in body and '<label for="id_auth-password">' in body
+    assert '<label for="id_auth-username" ' in body and '<label for="id_auth-password" ' in body
     assert "Inloggen" in body
 
 

@@ -251,7 +251,8 @@ def test_the_case_page_shows_the_score_trajectory_as_an_accessible_svg(region, c
     body = client.get(reverse("case-detail", kwargs={"case_id": case.pk})).content.decode()
     assert "<svg" in body and 'role="img"' in body and "<polyline" in body
     assert body.count('class="score-dot"') == 2
-    assert "Verloop van de gezamenlijke veiligheidsscore" in body and '<table class="table score-table">' in body
+    assert "Verloop van de gezamenlijke veiligheidsscore" in body
+    assert '<table class="utrecht-table utrecht-table--html-table score-table">' in body
 
 
 def test_a_score_outside_0_to_10_on_the_web_form_is_refused_naming_the_field(region, case, login_verified, client):
