@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cases.confidentiality import CLASS_UNKNOWN
 from cases.corrections import NOTE_CORRECTION_EMPTY, PERSON_REMOVAL_REASON_REQUIRED
 from cases.families import FAMILY_CONFIRM_FIELD
 from cases.models import (
@@ -17,6 +18,7 @@ from cases.models import (
     BasisKind,
     Case,
     CaseStatus,
+    Confidentiality,
     Consent,
     ConsentGiver,
     Intake,
@@ -53,6 +55,22 @@ def bsn_field(**kwargs) -> forms.CharField:
     field = forms.CharField(max_length=11, **kwargs)  # 9 digits, and the spaces or dots people type
     field.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
     return field
+
+
+def confidentiality_field(help_text, *, keep_label=None) -> forms.TypedChoiceField:
+    """Who reads the item's content (cases.confidentiality); the service checks who may choose which.
+    Left empty: gedeeld, or with `keep_label` (a correction) the class the item has."""
+    choices = Confidentiality.choices if keep_label is None else [("", keep_label), *Confidentiality.choices]
+    return forms.TypedChoiceField(
+        label=_("Vertrouwelijkheid"),
+        choices=choices,
+        initial=Confidentiality.GEDEELD if keep_label is None else "",
+        required=False,
+        empty_value=Confidentiality.GEDEELD if keep_label is None else "",
+        widget=forms.RadioSelect,
+        help_text=help_text,
+        error_messages={"invalid_choice": CLASS_UNKNOWN},
+    )
 
 
 def family_confirm_field() -> forms.BooleanField:
@@ -189,6 +207,9 @@ class PersonForm(FamilyCheckedForm):
         label=_("BSN"),
         required=False,
         help_text=_("Optioneel: 9 cijfers, wordt gecontroleerd met de elfproef."),
+    )
+    confidentiality = confidentiality_field(
+        _("Wie naam, geboortedatum en BSN leest. Anderen op de casus zien alleen dát deze persoon er is, en de rol.")
     )
     confirm_family = family_confirm_field()
     submission_key = submission_key_field()
@@ -337,6 +358,9 @@ class NoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Platte tekst. Schrijf feiten en afspraken, geen meningen over personen."),
     )
+    confidentiality = confidentiality_field(
+        _("Wie de tekst leest. Anderen op de casus zien alleen dát er een notitie is, van wie en wanneer.")
+    )
     submission_key = submission_key_field()
 
     def clean_text(self):
@@ -374,6 +398,10 @@ class NoteCorrectionForm(VersionedForm):
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("De oorspronkelijke notitie blijft zichtbaar, gemarkeerd als gecorrigeerd."),
+    )
+    confidentiality = confidentiality_field(
+        _("Een correctie houdt de vertrouwelijkheid van de notitie, of maakt die strenger."),
+        keep_label=_("zoals de notitie"),
     )
     submission_key = submission_key_field()
 

@@ -20,6 +20,7 @@ from cases.documents import services
 from cases.documents.download import file_response
 from cases.documents.forms import DocumentForm, VersionForm
 from cases.documents.selectors import document_for, document_rows_of, version_for_download, versions_of
+from cases.record_reads import readable_persons
 from cases.selectors import case_for_request
 from cases.view_helpers import run_form
 
@@ -86,7 +87,8 @@ def document_detail(request: HttpRequest, case_id: int, document_id: int) -> Htt
             "case": case,
             "document": document,
             "versions": versions_of(document),
-            "persons": list(document.persons.order_by("full_name")),
+            # Only the persons whose details the reader may read (each person's own class).
+            "persons": list(readable_persons(request.user, document.persons.order_by("full_name"))),
         },
         success_url=reverse("document-detail", kwargs={"case_id": case.pk, "document_id": document.pk}),
         success_message=_("De nieuwe versie is toegevoegd; de vorige versies blijven bewaard."),
