@@ -28,6 +28,7 @@ from cases.models import (
     PersonRole,
 )
 from cases.participant_basis import BASIS_REQUIRED, PURPOSE_REQUIRED
+from cases.record_reads import readable_persons
 from cases.services import PARTICIPANT_NOT_WORKING, TEAM_DOES_NOT_SERVE, team_serves
 from cases.timeline import TIMELINE_GROUPS
 from cases.validators import BSN_INVALID, bsn_from_input, bsn_is_valid, validate_date_in_range
@@ -312,7 +313,7 @@ class ParticipantForm(forms.Form):
         help_text=_("Optioneel. Voor die datum moet de grondslag opnieuw beoordeeld worden."),
     )
 
-    def __init__(self, *args, team: SafetyTeam, case: Case | None = None, **kwargs):
+    def __init__(self, *args, team: SafetyTeam, case: Case | None = None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consent"].queryset = (
             Consent.objects.filter(case=case, withdrawn_at__isnull=True) if case else Consent.objects.none()
@@ -320,7 +321,10 @@ class ParticipantForm(forms.Form):
         self.fields["consent"].label_from_instance = lambda consent: (
             f"{consent.get_given_by_display()}, {date_format(consent.given_on)}"
         )
-        self.fields["consent_person"].queryset = case.persons.all() if case else Person.objects.none()
+        # Only persons whose details the user reads can be chosen (and named) here.
+        self.fields["consent_person"].queryset = (
+            readable_persons(user, case.persons.all()) if case else Person.objects.none()
+        )
         self.fields["organisation"].queryset = team.organisations.order_by("name")
         members = Membership.objects.active().filter(team=team, role__in=WORKING_ROLES)
         self.fields["professional"].queryset = User.objects.filter(pk__in=members.values("user")).order_by(

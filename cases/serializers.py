@@ -67,7 +67,7 @@ class _Shown:
         self._columns = columns
 
     def __getattr__(self, name: str):
-        if name in self._columns and hasattr(self._row, "readable"):
+        if name in self._columns and hasattr(self._row, f"shown_{name}"):
             return getattr(self._row, f"shown_{name}")
         return getattr(self._row, name)
 
@@ -75,11 +75,6 @@ class _Shown:
 class _PersonShown(_Shown):
     def __init__(self, person: Person):
         super().__init__(person, ("full_name", "date_of_birth", "removal_reason", "masked_bsn"))
-
-    def __getattr__(self, name: str):
-        if name == "masked_bsn" and not hasattr(self._row, "readable"):
-            return self._row.masked_bsn
-        return super().__getattr__(name)
 
 
 class CaseSerializer(serializers.ModelSerializer):

@@ -218,7 +218,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 def participant_add(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_for_request(request, case_id, detail="participant:add")
-    form = ParticipantForm(request.POST or None, team=case.team, case=case)
+    form = ParticipantForm(request.POST or None, team=case.team, case=case, user=request.user)
     context = {"case": case, "form": form}
     status = 200
     if request.method == "POST" and form.is_valid():

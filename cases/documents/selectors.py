@@ -111,7 +111,7 @@ def _person_names(user) -> Subquery:
     names = (
         Document.persons.through.objects.filter(document_id=OuterRef("pk"), person_id__in=readable)
         .values("document_id")
-        .annotate(names=StringAgg("person__full_name", delimiter=", ", ordering="person__full_name"))
+        .annotate(names=StringAgg("person__full_name", delimiter=", ", order_by="person__full_name"))
         .values("names")
     )
     return Subquery(names[:1])
@@ -177,6 +177,8 @@ def document_rows_of(user, case: Case) -> list[DocumentRow]:
     return result
 
 
-def persons_of_case(case: Case) -> QuerySet[Person]:
-    """The persons a document may concern: the case's, not removed."""
-    return Person.objects.filter(case=case, removed_at__isnull=True).order_by("full_name")
+def persons_of_case(case: Case, user) -> QuerySet[Person]:
+    """The persons a document may concern: the case's, not removed, whose details `user` may read."""
+    return (
+        Person.objects.filter(case=case, removed_at__isnull=True).filter(readable_condition(user)).order_by("full_name")
+    )

@@ -59,7 +59,7 @@ def document_add(request: HttpRequest, case_id: int) -> HttpResponse:
 
     return run_form(
         request,
-        DocumentForm(case, request.POST or None, request.FILES or None),
+        DocumentForm(case, request.POST or None, request.FILES or None, user=request.user),
         _refused_as_form_error(call),
         template="documents/document_form.html",
         context={"case": case},
