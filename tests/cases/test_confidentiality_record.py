@@ -121,3 +121,16 @@ def test_a_correction_keeps_or_narrows_the_class_never_widens_it(world):
     assert Note.objects.filter(corrects=note).count() == 0
     correction = note_correct(actor=world.vt_professional, note=note, text="Bron: een buur", expected_version=1)
     assert correction.confidentiality == "melder"
+
+
+def test_the_admin_holds_no_case_content():
+    from django.contrib import admin
+
+    from cases.documents.models import Document
+    from cases.models import Case, TimelineEvent
+    from cases.reporters.models import Reporter
+
+    for model in (Case, Person, Note, TimelineEvent, Document, Reporter):
+        assert model not in admin.site._registry, (
+            f"{model.__name__} is in the admin: administrators read no case content"
+        )
