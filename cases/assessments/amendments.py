@@ -8,10 +8,12 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases.assessments.confidential import judgement_as_read_by, judgements_shown
 from cases.assessments.models import (
     CONTRIBUTION_CONTENT_FIELDS,
     JUDGEMENT_CONTENT_FIELDS,
@@ -28,7 +30,9 @@ from cases.assessments.services import (
     judgement_event_data,
     judgement_version_add,
     require_open_episode,
+    summary_if_shared,
 )
+from cases.confidentiality import check_class
 from cases.exceptions import AlreadySubmitted, ConcurrentEditError
 from cases.models import EventKind
 from cases.selectors import acting_organisation, working_for
@@ -56,6 +60,12 @@ CORRECTION_CHANGES_NOTHING = gettext_lazy(
     "Deze correctie is gelijk aan de bijdrage zoals die nu is; er is niets vastgelegd."
 )
 CORRECTION_ALREADY_RECORDED = gettext_lazy("Deze correctie was al verstuurd en is één keer vastgelegd.")
+# Amending rewrites the texts: whoever may not read them (their class) cannot amend them.
+AMEND_TEXTS_NOT_READABLE = gettext_lazy(
+    "U kunt dit gezamenlijk oordeel niet wijzigen: de teksten zijn vertrouwelijk voor de organisatie die het vastlegde."
+)
+# The fields an amendment may give; the organisation is always the amender's.
+AMENDABLE_JUDGEMENT_FIELDS = tuple(name for name in JUDGEMENT_CONTENT_FIELDS if name != "organisation")
 
 
 def check_contribution_content(fields: dict) -> None:
@@ -100,6 +110,10 @@ def contribution_correct(
     fields, reason = strip_texts(fields), reason.strip()
     if not reason:
         raise ValidationError({"reason": CORRECTION_REASON_REQUIRED})
+    if "confidentiality" in fields:
+        check_class(
+            actor=actor, case=case, confidentiality=fields["confidentiality"], organisation=contribution.organisation
+        )
     locked = PartnerContribution.objects.select_for_update().get(pk=contribution.pk)
     if expected_version is not None and locked.version != expected_version:
         newest = locked.versions.order_by("-number").first()
@@ -125,7 +139,7 @@ def contribution_correct(
         actor=actor,
         organisation=organisation,
         occurred_at=version.recorded_at,
-        summary=reason,
+        summary=summary_if_shared(reason, contribution.confidentiality),
         data={
             "assessment_id": contribution.assessment_id,
             "contribution_id": contribution.pk,
@@ -133,6 +147,7 @@ def contribution_correct(
             "score": contribution.safety_score,
             "classification": contribution.classification,
             "organisation_kind": organisation.kind,
+            "confidentiality": contribution.confidentiality,
             "fields": sorted(changes),
         },
     )
@@ -149,8 +164,13 @@ def may_amend_judgement(user, judgement: JointJudgement) -> bool:
     return working_for(user, judgement.assessment.case) is not None and recorder_or_coordinator(user, judgement)
 
 
+def may_read_judgement_texts(user, judgement: JointJudgement) -> bool:
+    """Whether `user` reads the texts of the version in force (decided by the database)."""
+    return judgements_shown(user).filter(Q(readable=True), pk=judgement.pk).exists()
+
+
 def check_judgement_content(fields: dict) -> None:
-    unknown = set(fields) - set(JUDGEMENT_CONTENT_FIELDS)
+    unknown = set(fields) - set(AMENDABLE_JUDGEMENT_FIELDS)
     if unknown:
         raise ValidationError(_("Deze velden kunnen hier niet worden gewijzigd: %s") % ", ".join(sorted(unknown)))
     if "joint_score" in fields:
@@ -184,10 +204,14 @@ def judgement_amend(
     organisation = acting_organisation(actor, case)  # PermissionDenied for anyone not working on the case
     if not recorder_or_coordinator(actor, judgement):
         raise PermissionDenied(AMEND_ONLY_RECORDER_OR_COORDINATOR)
+    if not may_read_judgement_texts(actor, judgement):
+        raise PermissionDenied(AMEND_TEXTS_NOT_READABLE)
     check_judgement_content(fields)
     fields, reason = strip_texts(fields), reason.strip()
     if not reason:
         raise ValidationError({"reason": AMENDMENT_REASON_REQUIRED})
+    confidentiality = fields.get("confidentiality", judgement.confidentiality)
+    check_class(actor=actor, case=case, confidentiality=confidentiality, organisation=organisation)
     locked = JointJudgement.objects.select_for_update().get(pk=judgement.pk)
     if expected_version is not None and locked.version != expected_version:
         newest = locked.versions.order_by("-number").first()
@@ -198,10 +222,12 @@ def judgement_amend(
             and newest.reason == reason
             and all(getattr(newest, name) == value for name, value in fields.items())
         ):
-            raise AlreadySubmitted(AMENDMENT_ALREADY_RECORDED, existing=locked)
-        raise ConcurrentEditError(current=locked, changed_fields=changed_since(locked, expected_version))
+            raise AlreadySubmitted(AMENDMENT_ALREADY_RECORDED, existing=judgement_as_read_by(actor, locked.pk))
+        current = judgement_as_read_by(actor, locked.pk)  # the texts only as the amender may read them now
+        raise ConcurrentEditError(current=current, changed_fields=changed_since(locked, expected_version))
     if all(getattr(locked, name) == value for name, value in fields.items()):
         raise ValidationError(AMENDMENT_CHANGES_NOTHING)
+    fields["organisation"] = organisation  # the texts are now the amender's organisation's (its class)
     changes = versioned_update(judgement, actor=actor, expected_version=expected_version, fields=fields)
     for name in JUDGEMENT_CONTENT_FIELDS:  # the caller's copy now holds the version in force in full
         setattr(judgement, name, fields.get(name, getattr(locked, name)))
@@ -212,7 +238,7 @@ def judgement_amend(
         actor=actor,
         organisation=organisation,
         occurred_at=version.recorded_at,
-        summary=reason,
+        summary=summary_if_shared(reason, judgement.confidentiality),
         data={**judgement_event_data(judgement), "version": version.number, "fields": sorted(changes)},
     )
     return version

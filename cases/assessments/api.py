@@ -5,7 +5,7 @@ the services."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
@@ -17,17 +17,16 @@ from cases.api import IDEMPOTENCY_KEY, CaseScoped, submission_key_of
 from cases.api_errors import ALREADY_RECORDED, BAD_REQUEST, CONFLICT, conflict_shape, existing_shape
 from cases.assessments import amendments
 from cases.assessments import services as assessment_services
+from cases.assessments.confidential import judgement_as_read_by
 from cases.assessments.models import (
     Agreement,
     Assessment,
     Dissent,
     JointJudgement,
-    JointJudgementVersion,
     PartnerContribution,
-    PartnerContributionVersion,
     Veiligheidsvoorwaarde,
 )
-from cases.assessments.selectors import assessments_of, conditions_of
+from cases.assessments.selectors import assessments_for, conditions_of, contribution_for, judgement_for
 from cases.assessments.serializers import (
     AgreementSerializer,
     AssessmentSerializer,
@@ -53,7 +52,7 @@ class AssessmentListCreate(CaseScoped, generics.ListCreateAPIView):
     log_detail = "assessments"
 
     def get_queryset(self):
-        return self.of_case(Assessment, lambda case: assessments_of(case))
+        return self.of_case(Assessment, lambda case: assessments_for(self.request.user, case))
 
     @extend_schema(request=None, responses={201: AssessmentSerializer, 400: BAD_REQUEST, 409: ALREADY_RECORDED})
     def post(self, request: Request, *args, **kwargs) -> Response:
@@ -78,7 +77,8 @@ class ContributionCreate(CaseScoped, APIView):
         contribution = assessment_services.contribution_add(
             actor=request.user, assessment=assessment, **serializer.validated_data
         )
-        return Response(ContributionSerializer(contribution).data, status=status.HTTP_201_CREATED)
+        shown = contribution_for(request.user, contribution.pk)  # as the author reads it now
+        return Response(ContributionSerializer(shown).data, status=status.HTTP_201_CREATED)
 
 
 class JudgementCreate(CaseScoped, APIView):
@@ -97,7 +97,8 @@ class JudgementCreate(CaseScoped, APIView):
         judgement = assessment_services.judgement_record(
             actor=request.user, assessment=assessment, **serializer.validated_data
         )
-        return Response(JudgementSerializer(judgement).data, status=status.HTTP_201_CREATED)
+        shown = judgement_as_read_by(request.user, judgement.pk)
+        return Response(JudgementSerializer(shown).data, status=status.HTTP_201_CREATED)
 
 
 def _judgement_of(case, judgement_id) -> JointJudgement:
@@ -108,17 +109,12 @@ def _judgement_of(case, judgement_id) -> JointJudgement:
     return judgement
 
 
-def _with_versions(judgement: JointJudgement) -> dict:
-    fresh = (
-        JointJudgement.objects.filter(pk=judgement.pk)
-        .prefetch_related(
-            Prefetch("versions", queryset=JointJudgementVersion.objects.order_by("number")),
-            Prefetch("dissents", queryset=Dissent.objects.select_related("version").order_by("recorded_at", "id")),
-            Prefetch("agreements", queryset=Agreement.objects.select_related("version").order_by("recorded_at", "id")),
-        )
-        .get()
-    )
-    return JudgementWithVersionsSerializer(fresh).data
+def _with_versions(user, case, judgement_id) -> dict:
+    """The judgement, every version and every standpoint, its texts as `user` may read them."""
+    judgement = judgement_for(user, case, judgement_id)
+    if judgement is None:
+        raise Http404
+    return JudgementWithVersionsSerializer(judgement).data
 
 
 class JudgementDetail(CaseScoped, APIView):
@@ -128,7 +124,7 @@ class JudgementDetail(CaseScoped, APIView):
 
     @extend_schema(responses={200: JudgementWithVersionsSerializer})
     def get(self, request: Request, case_id: int, judgement_id: int) -> Response:
-        return Response(_with_versions(_judgement_of(self.get_case(), judgement_id)))
+        return Response(_with_versions(request.user, self.get_case(), judgement_id))
 
 
 class JudgementAmend(CaseScoped, APIView):
@@ -143,7 +139,8 @@ class JudgementAmend(CaseScoped, APIView):
         responses={201: JudgementWithVersionsSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     def post(self, request: Request, case_id: int, judgement_id: int) -> Response:
-        judgement = _judgement_of(self.get_case(), judgement_id)
+        case = self.get_case()
+        judgement = _judgement_of(case, judgement_id)
         serializer = JudgementAmendmentSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -151,7 +148,7 @@ class JudgementAmend(CaseScoped, APIView):
         amendments.judgement_amend(
             actor=request.user, judgement=judgement, expected_version=version, reason=reason, **data
         )
-        return Response(_with_versions(judgement), status=status.HTTP_201_CREATED)
+        return Response(_with_versions(request.user, case, judgement.pk), status=status.HTTP_201_CREATED)
 
 
 class AgreementCreate(CaseScoped, APIView):
@@ -222,9 +219,7 @@ class ContributionCorrect(CaseScoped, APIView):
         amendments.contribution_correct(
             actor=request.user, contribution=contribution, expected_version=version, reason=reason, **data
         )
-        fresh = PartnerContribution.objects.prefetch_related(
-            Prefetch("versions", queryset=PartnerContributionVersion.objects.order_by("number"))
-        ).get(pk=contribution.pk)
+        fresh = contribution_for(request.user, contribution.pk)
         return Response(ContributionWithVersionsSerializer(fresh).data, status=status.HTTP_201_CREATED)
 
 
@@ -271,12 +266,28 @@ class ConditionCheck(CaseScoped, APIView):
         return Response(ConditionSerializer(condition).data)
 
 
+class ContributionAsRead(ContributionSerializer):
+    """A contribution in a 409, read again as the caller may read it (the service held it whole)."""
+
+    def to_representation(self, instance):
+        request = self.context.get("request")
+        return super().to_representation(contribution_for(getattr(request, "user", None), instance.pk))
+
+
+class JudgementAsRead(JudgementSerializer):
+    """A joint judgement in a 409, read again as the caller may read it."""
+
+    def to_representation(self, instance):
+        request = self.context.get("request")
+        return super().to_representation(judgement_as_read_by(getattr(request, "user", None), instance.pk))
+
+
 conflict_shape(Veiligheidsvoorwaarde, ConditionSerializer)
-conflict_shape(JointJudgement, JudgementSerializer)
-conflict_shape(PartnerContribution, ContributionSerializer)
+conflict_shape(JointJudgement, JudgementAsRead)
+conflict_shape(PartnerContribution, ContributionAsRead)
 existing_shape(Agreement, AgreementSerializer)
 existing_shape(Dissent, DissentSerializer)
 existing_shape(Veiligheidsvoorwaarde, ConditionSerializer)
 existing_shape(Assessment, AssessmentSerializer)
-existing_shape(PartnerContribution, ContributionSerializer)
-existing_shape(JointJudgement, JudgementSerializer)
+existing_shape(PartnerContribution, ContributionAsRead)
+existing_shape(JointJudgement, JudgementAsRead)

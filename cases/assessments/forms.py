@@ -9,8 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from cases.assessments.models import CONTRIBUTION_CONTENT_FIELDS, JUDGEMENT_CONTENT_FIELDS, Classification, RiskLevel
 from cases.assessments.selectors import active_participants
 from cases.assessments.services import SCORE_OUT_OF_RANGE, SCORE_RANGE
+from cases.confidentiality import CLASS_UNKNOWN
 from cases.forms import VersionedForm, submission_key_field
-from cases.models import Case
+from cases.models import Case, Confidentiality
 from cases.validators import validate_date_in_range
 from partners.models import Organisation, User
 
@@ -31,7 +32,27 @@ def score_field(label):
     )
 
 
-class ContributionForm(forms.Form):
+def confidentiality_field(help_text):
+    """Who reads what is written here; the service checks the class again (melder: Veilig Thuis only).
+    Left out, it is the class the item has (a correction, an amendment) or gedeeld."""
+    return forms.ChoiceField(
+        label=_("Vertrouwelijkheid"),
+        choices=Confidentiality.choices,
+        initial=Confidentiality.GEDEELD,
+        required=False,
+        error_messages={"invalid_choice": CLASS_UNKNOWN},
+        help_text=help_text,
+    )
+
+
+class ClassedForm(forms.Form):
+    def clean_confidentiality(self) -> str:
+        return (
+            self.cleaned_data.get("confidentiality") or self.initial.get("confidentiality") or Confidentiality.GEDEELD
+        )
+
+
+class ContributionForm(ClassedForm):
     worries = forms.CharField(label=_("Zorgen (schade en gevaar)"), required=False, widget=forms.Textarea)
     strengths = forms.CharField(label=_("Wat gaat goed (bestaande veiligheid)"), required=False, widget=forms.Textarea)
     must_happen = forms.CharField(label=_("Wat moet er gebeuren"), required=False, widget=forms.Textarea)
@@ -42,9 +63,12 @@ class ContributionForm(forms.Form):
         label=_("Risiconiveau"), required=False, choices=[("", _("Geen")), *RiskLevel.choices]
     )
     lirik_outcome = forms.CharField(label=_("LIRIK-uitkomst"), required=False, max_length=200)
+    confidentiality = confidentiality_field(
+        _("Wie de inhoud van de bijdrage leest. Anderen zien alleen dat uw organisatie bijdroeg, door wie en wanneer.")
+    )
 
 
-class JudgementForm(forms.Form):
+class JudgementForm(ClassedForm):
     classification = forms.ChoiceField(label=_("Classificatie"), choices=Classification.choices)
     joint_score = score_field(_("Gezamenlijke veiligheidsscore (0–10)"))
     rationale = forms.CharField(label=_("Onderbouwing"), widget=forms.Textarea)
@@ -52,6 +76,12 @@ class JudgementForm(forms.Form):
     children_view = forms.CharField(label=_("Wat kinderen zeggen"), required=False, widget=forms.Textarea)
     parents_present = forms.BooleanField(label=_("Ouders waren aanwezig"), required=False)
     children_present = forms.BooleanField(label=_("Kinderen waren aanwezig"), required=False)
+    confidentiality = confidentiality_field(
+        _(
+            "Wie de onderbouwing en wat ouders en kinderen zeggen leest. Classificatie en score zijn het besluit "
+            "van het team en blijven voor alle betrokkenen zichtbaar."
+        )
+    )
 
 
 class JudgementAmendForm(VersionedForm, JudgementForm):

@@ -11,6 +11,13 @@ from datetime import date
 from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 
+from cases.assessments.confidential import (
+    contribution_versions_shown,
+    contributions_shown,
+    judgement_versions_shown,
+    judgements_shown,
+    with_judgement_shown,
+)
 from cases.assessments.models import (
     Agreement,
     Assessment,
@@ -18,9 +25,7 @@ from cases.assessments.models import (
     ConditionStatus,
     Dissent,
     JointJudgement,
-    JointJudgementVersion,
     PartnerContribution,
-    PartnerContributionVersion,
     Veiligheidsvoorwaarde,
 )
 from cases.models import Case, EventKind, Participant, TimelineEvent
@@ -58,8 +63,8 @@ def case_has_unhandled_breach(case: Case) -> bool:
 
 
 def assessments_of(case: Case) -> QuerySet[Assessment]:
-    """All assessment rounds of the case, oldest first, with contributions, judgement and dissent
-    (`judgement.current_dissents`: on the version in force)."""
+    """All assessment rounds of the case with every content in full, for the exchange export between
+    systems only; pages and the API read them through `assessments_for` (the confidentiality classes)."""
     return (
         Assessment.objects.filter(case=case)
         .select_related("judgement", "judgement__recorded_by", "created_by")
@@ -73,23 +78,66 @@ def assessments_of(case: Case) -> QuerySet[Assessment]:
     )
 
 
-def assessment_page(case: Case, assessment_id: int) -> Assessment | None:
-    """One round of the case for its page: contributions with every version, the judgement with
-    every version (`judgement.versions_in_order`), in a fixed number of queries whatever their count."""
-    versions = JointJudgementVersion.objects.select_related("recorded_by").order_by("number")
-    contribution_versions = PartnerContributionVersion.objects.select_related("recorded_by").order_by("number")
+def assessments_for(user, case: Case) -> QuerySet[Assessment]:
+    """All assessment rounds of the case, oldest first, as `user` may read them: contributions and the
+    judgement's texts by their class (None where not), dissent (`judgement.current_dissents`: on the
+    version in force). The class is decided in the queries."""
+    contributions = contributions_shown(user).select_related("organisation", "author").order_by("recorded_at", "id")
+    return (
+        with_judgement_shown(user, Assessment.objects.filter(case=case))
+        .select_related("judgement__recorded_by", "judgement__organisation", "created_by")
+        .prefetch_related(
+            Prefetch("contributions", queryset=contributions),
+            "judgement__dissents__organisation",
+            Prefetch("judgement__dissents", queryset=_current_dissent(), to_attr="current_dissents"),
+        )
+        .order_by("started_at", "id")
+    )
+
+
+def assessment_page(user, case: Case, assessment_id: int) -> Assessment | None:
+    """One round of the case for its page as `user` may read it: contributions with every version,
+    the judgement with every version (`judgement.versions_in_order`), each by its own class (content
+    None and `readable` False where not), in a fixed number of queries whatever their count."""
+    versions = judgement_versions_shown(user).select_related("recorded_by", "organisation").order_by("number")
+    contribution_versions = contribution_versions_shown(user).select_related("recorded_by").order_by("number")
     contributions = (
-        PartnerContribution.objects.select_related("organisation", "author")
+        contributions_shown(user)
+        .select_related("organisation", "author")
         .prefetch_related(Prefetch("versions", queryset=contribution_versions, to_attr="versions_in_order"))
         .order_by("recorded_at", "id")
     )
     return (
-        Assessment.objects.filter(case=case, pk=assessment_id)
-        .select_related("judgement", "judgement__recorded_by")
+        with_judgement_shown(user, Assessment.objects.filter(case=case, pk=assessment_id))
+        .select_related("judgement__recorded_by", "judgement__organisation")
         .prefetch_related(
             Prefetch("contributions", queryset=contributions, to_attr="contributions_in_order"),
             Prefetch("judgement__versions", queryset=versions, to_attr="versions_in_order"),
         )
+        .first()
+    )
+
+
+def judgement_for(user, case: Case, judgement_id) -> JointJudgement | None:
+    """One joint judgement of the case with its texts as `user` may read them, every version and
+    every standpoint (for the API's detail)."""
+    return (
+        judgements_shown(user, JointJudgement.objects.filter(assessment__case=case, pk=judgement_id))
+        .select_related("assessment", "organisation")
+        .prefetch_related(
+            Prefetch("versions", queryset=judgement_versions_shown(user).order_by("number")),
+            Prefetch("dissents", queryset=Dissent.objects.select_related("version").order_by("recorded_at", "id")),
+            Prefetch("agreements", queryset=Agreement.objects.select_related("version").order_by("recorded_at", "id")),
+        )
+        .first()
+    )
+
+
+def contribution_for(user, contribution_id: int) -> PartnerContribution | None:
+    """One contribution (of a case the caller got through the door) with every version, as `user` may read them."""
+    return (
+        contributions_shown(user, PartnerContribution.objects.filter(pk=contribution_id))
+        .prefetch_related(Prefetch("versions", queryset=contribution_versions_shown(user).order_by("number")))
         .first()
     )
 

@@ -21,6 +21,8 @@ from cases.assessments.models import (
     Veiligheidsvoorwaarde,
 )
 from cases.assessments.services import SCORE_OUT_OF_RANGE, SCORE_RANGE
+from cases.confidentiality import CLASS_UNKNOWN
+from cases.models import Confidentiality
 from partners.models import Organisation, User
 
 
@@ -33,10 +35,28 @@ def score_field(**kwargs) -> serializers.IntegerField:
     )
 
 
-class ContributionSerializer(serializers.ModelSerializer):
+def confidentiality_field(**kwargs) -> serializers.ChoiceField:
+    """Who reads the content: gedeeld (default), eigen_organisatie, melder (Veilig Thuis only)."""
+    return serializers.ChoiceField(
+        choices=Confidentiality.choices, error_messages={"invalid_choice": CLASS_UNKNOWN}, **kwargs
+    )
+
+
+class Readable(serializers.Serializer):
+    """`readable`: whether the caller may read the content; where not, every content field is null
+    ("dat, niet wat": who, when and which organisation stay)."""
+
+    readable = serializers.SerializerMethodField()
+
+    def get_readable(self, obj) -> bool:
+        return bool(getattr(obj, "readable", False))
+
+
+class ContributionSerializer(Readable, serializers.ModelSerializer):
     safety_score = score_field()
     classification = serializers.ChoiceField(choices=Classification.choices)
     risk_level = serializers.ChoiceField(choices=RiskLevel.choices, required=False, allow_blank=True)
+    confidentiality = confidentiality_field(required=False, default=Confidentiality.GEDEELD)
     organisation = serializers.PrimaryKeyRelatedField(read_only=True)
     author = serializers.PrimaryKeyRelatedField(read_only=True)
 
@@ -54,15 +74,17 @@ class ContributionSerializer(serializers.ModelSerializer):
             "arij_outcome",
             "risk_level",
             "lirik_outcome",
+            "confidentiality",
+            "readable",
             "recorded_at",
         ]
-        read_only_fields = ["id", "organisation", "author", "recorded_at"]
+        read_only_fields = ["id", "organisation", "author", "recorded_at", "readable"]
 
 
-class ContributionVersionSerializer(serializers.ModelSerializer):
+class ContributionVersionSerializer(Readable, serializers.ModelSerializer):
     class Meta:
         model = PartnerContributionVersion
-        fields = ["number", *CONTRIBUTION_CONTENT_FIELDS, "recorded_by", "recorded_at", "reason"]
+        fields = ["number", *CONTRIBUTION_CONTENT_FIELDS, "readable", "recorded_by", "recorded_at", "reason"]
         read_only_fields = fields
 
 
@@ -88,6 +110,7 @@ class ContributionCorrectionSerializer(serializers.Serializer):
     arij_outcome = serializers.CharField(required=False, allow_blank=True, max_length=200)
     risk_level = serializers.ChoiceField(choices=RiskLevel.choices, required=False, allow_blank=True)
     lirik_outcome = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    confidentiality = confidentiality_field(required=False)
     reason = serializers.CharField()
     version = AsciiIntegerField(min_value=1)
 
@@ -120,16 +143,22 @@ class DissentCreateSerializer(StandpointSerializer):
     reason = serializers.CharField()
 
 
-class JudgementVersionSerializer(serializers.ModelSerializer):
+class JudgementVersionSerializer(Readable, serializers.ModelSerializer):
     class Meta:
         model = JointJudgementVersion
-        fields = ["number", *JUDGEMENT_CONTENT_FIELDS, "recorded_by", "recorded_at", "reason"]
+        fields = ["number", *JUDGEMENT_CONTENT_FIELDS, "readable", "recorded_by", "recorded_at", "reason"]
         read_only_fields = fields
 
 
-class JudgementSerializer(serializers.ModelSerializer):
+class JudgementSerializer(Readable, serializers.ModelSerializer):
+    """The joint judgement: classification, score and presence are the team's decision, seen by all on
+    the case; the texts (`rationale`, `parents_view`, `children_view`) are null for a caller without
+    the class. `organisation`: the one its recorder worked for."""
+
     joint_score = score_field()
     classification = serializers.ChoiceField(choices=Classification.choices)
+    confidentiality = confidentiality_field(required=False, default=Confidentiality.GEDEELD)
+    organisation = serializers.PrimaryKeyRelatedField(read_only=True)
     dissents = DissentSerializer(many=True, read_only=True)
 
     class Meta:
@@ -143,12 +172,15 @@ class JudgementSerializer(serializers.ModelSerializer):
             "children_view",
             "parents_present",
             "children_present",
+            "confidentiality",
+            "organisation",
+            "readable",
             "recorded_by",
             "recorded_at",
             "version",
             "dissents",
         ]
-        read_only_fields = ["id", "recorded_by", "recorded_at", "version", "dissents"]
+        read_only_fields = ["id", "organisation", "readable", "recorded_by", "recorded_at", "version", "dissents"]
 
 
 class JudgementWithVersionsSerializer(JudgementSerializer):
@@ -173,6 +205,7 @@ class JudgementAmendmentSerializer(serializers.Serializer):
     children_view = serializers.CharField(required=False, allow_blank=True)
     parents_present = serializers.BooleanField(required=False)
     children_present = serializers.BooleanField(required=False)
+    confidentiality = confidentiality_field(required=False)
     reason = serializers.CharField()
     version = AsciiIntegerField(min_value=1)
 

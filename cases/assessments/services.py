@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases.assessments.confidential import judgement_as_read_by
 from cases.assessments.models import (
     CONTRIBUTION_CONTENT_FIELDS,
     JUDGEMENT_CONTENT_FIELDS,
@@ -31,10 +32,11 @@ from cases.assessments.models import (
     RiskLevel,
     Veiligheidsvoorwaarde,
 )
+from cases.confidentiality import check_class
 from cases.exceptions import AlreadyRecorded, ConcurrentEditError
 from cases.idempotency import create_once, lock_row, submission_claim, submission_done
 from cases.model_validation import full_clean_held
-from cases.models import Case, EventKind, Participant
+from cases.models import Case, Confidentiality, EventKind, Participant
 from cases.selectors import acting_organisation
 from cases.timeline import timeline_record
 from cases.versioning import changed_since, history_author, versioned_update
@@ -136,9 +138,11 @@ def contribution_add(
     arij_outcome: str = "",
     risk_level: str = "",
     lirik_outcome: str = "",
+    confidentiality: str = Confidentiality.GEDEELD,
     occurred_at: datetime | None = None,
 ) -> PartnerContribution:
-    """Record the actor's organisation's contribution to a round: one per organisation per round."""
+    """Record the actor's organisation's contribution to a round: one per organisation per round,
+    readable as its class allows (`cases.confidentiality.check_class`: melder only by Veilig Thuis)."""
     case = assessment.case
     require_open_case(case)
     check_score(safety_score, field="safety_score")
@@ -152,6 +156,7 @@ def contribution_add(
     if JointJudgement.objects.filter(assessment=assessment).exists():
         raise ValidationError(_("Het gezamenlijk oordeel van deze ronde is al vastgelegd; start een nieuwe ronde."))
     organisation = acting_organisation(actor, case)
+    check_class(actor=actor, case=case, confidentiality=confidentiality, organisation=organisation)
 
     def existing():
         return PartnerContribution.objects.filter(assessment=assessment, organisation=organisation).first()
@@ -171,6 +176,7 @@ def contribution_add(
         arij_outcome=arij_outcome.strip(),
         risk_level=risk_level,
         lirik_outcome=lirik_outcome.strip(),
+        confidentiality=confidentiality,
         recorded_at=occurred_at or timezone.now(),
     )
     full_clean_held(contribution)
@@ -189,6 +195,7 @@ def contribution_add(
             "score": safety_score,
             "classification": classification,
             "organisation_kind": organisation.kind,
+            "confidentiality": confidentiality,
         },
     )
     return contribution
@@ -211,12 +218,19 @@ def contribution_version_add(
 
 
 def judgement_event_data(judgement: JointJudgement) -> dict:
+    """The timeline's data of a judgement: the team's decision (score, classification), never its texts."""
     return {
         "assessment_id": judgement.assessment_id,
         "judgement_id": judgement.pk,
         "joint_score": judgement.joint_score,
         "classification": judgement.classification,
+        "confidentiality": judgement.confidentiality,
     }
+
+
+def summary_if_shared(text: str, confidentiality: str) -> str:
+    """A reason quoted in the timeline only for gedeeld content: the timeline is read by everyone on the case."""
+    return text if confidentiality == Confidentiality.GEDEELD else ""
 
 
 def judgement_version_add(
@@ -247,11 +261,13 @@ def judgement_record(
     children_view: str = "",
     parents_present: bool = False,
     children_present: bool = False,
+    confidentiality: str = Confidentiality.GEDEELD,
     dissents: Iterable[tuple[Organisation, str]] = (),
     occurred_at: datetime | None = None,
 ) -> JointJudgement:
     """Record the team's one joint judgement of a round (this completes the round): its first
-    version, with the family's voice and the dissent of partners who disagree."""
+    version, with the family's voice and the dissent of partners who disagree. Its texts are read as
+    their class allows; `organisation` is the one the recorder works for (the class's "eigen organisatie")."""
     case = assessment.case
     require_open_case(case)
     check_score(joint_score, field="joint_score")
@@ -271,8 +287,9 @@ def judgement_record(
 
     first = existing()
     if first is not None:
-        raise AlreadyRecorded(JUDGEMENT_ALREADY_RECORDED, existing=first)
+        raise AlreadyRecorded(JUDGEMENT_ALREADY_RECORDED, existing=judgement_as_read_by(actor, first.pk))
     organisation = acting_organisation(actor, case)
+    check_class(actor=actor, case=case, confidentiality=confidentiality, organisation=organisation)
     judgement = JointJudgement(
         assessment=assessment,
         classification=classification,
@@ -282,6 +299,8 @@ def judgement_record(
         children_view=children_view.strip(),
         parents_present=parents_present,
         children_present=children_present,
+        confidentiality=confidentiality,
+        organisation=organisation,
         recorded_by=actor,
         recorded_at=occurred_at or timezone.now(),
     )
@@ -340,13 +359,16 @@ def _standpoint_check(version: JointJudgementVersion, organisation: Organisation
         raise AlreadyRecorded(message, existing=first, field="organisation")
 
 
-def _locked_version(judgement: JointJudgement, expected_version: int | None) -> JointJudgementVersion:
+def _locked_version(actor, judgement: JointJudgement, expected_version: int | None) -> JointJudgementVersion:
     """The version a standpoint is about: the one in force, which must be the one the partner saw
-    (`expected_version`; None for the import and the meeting, which take the one in force)."""
+    (`expected_version`; None for the import and the meeting, which take the one in force). A conflict
+    shows the judgement as the actor may read it."""
     require_open_episode(judgement)
     locked = JointJudgement.objects.select_for_update().get(pk=judgement.pk)
     if expected_version is not None and locked.version != expected_version:
-        raise ConcurrentEditError(current=locked, changed_fields=changed_since(locked, expected_version))
+        raise ConcurrentEditError(
+            current=judgement_as_read_by(actor, locked.pk), changed_fields=changed_since(locked, expected_version)
+        )
     return current_version(locked)
 
 
@@ -414,7 +436,7 @@ def dissent_record(
     case = judgement.assessment.case
     organisation = organisation or acting_organisation(actor, case)
     # A second, simultaneous standpoint waits for the judgement's lock and then finds this one.
-    version = _locked_version(judgement, expected_version)
+    version = _locked_version(actor, judgement, expected_version)
     return _dissent_create(
         actor=actor, version=version, organisation=organisation, reason=reason, occurred_at=occurred_at
     )
@@ -433,7 +455,7 @@ def agreement_record(
     judgement in force: once per organisation per version, never overwritten."""
     case = judgement.assessment.case
     organisation = organisation or acting_organisation(actor, case)
-    version = _locked_version(judgement, expected_version)
+    version = _locked_version(actor, judgement, expected_version)
     _standpoint_check(version, organisation)
     agreement = Agreement(
         judgement=judgement,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.assessments import amendments, services
+from cases.assessments.confidential import contributions_shown, judgement_as_read_by
 from cases.assessments.forms import (
     AgreementForm,
     ConditionCheckForm,
@@ -35,7 +36,8 @@ from cases.assessments.models import (
     PartnerContribution,
     Veiligheidsvoorwaarde,
 )
-from cases.assessments.selectors import assessment_page, assessments_of, conditions_of, standpoints_of
+from cases.assessments.selectors import assessment_page, assessments_for, conditions_of, standpoints_of
+from cases.confidentiality import NOT_READABLE
 from cases.exceptions import AlreadyRecorded
 from cases.selectors import case_for_request, working_for
 from cases.view_helpers import page_of, run_form
@@ -50,7 +52,7 @@ def _case(request: HttpRequest, case_id):
 @login_required
 def assessment_list(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id)
-    rounds = list(assessments_of(case).reverse())
+    rounds = list(assessments_for(request.user, case).reverse())
     conditions = list(conditions_of(case).filter(judgement__assessment__in=[r.pk for r in rounds]))
     return render(
         request, "assessments/assessment_list.html", {"case": case, "rounds": rounds, "conditions": conditions}
@@ -79,7 +81,7 @@ def assessment_detail(request: HttpRequest, case_id: int, assessment_id: int) ->
     with every version, the partners' standpoints on the version in force, and what the user may do.
     A fixed number of queries whatever the number of versions and standpoints."""
     case = _case(request, case_id)
-    assessment = assessment_page(case, assessment_id)
+    assessment = assessment_page(request.user, case, assessment_id)
     if assessment is None:
         raise Http404
     judgement = getattr(assessment, "judgement", None)  # RelatedObjectDoesNotExist is an AttributeError
@@ -108,6 +110,7 @@ def assessment_detail(request: HttpRequest, case_id: int, assessment_id: int) ->
         "agreement_form": AgreementForm(initial=version) if asks_standpoint else None,
         "dissent_form": DissentForm(initial=version) if asks_standpoint else None,
         "check_form_class": ConditionCheckForm,
+        "not_readable": NOT_READABLE,
     }
     return render(request, "assessments/assessment_detail.html", context)
 
@@ -203,6 +206,9 @@ def judgement_amend(request: HttpRequest, case_id: int, judgement_id: int) -> Ht
     if not amendments.may_amend_judgement(request.user, judgement):
         message = amendments.AMEND_ONLY_RECORDER_OR_COORDINATOR
         return _refused(request, case=case, title=title, message=message, back=back)
+    if not amendments.may_read_judgement_texts(request.user, judgement):
+        message = amendments.AMEND_TEXTS_NOT_READABLE
+        return _refused(request, case=case, title=title, message=message, back=back)
 
     def call(data):
         fields = {name: value for name, value in data.items() if name not in ("version", "reason")}
@@ -223,7 +229,8 @@ def judgement_amend(request: HttpRequest, case_id: int, judgement_id: int) -> Ht
         },
         success_url=back,
         success_message=_("De wijziging is vastgelegd als een nieuwe versie van het gezamenlijk oordeel."),
-        current_form=_judgement_amend_form,
+        # The judgement as it is now, its texts as this user may read them.
+        current_form=lambda current: _judgement_amend_form(judgement_as_read_by(request.user, current.pk)),
     )
 
 
@@ -299,13 +306,15 @@ def contribution_correct(request: HttpRequest, case_id: int, contribution_id: in
     """The author corrects their contribution: a new version; the original stays, shown as corrected."""
     case = _case(request, case_id)
     contribution = get_object_or_404(
-        PartnerContribution.objects.select_related("assessment", "organisation"),
+        contributions_shown(request.user).select_related("assessment", "organisation"),
         assessment__case=case,
         pk=contribution_id,
     )
     contribution.assessment.case = case
     back = _back(case, contribution.assessment_id)
     title = _("Bijdrage corrigeren")
+    if not contribution.readable:  # type: ignore[attr-defined]
+        return _refused(request, case=case, title=title, message=NOT_READABLE, back=back)
     if amendments.contribution_is_closed(contribution):
         message = amendments.CONTRIBUTION_EPISODE_CLOSED
         return _refused(request, case=case, title=title, message=message, back=back)

@@ -8,6 +8,7 @@ from datetime import date
 
 from django.db.models import Prefetch, QuerySet
 
+from cases.assessments.confidential import without_judgement_texts
 from cases.assessments.models import Assessment, ConditionStatus, Veiligheidsvoorwaarde
 from cases.assessments.selectors import ACTIONABLE_CONDITION_STATUSES
 from cases.interventions.models import OPEN_INTERVENTION_STATUSES, Intervention
@@ -82,6 +83,7 @@ def open_items_prefetches(prefix: str = "") -> list[Prefetch]:
             f"{prefix}assessments",
             queryset=Assessment.objects.filter(judgement__isnull=False)
             .select_related("judgement")
+            .defer(*without_judgement_texts())  # the meeting view shows the decision, never the texts
             .order_by("-started_at", "-id"),
             to_attr="judged_assessments",
         ),

@@ -14,8 +14,9 @@ from django.utils.dateparse import parse_date, parse_datetime
 from cases.access_log.models import AccessAction, AccessOutcome
 from cases.access_log.services import access_log_write_many
 from cases.assessments.models import Classification, ConditionStatus
+from cases.confidentiality import NOT_READABLE
 from cases.interventions.models import OPEN_INTERVENTION_STATUSES, InterventionKind, InterventionStatus
-from cases.models import CaseStatus
+from cases.models import CaseStatus, Confidentiality
 from cases.selectors import actor_for, cases_visible_to
 from workflows.meetings.models import AgendaItem, DecisionKind, Meeting
 from workflows.meetings.snapshot import SHOWN_CONDITION_STATES, agenda_snapshots, meeting_snapshot
@@ -102,10 +103,21 @@ def shown(snapshot: dict) -> dict:
     if judgement is not None:
         judgement = {
             **judgement,
+            # Schema 1 snapshots were taken before the classes: all their content was gedeeld.
+            "readable": judgement.get("readable", True),
+            "confidentiality_display": _label(Confidentiality, judgement.get("confidentiality", "gedeeld")),
             "classification_display": _label(Classification, judgement["classification"]),
             "recorded_at": _moment(judgement["recorded_at"]),
             "contributions": [
-                {**c, "classification_display": _label(Classification, c["classification"])}
+                {
+                    **c,
+                    "readable": c.get("readable", True),
+                    "confidentiality_display": _label(Confidentiality, c.get("confidentiality", "gedeeld")),
+                    "classification_display": _label(Classification, c["classification"])
+                    if c["classification"]
+                    else "",
+                    "recorded_at": _moment(c.get("recorded_at")),
+                }
                 for c in judgement["contributions"]
             ],
             "dissents": [{**d, "recorded_at": _moment(d["recorded_at"])} for d in judgement["dissents"]],
@@ -113,6 +125,7 @@ def shown(snapshot: dict) -> dict:
     case = snapshot["case"]
     return {
         **snapshot,
+        "not_readable": NOT_READABLE,
         "case": {**case, "status_display": _label(CaseStatus, case["status"]), "family_line": _family_line(case)},
         "judgement": judgement,
         "decisions": decisions,

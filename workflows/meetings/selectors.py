@@ -11,6 +11,7 @@ from django.http import Http404
 
 from cases.access_log.models import AccessAction, AccessOutcome
 from cases.access_log.services import access_log_write_many
+from cases.assessments.confidential import without_judgement_texts
 from cases.assessments.models import ConditionStatus, Dissent, JointJudgement
 from cases.interventions.selectors import open_items_prefetches
 from cases.models import Case, Participant, Person, PersonRole
@@ -139,7 +140,10 @@ def meeting_agenda(user, meeting: Meeting, *, today: date, ip: str | None = None
             Prefetch("case__persons", queryset=Person.objects.order_by("date_of_birth", "id")),
             *open_items_prefetches("case__"),
             Prefetch(
-                "decisions", queryset=MeetingDecision.objects.select_related("intervention", "condition", "judgement")
+                "decisions",
+                queryset=MeetingDecision.objects.select_related("intervention", "condition", "judgement").defer(
+                    *without_judgement_texts()
+                ),
             ),
         )
         .order_by("position", "id")

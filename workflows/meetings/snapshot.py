@@ -9,6 +9,11 @@ later shape bumps it and the readers keep reading the older ones.
 The same builder gives the draft minutes of a meeting still open (built, not stored). It takes
 agenda items whose cases the caller reached through the door or, when closing, all of the meeting's
 items: a snapshot is stored whole and shown only to those who may see its case.
+
+Everyone who may see the case reads the minutes, so a snapshot holds only gedeeld content: the texts of
+a judgement and the content of a partner contribution in another class are left out in the query
+(`cases.assessments.confidential`, read as by no one in particular) and stand as a "dat" line: which
+organisation, who and when, and the class (schema 2; schema 1 snapshots predate the classes).
 """
 
 from __future__ import annotations
@@ -18,14 +23,15 @@ from datetime import date, datetime
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from cases.assessments.models import Assessment, ConditionStatus, PartnerContribution, Veiligheidsvoorwaarde
+from cases.assessments.confidential import contributions_shown, with_judgement_shown, without_judgement_texts
+from cases.assessments.models import Assessment, ConditionStatus, Veiligheidsvoorwaarde
 from cases.interventions.models import OPEN_INTERVENTION_STATUSES, Intervention
 from cases.models import Person, PersonRole
 from workflows.meetings.hooks import overdue_deadlines
 from workflows.meetings.models import AgendaItem, DecisionKind, Meeting, MeetingDecision
 from workflows.meetings.selectors import dissents_of_judgements
 
-SNAPSHOT_SCHEMA = 1
+SNAPSHOT_SCHEMA = 2
 # Conditions that still matter in the minutes: open ones and those not met (breached).
 SHOWN_CONDITION_STATES = (ConditionStatus.OPEN, ConditionStatus.NOT_MET)
 
@@ -93,15 +99,21 @@ def _items(meeting: Meeting, item_ids=None) -> list[AgendaItem]:
             ),
             Prefetch(
                 "case__assessments",
-                queryset=Assessment.objects.filter(judgement__isnull=False)
-                .select_related("judgement")
+                # Read as by no one in particular: only gedeeld texts and contributions come back.
+                queryset=with_judgement_shown(None, Assessment.objects.filter(judgement__isnull=False))
+                .select_related("judgement__organisation")
                 .prefetch_related(
-                    Prefetch("contributions", queryset=PartnerContribution.objects.select_related("organisation"))
+                    Prefetch("contributions", queryset=contributions_shown(None).select_related("organisation"))
                 )
                 .order_by("-started_at", "-id"),
                 to_attr="judged_assessments",
             ),
-            Prefetch("decisions", queryset=MeetingDecision.objects.select_related("judgement").order_by("id")),
+            Prefetch(
+                "decisions",
+                queryset=MeetingDecision.objects.select_related("judgement")
+                .defer(*without_judgement_texts())
+                .order_by("id"),
+            ),
         )
         .order_by("position", "id")
     )
@@ -177,17 +189,24 @@ def _judgement(judgement, dissents: list, contributions: list) -> dict | None:
         "version": judgement.version,
         "classification": judgement.classification,
         "joint_score": judgement.joint_score,
+        # The texts only when gedeeld (None otherwise, from the query); else a "dat" line.
+        "readable": bool(judgement.readable),
+        "confidentiality": judgement.confidentiality,
+        "organisation": str(judgement.organisation) if judgement.organisation_id else None,
         "rationale": judgement.rationale,
         "parents_view": judgement.parents_view,
         "children_view": judgement.children_view,
         "parents_present": judgement.parents_present,
         "children_present": judgement.children_present,
         "recorded_at": _iso(judgement.recorded_at),
-        # Each partner's own score and classification in the round the judgement completed.
+        # Each partner's own score and classification in the round the judgement completed (gedeeld ones).
         "contributions": [
             {
                 "organisation_id": c.organisation_id,
                 "organisation": str(c.organisation),
+                "readable": bool(c.readable),
+                "confidentiality": c.confidentiality,
+                "recorded_at": _iso(c.recorded_at),
                 "safety_score": c.safety_score,
                 "classification": c.classification,
             }

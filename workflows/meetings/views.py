@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cases.access_log.models import AccessAction
+from cases.assessments.confidential import without_judgement_texts
 from cases.assessments.forms import ConditionForm, JudgementForm
 from cases.interventions.forms import InterventionForm
 from cases.interventions.selectors import actions_of_my_organisations
@@ -252,7 +253,9 @@ def agenda_item(request: HttpRequest, meeting_id: int, item_id: int) -> HttpResp
         "item": item,
         "case": case,
         "forms": forms,
-        "decisions": list(item.decisions.select_related("intervention", "condition", "judgement")),
+        "decisions": list(
+            item.decisions.select_related("intervention", "condition", "judgement").defer(*without_judgement_texts())
+        ),
     }
     if request.method != "POST":
         return render(request, "meetings/meeting_item.html", context)

@@ -101,6 +101,7 @@ def test_the_joint_judgement_records_the_familys_voice_and_completes_the_round(r
         "judgement_id": judgement.pk,
         "joint_score": 4,
         "classification": "structureel",
+        "confidentiality": "gedeeld",
     }
     with pytest.raises(ValidationError, match="start een nieuwe ronde"):
         contribution_add(actor=region.vt_user, assessment=assessment, safety_score=5, classification="geen")
