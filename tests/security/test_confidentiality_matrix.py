@@ -30,6 +30,8 @@ from django.test import Client
 from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
+from cases.assessments.models import Assessment
+from cases.assessments.services import assessment_start, contribution_add, judgement_record
 from cases.documents.services import document_add
 from cases.models import Confidentiality
 from cases.services import note_add, participant_add, person_add
@@ -323,3 +325,36 @@ def test_every_route_shows_each_item_only_to_the_roles_of_its_class(db, login_ve
             failures.append(f"case page: {role} does not see every hidden person's 'dat'")
     assert len(routes) > 50
     assert not failures, "\n".join(failures)
+
+
+def _round(w, confidentiality: str) -> Assessment:
+    """A round of its own per class: a contribution per organisation per round, a judgement per round."""
+    return assessment_start(actor=w.professional, case=w.case)
+
+
+def _plant_contribution(w, confidentiality: str, marker: str) -> Planted:
+    assessment = _round(w, confidentiality)
+    author = _author(w, confidentiality)
+    contribution = contribution_add(
+        actor=author,
+        assessment=assessment,
+        safety_score=5,
+        classification="structureel",
+        worries=f"Zorg: {marker}",
+        confidentiality=confidentiality,
+    )
+    # The round is closed by a judgement of the same class, so the next class can start its own round.
+    judgement_record(
+        actor=author,
+        assessment=assessment,
+        classification="structureel",
+        joint_score=5,
+        rationale=f"Oordeel: {marker}J",
+        confidentiality=confidentiality,
+    )
+    return Planted("contribution", confidentiality, contribution.pk, (marker, f"{marker}J"))
+
+
+# Partner contributions and judgement texts (cases.assessments): one kind, planted per class with
+# its round's judgement (both carry markers); no API list shows their "dat" on its own.
+register_item_kind(ItemKind("contribution and judgement", _plant_contribution))
