@@ -19,7 +19,8 @@ from rest_framework.views import APIView
 from cases import corrections, services
 from cases.api_errors import ALREADY_RECORDED, BAD_REQUEST, CONFLICT, conflict_shape, existing_shape
 from cases.api_input import AsciiIntegerField
-from cases.models import Case, CaseStatus, Note, Participant, Person, TimelineEvent
+from cases.models import Case, CaseStatus, Confidentiality, Note, Participant, Person, TimelineEvent
+from cases.record_reads import note_to_correct, notes_of, person_to_change, persons_of, timeline_shown
 from cases.selectors import (
     bsn_digest,
     case_for_request,
@@ -106,6 +107,7 @@ class CaseListCreate(generics.ListCreateAPIView):
         self.bsn = params.get("bsn", "")
         return cases_filter(
             cases_visible_to(self.request.user).select_related("team", "municipality"),
+            user=self.request.user,
             status=params.get("status", ""),
             municipality_id=params.get("municipality"),
             search=params.get("q", ""),
@@ -195,7 +197,8 @@ class PersonListCreate(CaseScoped, generics.ListCreateAPIView):
     def get_queryset(self) -> QuerySet[Person]:
         # The family as it stands; persons removed as added by mistake only with ?removed=true.
         with_removed = self.request.query_params.get("removed") == "true"
-        return self.of_case(Person, lambda case: case.persons.all() if with_removed else case.persons.current())
+        user = self.request.user
+        return self.of_case(Person, lambda case: persons_of(user, case, removed=None if with_removed else False))
 
     def perform_create(self, serializer: PersonSerializer) -> None:
         data = {k: v for k, v in serializer.validated_data.items() if k != "version"}
@@ -223,10 +226,16 @@ class PersonDetail(generics.RetrieveUpdateAPIView):
     serializer_class = PersonSerializer
 
     def get_object(self) -> Person:
-        return person_for_request(self.request, self.kwargs["person_id"], case_id=self.kwargs["case_id"])
+        """Through the door (logged with the person); then read as the user may know the person."""
+        door = person_for_request(self.request, self.kwargs["person_id"], case_id=self.kwargs["case_id"])
+        person = persons_of(self.request.user, door.case, removed=None).filter(pk=door.pk).first()
+        if person is None:
+            raise Http404("Persoon niet gevonden")
+        return person
 
     def update(self, request: Request, *args, **kwargs) -> Response:
-        person = self.get_object()
+        door = person_for_request(request, self.kwargs["person_id"], case_id=self.kwargs["case_id"])
+        person = person_to_change(request.user, door.case, door.pk)  # only a person whose details one reads
         serializer = self.get_serializer(person, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -301,13 +310,14 @@ class NoteListCreate(CaseScoped, generics.ListCreateAPIView):
     log_detail = "notes"
 
     def get_queryset(self) -> QuerySet[Note]:
-        return self.of_case(Note, lambda case: case.notes.select_related("author", "organisation"))
+        return self.of_case(Note, lambda case: notes_of(self.request.user, case))
 
     def perform_create(self, serializer: NoteSerializer) -> None:
         serializer.instance = services.note_add(
             actor=self.request.user,
             case=self.get_case(),
             text=serializer.validated_data["text"],
+            confidentiality=serializer.validated_data.get("confidentiality", Confidentiality.GEDEELD),
             submission_key=submission_key_of(self.request),
         )
 
@@ -325,10 +335,7 @@ class NoteCorrectionCreate(CaseScoped, APIView):
         responses={201: NoteSerializer, 400: BAD_REQUEST, 409: ALREADY_RECORDED},
     )
     def post(self, request: Request, case_id: int, note_id: int) -> Response:
-        note = self.get_case().notes.filter(pk=note_id).first()
-        if note is None:
-            raise Http404("Notitie niet gevonden")
-        note.case = self.get_case()
+        note = note_to_correct(request.user, self.get_case(), note_id)
         serializer = NoteCorrectionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         correction = corrections.note_correct(
@@ -337,6 +344,7 @@ class NoteCorrectionCreate(CaseScoped, APIView):
             text=serializer.validated_data["text"],
             expected_version=serializer.validated_data["version"],
             submission_key=submission_key_of(request),
+            confidentiality=serializer.validated_data.get("confidentiality"),
         )
         return Response(NoteSerializer(correction).data, status=status.HTTP_201_CREATED)
 
@@ -352,10 +360,7 @@ class PersonRemoval(CaseScoped, APIView):
         responses={200: PersonSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     def post(self, request: Request, case_id: int, person_id: int) -> Response:
-        person = self.get_case().persons.filter(pk=person_id).first()
-        if person is None:
-            raise Http404("Persoon niet gevonden")
-        person.case = self.get_case()
+        person = person_to_change(request.user, self.get_case(), person_id)
         serializer = PersonRemovalSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         corrections.person_remove(
@@ -373,7 +378,8 @@ class TimelineList(CaseScoped, generics.ListAPIView):
     log_detail = "timeline"
 
     def get_queryset(self) -> QuerySet[TimelineEvent]:
-        return self.of_case(TimelineEvent, lambda case: case.timeline.select_related("actor"))
+        user = self.request.user
+        return self.of_case(TimelineEvent, lambda case: timeline_shown(user, case.timeline.select_related("actor")))
 
 
 conflict_shape(Person, PersonSerializer)

@@ -13,10 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
+from cases.confidentiality import check_class
 from cases.exceptions import AlreadyRecorded
 from cases.idempotency import submission_claim, submission_done
 from cases.model_validation import full_clean_held
-from cases.models import EventKind, Note, Person
+from cases.models import Confidentiality, EventKind, Note, Person
 from cases.selectors import acting_organisation
 from cases.timeline import timeline_record
 from cases.versioning import versioned_update
@@ -29,17 +30,29 @@ NOTE_ALREADY_CORRECTED = gettext_lazy(
 NOTE_CORRECTION_EMPTY = gettext_lazy("Schrijf de gecorrigeerde tekst.")
 NOTE_CORRECTION_UNCHANGED = gettext_lazy("De gecorrigeerde tekst is gelijk aan de oorspronkelijke tekst.")
 NOTE_CORRECTION_ALREADY_SAVED = gettext_lazy("Dit formulier was al verstuurd: de correctie is één keer opgeslagen.")
+NOTE_CORRECTION_WIDENS = gettext_lazy(
+    "Een correctie houdt de vertrouwelijkheid van de notitie of maakt die strenger, nooit ruimer."
+)
+# From wide to narrow: a correction keeps its note's class or takes a later one.
+CLASS_ORDER = (Confidentiality.GEDEELD, Confidentiality.EIGEN_ORGANISATIE, Confidentiality.MELDER)
 PERSON_REMOVAL_REASON_REQUIRED = gettext_lazy("Geef aan waarom deze persoon ten onrechte is toegevoegd.")
 PERSON_ALREADY_REMOVED = gettext_lazy("Deze persoon is al verwijderd.")
 
 
 @transaction.atomic
 def note_correct(
-    *, actor, note: Note, text: str, expected_version: int | None, submission_key: UUID | None = None
+    *,
+    actor,
+    note: Note,
+    text: str,
+    expected_version: int | None,
+    submission_key: UUID | None = None,
+    confidentiality: str | None = None,
 ) -> Note:
     """Correct a note by an amendment: a new note with the corrected text that names the original;
     the original keeps its text and is marked corrected by the actor. Only its author may; a note is
-    corrected once (a later correction corrects the correction). A stale version is refused."""
+    corrected once (a later correction corrects the correction). A stale version is refused. The
+    correction keeps the note's class or narrows it (`confidentiality`; default: the note's)."""
     claim = submission_claim(
         actor=actor, key=submission_key, model=Note, case=note.case, message=NOTE_CORRECTION_ALREADY_SAVED
     )
@@ -48,7 +61,12 @@ def note_correct(
     text = text.strip()
     if not text:
         raise ValidationError({"text": NOTE_CORRECTION_EMPTY})
+    organisation = acting_organisation(actor, note.case)
     locked = Note.objects.select_for_update().get(pk=note.pk)
+    confidentiality = confidentiality or locked.confidentiality
+    check_class(actor=actor, case=note.case, confidentiality=confidentiality, organisation=organisation)
+    if CLASS_ORDER.index(Confidentiality(confidentiality)) < CLASS_ORDER.index(Confidentiality(locked.confidentiality)):
+        raise ValidationError({"confidentiality": NOTE_CORRECTION_WIDENS})
     if locked.corrected_at is not None:
         raise AlreadyRecorded(NOTE_ALREADY_CORRECTED, existing=locked.correction)
     if text == locked.text:
@@ -60,8 +78,9 @@ def note_correct(
     correction = Note(
         case=note.case,
         author=actor,
-        organisation=acting_organisation(actor, note.case),
+        organisation=organisation,
         text=text,
+        confidentiality=confidentiality,
         created_at=now,
         corrects=note,
     )

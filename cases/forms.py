@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cases.confidentiality import CLASS_UNKNOWN
 from cases.corrections import NOTE_CORRECTION_EMPTY, PERSON_REMOVAL_REASON_REQUIRED
 from cases.families import FAMILY_CONFIRM_FIELD
 from cases.models import (
@@ -17,6 +18,7 @@ from cases.models import (
     BasisKind,
     Case,
     CaseStatus,
+    Confidentiality,
     Consent,
     ConsentGiver,
     Intake,
@@ -26,6 +28,7 @@ from cases.models import (
     PersonRole,
 )
 from cases.participant_basis import BASIS_REQUIRED, PURPOSE_REQUIRED
+from cases.record_reads import readable_persons
 from cases.services import PARTICIPANT_NOT_WORKING, TEAM_DOES_NOT_SERVE, team_serves
 from cases.timeline import TIMELINE_GROUPS
 from cases.validators import BSN_INVALID, bsn_from_input, bsn_is_valid, validate_date_in_range
@@ -53,6 +56,22 @@ def bsn_field(**kwargs) -> forms.CharField:
     field = forms.CharField(max_length=11, **kwargs)  # 9 digits, and the spaces or dots people type
     field.widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
     return field
+
+
+def confidentiality_field(help_text, *, keep_label=None) -> forms.TypedChoiceField:
+    """Who reads the item's content (cases.confidentiality); the service checks who may choose which.
+    Left empty: gedeeld, or with `keep_label` (a correction) the class the item has."""
+    choices = Confidentiality.choices if keep_label is None else [("", keep_label), *Confidentiality.choices]
+    return forms.TypedChoiceField(
+        label=_("Vertrouwelijkheid"),
+        choices=choices,
+        initial=Confidentiality.GEDEELD if keep_label is None else "",
+        required=False,
+        empty_value=Confidentiality.GEDEELD if keep_label is None else "",
+        widget=forms.RadioSelect,
+        help_text=help_text,
+        error_messages={"invalid_choice": CLASS_UNKNOWN},
+    )
 
 
 def family_confirm_field() -> forms.BooleanField:
@@ -194,6 +213,9 @@ class PersonForm(FamilyCheckedForm):
         required=False,
         help_text=_("Optioneel: 9 cijfers, wordt gecontroleerd met de elfproef."),
     )
+    confidentiality = confidentiality_field(
+        _("Wie naam, geboortedatum en BSN leest. Anderen op de casus zien alleen dát deze persoon er is, en de rol.")
+    )
     confirm_family = family_confirm_field()
     submission_key = submission_key_field()
 
@@ -295,7 +317,7 @@ class ParticipantForm(forms.Form):
         help_text=_("Optioneel. Voor die datum moet de grondslag opnieuw beoordeeld worden."),
     )
 
-    def __init__(self, *args, team: SafetyTeam, case: Case | None = None, **kwargs):
+    def __init__(self, *args, team: SafetyTeam, case: Case | None = None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consent"].queryset = (
             Consent.objects.filter(case=case, withdrawn_at__isnull=True) if case else Consent.objects.none()
@@ -303,7 +325,10 @@ class ParticipantForm(forms.Form):
         self.fields["consent"].label_from_instance = lambda consent: (
             f"{consent.get_given_by_display()}, {date_format(consent.given_on)}"
         )
-        self.fields["consent_person"].queryset = case.persons.all() if case else Person.objects.none()
+        # Only persons whose details the user reads can be chosen (and named) here.
+        self.fields["consent_person"].queryset = (
+            readable_persons(user, case.persons.all()) if case else Person.objects.none()
+        )
         self.fields["organisation"].queryset = team.organisations.order_by("name")
         members = Membership.objects.active().filter(team=team, role__in=WORKING_ROLES)
         self.fields["professional"].queryset = User.objects.filter(pk__in=members.values("user")).order_by(
@@ -340,6 +365,9 @@ class NoteForm(forms.Form):
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Platte tekst. Schrijf feiten en afspraken, geen meningen over personen."),
+    )
+    confidentiality = confidentiality_field(
+        _("Wie de tekst leest. Anderen op de casus zien alleen dát er een notitie is, van wie en wanneer.")
     )
     submission_key = submission_key_field()
 
@@ -378,6 +406,10 @@ class NoteCorrectionForm(VersionedForm):
         max_length=10000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("De oorspronkelijke notitie blijft zichtbaar, gemarkeerd als gecorrigeerd."),
+    )
+    confidentiality = confidentiality_field(
+        _("Een correctie houdt de vertrouwelijkheid van de notitie, of maakt die strenger."),
+        keep_label=_("zoals de notitie"),
     )
     submission_key = submission_key_field()
 

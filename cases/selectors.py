@@ -272,6 +272,7 @@ def cases_flagged(cases: QuerySet[Case]) -> QuerySet[Case]:
 def cases_filter(
     cases: QuerySet[Case],
     *,
+    user,
     status: str = "",
     municipality_id: int | None = None,
     search: str = "",
@@ -279,30 +280,42 @@ def cases_filter(
     bsn: str = "",
 ) -> QuerySet[Case]:
     """Narrow a (visible) case list by status, municipality, overdue, a search over family
-    name, a person's name or the reference, and a BSN (exact, of a current person). Callers log the
-    search with `log_search` (a BSN only as `bsn_digest`)."""
+    name, a person's name or the reference, and a BSN (exact, of a current person whose details `user`
+    may read). Callers log the search with `log_search` (a BSN only as `bsn_digest`)."""
     if status:
         cases = cases.filter(status=status)
     if municipality_id:
         cases = cases.filter(municipality_id=municipality_id)
     if overdue and _overdue_filter is not None:
         cases = _overdue_filter(cases)
+    # A person's BSN and name are details under their class: only persons whose details `user` reads match,
+    # so a search cannot tell a hidden person's BSN or name either.
     if bsn:
-        cases = cases.filter(Exists(Person.objects.current().filter(case=OuterRef("pk"), bsn=bsn)))
+        cases = cases.filter(Exists(_persons_readable(user).filter(case=OuterRef("pk"), bsn=bsn)))
     search = search.strip()
     if search:
-        person_match = Person.objects.current().filter(case=OuterRef("pk"), full_name__icontains=search)
+        person_match = _persons_readable(user).filter(case=OuterRef("pk"), full_name__icontains=search)
         cases = cases.filter(Q(family_name__icontains=search) | Q(reference__icontains=search) | Exists(person_match))
     return cases
+
+
+def _persons_readable(user) -> QuerySet[Person]:
+    # cases.confidentiality builds on this module (participation_backed), so it is imported when used.
+    from cases.confidentiality import readable_condition  # noqa: PLC0415
+
+    return Person.objects.current().filter(readable_condition(user))
 
 
 TIMELINE_PAGE_SIZE = 50
 
 
-def timeline_of(case: Case, *, kinds: list[str] | None = None, page=1) -> Page:
-    """One page of a case's timeline (got through the door), newest first, optionally only these kinds.
+def timeline_of(user, case: Case, *, kinds: list[str] | None = None, page=1) -> Page:
+    """One page of a case's timeline (got through the door), newest first, optionally only these kinds;
+    a summary about a person whose details `user` may not read comes back NULL (cases.record_reads).
     Two queries (count and page), whatever the length of the timeline."""
-    events = case.timeline.select_related("actor", "organisation").order_by("-occurred_at", "-id")
+    from cases.record_reads import timeline_shown  # noqa: PLC0415  (builds on cases.confidentiality)
+
+    events = timeline_shown(user, case.timeline.select_related("actor", "organisation")).order_by("-occurred_at", "-id")
     if kinds:
         events = events.filter(kind__in=kinds)
     return Paginator(events, TIMELINE_PAGE_SIZE).get_page(page)

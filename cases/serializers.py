@@ -6,11 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cases.api_input import AsciiIntegerField, AsciiPrimaryKeyRelatedField, BoundedDateField
+from cases.confidentiality import CLASS_UNKNOWN
 from cases.corrections import NOTE_CORRECTION_EMPTY, PERSON_REMOVAL_REASON_REQUIRED
 from cases.models import (
     CHOSEN_BASIS_KINDS,
     Case,
     CaseStatus,
+    Confidentiality,
     Consent,
     ConsentGiver,
     Intake,
@@ -35,12 +37,44 @@ def checked_bsn(value: str) -> str:
     return value
 
 
+def confidentiality_field(*, required: bool = False) -> serializers.ChoiceField:
+    messages = {"invalid_choice": CLASS_UNKNOWN, "required": CLASS_UNKNOWN, "null": CLASS_UNKNOWN}
+    return serializers.ChoiceField(
+        choices=Confidentiality.choices,
+        required=required,
+        label=_("vertrouwelijkheid"),
+        error_messages=messages,
+        help_text="gedeeld (alle betrokkenen), eigen_organisatie (alleen de eigen organisatie) of melder "
+        "(alleen Veilig Thuis). Zonder de klasse ziet een lezer alleen dát het item er is (de inhoud is null).",
+    )
+
+
 def family_confirm_field() -> serializers.BooleanField:
     return serializers.BooleanField(
         required=False,
         write_only=True,
         help_text="Bevestigt dat u toch doorgaat na de waarschuwing dat er al een casus voor dit gezin is.",
     )
+
+
+class _Shown:
+    """A row read through cases.record_reads, seen by a serializer: each content column answers its
+    `shown_<column>` (NULL for a reader without the class); the column itself is never touched (it
+    was not loaded). A row without the annotations is one its author just wrote, who reads it."""
+
+    def __init__(self, row, columns: tuple[str, ...]):
+        self._row = row
+        self._columns = columns
+
+    def __getattr__(self, name: str):
+        if name in self._columns and hasattr(self._row, f"shown_{name}"):
+            return getattr(self._row, f"shown_{name}")
+        return getattr(self._row, name)
+
+
+class _PersonShown(_Shown):
+    def __init__(self, person: Person):
+        super().__init__(person, ("full_name", "date_of_birth", "removal_reason", "masked_bsn"))
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -113,6 +147,9 @@ class PersonSerializer(serializers.ModelSerializer):
     )
     version = AsciiIntegerField(required=False, min_value=1, help_text="Required on update: the version you read.")
     confirm_family = family_confirm_field()
+    confidentiality = confidentiality_field()
+    readable = serializers.SerializerMethodField()
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True, default=None)
 
     class Meta:
         model = Person
@@ -124,12 +161,24 @@ class PersonSerializer(serializers.ModelSerializer):
             "date_of_birth",
             "bsn",
             "masked_bsn",
+            "confidentiality",
+            "readable",
+            "organisation",
+            "organisation_name",
             "version",
             "confirm_family",
             "removed_at",
             "removal_reason",
         )
-        read_only_fields = ("id", "case", "masked_bsn", "removed_at", "removal_reason")
+        read_only_fields = ("id", "case", "masked_bsn", "removed_at", "removal_reason", "organisation")
+
+    def get_readable(self, person: Person) -> bool:
+        return bool(getattr(person, "readable", True))
+
+    def to_representation(self, instance):
+        # The details as the reader may see them (cases.record_reads): NULL without the class.
+        data = super().to_representation(_PersonShown(instance))
+        return data
 
     def validate_bsn(self, value: str) -> str:
         return checked_bsn(value)
@@ -226,6 +275,8 @@ class NoteSerializer(serializers.ModelSerializer):
     author_name = serializers.CharField(source="author.get_full_name", read_only=True)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     text = serializers.CharField(max_length=10000, label=_("notitie"))
+    confidentiality = confidentiality_field()
+    readable = serializers.SerializerMethodField()
 
     class Meta:
         model = Note
@@ -237,6 +288,8 @@ class NoteSerializer(serializers.ModelSerializer):
             "organisation",
             "organisation_name",
             "text",
+            "confidentiality",
+            "readable",
             "created_at",
             "version",
             "corrects",
@@ -259,6 +312,12 @@ class NoteSerializer(serializers.ModelSerializer):
         if not value.strip():
             raise serializers.ValidationError(_("Notitie: schrijf eerst een notitie."))
         return value
+
+    def get_readable(self, note: Note) -> bool:
+        return bool(getattr(note, "readable", True))
+
+    def to_representation(self, instance):
+        return super().to_representation(_Shown(instance, ("text",)))
 
 
 class TimelineEventSerializer(serializers.ModelSerializer):
@@ -283,12 +342,22 @@ class TimelineEventSerializer(serializers.ModelSerializer):
     def get_actor_name(self, event: TimelineEvent) -> str:
         return event.actor.get_full_name() if event.actor else ""
 
+    def to_representation(self, instance):
+        return super().to_representation(_Shown(instance, ("summary",)))
+
 
 class NoteCorrectionSerializer(serializers.Serializer):
     """The corrected text and the version of the note you read."""
 
     text = serializers.CharField(max_length=10000, label=_("gecorrigeerde notitie"))
     version = AsciiIntegerField(min_value=1, label=_("versie"))
+    confidentiality = serializers.ChoiceField(
+        choices=Confidentiality.choices,
+        required=False,
+        label=_("vertrouwelijkheid"),
+        error_messages={"invalid_choice": CLASS_UNKNOWN},
+        help_text="Zonder: die van de notitie. Een correctie houdt de klasse of maakt die strenger.",
+    )
 
     def validate_text(self, value: str) -> str:
         if not value.strip():

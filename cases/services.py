@@ -18,6 +18,7 @@ from guardian.shortcuts import remove_perm
 
 from cases.access_log.models import AccessAction, AccessOutcome
 from cases.access_log.services import access_log_write
+from cases.confidentiality import check_class
 from cases.exceptions import AlreadyRecorded
 from cases.families import family_check
 from cases.idempotency import create_once, lock_row, submission_claim, submission_done
@@ -26,6 +27,7 @@ from cases.models import (
     BasisKind,
     Case,
     CaseUserObjectPermission,
+    Confidentiality,
     EventKind,
     Intake,
     Note,
@@ -35,7 +37,14 @@ from cases.models import (
     Person,
 )
 from cases.participant_basis import basis_resolve
-from cases.selectors import VIEW_CASE, acting_organisation, actor_for, participation_backed, view_permission
+from cases.selectors import (
+    VIEW_CASE,
+    acting_organisation,
+    actor_for,
+    participation_backed,
+    view_permission,
+    working_for,
+)
 from cases.timeline import timeline_record
 from cases.validators import BSN_TWICE_IN_CASE, validate_bsn
 from cases.versioning import versioned_update
@@ -47,7 +56,7 @@ INTAKE_EVENTS: dict[str, str] = {
 }
 CASE_EDITABLE_FIELDS = ("family_name", "municipality", "intake", "reported_on", "vast_gezicht")
 VAST_GEZICHT_NOT_IN_TEAM = gettext_lazy("Het vaste gezicht moet lid zijn van dit team.")
-PERSON_EDITABLE_FIELDS = ("role", "full_name", "date_of_birth", "bsn")
+PERSON_EDITABLE_FIELDS = ("role", "full_name", "date_of_birth", "bsn", "confidentiality")
 PERSON_REMOVED_NOT_CHANGED = gettext_lazy("Een verwijderde persoon kan niet meer worden gewijzigd.")
 
 # The same form sent twice (a double click): what its first sending created is shown instead.
@@ -393,12 +402,16 @@ def person_add(
     submission_key: UUID | None = None,
     family_confirmed: bool | None = None,
     ip: str | None = None,
+    confidentiality: str = Confidentiality.GEDEELD,
 ) -> Person:
     """Add a child, parent/carer or network member to the case (`submission_key`: see case_open). A
     BSN is on a case once. Unless `family_confirmed` is None (an import), another case of the family
     in the region (this BSN, or the case's family name with this date of birth) raises FamilyExists
-    until the user confirms (cases.families)."""
+    until the user confirms (cases.families). The person's details get `confidentiality`
+    (cases.confidentiality.check_class), for the organisation the actor works for on the case."""
     claim = submission_claim(actor=actor, key=submission_key, model=Person, case=case, message=PERSON_ALREADY_ADDED)
+    organisation = _working_organisation(actor, case)
+    check_class(actor=actor, case=case, confidentiality=confidentiality, organisation=organisation)
     bsn = bsn.strip()
     if bsn:
         lock_row(case)  # a simultaneous addition of the same BSN waits here and then finds this one
@@ -414,7 +427,15 @@ def person_add(
             exclude_case_id=case.pk,
             confirmed=family_confirmed,
         )
-    person = Person(case=case, role=role, full_name=full_name.strip(), date_of_birth=date_of_birth, bsn=bsn)
+    person = Person(
+        case=case,
+        role=role,
+        full_name=full_name.strip(),
+        date_of_birth=date_of_birth,
+        bsn=bsn,
+        confidentiality=confidentiality,
+        organisation=organisation,
+    )
     # The BSN's own check once, on its field: its one-per-case constraint was checked above under the lock.
     full_clean_held(person, exclude=["bsn"])
     _validate_bsn_field(bsn)
@@ -439,6 +460,13 @@ def person_change(*, actor, person: Person, expected_version: int | None, **fiel
         raise ValidationError(_("Deze velden kunnen hier niet worden gewijzigd: %s") % ", ".join(sorted(unknown)))
     if person.removed_at is not None:
         raise ValidationError(PERSON_REMOVED_NOT_CHANGED)
+    if "confidentiality" in fields and fields["confidentiality"] != person.confidentiality:
+        # A new class is chosen like a first one; its organisation is the one that added the person
+        # (or, for a person added before that was kept, the one the actor works for now).
+        organisation = person.organisation or _working_organisation(actor, person.case)
+        check_class(actor=actor, case=person.case, confidentiality=fields["confidentiality"], organisation=organisation)
+        if person.organisation_id is None and organisation is not None:
+            fields["organisation"] = organisation
     bsn = fields.get("bsn", "")
     if bsn and bsn != person.bsn:
         lock_row(person.case)
@@ -472,15 +500,30 @@ def _validate_bsn_field(bsn: str) -> None:
         raise ValidationError({"bsn": error.messages}) from error
 
 
+def _working_organisation(actor, case: Case) -> Organisation | None:
+    """The organisation `actor` works for on `case` (cases.selectors.working_for), if any."""
+    working = working_for(actor, case)
+    return working[0] if working is not None else None
+
+
 @transaction.atomic
-def note_add(*, actor, case: Case, text: str, submission_key: UUID | None = None) -> Note:
-    """Add a plain-text note, written for the organisation the actor works for on this case
-    (`submission_key`: see case_open)."""
+def note_add(
+    *,
+    actor,
+    case: Case,
+    text: str,
+    submission_key: UUID | None = None,
+    confidentiality: str = Confidentiality.GEDEELD,
+) -> Note:
+    """Add a plain-text note, written for the organisation the actor works for on this case, with its
+    `confidentiality` (cases.confidentiality.check_class; `submission_key`: see case_open)."""
     claim = submission_claim(actor=actor, key=submission_key, model=Note, case=case, message=NOTE_ALREADY_ADDED)
+    organisation = acting_organisation(actor, case)
+    check_class(actor=actor, case=case, confidentiality=confidentiality, organisation=organisation)
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Schrijf eerst een notitie.")})
-    note = Note(case=case, author=actor, organisation=acting_organisation(actor, case), text=text)
+    note = Note(case=case, author=actor, organisation=organisation, text=text, confidentiality=confidentiality)
     full_clean_held(note)
     note.save()
     timeline_record(

@@ -1,8 +1,8 @@
 """How a timeline event reads on the case page: one line per kind, written here once and translated
 when shown, not when recorded, so an English page reads English. The line is built from the event's
 kind and structured data; the stored `summary` only supplies the free text a user typed (a reason,
-a name). Imported by the case page's template tag, never by the record's layers (it reads the
-sub-packages' choices)."""
+a name), and only where the reader may read it (cases.record_reads.timeline_shown). Imported by the
+case page's template tag, never by the record's layers (it reads the sub-packages' choices)."""
 
 from __future__ import annotations
 
@@ -56,6 +56,14 @@ def _day(iso: str | None) -> str:
         return ""
 
 
+def _summary(event: TimelineEvent) -> str:
+    """The free text as the reader may see it: read through cases.record_reads.timeline_shown, an event
+    about a person whose details the reader may not read has none ("dat, niet wat": kind, who, role)."""
+    if hasattr(event, "shown_summary"):
+        return event.shown_summary or ""
+    return event.summary
+
+
 def _reason(text: str) -> str:
     return _("Reden: %(reason)s") % {"reason": text} if text else ""
 
@@ -71,10 +79,10 @@ def _status_move(data: dict) -> str:
 
 
 def _status_changed(event: TimelineEvent, names: dict) -> str:
-    reason, override = event.summary, ""
+    reason, override = _summary(event), ""
     if event.data.get("override"):
         # Stored as "reason — <fixed words>: override reason" (the exchange export reads it the same way).
-        reason, _sep, rest = event.summary.partition(" — ")
+        reason, _sep, rest = _summary(event).partition(" — ")
         override = rest.partition(": ")[2]
     closed_with_open = _("Afgesloten met openstaande punten: %(reason)s") % {"reason": override} if override else ""
     return _join(_status_move(event.data), _reason(reason), closed_with_open)
@@ -83,11 +91,11 @@ def _status_changed(event: TimelineEvent, names: dict) -> str:
 def _case_reopened(event: TimelineEvent, names: dict) -> str:
     episode = _("episode %(n)s") % {"n": event.data["episode"]} if event.data.get("episode") else ""
     move = _status_move(event.data)
-    return _join(f"{move} ({episode})" if move and episode else move or episode, _reason(event.summary))
+    return _join(f"{move} ({episode})" if move and episode else move or episode, _reason(_summary(event)))
 
 
 def _reason_only(event: TimelineEvent, names: dict) -> str:
-    return _reason(event.summary)
+    return _reason(_summary(event))
 
 
 def _case_opened(event: TimelineEvent, names: dict) -> str:
@@ -109,17 +117,17 @@ def _vast_gezicht(event: TimelineEvent, names: dict) -> str:
 
 def _person(event: TimelineEvent, names: dict) -> str:
     role = event.data.get("role")
-    return f"{event.summary} ({_label(PersonRole, role)})" if role else event.summary
+    return f"{_summary(event)} ({_label(PersonRole, role)})" if role else _summary(event)
 
 
 def _person_changed(event: TimelineEvent, names: dict) -> str:
     fields = event.data.get("fields") or []
-    return f"{event.summary} ({_field_names(Person, fields)})" if fields else event.summary
+    return f"{_summary(event)} ({_field_names(Person, fields)})" if fields else _summary(event)
 
 
 def _participant_added(event: TimelineEvent, names: dict) -> str:
     role = event.data.get("role")
-    return f"{event.summary} — {_label(ParticipantRole, role)}" if role else event.summary
+    return f"{_summary(event)} — {_label(ParticipantRole, role)}" if role else _summary(event)
 
 
 def _score(score, classification) -> str:
@@ -154,12 +162,12 @@ def _intervention(event: TimelineEvent, names: dict) -> str:
 
 def _onderzoek(event: TimelineEvent, names: dict) -> str:
     kind = _label(OnderzoekKind, event.data.get("onderzoek")) if event.data.get("onderzoek") else ""
-    return ", ".join(part for part in (kind, event.summary, _day(event.data.get("on"))) if part)
+    return ", ".join(part for part in (kind, _summary(event), _day(event.data.get("on"))) if part)
 
 
 def _destruction(event: TimelineEvent, names: dict) -> str:
     role = event.data.get("role")
-    who = f"{event.summary} ({_label(PersonRole, role)})" if role else event.summary
+    who = f"{_summary(event)} ({_label(PersonRole, role)})" if role else _summary(event)
     return ", ".join(part for part in (who, _day(event.data.get("on"))) if part)
 
 
@@ -220,6 +228,6 @@ def timeline_lines(events: Iterable[TimelineEvent]) -> list[TimelineLine]:
     lines = []
     for event in events:
         describe = DESCRIBERS.get(event.kind)
-        text = describe(event, names) if describe else event.summary
+        text = describe(event, names) if describe else _summary(event)
         lines.append(TimelineLine(event=event, title=event.get_kind_display(), text=text))
     return lines

@@ -29,6 +29,7 @@ from cases.forms import (
     apply_service_errors,
 )
 from cases.models import Case, Note, Participant, Person
+from cases.record_reads import note_to_correct, notes_of, person_to_change, persons_of
 from cases.selectors import (
     bsn_digest,
     case_for_request,
@@ -63,6 +64,7 @@ def _case_list(request: HttpRequest, *, scope: str) -> HttpResponse:
     municipality = filters.get("municipality")
     cases = cases_filter(
         cases_flagged(selector(request.user).select_related("municipality", "team", "vast_gezicht")),
+        user=request.user,
         status=filters.get("status") or "",
         municipality_id=municipality.pk if municipality else None,
         search=search,
@@ -144,16 +146,16 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     groups = timeline_filter.cleaned_data["soort"] if timeline_filter.is_valid() else []
     timeline_query = request.GET.copy()
     timeline_query.pop("tijdlijn", None)
-    persons = list(case.persons.select_related("removed_by"))
     context = {
         "case": case,
-        "persons": [person for person in persons if person.removed_at is None],
-        "removed_persons": [person for person in persons if person.removed_at is not None],
+        # The class of every item is decided by the database (cases.record_reads): "dat, niet wat".
+        "persons": list(persons_of(request.user, case)),
+        "removed_persons": list(persons_of(request.user, case, removed=True)),
         "participants": list(case.participants.select_related("organisation", "professional")),
-        "timeline": timeline_of(case, kinds=timeline_kinds(groups), page=request.GET.get("tijdlijn")),
+        "timeline": timeline_of(request.user, case, kinds=timeline_kinds(groups), page=request.GET.get("tijdlijn")),
         "timeline_filter": timeline_filter,
         "timeline_query": timeline_query.urlencode(),
-        "notes": list(case.notes.select_related("author", "organisation", "corrected_by", "corrects")),
+        "notes": list(notes_of(request.user, case)),
         "note_form": NoteForm(),
     }
     return render(request, "cases/case_detail.html", context)
@@ -185,13 +187,19 @@ def person_add(request: HttpRequest, case_id: int) -> HttpResponse:
 
 def _person_edit_form(person: Person, data=None) -> PersonEditForm:
     # The BSN is never put in the field: left empty, the one on file stays.
-    initial = {"role": person.role, "full_name": person.full_name, "date_of_birth": person.date_of_birth}
+    initial = {
+        "role": person.role,
+        "full_name": person.full_name,
+        "date_of_birth": person.date_of_birth,
+        "confidentiality": person.confidentiality,
+    }
     return PersonEditForm(data, initial={**initial, "version": person.version}, person=person)
 
 
 @login_required
 def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_for_request(request, person_id)
+    # Through the door (logged with the person), then only a person whose details the user may read.
+    person = person_to_change(request.user, person_for_request(request, person_id).case, person_id)
 
     def call(data):
         fields = {name: value for name, value in data.items() if name != "version"}
@@ -212,7 +220,7 @@ def person_edit(request: HttpRequest, person_id: int) -> HttpResponse:
 @login_required
 def participant_add(request: HttpRequest, case_id: int) -> HttpResponse:
     case = case_for_request(request, case_id, detail="participant:add")
-    form = ParticipantForm(request.POST or None, team=case.team, case=case)
+    form = ParticipantForm(request.POST or None, team=case.team, case=case, user=request.user)
     context = {"case": case, "form": form}
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -269,6 +277,7 @@ def note_add(request: HttpRequest, case_id: int) -> HttpResponse:
                     actor=request.user,
                     case=case,
                     text=form.cleaned_data["text"],
+                    confidentiality=form.cleaned_data["confidentiality"],
                     submission_key=form.cleaned_data["submission_key"],
                 )
         except AlreadySubmitted as exc:
@@ -286,17 +295,16 @@ def note_add(request: HttpRequest, case_id: int) -> HttpResponse:
 
 
 def _note_correction_form(note: Note, data=None) -> NoteCorrectionForm:
-    return NoteCorrectionForm(data, initial={"text": note.text, "version": note.version})
+    return NoteCorrectionForm(
+        data, initial={"text": note.text, "version": note.version, "confidentiality": note.confidentiality}
+    )
 
 
 @login_required
 def note_correct(request: HttpRequest, case_id: int, note_id: int) -> HttpResponse:
     """The author corrects their note: an amendment, the original stays shown as corrected."""
     case = case_for_request(request, case_id, detail=f"note:{note_id}:correct")
-    note = case.notes.select_related("author", "organisation").filter(pk=note_id).first()
-    if note is None:
-        raise Http404("Notitie niet gevonden")
-    note.case = case
+    note = note_to_correct(request.user, case, note_id)
 
     def call(data):
         try:
@@ -306,6 +314,7 @@ def note_correct(request: HttpRequest, case_id: int, note_id: int) -> HttpRespon
                 text=data["text"],
                 expected_version=data["version"],
                 submission_key=data["submission_key"],
+                confidentiality=data.get("confidentiality") or None,
             )
         except PermissionDenied as exc:  # not the author: said on the form, like any refused rule
             raise ValidationError(str(exc)) from exc
@@ -331,10 +340,7 @@ def _person_remove_form(person: Person, data=None) -> PersonRemoveForm:
 def person_remove(request: HttpRequest, case_id: int, person_id: int) -> HttpResponse:
     """Remove a person added by mistake, with the reason; they stay in the history."""
     case = case_for_request(request, case_id, detail=f"person:{person_id}:remove")
-    person = case.persons.filter(pk=person_id).first()
-    if person is None:
-        raise Http404("Persoon niet gevonden")
-    person.case = case
+    person = person_to_change(request.user, case, person_id)
 
     def call(data):
         return corrections.person_remove(
@@ -367,6 +373,7 @@ def bsn_search(request: HttpRequest) -> HttpResponse:
         cases = list(
             cases_filter(
                 cases_visible_to(request.user).select_related("municipality", "team", "vast_gezicht"),
+                user=request.user,
                 bsn=bsn,
             )[:PAGE_SIZE]
         )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from cases.access_log.models import AccessAction
 from cases.documents.models import ChildMeasure
 from cases.investigations.selectors import destruction_requests_of, onderzoeken_of
-from cases.models import Case, CaseStatus, EventKind, Person, TimelineEvent
+from cases.models import Case, CaseStatus, Confidentiality, EventKind, Person, TimelineEvent
 from cases.selectors import case_for
 from exchange.format import FORMAT
 from exchange.models import ImportedCase
@@ -51,7 +51,8 @@ def export_case(user, reference: str, *, ip: str | None = None) -> dict:
 def case_document(case: Case) -> dict:
     """Build the document of a case already obtained through `case_for`. The melder
     (cases.reporters) is left out for everyone: Veilig Thuis keeps it to itself, and an export
-    leaves the tool (docs/exchange-format.md)."""
+    leaves the tool (docs/exchange-format.md); so are persons whose details have a narrower class
+    than gedeeld, and notes (the format has none)."""
     record = ImportedCase.objects.filter(case=case).only("keys").first()
     stored = record.keys if record else {}
     # Keep the source's keys of persons and meetings, so a re-import matches them.
@@ -78,7 +79,7 @@ def case_document(case: Case) -> dict:
         "opened_at": moment(case.opened_at),
         "opened_by": case.created_by.username,
         "vast_gezicht": case.vast_gezicht.username if case.vast_gezicht_id else None,
-        "persons": [_person(p, person_keys) for p in Person.objects.filter(case=case).order_by("id")],
+        "persons": [_person(p, person_keys) for p in _exported_persons(case).order_by("id")],
         "participants": [
             {
                 "organisation": p.organisation.name,
@@ -136,7 +137,7 @@ def _investigations(case: Case) -> list[dict]:
 
 
 def _destruction_requests(case: Case, person_keys: dict[int, str]) -> list[dict]:
-    persons = set(Person.objects.filter(case=case).values_list("pk", flat=True))
+    persons = set(_exported_persons(case).values_list("pk", flat=True))
     return [
         {**_dated_by(r.event), "requested_by": person_keys.get(r.person_id) or f"P{r.person_id}"}
         for r in destruction_requests_of(case)
@@ -167,6 +168,13 @@ def _measures(case: Case, person_keys: dict[int, str]) -> list[dict]:
             }
         result.append(item)
     return result
+
+
+def _exported_persons(case: Case):
+    """The persons an export carries: those whose details are shared with everyone on the case. The
+    format has no confidentiality class (an import makes every person gedeeld), so a person kept for
+    one organisation or for Veilig Thuis (cases.confidentiality) stays in the tool, like the melder."""
+    return Person.objects.filter(case=case, confidentiality=Confidentiality.GEDEELD)
 
 
 def _person(person: Person, keys: dict[int, str]) -> dict:

@@ -69,11 +69,11 @@ class DocumentForm(forms.Form):
     )
     submission_key = submission_key_field()
 
-    def __init__(self, case: Case, *args, **kwargs) -> None:
+    def __init__(self, case: Case, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         persons = self.fields["persons"]
         assert isinstance(persons, forms.ModelMultipleChoiceField)  # noqa: S101 - narrows the type
-        persons.queryset = persons_of_case(case)
+        persons.queryset = persons_of_case(case, user)
         persons.label_from_instance = lambda person: person.full_name
 
 

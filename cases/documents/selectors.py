@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.contrib.postgres.aggregates import StringAgg
 from django.db.models import Case as SqlCase
 from django.db.models import (
     Count,
@@ -30,7 +31,7 @@ from django.db.models import (
 )
 from django.http import Http404
 
-from cases.confidentiality import with_readable
+from cases.confidentiality import readable_condition, with_readable
 from cases.documents.models import (
     ChildMeasure,
     Confidentiality,
@@ -131,9 +132,22 @@ def _name(row: Mapping[str, Any]) -> str:
     return f"{row['created_by__first_name']} {row['created_by__last_name']}".strip() or row["created_by__username"]
 
 
+def _person_names(user) -> Subquery:
+    """The names of the outer document's persons whose details `user` may read (the persons' own class,
+    cases.confidentiality), joined by commas, as one column of the documents' query."""
+    readable = Person.objects.filter(readable_condition(user)).values("pk")
+    names = (
+        Document.persons.through.objects.filter(document_id=OuterRef("pk"), person_id__in=readable)
+        .values("document_id")
+        .annotate(names=StringAgg("person__full_name", delimiter=", ", order_by="person__full_name"))
+        .values("names")  # type: ignore[misc]  # an annotation the plugin does not follow
+    )
+    return Subquery(names[:1])
+
+
 def document_rows_of(user, case: Case) -> list[DocumentRow]:
-    """The case's documents as anyone on the case may know them, in two queries whatever their number:
-    one for the documents (class decided by the database), one for the persons of the readable ones."""
+    """The case's documents as anyone on the case may know them, in one query whatever their number
+    (class decided by the database; the persons' names too, each by that person's own class)."""
     latest = DocumentVersion.objects.filter(document=OuterRef("pk")).order_by("-number")
     rows = list(
         _with_reader(user, Document.objects.filter(case=case))
@@ -143,6 +157,7 @@ def document_rows_of(user, case: Case) -> list[DocumentRow]:
             latest_id=Subquery(latest.values("pk")[:1]),
             shown_title=SqlCase(When(Q(readable=True), then=F("title")), default=Value(None)),
             shown_date=SqlCase(When(Q(readable=True), then=F("document_date")), default=Value(None)),
+            shown_persons=SqlCase(When(Q(readable=True), then=_person_names(user)), default=Value(None)),
         )
         .order_by("-created_at", "-id")
         .values(
@@ -160,15 +175,9 @@ def document_rows_of(user, case: Case) -> list[DocumentRow]:
             "latest_id",
             "readable",
             "shown_title",
+            "shown_persons",
         )
     )
-    # Always one query (a subquery picks the readable documents), so the count never depends on the data.
-    persons: dict[int, list[str]] = {}
-    through = Document.persons.through
-    for document_id, name in through.objects.filter(
-        document_id__in=documents_readable_by(user, case).values("pk")
-    ).values_list("document_id", "person__full_name"):
-        persons.setdefault(document_id, []).append(name)
     result = []
     for row in rows:
         readable = bool(row["readable"])
@@ -190,12 +199,14 @@ def document_rows_of(user, case: Case) -> list[DocumentRow]:
                 latest_version_id=row["latest_id"]
                 if readable and row["latest_status"] == VersionStatus.BESCHIKBAAR
                 else None,
-                persons=", ".join(sorted(persons.get(row["id"], []))) if readable else None,
+                persons=row["shown_persons"] or "" if readable else None,
             )
         )
     return result
 
 
-def persons_of_case(case: Case) -> QuerySet[Person]:
-    """The persons a document may concern: the case's, not removed."""
-    return Person.objects.filter(case=case, removed_at__isnull=True).order_by("full_name")
+def persons_of_case(case: Case, user) -> QuerySet[Person]:
+    """The persons a document may concern: the case's, not removed, whose details `user` may read."""
+    return (
+        Person.objects.filter(case=case, removed_at__isnull=True).filter(readable_condition(user)).order_by("full_name")
+    )

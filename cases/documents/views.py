@@ -27,6 +27,7 @@ from cases.documents.selectors import (
     version_for_download,
     versions_of,
 )
+from cases.record_reads import readable_persons
 from cases.selectors import case_for_request
 from cases.view_helpers import run_form
 
@@ -65,7 +66,7 @@ def document_add(request: HttpRequest, case_id: int) -> HttpResponse:
 
     return run_form(
         request,
-        DocumentForm(case, request.POST or None, request.FILES or None),
+        DocumentForm(case, request.POST or None, request.FILES or None, user=request.user),
         _refused_as_form_error(call),
         template="documents/document_form.html",
         context={"case": case},
@@ -93,7 +94,8 @@ def document_detail(request: HttpRequest, case_id: int, document_id: int) -> Htt
             "case": case,
             "document": document,
             "versions": versions_of(document),
-            "persons": list(document.persons.order_by("full_name")),
+            # Only the persons whose details the reader may read (each person's own class).
+            "persons": list(readable_persons(request.user, document.persons.order_by("full_name"))),
             "child_measures": measures_of(document),
         },
         success_url=reverse("document-detail", kwargs={"case_id": case.pk, "document_id": document.pk}),

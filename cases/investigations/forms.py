@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.forms import DATE_WIDGET
 from cases.investigations.selectors import OnderzoekKind
 from cases.models import Case, Person, PersonRole
+from cases.record_reads import readable_persons
 
 
 class OnderzoekStartForm(forms.Form):
@@ -29,7 +30,8 @@ class DestructionRequestForm(forms.Form):
     )
     requested_on = forms.DateField(label=_("Datum van het verzoek"), widget=DATE_WIDGET, initial=timezone.localdate)
 
-    def __init__(self, *args, case: Case, **kwargs):
+    def __init__(self, *args, case: Case, user, **kwargs):
         super().__init__(*args, **kwargs)
-        family = case.persons.current().exclude(role=PersonRole.NETWERK)
+        # Only persons whose details the user reads can be chosen (and named) here.
+        family = readable_persons(user, case.persons.current().exclude(role=PersonRole.NETWERK))
         self.fields["requested_by"].queryset = family.order_by("full_name")

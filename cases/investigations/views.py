@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from cases.investigations import services
 from cases.investigations.forms import DestructionRequestForm, OnderzoekEndForm, OnderzoekStartForm
 from cases.investigations.selectors import destruction_requests_of, onderzoek_kinds_for, onderzoeken_of
+from cases.record_reads import persons_of
 from cases.selectors import case_for_request
 from cases.view_helpers import run_form
 
@@ -79,9 +80,9 @@ def investigations(request: HttpRequest, case_id: int) -> HttpResponse:
 def destruction_requests(request: HttpRequest, case_id: int) -> HttpResponse:
     """The case's destruction requests, and the form to register one (also on a closed case)."""
     case = _case(request, case_id, "destruction-request")
-    persons = {p.pk: p for p in case.persons.all()}
+    persons = {p.pk: p for p in persons_of(request.user, case, removed=None)}  # details by their class
     requests = [(r, persons.get(r.person_id)) for r in destruction_requests_of(case)]
-    form = DestructionRequestForm(request.POST or None, case=case)
+    form = DestructionRequestForm(request.POST or None, case=case, user=request.user)
     call = _refused_as_form_error(
         lambda data: services.destruction_request_register(actor=request.user, case=case, **data)
     )

@@ -36,7 +36,7 @@ class ConsentList(CaseScoped, generics.ListAPIView):
     pagination_class = None
 
     def get_queryset(self):
-        return self.of_case(Consent, consents_of)
+        return self.of_case(Consent, lambda case: consents_of(case, self.request.user))
 
 
 @extend_schema(

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
-from cases.models import Case, Consent, LegalBasis, Participant
+from cases.models import Case, Consent, LegalBasis, Participant, Person
+from cases.record_reads import readable_persons
 
 
-def consents_of(case: Case) -> QuerySet[Consent]:
-    """The case's consents, each with how many active participations rest on it."""
+def consents_of(case: Case, user) -> QuerySet[Consent]:
+    """The case's consents, each with how many active participations rest on it, and the name of the
+    person who gave it as `person_name` where `user` may read that person's details (else NULL)."""
+    names = readable_persons(user, Person.objects.filter(pk=OuterRef("person_id"))).values("full_name")
     return (
         Consent.objects.filter(case=case)
-        .select_related("person")
-        .annotate(active_participations=Count("participations", filter=Q(participations__ended_at__isnull=True)))
+        .annotate(
+            active_participations=Count("participations", filter=Q(participations__ended_at__isnull=True)),
+            person_name=Subquery(names[:1]),
+        )
         .order_by("given_on", "id")
     )
 

@@ -27,7 +27,7 @@ def case_bases(request: HttpRequest, case_id: int) -> HttpResponse:
     return render(
         request,
         "legal_bases/case_bases.html",
-        {"case": case, "participations": participations_with_basis(case), "consents": consents_of(case)},
+        {"case": case, "participations": participations_with_basis(case), "consents": consents_of(case, request.user)},
     )
 
 

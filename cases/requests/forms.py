@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import DATE_WIDGET, VersionedForm, submission_key_field
 from cases.models import Case, Person, PersonRole
+from cases.record_reads import readable_persons
 from cases.requests.models import IdentityCheck, RefusalGround, RequestDecision, RequesterRelation, RequestKind
 from cases.validators import validate_date_in_range
 
@@ -37,9 +38,10 @@ class RequestRegisterForm(forms.Form):
     )
     submission_key = submission_key_field()
 
-    def __init__(self, *args, case: Case, **kwargs):
+    def __init__(self, *args, case: Case, user, **kwargs):
         super().__init__(*args, **kwargs)
-        family = case.persons.current().exclude(role=PersonRole.NETWERK)
+        # Only persons whose details the user reads can be chosen (and named) here.
+        family = readable_persons(user, case.persons.current().exclude(role=PersonRole.NETWERK))
         self.fields["person"].queryset = family.order_by("full_name")
 
 

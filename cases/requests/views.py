@@ -42,7 +42,7 @@ def _list_url(case_id: int) -> str:
 def family_requests(request: HttpRequest, case_id: int) -> HttpResponse:
     """The case's requests of the family, and the form to register one (also on a closed case)."""
     case = case_for_request(request, case_id, detail="family-requests")
-    form = RequestRegisterForm(request.POST or None, case=case)
+    form = RequestRegisterForm(request.POST or None, case=case, user=request.user)
     call = _refused_as_form_error(
         lambda data: services.family_request_register(
             actor=request.user,

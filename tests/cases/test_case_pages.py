@@ -273,6 +273,7 @@ def test_a_stale_person_edit_shows_the_colleagues_value_beside_ones_own_on_the_c
         "full_name": "Kim de Vries",
         "date_of_birth": "2016-04-01",
         "bsn": "",
+        "confidentiality": "gedeeld",
         "version": "2",
     }
     assert VALID_BSN not in body

@@ -55,8 +55,9 @@ def test_queries_per_case_do_not_grow_with_the_file():
     # locks the case row and inserts under a savepoint (a simultaneous second addition answers 409); +2 since
     # a person with a BSN locks the case row and checks the BSN is not on the case yet (one BSN per case).
     # 37 since each case is replayed in one batch (cases.replay_batch: no nested savepoints, locks and
-    # `working_for` held, uniqueness left to the database, history and access-log rows written together).
-    assert per_case <= 37, per_case
+    # `working_for` held, uniqueness left to the database, history and access-log rows written together);
+    # +3 since each added person keeps the organisation that added them (the class's "eigen organisatie").
+    assert per_case <= 40, per_case
 
 
 @pytest.mark.django_db

@@ -223,9 +223,9 @@ def _page_queries(dw, django_assert_num_queries, budget_case, budget_list):
 
 
 # The site's 5 (session, user, second factor, memberships, notifications badge), the door's 2 (the case, the
-# actor's participation for the log row) and the documents' 2 (the rows with their class decided in the
-# query, the persons of the readable ones). The case page adds the same 2 to its budget.
-DOCUMENT_LIST_QUERIES = 9
+# actor's participation for the log row) and the documents' 1 (the rows with their class decided in the
+# query, and the names of the readable ones' readable persons as one column). The case page adds the same 1.
+DOCUMENT_LIST_QUERIES = 8
 
 
 def test_the_document_pages_query_counts_are_pinned_and_do_not_grow_with_documents(dw, django_assert_num_queries):
