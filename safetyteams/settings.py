@@ -419,6 +419,7 @@ SPECTACULAR_SETTINGS = {
         "ConsentGiverEnum": "cases.legal_bases.models.ConsentGiver",
         "DocumentKindEnum": "cases.documents.models.DocumentKind",
         "FeedbackOutcomeEnum": "cases.reporters.models.FeedbackOutcome",
+        "MeasureEndReasonEnum": "cases.documents.models.MeasureEndReason",
     },
 }
 

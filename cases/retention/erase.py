@@ -1,9 +1,9 @@
 """What destroying a case removes, and what it keeps.
 
 Removed: every personal value — the family name, the persons' names and BSNs, note texts, the texts of
-contributions, judgements, dissents, conditions and interventions, the melder's record, the timeline's
-free-text summaries — and all change history rows of the case, which hold the same values. Kept, for
-the metrics: the rows themselves with their kinds, dates, statuses, scores and the timeline's
+contributions and judgements (every version), dissents, conditions and interventions, the melder's
+record, the timeline's free-text summaries — and all change history rows of the case, which hold the
+same values. Kept, for the metrics: the rows themselves with their kinds, dates, statuses, scores and the timeline's
 structured data (ids, statuses, field names; never a value typed by a person), and the persons' role
 and date of birth (the age bands of the national figures), which without a name or BSN point to no one.
 
@@ -15,7 +15,14 @@ from __future__ import annotations
 
 from django.db import models
 
-from cases.assessments.models import Dissent, JointJudgement, PartnerContribution, Veiligheidsvoorwaarde
+from cases.assessments.models import (
+    Dissent,
+    JointJudgement,
+    JointJudgementVersion,
+    PartnerContribution,
+    PartnerContributionVersion,
+    Veiligheidsvoorwaarde,
+)
 from cases.interventions.models import Intervention
 from cases.models import Case, Note, Participant, Person, TimelineEvent
 from cases.reporters.models import Reporter
@@ -36,6 +43,24 @@ CONTENT: list[tuple[type[models.Model], str, dict[str, object]]] = [
         {"worries": "", "strengths": "", "must_happen": "", "arij_outcome": "", "lirik_outcome": ""},
     ),
     (JointJudgement, "assessment__case_id", {"rationale": TOMBSTONE, "parents_view": "", "children_view": ""}),
+    # The versions refuse every other UPDATE (migration 0026): the tombstone is what lets this one pass.
+    (
+        JointJudgementVersion,
+        "judgement__assessment__case_id",
+        {"rationale": TOMBSTONE, "parents_view": "", "children_view": "", "reason": TOMBSTONE},
+    ),
+    (
+        PartnerContributionVersion,
+        "contribution__assessment__case_id",
+        {
+            "worries": TOMBSTONE,
+            "strengths": "",
+            "must_happen": "",
+            "arij_outcome": "",
+            "lirik_outcome": "",
+            "reason": TOMBSTONE,
+        },
+    ),
     (Dissent, "judgement__assessment__case_id", {"reason": TOMBSTONE}),
     (Veiligheidsvoorwaarde, "case_id", {"description": TOMBSTONE}),
     (Intervention, "case_id", {"description": "", "result": ""}),

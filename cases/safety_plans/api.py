@@ -17,10 +17,10 @@ from cases.safety_plans import services
 from cases.safety_plans.models import PlanAgreement, SafetyPlan, SafetyPlanVersion
 from cases.safety_plans.selectors import plan_of, versions_of
 from cases.safety_plans.serializers import (
-    AgreementSerializer,
+    PlanAgreementSerializer,
     PlanSerializer,
-    VersionCreateSerializer,
-    VersionSerializer,
+    PlanVersionCreateSerializer,
+    PlanVersionSerializer,
 )
 
 
@@ -43,15 +43,15 @@ class SafetyPlanVersionCreate(CaseScoped, APIView):
     log_detail = "safety-plan"
 
     @extend_schema(
-        request=VersionCreateSerializer,
-        responses={201: VersionSerializer, 400: BAD_REQUEST, 409: CONFLICT},
+        request=PlanVersionCreateSerializer,
+        responses={201: PlanVersionSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     def post(self, request: Request, case_id: int) -> Response:
-        serializer = VersionCreateSerializer(data=request.data, case=self.get_case())
+        serializer = PlanVersionCreateSerializer(data=request.data, case=self.get_case())
         serializer.is_valid(raise_exception=True)
         version = services.plan_version_record(actor=request.user, case=self.get_case(), **serializer.to_service())
         version = versions_of(version.plan).get(pk=version.pk)
-        return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)
+        return Response(PlanVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
 
 class SafetyPlanAgreementCreate(CaseScoped, APIView):
@@ -60,13 +60,13 @@ class SafetyPlanAgreementCreate(CaseScoped, APIView):
     log_detail = "safety-plan"
 
     @extend_schema(
-        request=AgreementSerializer,
-        responses={201: AgreementSerializer, 400: BAD_REQUEST, 409: ALREADY_RECORDED},
+        request=PlanAgreementSerializer,
+        responses={201: PlanAgreementSerializer, 400: BAD_REQUEST, 409: ALREADY_RECORDED},
     )
     def post(self, request: Request, case_id: int, plan_version: int) -> Response:
         plan = get_object_or_404(SafetyPlan, case=self.get_case(), episode=self.get_case().episode)
         version = get_object_or_404(SafetyPlanVersion, plan=plan, number=plan_version)
-        serializer = AgreementSerializer(data=request.data, case=self.get_case())
+        serializer = PlanAgreementSerializer(data=request.data, case=self.get_case())
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         agreement = services.plan_agreement_record(
@@ -77,16 +77,16 @@ class SafetyPlanAgreementCreate(CaseScoped, APIView):
             person=data.get("person"),
             organisation=data.get("organisation"),
         )
-        return Response(AgreementSerializer(agreement).data, status=status.HTTP_201_CREATED)
+        return Response(PlanAgreementSerializer(agreement).data, status=status.HTTP_201_CREATED)
 
 
 class PlanStateSerializer(PlanSerializer):
     """A stale version's 409 shows the plan as it is now."""
 
     def get_versions(self, plan: SafetyPlan) -> list:
-        return VersionSerializer(versions_of(plan)[:1], many=True).data
+        return PlanVersionSerializer(versions_of(plan)[:1], many=True).data
 
 
 conflict_shape(SafetyPlan, PlanStateSerializer)
-existing_shape(SafetyPlanVersion, VersionSerializer)
-existing_shape(PlanAgreement, AgreementSerializer)
+existing_shape(SafetyPlanVersion, PlanVersionSerializer)
+existing_shape(PlanAgreement, PlanAgreementSerializer)

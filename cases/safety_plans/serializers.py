@@ -48,7 +48,7 @@ class CommitmentOutSerializer(serializers.ModelSerializer):
         fields = ["person", "person_name", "commitment"]
 
 
-class AgreementSerializer(serializers.ModelSerializer):
+class PlanAgreementSerializer(serializers.ModelSerializer):
     person = AsciiPrimaryKeyRelatedField(queryset=Person.objects.all(), required=False, allow_null=True)
     organisation = AsciiPrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False, allow_null=True)
     agreed_on = BoundedDateField()
@@ -67,9 +67,9 @@ class AgreementSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "recorded_at"]
 
 
-class VersionSerializer(serializers.ModelSerializer):
+class PlanVersionSerializer(serializers.ModelSerializer):
     commitments = CommitmentOutSerializer(many=True, read_only=True)
-    agreements = AgreementSerializer(many=True, read_only=True)
+    agreements = PlanAgreementSerializer(many=True, read_only=True)
     conditions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     interventions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
     recorded_by = serializers.CharField(source="recorded_by.username", read_only=True)
@@ -109,10 +109,10 @@ class PlanSerializer(serializers.ModelSerializer):
         fields = ["id", "episode", "version", "evaluation_on", "versions"]
 
     def get_versions(self, plan: SafetyPlan) -> list:
-        return VersionSerializer(self.context.get("versions", []), many=True).data
+        return PlanVersionSerializer(self.context.get("versions", []), many=True).data
 
 
-class VersionCreateSerializer(serializers.Serializer):
+class PlanVersionCreateSerializer(serializers.Serializer):
     expected_version = AsciiIntegerField(min_value=0)
     danger_statements = serializers.ListField(
         child=serializers.CharField(max_length=2000, error_messages={"blank": services.DANGER_STATEMENT_EMPTY}),

@@ -10,6 +10,8 @@ from django.db import connections
 from django.db.models import F
 from django.utils import timezone
 
+from cases.assessments.amendments import contribution_correct, judgement_amend
+from cases.assessments.models import PartnerContribution
 from cases.interventions.services import intervention_agree
 from cases.models import Case, Note, Participant, TimelineEvent
 from cases.reporters.services import reporter_record
@@ -60,8 +62,24 @@ def retained(region) -> Retained:
     person_add(actor=region.cvc_user, case=case, role="jeugdige", full_name=CHILD, date_of_birth=date(2001, 6, 1))
     note_add(actor=region.cvc_user, case=case, text=NOTE)
     judgement = judge(region, case)
-    judgement.rationale = RATIONALE
-    judgement.save(update_fields=["rationale"])
+    # Amended and corrected through the services, so the texts sit in the versions too (never changed
+    # but by the destruction's tombstone).
+    judgement_amend(
+        actor=region.cvc_user,
+        judgement=judgement,
+        expected_version=judgement.version,
+        reason="Aanvulling over Zilverpootje",
+        rationale=RATIONALE,
+        parents_view="Ouders noemen Zilverpootje",
+    )
+    contribution = PartnerContribution.objects.get(assessment=judgement.assessment)
+    contribution_correct(
+        actor=region.cvc_user,
+        contribution=contribution,
+        expected_version=contribution.version,
+        reason="Correctie over Zilverpootje",
+        worries="Zorgen over Zilverpootje",
+    )
     reporter_record(
         actor=region.vt_user, case=case, full_name=MELDER, relation="buurman", kind="prive", phone="0612345678"
     )
