@@ -15,6 +15,7 @@ from cases.assessments.confidential import without_judgement_texts
 from cases.assessments.models import ConditionStatus, Dissent, JointJudgement
 from cases.interventions.selectors import open_items_prefetches
 from cases.models import Case, Participant, Person, PersonRole
+from cases.record_reads import persons_shown
 from cases.selectors import actor_for, cases_participating, cases_visible_to
 from partners.models import WORKING_ROLES, Membership, Organisation, Role
 from partners.selectors import coordinated_team_ids, memberships_of
@@ -122,8 +123,9 @@ class AgendaRow:
 
 
 def family_line(case: Case, today: date) -> str:
-    children = [p for p in case.persons.all() if p.role == PersonRole.JEUGDIGE]
-    ages = [str(age) for p in children if (age := _age(p.date_of_birth, today)) is not None]
+    """The family in one line; the children's ages only where the reader may read their details."""
+    children = case.children_shown  # type: ignore[attr-defined]
+    ages = [str(age) for p in children if (age := _age(p.shown_date_of_birth, today)) is not None]
     parts = [case.family_name, case.municipality.name, case.get_status_display()]
     if children:
         parts.append(f"{len(children)} × jeugdige" + (f" ({', '.join(ages)} jr)" if ages else ""))
@@ -139,7 +141,14 @@ def meeting_agenda(user, meeting: Meeting, *, today: date, ip: str | None = None
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("case__municipality")
         .prefetch_related(
-            Prefetch("case__persons", queryset=Person.objects.order_by("date_of_birth", "id")),
+            # The current children (not those removed as added by mistake), their details by their class.
+            Prefetch(
+                "case__persons",
+                queryset=persons_shown(user, Person.objects.current().filter(role=PersonRole.JEUGDIGE)).order_by(
+                    "date_of_birth", "id"
+                ),
+                to_attr="children_shown",
+            ),
             *open_items_prefetches("case__"),
             Prefetch(
                 "decisions",

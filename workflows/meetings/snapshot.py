@@ -20,13 +20,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db.models import Prefetch
+from django.db.models import Case as SqlCase
+from django.db.models import F, Prefetch, Value, When
 from django.utils import timezone
 
 from cases.assessments.confidential import contributions_shown, with_judgement_shown, without_judgement_texts
 from cases.assessments.models import Assessment, ConditionStatus, Veiligheidsvoorwaarde
 from cases.interventions.models import OPEN_INTERVENTION_STATUSES, Intervention
-from cases.models import Person, PersonRole
+from cases.models import Confidentiality, Person, PersonRole
 from workflows.meetings.hooks import overdue_deadlines
 from workflows.meetings.models import AgendaItem, DecisionKind, Meeting, MeetingDecision
 from workflows.meetings.safety_plan import plans_since_last_meeting
@@ -85,7 +86,20 @@ def _items(meeting: Meeting, item_ids=None) -> list[AgendaItem]:
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("case__municipality")
         .prefetch_related(
-            Prefetch("case__persons", queryset=Person.objects.order_by("date_of_birth", "id")),
+            # Minutes are read by every participant: a child's age only where their details are gedeeld.
+            Prefetch(
+                "case__persons",
+                queryset=Person.objects.current()
+                .filter(role=PersonRole.JEUGDIGE)
+                .annotate(
+                    shared_date_of_birth=SqlCase(
+                        When(confidentiality=Confidentiality.GEDEELD, then=F("date_of_birth")), default=Value(None)
+                    )
+                )
+                .defer("full_name", "date_of_birth", "bsn", "removal_reason")
+                .order_by("date_of_birth", "id"),
+                to_attr="snapshot_children",
+            ),
             Prefetch(
                 "case__interventions",
                 queryset=Intervention.objects.select_related(
@@ -163,7 +177,7 @@ def _snapshot(item: AgendaItem, judgement, contributions: list, dissents: dict, 
         for row in case.all_conditions  # type: ignore[attr-defined]
         if row.status in SHOWN_CONDITION_STATES or row.pk in decided_conditions
     ]
-    children = [p for p in case.persons.all() if p.role == PersonRole.JEUGDIGE]
+    children = case.snapshot_children  # type: ignore[attr-defined]
     return {
         "schema": SNAPSHOT_SCHEMA,
         "taken_at": timezone.now().isoformat(),
@@ -174,7 +188,7 @@ def _snapshot(item: AgendaItem, judgement, contributions: list, dissents: dict, 
             "municipality": case.municipality.name,
             "status": case.status,
             "crisis": case.crisis,
-            "children_ages": [_age(p.date_of_birth, today) for p in children],
+            "children_ages": [_age(p.shared_date_of_birth, today) for p in children],
         },
         "minutes": item.minutes,
         "discussed_at": _iso(item.discussed_at),
