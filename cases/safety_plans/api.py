@@ -34,7 +34,7 @@ class SafetyPlanDetail(CaseScoped, APIView):
         plan = plan_of(self.get_case())
         if plan is None:
             raise Http404
-        return Response(PlanSerializer(plan, context={"versions": list(versions_of(plan))}).data)
+        return Response(PlanSerializer(plan, context={"versions": list(versions_of(plan, request.user))}).data)
 
 
 class SafetyPlanVersionCreate(CaseScoped, APIView):
@@ -50,7 +50,7 @@ class SafetyPlanVersionCreate(CaseScoped, APIView):
         serializer = PlanVersionCreateSerializer(data=request.data, case=self.get_case())
         serializer.is_valid(raise_exception=True)
         version = services.plan_version_record(actor=request.user, case=self.get_case(), **serializer.to_service())
-        version = versions_of(version.plan).get(pk=version.pk)
+        version = versions_of(version.plan, request.user).get(pk=version.pk)
         return Response(PlanVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
 
@@ -84,7 +84,8 @@ class PlanStateSerializer(PlanSerializer):
     """A stale version's 409 shows the plan as it is now."""
 
     def get_versions(self, plan: SafetyPlan) -> list:
-        return PlanVersionSerializer(versions_of(plan)[:1], many=True).data
+        request = self.context.get("request")
+        return PlanVersionSerializer(versions_of(plan, getattr(request, "user", None))[:1], many=True).data
 
 
 conflict_shape(SafetyPlan, PlanStateSerializer)

@@ -10,6 +10,7 @@ from cases.assessments.models import Veiligheidsvoorwaarde
 from cases.forms import DATE_WIDGET
 from cases.interventions.models import Intervention
 from cases.models import Case, Participant, Person
+from cases.record_reads import readable_persons
 from cases.safety_plans import services
 from cases.safety_plans.models import AgreementWay, SafetyPlanVersion
 from cases.validators import validate_date_in_range
@@ -62,11 +63,12 @@ class PlanVersionForm(forms.Form):
     )
     reason = forms.CharField(label=_("Wat is er veranderd"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
-    def __init__(self, *args, case: Case, **kwargs):
+    def __init__(self, *args, case: Case, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["conditions"].queryset = case.veiligheidsvoorwaarden.all()
         self.fields["interventions"].queryset = case.interventions.all()
-        people = Person.objects.current().filter(case=case, role__in=services.NETWORK_ROLES)
+        # Only persons whose details the user may read are offered (their names are the choices).
+        people = readable_persons(user, Person.objects.current().filter(case=case, role__in=services.NETWORK_ROLES))
         for i in range(1, ROWS + 1):
             self.fields[f"goal_{i}"] = forms.CharField(label=_("Veiligheidsdoel %d") % i, required=False)
             self.fields[f"scale_{i}"] = ScaleField(label=_("Schaal (0–10) bij doel %d") % i, required=False)
@@ -151,9 +153,9 @@ class PlanAgreementForm(forms.Form):
     agreed_on = forms.DateField(label=_("Datum akkoord"), widget=DATE_WIDGET, validators=[validate_date_in_range])
     way = forms.ChoiceField(label=_("Hoe"), choices=AgreementWay.choices)
 
-    def __init__(self, *args, case: Case, **kwargs):
+    def __init__(self, *args, case: Case, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.current().filter(case=case)
+        self.fields["person"].queryset = readable_persons(user, Person.objects.current().filter(case=case))
         self.fields["organisation"].queryset = Organisation.objects.filter(
             pk__in=Participant.objects.active().filter(case=case).values("organisation_id")
         )

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, PersonRole
+from cases.models import Case, Person, PersonRole
+from cases.record_reads import persons_shown
 from cases.safety_plans.models import NetworkCommitment, PlanAgreement, SafetyPlan, SafetyPlanVersion
 
 # A version is agreed when at least one parent or carer and at least one partner have given their akkoord.
@@ -20,13 +21,27 @@ def plan_of(case: Case) -> SafetyPlan | None:
     return SafetyPlan.objects.filter(case=case, episode=case.episode).first()
 
 
-def versions_of(plan: SafetyPlan) -> QuerySet[SafetyPlanVersion]:
-    """The plan's versions, newest first, with what they say and who agreed (a fixed number of queries)."""
+def versions_of(plan: SafetyPlan, user=None) -> QuerySet[SafetyPlanVersion]:
+    """The plan's versions, newest first, with what they say and who agreed (a fixed number of queries).
+    With `user`, the persons named come through their class (cases.record_reads.persons_shown:
+    `readable`, `shown_full_name`); without, whole (the family's summary, which shows gedeeld only)."""
+    if user is None:
+        people = [
+            Prefetch("commitments", queryset=NetworkCommitment.objects.select_related("person")),
+            Prefetch("agreements", queryset=PlanAgreement.objects.select_related("person", "organisation")),
+        ]
+    else:
+        shown = persons_shown(user, Person.objects.all())
+        people = [
+            Prefetch("commitments", queryset=NetworkCommitment.objects.all()),
+            Prefetch("commitments__person", queryset=shown),
+            Prefetch("agreements", queryset=PlanAgreement.objects.select_related("organisation")),
+            Prefetch("agreements__person", queryset=shown),
+        ]
     return (
         plan.versions.select_related("recorded_by", "organisation")
         .prefetch_related(
-            Prefetch("commitments", queryset=NetworkCommitment.objects.select_related("person")),
-            Prefetch("agreements", queryset=PlanAgreement.objects.select_related("person", "organisation")),
+            *people,
             "conditions__owner_organisation",
             "conditions__owner",
             "interventions__responsible_organisation",

@@ -41,11 +41,15 @@ class CommitmentSerializer(serializers.Serializer):
 
 
 class CommitmentOutSerializer(serializers.ModelSerializer):
-    person_name = serializers.CharField(source="person.full_name", read_only=True)
+    person_name = serializers.SerializerMethodField()
 
     class Meta:
         model = NetworkCommitment
         fields = ["person", "person_name", "commitment"]
+
+    def get_person_name(self, obj) -> str | None:
+        """The name where the reader may read the person's details (cases.confidentiality); else None."""
+        return obj.person.shown_full_name if getattr(obj.person, "readable", False) else None
 
 
 class PlanAgreementSerializer(serializers.ModelSerializer):

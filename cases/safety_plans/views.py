@@ -30,9 +30,9 @@ def _case(request: HttpRequest, case_id):
     return case_for_request(request, case_id, detail="safety-plan")
 
 
-def _versions(case):
+def _versions(case, user):
     plan = plan_of(case)
-    versions = list(versions_of(plan)) if plan is not None else []
+    versions = list(versions_of(plan, user)) if plan is not None else []
     for version in versions:
         version.agreed = is_agreed(version)  # type: ignore[attr-defined]
     return plan, versions
@@ -43,11 +43,14 @@ def plan_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     """The plan in force, every earlier version with who agreed, and the form for the next version
     (filled in from the version in force). A fixed number of queries whatever the number of versions."""
     case = _case(request, case_id)
-    plan, versions = _versions(case)
+    plan, versions = _versions(case, request.user)
     current = versions[0] if versions else None
     expected = plan.version if plan is not None else 0
     form = PlanVersionForm(
-        request.POST or None, case=case, initial=PlanVersionForm.initial_from(current, expected_version=expected)
+        request.POST or None,
+        case=case,
+        user=request.user,
+        initial=PlanVersionForm.initial_from(current, expected_version=expected),
     )
     back = reverse("safety-plan", kwargs={"case_id": case.pk})
     return run_form(
@@ -65,7 +68,7 @@ def plan_detail(request: HttpRequest, case_id: int) -> HttpResponse:
 def plan_agree(request: HttpRequest, case_id: int) -> HttpResponse:
     """Record an akkoord (a parent, a network member or a partner) with the newest version."""
     case = _case(request, case_id)
-    plan, versions = _versions(case)
+    plan, versions = _versions(case, request.user)
     back = reverse("safety-plan", kwargs={"case_id": case.pk})
     if not versions:
         messages.error(request, _("Er is nog geen veiligheidsplan om akkoord op te geven."))
@@ -73,7 +76,9 @@ def plan_agree(request: HttpRequest, case_id: int) -> HttpResponse:
     current = versions[0]
     return run_form(
         request,
-        PlanAgreementForm(request.POST or None, case=case, initial={"agreed_on": timezone.localdate()}),
+        PlanAgreementForm(
+            request.POST or None, case=case, user=request.user, initial={"agreed_on": timezone.localdate()}
+        ),
         lambda data: services.plan_agreement_record(actor=request.user, version=current, **data),
         template="safety_plans/plan_agree.html",
         context={"case": case, "current": current},

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.db.models import Model, Q
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 
 from cases.assessments.models import Veiligheidsvoorwaarde
 from cases.documents.models import Document
@@ -211,8 +212,15 @@ def _subject_date(subject) -> date | None:
     return subject.check_date if subject is not None else None
 
 
-def _apply_term(deadline: Deadline, *, subject, cal: WorkingDayCalendar) -> None:
-    subject_date = _subject_date(subject)
+def _event_subject_date(event: TimelineEvent) -> date | None:
+    """The subject date as the event recorded it (a plan version's evaluation date), so that a replay of
+    the timeline gives each version's deadline its own date and not the plan's latest."""
+    value = (event.data or {}).get("evaluation_on")
+    return parse_date(value) if isinstance(value, str) else None
+
+
+def _apply_term(deadline: Deadline, *, subject, cal: WorkingDayCalendar, recorded: date | None = None) -> None:
+    subject_date = recorded or _subject_date(subject)
 
     def term_end(value: int):
         return _term_end(
@@ -254,7 +262,7 @@ def deadline_open(*, rule: DeadlineRule, event: TimelineEvent, now: datetime | N
         responsible_organisation_id=organisation_id,
         responsible_user_id=user_id,
     )
-    _apply_term(deadline, subject=subject, cal=cal)
+    _apply_term(deadline, subject=subject, cal=cal, recorded=_event_subject_date(event))
     deadline.remind_at = first_remind_at(deadline, now=now or timezone.now(), cal=cal)
     deadline.save()
     return deadline
