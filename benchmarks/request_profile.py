@@ -3,11 +3,11 @@
 
     DATABASE_URL=… .venv/bin/python benchmarks/request_profile.py [--profile] [--runs N] PATH…
 
-PATH may hold `{case}` (one of the professional's cases). Runs with the load test's production settings
-(DEBUG off), as a professional of the data set with a verified session, and prints per path: the
-process's CPU ms and wall ms per request (median), the queries per request on each connection with
-their SQL, and with --profile the cProfile top of the CPU (cumulative and own time). CPU time of this
-process is what the machine's load disturbs least; `/bench/empty/` is the floor every page pays.
+PATH may hold `{case}` (the professional's first case; `{case3}` its fourth). Runs with the load
+test's production settings (DEBUG off), as a professional of the data set with a verified session,
+and prints per path: the process's CPU ms and wall ms per request (median), the queries per request
+on each connection with their SQL and milliseconds, and with --profile the cProfile top of the CPU
+(cumulative and own time). CPU time of this process is what the machine's load disturbs least; `/bench/empty/` is the floor every page pays.
 """
 
 from __future__ import annotations
@@ -91,7 +91,7 @@ def main() -> int:
         return int(status[0].split()[0])
 
     for raw in args.paths:
-        path = raw.format(case=session["case_ids"][0])
+        path = raw.format(case=session["case_ids"][0], **{f"case{i}": c for i, c in enumerate(session["case_ids"])})
         assert call(path) == 200, path
         for _ in range(20):
             call(path)
