@@ -7,7 +7,8 @@ PATH may hold `{case}` (the professional's first case; `{case3}` its fourth). Ru
 test's production settings (DEBUG off), as a professional of the data set with a verified session,
 and prints per path: the process's CPU ms and wall ms per request (median), the queries per request
 on each connection with their SQL and milliseconds, and with --profile the cProfile top of the CPU
-(cumulative and own time). CPU time of this process is what the machine's load disturbs least; `/bench/empty/` is the floor every page pays.
+(cumulative and own time). CPU time of this process is what the machine's load disturbs least;
+`/bench/empty/` is the floor every page pays.
 """
 
 from __future__ import annotations
