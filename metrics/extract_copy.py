@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from itertools import chain
 from typing import IO
 
 import psycopg
@@ -28,9 +29,14 @@ from metrics.pseudonym import hmac_pads, pseudonym_sql
 from partners.models import Organisation
 from security.spreadsheet import FORMULA_PREFIXES, formula_safe
 
-# Per-transaction settings that carry the HMAC keys (hex) from the bound parameter to the query.
+# Per-transaction settings that carry the HMAC keys (hex) from a bound parameter to the query.
 _INNER, _OUTER = "metrics_extract.inner_key", "metrics_extract.outer_key"
-_SET_KEYS = "SELECT set_config(%s, %s, true), set_config(%s, %s, true)"
+# For the COPY's transaction only. PostgreSQL cannot estimate the CTEs' sizes (it takes the windows' starts
+# for a few hundred rows) and would join them by nested loops over unindexed results: quadratic, so
+# set-wise joins only; no JIT (compiling costs seconds, and those disabled joins' costs trigger it); one
+# backend, no parallel workers (the writer needs the other core; the site the rest).
+_PLAN = {"enable_nestloop": "off", "jit": "off", "max_parallel_workers_per_gather": "0"}
+_SETTINGS = "SELECT " + ", ".join(["set_config(%s, %s, true)"] * (2 + len(_PLAN)))
 
 
 def _age_band_starts() -> list[tuple[int, str]]:
@@ -140,7 +146,7 @@ involved AS (
     ) per_moment
     GROUP BY case_id
 ),
-facts AS (
+facts AS MATERIALIZED (  -- once per case: the pseudonym is two sha256 calls
     SELECT c.id, {pseudonym_sql("c.id", "keys.inner_key", "keys.outer_key")} AS pseudonym,
            bd.days, bd.bands, i.moments, i.kinds
     FROM {case} c
@@ -179,7 +185,8 @@ def copy_events_csv(
     inner, outer = hmac_pads(secret=secret)
     sql, params = copy_sql(filters, windows)
     with psycopg.Cursor(pg) as keys:  # server-side binding: the keys travel as parameters, not SQL text
-        keys.execute(_SET_KEYS, [_INNER, inner.hex(), _OUTER, outer.hex()])
+        before = keys.execute("SELECT " + ", ".join(["current_setting(%s)"] * len(_PLAN)), list(_PLAN)).fetchone()
+        keys.execute(_SETTINGS, [_INNER, inner.hex(), _OUTER, outer.hex(), *chain.from_iterable(_PLAN.items())])
     count = 0
     try:
         with pg.cursor() as cursor, cursor.copy(sql, params) as copy:
@@ -207,5 +214,5 @@ def copy_events_csv(
     finally:
         if pg.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS:
             with psycopg.Cursor(pg) as keys:
-                keys.execute(_SET_KEYS, [_INNER, "", _OUTER, ""])
+                keys.execute(_SETTINGS, [_INNER, "", _OUTER, "", *chain.from_iterable(zip(_PLAN, before, strict=True))])
     return count

@@ -182,11 +182,11 @@ def test_the_event_extract_sends_a_fixed_number_of_statements_whatever_the_data_
     scenario.build_more(scenario_region, cases=more)
     written = []
     # Through Django: the months whose figures are all published (the metric tables per month, once) and
-    # the savepoint around the COPY. Beside Django's cursor (whose debug log shows parameters): the keys
-    # set, the one COPY, the keys cleared.
+    # the savepoint around the COPY. Beside Django's cursor (whose debug log shows parameters): the plan
+    # settings read, the keys and settings set, the one COPY, the keys cleared and the settings restored.
     with django_assert_num_queries(MONTH_CHECK_QUERIES + 2):
         sent = sent_messages(lambda: written.append(write_events(tmp_path / "events.csv", ALL_2025, "csv")))
-    assert len(statements(sent)) == MONTH_CHECK_QUERIES + 2 + 3
+    assert len(statements(sent)) == MONTH_CHECK_QUERIES + 2 + 4
     assert written == [scenario.extract_event_count(2025)]
 
 
