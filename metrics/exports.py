@@ -40,7 +40,6 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import CharField, F, FloatField, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
-from openpyxl import Workbook
 
 from cases.access_log.models import AccessAction, AccessOutcome
 from cases.access_log.services import Actor, access_log_write
@@ -386,6 +385,8 @@ def write_events_csv(
 def write_events(out_path, filters: Filters, fmt: str, *, progress: Progress | None = None) -> int:
     """Write the event extract to `out_path`; returns the number of rows."""
     if fmt == "xlsx":
+        from openpyxl import Workbook  # here: a CSV export's process does not load it (~5 MB)
+
         workbook = Workbook(write_only=True)
         count = xlsx_sheet(workbook, "gebeurtenissen", EVENT_COLUMNS, event_rows(filters, progress=progress))
         workbook.save(out_path)
@@ -405,6 +406,8 @@ def write_aggregates(out_path, filters: Filters, fmt: str, *, k: int | None = No
             json.dump({"filters": filters_json(filters), "tables": as_json(tables)}, out, ensure_ascii=False, indent=1)
         return sum(len(t.rows) for t in tables)
     if fmt == "xlsx":
+        from openpyxl import Workbook
+
         workbook = Workbook(write_only=True)
         count = sum(xlsx_sheet(workbook, t.key, t.header(), t.flat_rows()) for t in tables)
         workbook.save(out_path)

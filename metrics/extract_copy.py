@@ -26,7 +26,7 @@ from django.conf import settings
 from cases.models import Case, Participant, Person, PersonRole, TimelineEvent
 from metrics.definitions import AGE_ADULT, AGE_BANDS, AGE_UNKNOWN, EPISODE_START_KINDS, Filters
 from metrics.pseudonym import hmac_pads, pseudonym_sql
-from partners.models import Organisation
+from partners.models import Organisation, OrganisationKind
 from security.spreadsheet import FORMULA_PREFIXES, formula_safe
 
 # Per-transaction settings that carry the HMAC keys (hex) from a bound parameter to the query.
@@ -47,6 +47,10 @@ def _age_band_starts() -> list[tuple[int, str]]:
         starts.append((low, formula_safe(label)))
         expected = high + 1
     return [*starts, (expected, formula_safe(AGE_ADULT))]
+
+
+def _bits(values: list[str], mask: int) -> list[str]:
+    return [value for n, value in enumerate(values) if mask & (1 << n)]
 
 
 def _safe(sql: str) -> str:
@@ -88,7 +92,13 @@ def copy_sql(filters: Filters, windows: Sequence[tuple[datetime, datetime]]) -> 
         params[f"years{n}"], params[f"band{n}"] = years, label
     bands = ", ".join(band_values)
     day = "(e.occurred_at AT TIME ZONE %(tz)s)::date"
-    kinds = _safe("string_agg(DISTINCT sp.kind, ';' ORDER BY sp.kind)")
+    kinds = list(OrganisationKind.values)  # the only kinds an organisation can have (a check constraint)
+    params["kind_sets"] = [
+        formula_safe(";".join(sorted(_bits(kinds, mask)))) or None for mask in range(2 ** len(kinds))
+    ]
+    deltas = ", ".join(f"sum(delta) FILTER (WHERE kind = %(kind{n})s) AS d{n}" for n in range(len(kinds)))
+    mask = " + ".join(f"(CASE WHEN sum(d{n}) OVER so_far > 0 THEN {1 << n} ELSE 0 END)" for n in range(len(kinds)))
+    params.update({f"kind{n}": kind for n, kind in enumerate(kinds)})
     # Table names and fixed fragments only in the text; every value is a parameter.
     sql = f"""
 COPY (
@@ -125,25 +135,27 @@ band_days AS (
     GROUP BY case_id
 ),
 spans AS (
-    SELECT p.case_id, o.kind COLLATE "C" AS kind, p.started_at, p.ended_at  -- sorted by code point, as in Python
+    SELECT p.case_id, o.kind, p.started_at, p.ended_at
     FROM {participant} p JOIN {organisation} o ON o.id = p.organisation_id
     WHERE p.case_id IN (SELECT case_id FROM starts)
 ),
 moments AS (
-    SELECT case_id, started_at AS moment FROM spans
-    UNION SELECT case_id, ended_at FROM spans WHERE ended_at IS NOT NULL
+    -- Per moment a participation starts (+1) or ends (-1), the change per organisation kind.
+    SELECT case_id, moment, {deltas}
+    FROM (
+        SELECT case_id, kind, started_at AS moment, 1 AS delta FROM spans
+        UNION ALL SELECT case_id, kind, ended_at, -1 FROM spans WHERE ended_at IS NOT NULL
+    ) changes
+    GROUP BY case_id, moment
 ),
 involved AS (
-    -- From each moment a participation starts or ends until the next: the kinds involved then.
-    SELECT case_id, array_agg(moment ORDER BY moment) AS moments, array_agg(kinds ORDER BY moment) AS kinds
+    -- From each moment until the next: the kinds with a participation running (their set as a bit mask).
+    SELECT case_id, array_agg(moment ORDER BY moment) AS moments,
+           array_agg((%(kind_sets)s::text[])[mask + 1] ORDER BY moment) AS kinds
     FROM (
-        SELECT m.case_id, m.moment,
-               {kinds} AS kinds
-        FROM moments m
-        LEFT JOIN spans sp ON sp.case_id = m.case_id AND sp.started_at <= m.moment
-                           AND (sp.ended_at IS NULL OR sp.ended_at > m.moment)
-        GROUP BY m.case_id, m.moment
-    ) per_moment
+        SELECT case_id, moment, {mask} AS mask
+        FROM moments WINDOW so_far AS (PARTITION BY case_id ORDER BY moment)
+    ) masks
     GROUP BY case_id
 ),
 facts AS MATERIALIZED (  -- once per case: the pseudonym is two sha256 calls
