@@ -87,7 +87,7 @@ def page_figures(label: str, client, url: str, baseline_ms: float) -> None:
 
 def main() -> None:
     ensure_database()
-    setup_django()
+    setup_django(debug=False)  # as production serves pages (common.setup_django)
     prepare()
     from django.test import Client
 

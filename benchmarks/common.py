@@ -19,7 +19,10 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/veiligheidsteam_bench"
 
 
-def setup_django() -> None:
+def setup_django(*, debug: bool | None = None) -> None:
+    """`debug=False`: run with DEBUG off once Django is set up, as production serves pages (no SQL
+    recorded per query, templates compiled without debug data); the page benches do. The settings read
+    at start-up (static files storage, secrets, https redirect) stay those of DEBUG=true, in-process."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DATABASE_URL", BENCH_DATABASE_URL)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safetyteams.settings")
@@ -31,8 +34,8 @@ def setup_django() -> None:
     from django.conf import settings
     from django.test.utils import setup_test_environment
 
-    # Test client, locmem e-mail, DEBUG off; no test database is created.
-    setup_test_environment()
+    # Test client, locmem e-mail; no test database is created.
+    setup_test_environment(debug=debug)
     from django.template import Template
     from django.test.utils import _TestState
 

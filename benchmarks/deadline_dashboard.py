@@ -20,7 +20,7 @@ RUNS = 30
 
 def main() -> None:
     ensure_database()
-    setup_django()
+    setup_django(debug=False)  # as production serves pages (common.setup_django)
     prepare()
     from django.test import Client
 

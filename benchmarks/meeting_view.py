@@ -48,7 +48,7 @@ def ensure_meeting(coordinator):
 
 def main() -> None:
     ensure_database()
-    setup_django()
+    setup_django(debug=False)  # as production serves pages (common.setup_django)
     prepare()
     from django.test import Client
 

@@ -17,7 +17,7 @@ from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast, Concat, Right
 from django.http import Http404
 
-from cases.confidentiality import readable_condition, shown, with_readable
+from cases.confidentiality import ReaderGrants, readable_condition, shown, with_readable
 from cases.models import Case, Note, Person, TimelineEvent
 from security.digits import parse_id
 
@@ -25,16 +25,17 @@ from security.digits import parse_id
 PERSON_DETAILS = ("full_name", "date_of_birth", "bsn", "removal_reason")
 
 
-def notes_shown(user, notes: QuerySet[Note]) -> QuerySet[Note]:
-    """`notes` with `readable` and `shown_text` (NULL without the class); the text itself stays behind."""
-    return with_readable(notes, user).defer("text").annotate(shown_text=shown("text"))
+def notes_shown(user, notes: QuerySet[Note], grants: ReaderGrants | None = None) -> QuerySet[Note]:
+    """`notes` with `readable` and `shown_text` (NULL without the class); the text itself stays behind.
+    `grants`: the reader's `cases.confidentiality.reader_grants` for the notes' cases, where read already."""
+    return with_readable(notes, user, grants).defer("text").annotate(shown_text=shown("text"))
 
 
-def notes_of(user, case: Case) -> QuerySet[Note]:
+def notes_of(user, case: Case, grants: ReaderGrants | None = None) -> QuerySet[Note]:
     """The case's notes as `user` may know them (one query): author, organisation and the corrected
     note's time joined in; the corrected note's text is never loaded."""
     return (
-        notes_shown(user, Note.objects.filter(case=case))
+        notes_shown(user, Note.objects.filter(case=case), grants)
         .select_related("author", "organisation", "corrected_by")
         .annotate(corrects_created_at=F("corrects__created_at"))
     )
@@ -62,11 +63,12 @@ def _masked(column: str) -> Concat:
     return Concat(Value("*****"), Right(column, 4))
 
 
-def persons_shown(user, persons: QuerySet[Person]) -> QuerySet[Person]:
+def persons_shown(user, persons: QuerySet[Person], grants: ReaderGrants | None = None) -> QuerySet[Person]:
     """`persons` with `readable` and their details as `shown_full_name`, `shown_date_of_birth`,
-    `shown_masked_bsn`, `shown_removal_reason` (NULL without the class); the details stay behind."""
+    `shown_masked_bsn`, `shown_removal_reason` (NULL without the class); the details stay behind.
+    `grants`: the reader's `cases.confidentiality.reader_grants` for the persons' cases, where read already."""
     return (
-        with_readable(persons, user)
+        with_readable(persons, user, grants)
         .defer(*PERSON_DETAILS)
         .annotate(
             shown_full_name=shown("full_name"),
@@ -77,13 +79,15 @@ def persons_shown(user, persons: QuerySet[Person]) -> QuerySet[Person]:
     )
 
 
-def persons_of(user, case: Case, *, removed: bool | None = False) -> QuerySet[Person]:
+def persons_of(
+    user, case: Case, *, removed: bool | None = False, grants: ReaderGrants | None = None
+) -> QuerySet[Person]:
     """The case's persons as `user` may know them: the current ones (`removed=False`), those removed as
     added by mistake (`True`) or all (`None`). One query each; who removed them joined in."""
     persons = Person.objects.filter(case=case)
     if removed is not None:
         persons = persons.filter(removed_at__isnull=not removed)
-    return persons_shown(user, persons).select_related("removed_by", "organisation")
+    return persons_shown(user, persons, grants).select_related("removed_by", "organisation")
 
 
 def person_to_change(user, case: Case, person_id) -> Person:
@@ -101,14 +105,16 @@ def readable_persons(user, persons: QuerySet[Person]) -> QuerySet[Person]:
     return persons.filter(readable_condition(user))
 
 
-def timeline_shown(user, events: QuerySet[TimelineEvent]) -> QuerySet[TimelineEvent]:
+def timeline_shown(
+    user, events: QuerySet[TimelineEvent], grants: ReaderGrants | None = None
+) -> QuerySet[TimelineEvent]:
     """Events with `shown_summary`: the stored summary (a name, a reason typed), or NULL where the event
     is about a person (`data.person_id`) whose details `user` may not read. The summary stays behind."""
     person = Person.objects.filter(
         case_id=OuterRef("case_id"),
         pk=Cast(KeyTextTransform("person_id", OuterRef("data")), BigIntegerField()),
     )
-    hidden = person.exclude(readable_condition(user))
+    hidden = person.exclude(readable_condition(user, grants=grants))
     return (
         events.defer("summary")
         .annotate(summary_hidden=Exists(hidden))

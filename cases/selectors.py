@@ -309,13 +309,16 @@ def _persons_readable(user) -> QuerySet[Person]:
 TIMELINE_PAGE_SIZE = 50
 
 
-def timeline_of(user, case: Case, *, kinds: list[str] | None = None, page=1) -> Page:
+def timeline_of(user, case: Case, *, kinds: list[str] | None = None, page=1, grants=None) -> Page:
     """One page of a case's timeline (got through the door), newest first, optionally only these kinds;
-    a summary about a person whose details `user` may not read comes back NULL (cases.record_reads).
+    a summary about a person whose details `user` may not read comes back NULL (cases.record_reads;
+    `grants`: the reader's `cases.confidentiality.reader_grants` for the case, where read already).
     Two queries (count and page), whatever the length of the timeline."""
     from cases.record_reads import timeline_shown  # noqa: PLC0415  (builds on cases.confidentiality)
 
-    events = timeline_shown(user, case.timeline.select_related("actor", "organisation")).order_by("-occurred_at", "-id")
+    events = timeline_shown(user, case.timeline.select_related("actor", "organisation"), grants).order_by(
+        "-occurred_at", "-id"
+    )
     if kinds:
         events = events.filter(kind__in=kinds)
     return Paginator(events, TIMELINE_PAGE_SIZE).get_page(page)

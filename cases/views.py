@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from cases import corrections, services
+from cases.confidentiality import reader_grants
 from cases.exceptions import AlreadyRecorded, AlreadySubmitted
 from cases.forms import (
     BsnSearchForm,
@@ -146,17 +147,24 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     groups = timeline_filter.cleaned_data["soort"] if timeline_filter.is_valid() else []
     timeline_query = request.GET.copy()
     timeline_query.pop("tijdlijn", None)
+    # The reader's own participations, read once for every class decision on the page (cases.confidentiality).
+    grants = reader_grants(request.user, [case.pk])
+    # Current and removed persons in one query (both in the model's order), split here.
+    persons = list(persons_of(request.user, case, removed=None, grants=grants))
     context = {
         "case": case,
         # The class of every item is decided by the database (cases.record_reads): "dat, niet wat".
-        "persons": list(persons_of(request.user, case)),
-        "removed_persons": list(persons_of(request.user, case, removed=True)),
+        "persons": [person for person in persons if person.removed_at is None],
+        "removed_persons": [person for person in persons if person.removed_at is not None],
         "participants": list(case.participants.select_related("organisation", "professional")),
-        "timeline": timeline_of(request.user, case, kinds=timeline_kinds(groups), page=request.GET.get("tijdlijn")),
+        "timeline": timeline_of(
+            request.user, case, kinds=timeline_kinds(groups), page=request.GET.get("tijdlijn"), grants=grants
+        ),
         "timeline_filter": timeline_filter,
         "timeline_query": timeline_query.urlencode(),
-        "notes": list(notes_of(request.user, case)),
+        "notes": list(notes_of(request.user, case, grants)),
         "note_form": NoteForm(),
+        "reader_grants": grants,
     }
     return render(request, "cases/case_detail.html", context)
 

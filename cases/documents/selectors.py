@@ -31,7 +31,7 @@ from django.db.models import (
 )
 from django.http import Http404
 
-from cases.confidentiality import readable_condition, with_readable
+from cases.confidentiality import ReaderGrants, readable_condition, with_readable
 from cases.documents.models import (
     ChildMeasure,
     Confidentiality,
@@ -44,8 +44,8 @@ from cases.models import Case, Person
 from security.digits import parse_id
 
 
-def _with_reader(user, documents: QuerySet[Document]) -> QuerySet[Document]:
-    return with_readable(documents, user, organisation="author_organisation_id")
+def _with_reader(user, documents: QuerySet[Document], grants: ReaderGrants | None = None) -> QuerySet[Document]:
+    return with_readable(documents, user, grants, organisation="author_organisation_id")
 
 
 def documents_readable_by(user, case: Case) -> QuerySet[Document]:
@@ -132,10 +132,10 @@ def _name(row: Mapping[str, Any]) -> str:
     return f"{row['created_by__first_name']} {row['created_by__last_name']}".strip() or row["created_by__username"]
 
 
-def _person_names(user) -> Subquery:
+def _person_names(user, grants: ReaderGrants | None = None) -> Subquery:
     """The names of the outer document's persons whose details `user` may read (the persons' own class,
     cases.confidentiality), joined by commas, as one column of the documents' query."""
-    readable = Person.objects.filter(readable_condition(user)).values("pk")
+    readable = Person.objects.filter(readable_condition(user, grants=grants)).values("pk")
     names = (
         Document.persons.through.objects.filter(document_id=OuterRef("pk"), person_id__in=readable)
         .values("document_id")
@@ -145,19 +145,20 @@ def _person_names(user) -> Subquery:
     return Subquery(names[:1])
 
 
-def document_rows_of(user, case: Case) -> list[DocumentRow]:
+def document_rows_of(user, case: Case, grants: ReaderGrants | None = None) -> list[DocumentRow]:
     """The case's documents as anyone on the case may know them, in one query whatever their number
-    (class decided by the database; the persons' names too, each by that person's own class)."""
+    (class decided by the database; the persons' names too, each by that person's own class).
+    `grants`: the reader's `cases.confidentiality.reader_grants` for the case, where read already."""
     latest = DocumentVersion.objects.filter(document=OuterRef("pk")).order_by("-number")
     rows = list(
-        _with_reader(user, Document.objects.filter(case=case))
+        _with_reader(user, Document.objects.filter(case=case), grants)
         .annotate(
             version_count=Count("versions"),
             latest_status=Subquery(latest.values("status")[:1]),
             latest_id=Subquery(latest.values("pk")[:1]),
             shown_title=SqlCase(When(Q(readable=True), then=F("title")), default=Value(None)),
             shown_date=SqlCase(When(Q(readable=True), then=F("document_date")), default=Value(None)),
-            shown_persons=SqlCase(When(Q(readable=True), then=_person_names(user)), default=Value(None)),
+            shown_persons=SqlCase(When(Q(readable=True), then=_person_names(user, grants)), default=Value(None)),
         )
         .order_by("-created_at", "-id")
         .values(

@@ -9,6 +9,6 @@ register = template.Library()
 
 
 @register.inclusion_tag("documents/_case_section.html", takes_context=True)
-def case_document_section(context, case):
-    """For a case the view obtained through case_for."""
-    return {"case": case, "rows": document_rows_of(context["request"].user, case)}
+def case_document_section(context, case, grants=None):
+    """For a case the view obtained through case_for (`grants`: the reader's, where the view read them)."""
+    return {"case": case, "rows": document_rows_of(context["request"].user, case, grants)}

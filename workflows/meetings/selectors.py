@@ -6,13 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from cases.access_log.models import AccessAction, AccessOutcome
 from cases.access_log.services import access_log_write_many
 from cases.assessments.confidential import without_judgement_texts
 from cases.assessments.models import ConditionStatus, Dissent, JointJudgement
+from cases.confidentiality import reader_grants
 from cases.interventions.selectors import open_items_prefetches
 from cases.models import Case, Participant, Person, PersonRole
 from cases.record_reads import persons_shown
@@ -136,28 +137,32 @@ def meeting_agenda(user, meeting: Meeting, *, today: date, ip: str | None = None
     """The chair's view: per agenda case the family in one line, the latest joint judgement, open
     interventions and veiligheidsvoorwaarden and what is overdue. A fixed number of queries,
     whatever the agenda size; each shown case is written to the access log (in one batch)."""
-    visible_ids = set(cases_visible_to(user).filter(agenda_items__meeting=meeting).values_list("pk", flat=True))
     items = list(
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("case__municipality")
-        .prefetch_related(
-            # The current children (not those removed as added by mistake), their details by their class.
-            Prefetch(
-                "case__persons",
-                queryset=persons_shown(user, Person.objects.current().filter(role=PersonRole.JEUGDIGE)).order_by(
-                    "date_of_birth", "id"
-                ),
-                to_attr="children_shown",
-            ),
-            *open_items_prefetches("case__"),
-            Prefetch(
-                "decisions",
-                queryset=MeetingDecision.objects.select_related("intervention", "condition", "judgement").defer(
-                    *without_judgement_texts()
-                ),
-            ),
-        )
+        .annotate(case_visible=Exists(cases_visible_to(user).filter(pk=OuterRef("case_id"))))
         .order_by("position", "id")
+    )
+    visible_ids = {item.case_id for item in items if item.case_visible}  # type: ignore[attr-defined]
+    # The reader's participations on the agenda's cases, read once for the children's class.
+    grants = reader_grants(user, visible_ids)
+    prefetch_related_objects(
+        items,
+        # The current children (not those removed as added by mistake), their details by their class.
+        Prefetch(
+            "case__persons",
+            queryset=persons_shown(user, Person.objects.current().filter(role=PersonRole.JEUGDIGE), grants).order_by(
+                "date_of_birth", "id"
+            ),
+            to_attr="children_shown",
+        ),
+        *open_items_prefetches("case__"),
+        Prefetch(
+            "decisions",
+            queryset=MeetingDecision.objects.select_related("intervention", "condition", "judgement").defer(
+                *without_judgement_texts()
+            ),
+        ),
     )
     rows = []
     plans = plans_since_last_meeting(meeting, [item.case for item in items if item.case_id in visible_ids])
