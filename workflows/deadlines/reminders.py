@@ -21,6 +21,7 @@ was lost.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -165,37 +166,40 @@ class SweepResult:
     reminder_ids: list[int] = field(default_factory=list)
 
 
-def _notification_text(deadline: Deadline, stage: str, due: str) -> str:
-    reference = deadline.case.reference
-    if stage.startswith("before"):
-        return _("Termijn '%(name)s' voor %(ref)s verloopt op %(due)s.") % {
-            "name": deadline.name,
-            "ref": reference,
-            "due": due,
-        }
-    if stage == "due":
-        return _("Termijn '%(name)s' voor %(ref)s verloopt vandaag.") % {"name": deadline.name, "ref": reference}
-    return _("Termijn '%(name)s' voor %(ref)s is verlopen (uiterlijk %(due)s).") % {
-        "name": deadline.name,
-        "ref": reference,
-        "due": due,
-    }
+class _Texts:
+    """The notification titles of one batch: each message translated once, each due moment formatted once."""
+
+    def __init__(self) -> None:
+        self.before = _("Termijn '%(name)s' voor %(ref)s verloopt op %(due)s.")
+        self.due = _("Termijn '%(name)s' voor %(ref)s verloopt vandaag.")
+        self.overdue = _("Termijn '%(name)s' voor %(ref)s is verlopen (uiterlijk %(due)s).")
+        self._due_at: dict[datetime, str] = {}
+
+    def title(self, deadline: Deadline, stage: str) -> str:
+        if deadline.due_at not in self._due_at:
+            self._due_at[deadline.due_at] = date_format(timezone.localtime(deadline.due_at), "j F Y H:i")
+        text = self.before if stage.startswith("before") else self.due if stage == "due" else self.overdue
+        return (text % {"name": deadline.name, "ref": deadline.case.reference, "due": self._due_at[deadline.due_at]})[
+            :200
+        ]
 
 
 class _Plan:
-    """What a batch records, as columns for one INSERT … SELECT. A slot is one stage of one deadline for its
+    """What a batch records, as rows for one INSERT … SELECT. A slot is one stage of one deadline for its
     responsible (listed per slot) and, for the overdue stages, its team's coordinators; slots are numbered in
     time order within their catch-up group, and per group and recipient only the last slot is recorded
     (`_record`): a later stage replaces an earlier one."""
 
     def __init__(self, *, coordinators: dict[int, list[int]]) -> None:
-        self.columns: dict[str, list] = {name: [] for name in ("grp", "deadline", "stage", "at", "title", "team", "co")}
-        self.responsible: tuple[list[int], list[int]] = ([], [])  # slot numbers, user ids
+        # (no, group, deadline id, stage, scheduled for, title, team id, to the coordinators)
+        self.slots: list[tuple[int, int, int, str, datetime, str, int, bool]] = []
+        self.responsible: list[tuple[int, int]] = []  # (slot no, user id)
         self.coordinators = coordinators  # team id -> user ids
-        self._due_texts: dict[datetime, str] = {}
+        self._texts = _Texts()
+        self._titles: dict[tuple[int, str], str] = {}
 
     def __len__(self) -> int:
-        return len(self.columns["stage"])
+        return len(self.slots)
 
     def add(
         self,
@@ -208,37 +212,40 @@ class _Plan:
         coordinators: bool = True,
     ) -> None:
         to_responsible, to_coordinators = addressed_to(stage)
-        to_coordinators = to_coordinators and coordinators
-        if deadline.due_at not in self._due_texts:
-            self._due_texts[deadline.due_at] = date_format(timezone.localtime(deadline.due_at), "j F Y H:i")
-        no, columns = len(self), self.columns
-        columns["grp"].append(group)
-        columns["deadline"].append(deadline.pk)
-        columns["stage"].append(stage)
-        columns["at"].append(at)
-        columns["title"].append(_notification_text(deadline, stage, self._due_texts[deadline.due_at])[:200])
-        columns["team"].append(deadline.case.team_id)
-        columns["co"].append(to_coordinators)
+        kind = (deadline.pk, stage)
+        if kind not in self._titles:
+            self._titles[kind] = self._texts.title(deadline, stage)
+        no = len(self.slots)
+        title, team_id = self._titles[kind], deadline.case.team_id
+        self.slots.append((no, group, deadline.pk, stage, at, title, team_id, to_coordinators and coordinators))
         if to_responsible:
-            for user_id in responsible:
-                self.responsible[0].append(no)
-                self.responsible[1].append(user_id)
+            self.responsible += [(no, user_id) for user_id in responsible]
 
     def rows(self) -> list[tuple[int, int, str, int, datetime, str]]:
         """(group, deadline id, stage, user id, scheduled for, title): the last slot per group and recipient,
         in group and user order. The SQL of `_record` does the same in the database."""
         of_slot: dict[int, list[int]] = defaultdict(list)
-        for no, user_id in zip(*self.responsible, strict=True):
+        for no, user_id in self.responsible:
             of_slot[no].append(user_id)
-        c = self.columns
-        latest: dict[tuple[int, int], int] = {}
-        for no in range(len(self)):
-            for user_id in of_slot[no] + (self.coordinators.get(c["team"][no], []) if c["co"][no] else []):
-                latest[(c["grp"][no], user_id)] = no
+        latest: dict[tuple[int, int], tuple] = {}
+        for slot in self.slots:
+            no, group, _deadline_id, _stage, _at, _title, team_id, to_coordinators = slot
+            for user_id in of_slot[no] + (self.coordinators.get(team_id, []) if to_coordinators else []):
+                latest[(group, user_id)] = slot
         return [
-            (group, c["deadline"][no], c["stage"][no], user_id, c["at"][no], c["title"][no])
-            for (group, user_id), no in sorted(latest.items())
+            (group, slot[2], slot[3], user_id, slot[4], slot[5]) for (group, user_id), slot in sorted(latest.items())
         ]
+
+    def as_json(self) -> dict[str, str]:
+        """The slots and recipients as JSON parameters: json.dumps is C code, where the driver's array literals
+        cost a Python call per element."""
+        slots = [(*slot[:4], slot[4].isoformat(), *slot[5:]) for slot in self.slots]
+        coordinators = [(team_id, user_id) for team_id, user_ids in self.coordinators.items() for user_id in user_ids]
+        return {
+            "slots": json.dumps(slots),
+            "responsible": json.dumps(self.responsible),
+            "coordinators": json.dumps(coordinators),
+        }
 
 
 def _record_sql() -> str:
@@ -246,15 +253,16 @@ def _record_sql() -> str:
     preference = NotificationPreference._meta.db_table
     return f"""
 WITH slot AS (
-    SELECT * FROM unnest(%(no)s::int[], %(grp)s::int[], %(deadline)s::bigint[], %(stage)s::text[],
-        %(at)s::timestamptz[], %(title)s::text[], %(team)s::bigint[], %(co)s::bool[])
-        AS s(no, grp, deadline_id, stage, scheduled_for, title, team_id, to_coordinators)
+    SELECT (v->>0)::int AS no, (v->>1)::int AS grp, (v->>2)::bigint AS deadline_id, v->>3 AS stage,
+        (v->>4)::timestamptz AS scheduled_for, v->>5 AS title, (v->>6)::bigint AS team_id,
+        (v->>7)::bool AS to_coordinators
+    FROM json_array_elements(%(slots)s::json) AS j(v)
 ), recipient AS (
-    SELECT r.no, r.user_id FROM unnest(%(responsible_slot)s::int[], %(responsible_user)s::bigint[]) AS r(no, user_id)
+    SELECT (v->>0)::int AS no, (v->>1)::bigint AS user_id FROM json_array_elements(%(responsible)s::json) AS j(v)
     UNION ALL
     SELECT s.no, c.user_id FROM slot s
-    JOIN unnest(%(coordinator_team)s::bigint[], %(coordinator_user)s::bigint[]) AS c(team_id, user_id)
-        ON c.team_id = s.team_id
+    JOIN (SELECT (v->>0)::bigint AS team_id, (v->>1)::bigint AS user_id
+          FROM json_array_elements(%(coordinators)s::json) AS j(v)) AS c ON c.team_id = s.team_id
     WHERE s.to_coordinators
 ), latest AS (
     SELECT DISTINCT ON (s.grp, r.user_id) s.grp, s.deadline_id, s.stage, s.scheduled_for, s.title, r.user_id
@@ -282,17 +290,8 @@ def _insert_planned(plan: _Plan, *, now: datetime, retry_at: datetime, url: tupl
     """Insert the plan's reminders that are new (the unique key: exactly once, also with two sweeps at once)
     with their in-app notifications, in one statement; returns (reminder id, delivery) of the new rows.
     The delivery is the recipient's choice (digest, no e-mail) or immediate."""
-    coordinator_team, coordinator_user = [], []
-    for team_id, user_ids in plan.coordinators.items():
-        coordinator_team += [team_id] * len(user_ids)
-        coordinator_user += user_ids
     params = {
-        "no": list(range(len(plan))),
-        **plan.columns,
-        "responsible_slot": plan.responsible[0],
-        "responsible_user": plan.responsible[1],
-        "coordinator_team": coordinator_team,
-        "coordinator_user": coordinator_user,
+        **plan.as_json(),
         "now": now,
         "retry_at": retry_at,
         "immediate": Delivery.IMMEDIATE.value,
@@ -340,11 +339,11 @@ def _set_remind_at(batch: list[Deadline]) -> None:
         Deadline.objects.bulk_update(batch, ["remind_at"])
         return
     sql = (
-        f"UPDATE {Deadline._meta.db_table} AS d SET remind_at = v.remind_at "  # noqa: S608 - table name from the model, values bound
-        "FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, remind_at) WHERE d.id = v.id"
+        f"UPDATE {Deadline._meta.db_table} AS d SET remind_at = (v->>1)::timestamptz "  # noqa: S608 - table name from the model, values bound
+        "FROM json_array_elements(%s::json) AS j(v) WHERE d.id = (v->>0)::bigint"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [[d.pk for d in batch], [d.remind_at for d in batch]])
+    with connection.cursor() as cursor:  # JSON: see _Plan.as_json
+        cursor.execute(sql, [json.dumps([(d.pk, d.remind_at.isoformat()) for d in batch])])
 
 
 def _record(plan: _Plan, *, now: datetime, result: SweepResult) -> None:
