@@ -256,13 +256,13 @@ WITH slot AS (
     SELECT (v->>0)::int AS no, (v->>1)::int AS grp, (v->>2)::bigint AS deadline_id, v->>3 AS stage,
         (v->>4)::timestamptz AS scheduled_for, v->>5 AS title, (v->>6)::bigint AS team_id,
         (v->>7)::bool AS to_coordinators
-    FROM json_array_elements(%(slots)s::json) AS j(v)
+    FROM jsonb_array_elements(%(slots)s::jsonb) AS j(v)
 ), recipient AS (
-    SELECT (v->>0)::int AS no, (v->>1)::bigint AS user_id FROM json_array_elements(%(responsible)s::json) AS j(v)
+    SELECT (v->>0)::int AS no, (v->>1)::bigint AS user_id FROM jsonb_array_elements(%(responsible)s::jsonb) AS j(v)
     UNION ALL
     SELECT s.no, c.user_id FROM slot s
     JOIN (SELECT (v->>0)::bigint AS team_id, (v->>1)::bigint AS user_id
-          FROM json_array_elements(%(coordinators)s::json) AS j(v)) AS c ON c.team_id = s.team_id
+          FROM jsonb_array_elements(%(coordinators)s::jsonb) AS j(v)) AS c ON c.team_id = s.team_id
     WHERE s.to_coordinators
 ), latest AS (
     SELECT DISTINCT ON (s.grp, r.user_id) s.grp, s.deadline_id, s.stage, s.scheduled_for, s.title, r.user_id
@@ -340,7 +340,7 @@ def _set_remind_at(batch: list[Deadline]) -> None:
         return
     sql = (
         f"UPDATE {Deadline._meta.db_table} AS d SET remind_at = (v->>1)::timestamptz "  # noqa: S608 - table name from the model, values bound
-        "FROM json_array_elements(%s::json) AS j(v) WHERE d.id = (v->>0)::bigint"
+        "FROM jsonb_array_elements(%s::jsonb) AS j(v) WHERE d.id = (v->>0)::bigint"
     )
     with connection.cursor() as cursor:  # JSON: see _Plan.as_json
         cursor.execute(sql, [json.dumps([(d.pk, d.remind_at.isoformat()) for d in batch])])
