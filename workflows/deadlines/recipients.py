@@ -32,6 +32,12 @@ def is_overdue_stage(stage: str) -> bool:
     return stage == OVERDUE or stage.startswith(ESCALATION)
 
 
+def addressed_to(stage: str) -> tuple[bool, bool]:
+    """(to the responsible, to the coordinators): stages before and on the due moment go to the responsible;
+    overdue also to the coordinators; escalations to the coordinators only."""
+    return not stage.startswith(ESCALATION), is_overdue_stage(stage)
+
+
 @dataclass
 class CaseAccess:
     """Who may receive reminders of a set of cases on one day."""
@@ -97,17 +103,6 @@ class Recipients:
 
     access: CaseAccess
     responsible: dict[int, list[int]]  # deadline id -> the first in line who may receive
-
-    def coordinators(self, deadline: Deadline) -> list[int]:
-        return self.access.coordinators.get(deadline.case.team_id, [])
-
-    def of_stage(self, deadline: Deadline, stage: str) -> set[int]:
-        """Stages before and on the due moment go to the responsible; overdue also to the coordinators;
-        escalations to the coordinators only."""
-        users = set() if stage.startswith(ESCALATION) else set(self.responsible.get(deadline.pk, []))
-        if is_overdue_stage(stage):
-            users |= set(self.coordinators(deadline))
-        return users
 
 
 def recipients_for(deadlines: list[Deadline], *, on: date) -> Recipients:
