@@ -23,7 +23,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from cases.access_log.services import access_log_deferred
@@ -58,8 +58,11 @@ class ClaimLost(Exception):
     """Another run holds the job now: this one stops, and its current case rolls back."""
 
 
-def import_job_start(*, actor, file_name: str, text: str, team=None, dry_run: bool, all_or_nothing: bool) -> ImportJob:
-    """Queue the upload; its task is enqueued when this transaction commits."""
+def import_job_start(
+    *, actor, file_name: str, text: str, team=None, dry_run: bool, all_or_nothing: bool, language: str | None = None
+) -> ImportJob:
+    """Queue the upload; its task is enqueued when this transaction commits. The report is written in
+    `language` (default: the active one)."""
     job = ImportJob.objects.create(
         requested_by=actor,
         file_name=file_name[:200],
@@ -67,6 +70,7 @@ def import_job_start(*, actor, file_name: str, text: str, team=None, dry_run: bo
         team=team,
         dry_run=dry_run,
         all_or_nothing=all_or_nothing,
+        language=language or translation.get_language() or settings.LANGUAGE_CODE,
     )
     _enqueue(job.pk)
     return job
@@ -92,9 +96,21 @@ def _held(job_id: int, token: uuid.UUID):
     return ImportJob.objects.filter(pk=job_id, claim=token, status=ImportStatus.RUNNING)
 
 
+@contextmanager
+def _in_job_language(job_id: int) -> Iterator[None]:
+    language = ImportJob.objects.filter(pk=job_id).values_list("language", flat=True).first()
+    with translation.override(language or settings.LANGUAGE_CODE):
+        yield
+
+
 def import_job_run(job_id: int) -> None:
     """Run (or resume) the job if no other run holds it; a finished job is left alone. A normal run
     splits the job into chunks, then works on whichever chunks no other run holds."""
+    with _in_job_language(job_id):
+        _job_run(job_id)
+
+
+def _job_run(job_id: int) -> None:
     token = _claim(job_id)
     if token is not None:
         try:
@@ -110,7 +126,7 @@ def import_job_run(job_id: int) -> None:
         except Exception:  # noqa: BLE001 - a job never stays "running": it ends with a message
             _failed(job_id, token)
             return
-    import_job_work(job_id)
+    _job_work(job_id)
 
 
 def _lines(job: ImportJob):
@@ -143,8 +159,9 @@ def _split(job: ImportJob, token: uuid.UUID) -> None:
         job.total, job.first_lines = len(lines), import_first_lines(lines)
     if not _held(job.pk, token).update(total=job.total, first_lines=job.first_lines, claim=None, claimed_until=None):
         raise ClaimLost
-    for _chunk in range(max(0, job.chunks.filter(done=False).count() - 1)):  # this run takes one itself
-        _enqueue_work(job.pk)
+    if settings.IMPORT_JOB_PARALLEL:
+        for _chunk in range(max(0, job.chunks.filter(done=False).count() - 1)):  # this run takes one itself
+            _enqueue_work(job.pk)
     if not job.chunks.filter(done=False).exists():  # an empty file
         _finish(job.pk, None)
 
@@ -174,6 +191,11 @@ def _claim_chunk(job_id: int) -> tuple[ImportJobChunk, uuid.UUID] | None:
 
 def import_job_work(job_id: int) -> None:
     """Import chunks of the job until none is left that no other run holds."""
+    with _in_job_language(job_id):
+        _job_work(job_id)
+
+
+def _job_work(job_id: int) -> None:
     while (claimed := _claim_chunk(job_id)) is not None:
         chunk, token = claimed
         try:

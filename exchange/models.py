@@ -55,6 +55,8 @@ class ImportJob(models.Model):
     team = models.ForeignKey("partners.SafetyTeam", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     dry_run = models.BooleanField(default=False)
     all_or_nothing = models.BooleanField(default=False)
+    # The uploader's language: the report's messages are written in it (the worker has none of its own).
+    language = models.CharField(max_length=10, default="nl")
     status = models.CharField(_("status"), max_length=8, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
     total = models.PositiveIntegerField(default=0)
     # Records handled so far, in file order: where a resumed run goes on.

@@ -23,12 +23,18 @@ from security.spreadsheet import write_csv
 # The page shows this many errors; the CSV report holds all of them.
 ERRORS_ON_PAGE = 200
 
+# These pages only read, or write in a transaction of their own: no request transaction, so on SQLite
+# (the quick start, WAL) they answer while a dry run or an all-or-nothing run holds the one writer,
+# instead of waiting for it at BEGIN IMMEDIATE.
+reads_beside_a_running_import = transaction.non_atomic_requests
+
 
 def _require_admin(request: HttpRequest) -> None:
     if not is_functional_admin(request.user):
         raise PermissionDenied
 
 
+@reads_beside_a_running_import
 @login_required
 def import_upload(request: HttpRequest) -> HttpResponse:
     _require_admin(request)
@@ -83,6 +89,7 @@ def job_status(job: ImportJob) -> dict:
     }
 
 
+@reads_beside_a_running_import
 @login_required
 @require_GET
 def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
@@ -98,6 +105,7 @@ def import_job(request: HttpRequest, job_id: int) -> HttpResponse:
     )
 
 
+@reads_beside_a_running_import
 @login_required
 @require_GET
 def import_report(request: HttpRequest, job_id: int) -> HttpResponse:

@@ -14,41 +14,43 @@
   episodes of months with one are not in it. (tests/metrics/test_extract_disclosure.py solves for them.)
 * Aggregates: the published (suppressed) metric tables of `metrics.report`.
 
-Rows stream from PostgreSQL through server-side cursors, so memory stays flat whatever the number of
-events: the events in case order, merged with per-case facts streamed in the same order (a fixed
-number of queries). Pseudonym, team, CBS code, birth dates and participation spans are worked out
-once per case; the CSV lines are built without a csv.writer call or a list per row.
+The CSV extract is written by PostgreSQL itself: one COPY that computes pseudonyms, bands and kinds
+(`metrics.extract_copy`), streamed in blocks. JSON and XLSX take the Python rows (`event_rows`), which
+stream from server-side cursors, so memory stays flat whatever the number of events: the events in
+case order, merged with per-case facts streamed in the same order (a fixed number of queries).
+Pseudonym, team, CBS code, birth dates and participation spans are worked out once per case. The two
+paths agree byte for byte on the CSV (tests/metrics/test_event_extract_copy.py).
 """
 
 from __future__ import annotations
 
+import io
 import json
 from bisect import bisect_right
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from itertools import chain, groupby
-from math import inf
 from operator import itemgetter
 from typing import IO
 
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import CharField, F, FloatField, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
-from openpyxl import Workbook
 
 from cases.access_log.models import AccessAction, AccessOutcome
 from cases.access_log.services import Actor, access_log_write
 from cases.models import Case, Participant, Person, PersonRole, TimelineEvent
 from metrics.compute import case_scope
 from metrics.definitions import AGE_UNKNOWN, EPISODE_START_KINDS, MONTH, Filters, age_band, period_end, period_label
+from metrics.extract_copy import copy_events_csv
 from metrics.formats import write_json_rows
 from metrics.pseudonym import pseudonymiser
 from metrics.report import as_json, published_tables
-from security.spreadsheet import CsvCells, csv_cell, csv_line, write_csv, xlsx_sheet
+from security.spreadsheet import csv_line, write_csv, xlsx_sheet
 
 EVENT_COLUMNS = (
     "casus_pseudoniem",
@@ -343,47 +345,57 @@ def event_rows(filters: Filters, *, secret: str | None = None, progress: Progres
 
 
 def write_events_csv(
-    out: IO[str], filters: Filters, *, secret: str | None = None, progress: Progress | None = None
+    out: IO[bytes], filters: Filters, *, secret: str | None = None, progress: Progress | None = None
 ) -> int:
-    """The same bytes as `write_csv(out, EVENT_COLUMNS, event_rows(…))`, without a csv.writer call or a
-    list per row: a case's own cells are encoded once per case, the few distinct kinds and bands once per
-    export, and lines are written in blocks."""
-    out.write(csv_line(EVENT_COLUMNS))
-    cells = CsvCells()
-    lines: list[str] = []
-    count = 0
-    for case, rows in _cases_with_events(filters, secret=secret, progress=progress):
-        head = csv_cell(case.pseudonym) + ","
-        band_day = None
-        # Most events come after the case's last change of organisations: one comparison, no lookup.
-        settled, settled_kinds = (case.boundaries[-1], cells[case.kinds[-1]]) if case.boundaries else (-inf, "")
-        for _case_id, moment, day, kind, episode, offset, score, joint in rows:
-            if day != band_day:
-                band_day, band = day, cells[case.age_band_on(day)]
-            involved = settled_kinds if moment >= settled else cells[case.kinds_at(moment)]
-            lines.append(
-                f"{head}{'' if episode is None else episode},{offset},{cells[kind]},{band},{involved},"
-                f"{'' if score is None else score},{'' if joint is None else joint}\r\n"
+    """The bytes of `write_csv(out, EVENT_COLUMNS, event_rows(…))` (UTF-8); on PostgreSQL written by the
+    database in one COPY (`metrics.extract_copy`), elsewhere by that generic writer. Returns the rows."""
+    if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+        text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+        count = write_csv(text, EVENT_COLUMNS, event_rows(filters, secret=secret, progress=progress))
+        text.detach()  # flushed; `out` stays open for the caller
+        return count
+    out.write(csv_line(EVENT_COLUMNS).encode())
+    windows = extract_months(filters)
+    if not windows:
+        return 0
+    milestones: list[int] = []  # the round numbers of rows passed, for `progress`
+
+    def on_chunk(count: int) -> None:
+        passed = count // PROGRESS_EVERY * PROGRESS_EVERY
+        if progress is not None and passed > (milestones[-1] if milestones else 0):
+            milestones.append(passed)
+            if not deferred:
+                progress(passed)
+
+    with _reading_connection() as reader:
+        # On the caller's connection the progress callback cannot query while the COPY streams: its
+        # milestones follow the COPY. A savepoint takes a failed COPY's keys with it.
+        deferred = reader is connections[DEFAULT_DB_ALIAS]
+        with transaction.atomic(using=reader.alias) if deferred else nullcontext():
+            reader.ensure_connection()
+            count = copy_events_csv(
+                reader.connection, out, filters, windows, secret=secret, chunk_size=CHUNK_SIZE, on_chunk=on_chunk
             )
-        if len(lines) >= CHUNK_SIZE:
-            out.write("".join(lines))
-            count += len(lines)
-            lines.clear()
-    out.write("".join(lines))
-    return count + len(lines)
+    if deferred and progress is not None:
+        for passed in milestones:
+            progress(passed)
+    return count
 
 
 def write_events(out_path, filters: Filters, fmt: str, *, progress: Progress | None = None) -> int:
     """Write the event extract to `out_path`; returns the number of rows."""
     if fmt == "xlsx":
+        from openpyxl import Workbook  # here: a CSV export's process does not load it (~5 MB)
+
         workbook = Workbook(write_only=True)
         count = xlsx_sheet(workbook, "gebeurtenissen", EVENT_COLUMNS, event_rows(filters, progress=progress))
         workbook.save(out_path)
         return count
-    with open(out_path, "w", encoding="utf-8", newline="") as out:
-        if fmt == "json":
+    if fmt == "json":
+        with open(out_path, "w", encoding="utf-8", newline="") as out:
             return write_json_rows(out, EVENT_COLUMNS, event_rows(filters, progress=progress))
-        return write_events_csv(out, filters, progress=progress)
+    with open(out_path, "wb") as binary:
+        return write_events_csv(binary, filters, progress=progress)
 
 
 def write_aggregates(out_path, filters: Filters, fmt: str, *, k: int | None = None) -> int:
@@ -394,6 +406,8 @@ def write_aggregates(out_path, filters: Filters, fmt: str, *, k: int | None = No
             json.dump({"filters": filters_json(filters), "tables": as_json(tables)}, out, ensure_ascii=False, indent=1)
         return sum(len(t.rows) for t in tables)
     if fmt == "xlsx":
+        from openpyxl import Workbook
+
         workbook = Workbook(write_only=True)
         count = sum(xlsx_sheet(workbook, t.key, t.header(), t.flat_rows()) for t in tables)
         workbook.save(out_path)

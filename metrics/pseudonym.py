@@ -33,3 +33,21 @@ def pseudonymiser(*, secret: str | None = None):
         return mac.hexdigest()[:LENGTH]
 
     return pseudonym
+
+
+_BLOCK = 64  # SHA-256's block size in bytes: HMAC pads (or first hashes) the key to it (RFC 2104)
+
+
+def hmac_pads(*, secret: str | None = None) -> tuple[bytes, bytes]:
+    """The inner key followed by the domain prefix, and the outer key, of `case_pseudonym`'s HMAC: with them
+    sha256(outer || sha256(inner || id)) is the HMAC, so PostgreSQL's sha256() computes the pseudonyms."""
+    key = (secret if secret is not None else settings.PSEUDONYM_SECRET).encode()
+    if len(key) > _BLOCK:
+        key = hashlib.sha256(key).digest()
+    key = key.ljust(_BLOCK, b"\0")
+    return bytes(b ^ 0x36 for b in key) + _DOMAIN, bytes(b ^ 0x5C for b in key)
+
+
+def pseudonym_sql(case_id: str, inner: str, outer: str) -> str:
+    """`case_pseudonym` as a PostgreSQL expression over a case id column and the two bytea keys."""
+    return f"left(encode(sha256({outer} || sha256({inner} || convert_to({case_id}::text, 'UTF8'))), 'hex'), {LENGTH})"

@@ -333,8 +333,13 @@ CELERY_TASK_ROUTES = {
     "workflows.send_notification_email": {"queue": "mail"},
 }
 IMPORT_JOB_CLAIM_SECONDS = env.int("IMPORT_JOB_CLAIM_SECONDS", default=120)
-# A job is split into chunks of this many records, imported by the workers side by side.
+# A job is split into chunks of this many records, imported by the workers side by side — except on
+# SQLite (the quick start): its one writer makes side-by-side chunks wait for each other until the
+# lock times out, so one run takes the chunks in turn.
 IMPORT_JOB_CHUNK_RECORDS = env.int("IMPORT_JOB_CHUNK_RECORDS", default=100)
+IMPORT_JOB_PARALLEL = env.bool(
+    "IMPORT_JOB_PARALLEL", default=DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3"
+)
 # Import jobs whose task was lost or whose worker died are queued again (exchange.jobs).
 CELERY_BEAT_SCHEDULE["exchange-import-jobs-resume"] = {
     "task": "exchange.import_jobs_resume",

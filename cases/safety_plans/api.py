@@ -47,7 +47,7 @@ class SafetyPlanVersionCreate(CaseScoped, APIView):
         responses={201: PlanVersionSerializer, 400: BAD_REQUEST, 409: CONFLICT},
     )
     def post(self, request: Request, case_id: int) -> Response:
-        serializer = PlanVersionCreateSerializer(data=request.data, case=self.get_case())
+        serializer = PlanVersionCreateSerializer(data=request.data, case=self.get_case(), user=request.user)
         serializer.is_valid(raise_exception=True)
         version = services.plan_version_record(actor=request.user, case=self.get_case(), **serializer.to_service())
         version = versions_of(version.plan, request.user).get(pk=version.pk)
@@ -66,7 +66,7 @@ class SafetyPlanAgreementCreate(CaseScoped, APIView):
     def post(self, request: Request, case_id: int, plan_version: int) -> Response:
         plan = get_object_or_404(SafetyPlan, case=self.get_case(), episode=self.get_case().episode)
         version = get_object_or_404(SafetyPlanVersion, plan=plan, number=plan_version)
-        serializer = PlanAgreementSerializer(data=request.data, case=self.get_case())
+        serializer = PlanAgreementSerializer(data=request.data, case=self.get_case(), user=request.user)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         agreement = services.plan_agreement_record(

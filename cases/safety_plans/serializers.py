@@ -8,6 +8,7 @@ from cases.api_input import AsciiIntegerField, AsciiPrimaryKeyRelatedField, Boun
 from cases.assessments.models import Veiligheidsvoorwaarde
 from cases.interventions.models import Intervention
 from cases.models import Person
+from cases.record_reads import readable_persons
 from cases.safety_plans import services
 from cases.safety_plans.models import AgreementWay, NetworkCommitment, PlanAgreement, SafetyPlan, SafetyPlanVersion
 from cases.safety_plans.selectors import is_agreed
@@ -60,10 +61,10 @@ class PlanAgreementSerializer(serializers.ModelSerializer):
         choices=AgreementWay.choices, error_messages={"invalid_choice": services.AGREEMENT_WAY_INVALID}
     )
 
-    def __init__(self, *args, case=None, **kwargs):
+    def __init__(self, *args, case=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if case is not None:
-            self.fields["person"].queryset = Person.objects.filter(case=case)
+        if case is not None:  # a person whose details the caller may not read is unknown, as on the form
+            self.fields["person"].queryset = readable_persons(user, Person.objects.filter(case=case))
 
     class Meta:
         model = PlanAgreement
@@ -133,10 +134,11 @@ class PlanVersionCreateSerializer(serializers.Serializer):
     interventions = AsciiPrimaryKeyRelatedField(queryset=Intervention.objects.all(), many=True, required=False)
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True)
 
-    def __init__(self, *args, case=None, **kwargs):
+    def __init__(self, *args, case=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        if case is not None:  # ids of another case are unknown here, as they are to the caller
-            self.fields["commitments"].child.fields["person"].queryset = Person.objects.filter(case=case)
+        if case is not None:  # ids of another case, or of a person the caller may not read, are unknown here
+            persons = readable_persons(user, Person.objects.filter(case=case))
+            self.fields["commitments"].child.fields["person"].queryset = persons
             self.fields["conditions"].child_relation.queryset = Veiligheidsvoorwaarde.objects.filter(case=case)
             self.fields["interventions"].child_relation.queryset = Intervention.objects.filter(case=case)
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cases.models import Case
 from exchange import importer, jobs
-from exchange.models import ImportJob, ImportJobChunk, ImportStatus
+from exchange.models import ImportJob, ImportJobChunk, ImportJobError, ImportStatus
 from tests.exchange.world import make_world, minimal_document
 from tests.helpers import login
 
@@ -215,6 +215,39 @@ def test_a_job_in_chunks_runs_them_side_by_side_resumes_a_dead_one_and_sums_thei
     assert sorted(job.errors.values_list("line", "pointer")) == [(6, "/persons/0/bsn"), (7, "/external_reference")]
     assert Case.objects.filter(external_reference__startswith="JOB-C").count() == 5
     assert not ImportJobChunk.objects.filter(job=job, done=False).exists()
+
+
+def test_without_parallel_chunks_one_run_takes_every_chunk_in_turn(client, db, monkeypatch, settings):
+    # SQLite's one writer: chunks side by side would only wait for each other's lock.
+    settings.IMPORT_JOB_CHUNK_RECORDS = 2
+    settings.IMPORT_JOB_PARALLEL = False
+    world = make_world()
+    login(client, world.admin)
+    job = _post(client, _lines([minimal_document(world, f"JOB-S{i}") for i in range(5)]))
+    queued = []
+    monkeypatch.setattr(jobs, "_enqueue_work", queued.append)
+    jobs.import_job_run(job.pk)
+    job.refresh_from_db()
+    assert queued == []
+    assert (job.status, job.processed, job.created) == (ImportStatus.DONE, 5, 5)
+    assert ImportJobChunk.objects.filter(job=job, done=True).count() == 3
+    settings.IMPORT_JOB_PARALLEL = True
+    other = _post(client, _lines([minimal_document(world, f"JOB-P{i}") for i in range(5)]))
+    jobs.import_job_run(other.pk)
+    assert queued == [other.pk, other.pk]  # the other two chunks, each for a run of its own
+
+
+@pytest.mark.parametrize(("language", "words"), [("nl", "Dit is geen geldig BSN"), ("en", "This is not a valid BSN")])
+def test_the_report_is_written_in_the_uploaders_language(client, db, settings, language, words):
+    world = make_world()
+    login(client, world.admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    job = _post(client, _lines([_bad(world, "JOB-L1")]))
+    assert job.language == language
+    jobs.import_job_run(job.pk)  # in the worker, whose own language is the site's default
+    assert [e.message.startswith(words) for e in ImportJobError.objects.filter(job=job)] == [True]
+    page = client.get(reverse("exchange-import-report", args=[job.pk])).content.decode()
+    assert words in page
 
 
 def test_a_destruction_clears_the_uploaded_files_of_finished_jobs(client, db):

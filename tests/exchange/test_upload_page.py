@@ -75,3 +75,15 @@ def test_other_file_types_and_too_large_files_are_refused(client, db, monkeypatc
 
     assert "Kies een .jsonl- of .json-bestand." in wrong_type.content.decode()
     assert "groter dan 20 MB" in too_large.content.decode()
+
+
+@pytest.mark.parametrize("name", ["exchange-import", "exchange-import-job", "exchange-import-report"])
+def test_the_import_pages_take_no_request_transaction(name):
+    # On SQLite (the quick start) a request transaction begins IMMEDIATE: it would wait for the one
+    # writer that a dry run or an all-or-nothing run holds until it ends, and fail after the timeout.
+    from django.db import DEFAULT_DB_ALIAS
+    from django.urls import resolve
+
+    url = reverse(name) if name == "exchange-import" else reverse(name, args=[1])
+    view = resolve(url).func
+    assert DEFAULT_DB_ALIAS in getattr(view, "_non_atomic_requests", set())

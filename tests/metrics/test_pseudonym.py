@@ -5,7 +5,7 @@ import hashlib
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from metrics.pseudonym import LENGTH, case_pseudonym, pseudonymiser
+from metrics.pseudonym import LENGTH, case_pseudonym, hmac_pads, pseudonym_sql, pseudonymiser
 
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -41,3 +41,24 @@ def test_the_pseudonym_is_no_plain_or_prefix_of_a_plain_hash_of_the_id_or_refere
 def test_the_default_secret_is_the_setting(settings):
     settings.PSEUDONYM_SECRET = "uit-de-instellingen"
     assert case_pseudonym(42) == case_pseudonym(42, secret="uit-de-instellingen")
+
+
+@settings(
+    deadline=None, max_examples=60, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(st.integers(1, 2**63 - 1), min_size=1, max_size=5),
+    st.one_of(st.text(max_size=100), st.sampled_from(["", "k" * 64, "k" * 65, "ĳ" * 40])),
+)
+def test_postgresql_computes_the_same_pseudonyms_from_the_two_padded_keys(db, case_ids, secret):
+    from django.db import connection
+
+    inner, outer = hmac_pads(secret=secret)
+    expression = pseudonym_sql("ids.id", "%(inner)s::bytea", "%(outer)s::bytea")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {expression} FROM unnest(%(ids)s::bigint[]) WITH ORDINALITY AS ids(id, n) ORDER BY n",  # noqa: S608
+            {"inner": inner, "outer": outer, "ids": case_ids},
+        )
+        computed = [row[0] for row in cursor.fetchall()]
+    assert computed == [case_pseudonym(case_id, secret=secret) for case_id in case_ids]

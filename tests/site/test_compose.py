@@ -93,3 +93,27 @@ def test_documents_go_to_the_object_store_whose_bucket_is_created_on_start_and_a
     assert "mc mb --ignore-existing" in create["entrypoint"] and "mc anonymous set none" in create["entrypoint"]
     assert create["environment"]["BUCKET"] == env["DOCUMENT_S3_BUCKET"]
     assert "ports" not in services["minio"], "the object store stays inside the compose network"
+
+
+def test_the_web_service_and_the_load_test_run_gunicorn_with_the_one_settings_file():
+    from gunicorn.config import Config
+
+    command = compose()["services"]["web"]["command"]
+    # No option on the command line: what the load test measures is what compose runs.
+    assert command[command.index("gunicorn ") :].rstrip('"').split() == [
+        "gunicorn",
+        "safetyteams.wsgi:application",
+        "--config",
+        "gunicorn.conf.py",
+    ]
+    load_test = (ROOT / "benchmarks" / "load_test.py").read_text()
+    assert 'str(ROOT / "gunicorn.conf.py")' in load_test and '"--workers"' not in load_test
+    namespace: dict = {}
+    exec((ROOT / "gunicorn.conf.py").read_text(), namespace)  # noqa: S102 - the repository's own file
+    config = Config()
+    for name, value in namespace.items():
+        if name in config.settings:
+            config.set(name, value)  # gunicorn's own validation of each setting
+    assert config.worker_class_str == "sync" and config.workers >= 2
+    assert config.preload_app and config.timeout == 60 and config.accesslog == "-"
+    assert config.bind == ["0.0.0.0:8000"]

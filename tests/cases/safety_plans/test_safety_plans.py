@@ -414,3 +414,35 @@ def test_the_api_knows_no_person_condition_or_intervention_of_another_case(
         "999999999", "X"
     )
     assert not SafetyPlanVersion.objects.exists()
+
+
+def test_the_api_knows_no_person_whose_details_the_caller_may_not_read(client, login_verified, region, case, family):
+    # A network member Veilig Thuis keeps to itself: the CVC professional may not read who it is.
+    hidden = person_add(
+        actor=region.vt_user,
+        case=case,
+        role="netwerk",
+        full_name="Buurvrouw Eigenorg",
+        confidentiality="eigen_organisatie",
+    )
+    login_verified(client, region.cvc_user)
+    versions = reverse("api-safety-plan-versions", kwargs={"case_id": case.pk})
+    response = _post(client, versions, _api_body(family, commitments=[{"person": hidden.pk, "commitment": "Helpt"}]))
+    missing = _post(client, versions, _api_body(family, commitments=[{"person": 999999999, "commitment": "Helpt"}]))
+    assert response.status_code == 400 and "Eigenorg" not in response.content.decode()
+    assert response.content.decode().replace(str(hidden.pk), "X") == missing.content.decode().replace("999999999", "X")
+    assert not SafetyPlanVersion.objects.exists()
+    # The plan itself can be recorded; an akkoord in the hidden person's name is refused the same way.
+    assert _post(client, versions, _api_body(family)).status_code == 201
+    agreements = reverse("api-safety-plan-agreements", kwargs={"case_id": case.pk, "plan_version": 1})
+    body = {"person": hidden.pk, "agreed_on": timezone.localdate().isoformat(), "way": "paper"}
+    refused = _post(client, agreements, body)
+    assert refused.status_code == 400 and "person" in refused.content.decode()
+    assert not PlanAgreement.objects.exists()
+    # Veilig Thuis itself may name its own network member in the plan.
+    client.logout()
+    login_verified(client, region.vt_user)
+    body = _api_body(
+        family, expected_version=1, reason="Buurvrouw erbij", commitments=[{"person": hidden.pk, "commitment": "Helpt"}]
+    )
+    assert _post(client, versions, body).status_code == 201
