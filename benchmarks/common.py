@@ -16,7 +16,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/veiligheidsteam_bench"
+# BENCH_SCALE picks the data set: "100k" (the region, 100k cases) or "national" (1M cases); each in its
+# own database, both kept. `run.py` with BENCH_SCALE=both runs every script against each.
+SCALE_DATABASES = {"100k": "veiligheidsteam_bench", "national": "veiligheidsteam_bench_national"}
+
+
+def bench_scale() -> str:
+    scale = os.environ.get("BENCH_SCALE", "100k")
+    if scale not in SCALE_DATABASES:
+        raise SystemExit(f"BENCH_SCALE={scale!r}: one of {', '.join(SCALE_DATABASES)} (run.py also takes 'both')")
+    return scale
+
+
+def database_url(scale: str) -> str:
+    return f"postgres://postgres@127.0.0.1:5432/{SCALE_DATABASES[scale]}"
 
 
 def setup_django(*, debug: bool | None = None) -> None:
@@ -24,7 +37,7 @@ def setup_django(*, debug: bool | None = None) -> None:
     recorded per query, templates compiled without debug data); the page benches do. The settings read
     at start-up (static files storage, secrets, https redirect) stay those of DEBUG=true, in-process."""
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DATABASE_URL", BENCH_DATABASE_URL)
+    os.environ.setdefault("DATABASE_URL", database_url(bench_scale()))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "safetyteams.settings")
     os.environ.setdefault("DEBUG", "true")
     os.environ.setdefault("LOG_LEVEL", "WARNING")

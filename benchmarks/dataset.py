@@ -1,16 +1,23 @@
 #!/usr/bin/env python
-"""The one benchmark data set: 100k cases, 2k users, 1M timeline events and 1M deadlines.
+"""The benchmark data sets: 100k cases (the region) and, with BENCH_SCALE=national, 1M cases.
 
-Seeded into DATABASE_URL (default `veiligheidsteam_bench`, created and migrated when missing) and
-reused by later runs: every step tops up to its target and does nothing when it is reached.
-`benchmarks/run.py` runs this first; the other scripts import `prepare()` (idempotent, seconds when
-the data is there) and `pick_users()`.
+Seeded into DATABASE_URL (default by BENCH_SCALE: `veiligheidsteam_bench`, or
+`veiligheidsteam_bench_national`; created and migrated when missing) and reused by later runs: every
+step tops up to its target and does nothing when it is reached. `benchmarks/run.py` runs this first;
+the other scripts import `prepare()` (idempotent, seconds when the data is there) and `pick_users()`.
 
+100k ("the region"):
 - the demo region plus 2,000 professionals spread over the demo teams' organisations;
 - 100,000 demo cases (`cases.demo.seed_cases`, COPY) with participants drawn from all of them;
 - timeline events topped up to 1M with one INSERT … SELECT over the cases (server side);
 - deadlines topped up to 1M the same way: mostly closed history, one open row per case due within
   a year, a few hundred overdue.
+
+national: the region seeded the same way (without the top-ups), then copied into nine more regions
+server side (`benchmarks/national.py`: 10 regions, 30 teams, 20,240 users, 1M cases), and the events
+and deadlines topped up to 10M each over all cases. Inside one transaction, with the foreign-key
+triggers off (the rows are consistent by construction) and the secondary indexes dropped and built
+again after the load.
 """
 
 from __future__ import annotations
@@ -22,10 +29,12 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BENCH_DATABASE_URL, report, setup_django  # noqa: E402
+from common import SCALE_DATABASES, bench_scale, database_url, report, setup_django  # noqa: E402
 
+# Per region (the 100k set is one region; the national set ten copies of it).
 CASES, USERS = 100_000, 2_000
 TIMELINE_EVENTS, DEADLINES = 1_000_000, 1_000_000
+NATIONAL_REGIONS = 10
 BENCH_USER_PREFIX = "bench-prof-"
 # Deadline rows this data set adds carry this subject prefix (distinct per row: unique-open constraint).
 DEADLINE_SUBJECT = "bench-dl:"
@@ -34,8 +43,11 @@ DEADLINE_SUBJECT = "bench-dl:"
 def ensure_database() -> None:
     import psycopg
 
-    url = os.environ.setdefault("DATABASE_URL", BENCH_DATABASE_URL)
+    url = os.environ.setdefault("DATABASE_URL", database_url(bench_scale()))
     name = urlparse(url).path.lstrip("/")
+    if bench_scale() == "national" and name == SCALE_DATABASES["100k"]:
+        # The national build would copy the region into the 100k set.
+        raise SystemExit(f"BENCH_SCALE=national with DATABASE_URL on {name}: point it at the national database")
     base = url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(base, autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
@@ -70,9 +82,9 @@ def _seed_users() -> int:
     return len(users)
 
 
-def _top_up_timeline(cursor) -> int:
+def _top_up_timeline(cursor, target: int, cases: int) -> int:
     cursor.execute("SELECT count(*) FROM cases_timelineevent")
-    missing = TIMELINE_EVENTS - cursor.fetchone()[0]
+    missing = target - cursor.fetchone()[0]
     if missing <= 0:
         return 0
     # Spread over the cases: note/status events after the case opened, no actor (like imported history).
@@ -83,20 +95,20 @@ def _top_up_timeline(cursor) -> int:
         "FROM (SELECT id, opened_at, row_number() OVER (ORDER BY id) AS n FROM cases_case) c "
         "CROSS JOIN generate_series(1, %s) g "
         "WHERE (c.n - 1) * %s + g <= %s",
-        [missing // CASES + 1, missing // CASES + 1, missing],
+        [missing // cases + 1, missing // cases + 1, missing],
     )
     return cursor.rowcount
 
 
-def _top_up_deadlines(cursor) -> int:
+def _top_up_deadlines(cursor, target: int, cases: int) -> int:
     from workflows.deadlines.models import DeadlineRule
 
     cursor.execute("SELECT count(*) FROM workflows_deadline")
-    missing = DEADLINES - cursor.fetchone()[0]
+    missing = target - cursor.fetchone()[0]
     if missing <= 0:
         return 0
     rule = DeadlineRule.objects.get(team=None, code="gezamenlijke-beoordeling")
-    per_case = missing // CASES + 1
+    per_case = missing // cases + 1
     # g = 1: open, due within a year (every 300th case overdue); g > 1: closed history (met).
     cursor.execute(
         "INSERT INTO workflows_deadline (rule_id, case_id, subject, name, started_at, term_value, term_unit, "
@@ -116,6 +128,60 @@ def _top_up_deadlines(cursor) -> int:
     return cursor.rowcount
 
 
+def _national(*, regions: int) -> dict[str, float]:
+    """Copy the seeded region until there are `regions`, then top events and deadlines up to ten
+    per case over all of them; seconds per step (empty when everything was there)."""
+    from django.db import connection, transaction
+    from national import replicate, secondary_indexes
+
+    from cases.models import TimelineEvent
+    from partners.demo import TEAMS
+    from workflows.deadlines.models import Deadline
+
+    timings: dict[str, float] = {}
+    cases, events, deadlines = CASES * regions, TIMELINE_EVENTS * regions, DEADLINES * regions
+    marker = f"{TEAMS[-1].name} (regio {regions:02d})"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM partners_safetyteam WHERE name = %s)", [marker])
+        copied = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM cases_timelineevent")
+        have_events = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM workflows_deadline")
+        if copied and have_events >= events and cursor.fetchone()[0] >= deadlines:
+            return timings
+        # Consistent by construction: skip the per-row foreign-key triggers (superuser, this transaction).
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        step = time.perf_counter()
+        big = [m._meta.db_table for m in (TimelineEvent, Deadline)] + (
+            [] if copied else ["cases_case", "cases_person", "cases_participant", "cases_caseuserobjectpermission"]
+        )
+        indexes = secondary_indexes(cursor, big)
+        for name, _definition in indexes:
+            cursor.execute(f'DROP INDEX "{name}"')
+        timings["drop indexes"] = time.perf_counter() - step
+        step = time.perf_counter()
+        per_table = replicate(cursor, regions=regions, marker_team=marker)
+        if per_table:
+            timings["copy regions"] = time.perf_counter() - step
+            for table, seconds in per_table.items():
+                if seconds >= 5:
+                    timings[f"  {table}"] = seconds
+        step = time.perf_counter()
+        if _top_up_timeline(cursor, events, cases):
+            timings["timeline"] = time.perf_counter() - step
+        step = time.perf_counter()
+        if _top_up_deadlines(cursor, deadlines, cases):
+            timings["deadlines"] = time.perf_counter() - step
+        step = time.perf_counter()
+        for _name, definition in indexes:
+            cursor.execute(definition)
+        timings["build indexes"] = time.perf_counter() - step
+    for name, seconds in timings.items():
+        print(f"   national: {name.strip()} {seconds:.1f} s", flush=True)
+    return timings
+
+
 def prepare(*, report_seed: bool = False) -> dict[str, float]:
     """Make the data set complete; returns seconds per step that did work (empty when all was there)."""
     from django.conf import settings
@@ -128,8 +194,12 @@ def prepare(*, report_seed: bool = False) -> dict[str, float]:
     ensure_database()
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    call_command("migrate", verbosity=0)
+    if os.environ.get("BENCH_MIGRATE", "1") != "0":
+        call_command("migrate", verbosity=0)
+    else:  # measuring a data set someone else keeps: leave its schema as it is
+        print("   BENCH_MIGRATE=0: migrations not applied", flush=True)
     seed_region(password=settings.DEMO_PASSWORD)
+    migrate_seconds = time.perf_counter() - started
     step = time.perf_counter()
     if _seed_users():
         timings["users"] = time.perf_counter() - step
@@ -137,16 +207,22 @@ def prepare(*, report_seed: bool = False) -> dict[str, float]:
     counts = seed_cases(count=CASES)
     if counts.get("cases_created"):
         timings["cases"] = time.perf_counter() - step
-    with transaction.atomic(), connection.cursor() as cursor:
-        step = time.perf_counter()
-        if _top_up_timeline(cursor):
-            timings["timeline"] = time.perf_counter() - step
-        step = time.perf_counter()
-        if _top_up_deadlines(cursor):
-            timings["deadlines"] = time.perf_counter() - step
+    if bench_scale() == "national":
+        timings.update(_national(regions=NATIONAL_REGIONS))
+    else:
+        with transaction.atomic(), connection.cursor() as cursor:
+            step = time.perf_counter()
+            if _top_up_timeline(cursor, TIMELINE_EVENTS, CASES):
+                timings["timeline"] = time.perf_counter() - step
+            step = time.perf_counter()
+            if _top_up_deadlines(cursor, DEADLINES, CASES):
+                timings["deadlines"] = time.perf_counter() - step
     if timings:
+        timings = {"migrate and region": migrate_seconds, **timings}
+        step = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")  # visibility map: counts become index-only scans
+        timings["vacuum analyze"] = time.perf_counter() - step
         timings["total"] = time.perf_counter() - started
     if report_seed:
         with connection.cursor() as cursor:
@@ -157,8 +233,9 @@ def prepare(*, report_seed: bool = False) -> dict[str, float]:
             cases, users, events, deadlines = cursor.fetchone()
         sizes = f"{cases} cases, {users} users, {events} events, {deadlines} deadlines"
         if timings:
-            steps = ", ".join(f"{k} {v:.0f} s" for k, v in timings.items() if k != "total")
-            report("seed: data set (first run)", timings["total"], "s", budget=600, note=f"{steps}; {sizes}")
+            steps = ", ".join(f"{k.strip()} {v:.0f} s" for k, v in timings.items() if k != "total")
+            budget = 1200 if bench_scale() == "national" else 600
+            report("seed: data set (first run)", timings["total"], "s", budget=budget, note=f"{steps}; {sizes}")
         else:
             report("seed: data set (reused)", time.perf_counter() - started, "s", note=sizes)
     return timings

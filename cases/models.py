@@ -116,6 +116,9 @@ class Case(models.Model):
             models.Index(fields=["team", "status", "-opened_at"], name="case_team_status_idx"),
             models.Index(fields=["municipality", "status"], name="case_municipality_status_idx"),
             models.Index(fields=["-opened_at", "-id"], name="case_opened_idx"),
+            # "Teamzaken" newest first: with only case_opened_idx PostgreSQL walks every team's newest
+            # cases to find 25 of one team, ten times as many in a country of 30 teams as in a region of 3.
+            models.Index(fields=["team", "-opened_at", "-id"], name="case_team_opened_idx"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=CaseStatus.values), name="case_status_valid"),
