@@ -73,7 +73,64 @@ def stop(workers: list[subprocess.Popen]) -> None:
             os.killpg(proc.pid, signal.SIGKILL)
 
 
-def run_job(workers: int, world, log_dir: Path) -> tuple[float, int, float]:
+class CpuMeter:
+    """CPU seconds of the workers and of the database's backends serving this database (sampled while the
+    job runs: a backend that ends between two samples loses at most its last half second). Their sum per
+    case predicts the quiet rate on a loaded machine: two cores give about 2 / (CPU per case) cases/s."""
+
+    def __init__(self, procs: list[subprocess.Popen]):
+        import psutil
+        from django.db import connection
+
+        self.workers = {proc.pid: psutil.Process(proc.pid) for proc in procs}
+        self.database = connection.settings_dict["NAME"]
+        self.own = connection.connection.info.backend_pid if connection.connection else None
+        self.start_worker = {pid: self._cpu(p) for pid, p in self.workers.items()}
+        self.last_worker = dict(self.start_worker)
+        self.backend_start: dict[int, float] = {}
+        self.backend_last: dict[int, float] = {}
+        self.sample()
+
+    @staticmethod
+    def _cpu(process) -> float:
+        times = process.cpu_times()
+        return times.user + times.system
+
+    @staticmethod
+    def _backend_cpu(pid: int) -> float | None:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def sample(self) -> None:
+        from django.db import connection
+
+        for pid, process in self.workers.items():
+            try:
+                self.last_worker[pid] = self._cpu(process)
+            except Exception:  # noqa: BLE001, S110 - a worker that ended keeps its last sample
+                pass
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", [self.database])
+            pids = [row[0] for row in cursor.fetchall()]
+        for pid in pids:
+            if pid == self.own:
+                continue
+            cpu = self._backend_cpu(pid)
+            if cpu is None:
+                continue
+            self.backend_start.setdefault(pid, cpu)
+            self.backend_last[pid] = cpu
+
+    def per_case(self, cases: int) -> tuple[float, float]:
+        worker = sum(self.last_worker[pid] - self.start_worker[pid] for pid in self.workers)
+        backend = sum(self.backend_last[pid] - self.backend_start[pid] for pid in self.backend_last)
+        return worker / max(cases, 1), backend / max(cases, 1)
+
+
+def run_job(workers: int, world, log_dir: Path) -> tuple[float, int, float, tuple[float, float]]:
     from django.db import transaction
     from django.utils import timezone
 
@@ -88,10 +145,12 @@ def run_job(workers: int, world, log_dir: Path) -> tuple[float, int, float]:
     admin, _ = User.objects.get_or_create(username="bench-import-admin")
     procs = start_workers(workers, log_dir)
     try:
+        meter = CpuMeter(procs)
         with transaction.atomic():  # the job's task is sent when this commits
             job = import_job_start(actor=admin, file_name="bench.jsonl", text=text, dry_run=False, all_or_nothing=False)
         while True:
             job.refresh_from_db()
+            meter.sample()
             if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
                 break
             time.sleep(0.5)
@@ -100,7 +159,7 @@ def run_job(workers: int, world, log_dir: Path) -> tuple[float, int, float]:
     assert job.status == ImportStatus.DONE and not job.failed_records, (job.status, job.error, job.failed_records)
     assert ImportJob.objects.filter(pk=job.pk, created=COUNT).exists()
     seconds = (job.finished_at - job.started_at).total_seconds()
-    return job.created / seconds, job.created, seconds
+    return job.created / seconds, job.created, seconds, meter.per_case(job.created)
 
 
 def main() -> None:
@@ -109,7 +168,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         rates = {}
         for workers in (1, 2):
-            rate, created, seconds = run_job(workers, world, Path(tmp))
+            rate, created, seconds, (worker_cpu, backend_cpu) = run_job(workers, world, Path(tmp))
             rates[workers] = rate
             report(
                 f"import job: cases/s, {workers} worker{'s' if workers > 1 else ''}",
@@ -118,7 +177,8 @@ def main() -> None:
                 budget=BUDGET_TWO_WORKERS if workers == 2 else None,
                 higher_is_better=True,
                 baseline=rates[1] if workers == 2 else None,
-                note=f"{created} created in {seconds:.1f} s",
+                note=f"{created} created in {seconds:.1f} s; CPU per case: workers {worker_cpu * 1000:.0f} ms, "
+                f"PostgreSQL {backend_cpu * 1000:.0f} ms; load {os.getloadavg()[0]:.1f}",
             )
 
 

@@ -26,6 +26,11 @@ class CasesConfig(AppConfig):
         # Destroying a case takes its documents' files and titles with it.
         on_case_destroyed(erase_documents)
 
+        from cases.versioning import history_managers_reused
+
+        # One history manager class per model instead of one per history row written.
+        history_managers_reused()
+
         from cases.replay_batch import connect_signals
 
         # The import's batch (cases.replay_batch): its cached answers follow participations, its history rows wait.

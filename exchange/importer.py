@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from cases.access_log.models import AccessAction, AccessOutcome
 from cases.access_log.services import access_log_deferred, access_log_write_actors
-from cases.models import Case, Person
+from cases.models import Case, Participant, Person
 from cases.replay_batch import case_replay_batch
 from cases.selectors import actor_for
 from cases.services import case_change, case_open, person_add, person_change
@@ -279,7 +279,9 @@ def _create(doc: dict, directory: Directory, *, team_name, imported_by) -> Case:
     keys: dict = {}
     for i, person in enumerate(doc.get("persons", [])):
         keys[f"person:{person['key']}"] = _person_add(opener, case, person, f"/persons/{i}", opened_at).pk
-    replayer = Replayer(case=case, document=doc, directory=directory, keys=keys)
+    # In the order `first()` would find them (Participant's ordering: started_at, id).
+    opening = list(Participant.objects.filter(case=case).order_by("started_at", "id"))
+    replayer = Replayer(case=case, document=doc, directory=directory, keys=keys, opening=opening)
     replayer.actors.add(opener)
     replayer.run(history_steps(doc))
     ImportedCase.objects.create(case=case, digest=digest(doc), document=doc, keys=keys, imported_by=imported_by)

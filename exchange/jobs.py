@@ -153,7 +153,13 @@ def _split(job: ImportJob, token: uuid.UUID) -> None:
         lines = list(_lines(job))
         size = _chunk_records()
         ImportJobChunk.objects.bulk_create(
-            ImportJobChunk(job=job, number=number, first=first, end=min(first + size, len(lines)))
+            ImportJobChunk(
+                job=job,
+                number=number,
+                first=first,
+                end=min(first + size, len(lines)),
+                lines=[list(line) for line in lines[first : first + size]],
+            )
             for number, first in enumerate(range(0, len(lines), size))
         )
         job.total, job.first_lines = len(lines), import_first_lines(lines)
@@ -214,8 +220,13 @@ def _chunk_held(chunk: ImportJobChunk, token: uuid.UUID):
 def _run_chunk(chunk: ImportJobChunk, token: uuid.UUID) -> None:
     """Each case of the chunk with the chunk's cursor, the job's counters and its errors in one
     transaction, after the last one committed; the last chunk to end ends the job."""
-    job = ImportJob.objects.select_related("team", "requested_by").get(pk=chunk.job_id)
-    lines = list(_lines(job))[chunk.first + chunk.processed : chunk.end]
+    jobs = ImportJob.objects.select_related("team", "requested_by")
+    if chunk.lines is not None:  # its own records: the job's file stays in the database
+        job = jobs.defer("source").get(pk=chunk.job_id)
+        lines = [(number, text) for number, text in chunk.lines[chunk.processed :]]
+    else:
+        job = jobs.get(pk=chunk.job_id)
+        lines = list(_lines(job))[chunk.first + chunk.processed : chunk.end]
     prepared = import_prepare(lines, team_name=job.team.name if job.team else None, first_lines=job.first_lines)
     with access_log_deferred(), deadline_rules_cached():
         for record in prepared.records:
@@ -231,7 +242,7 @@ def _run_chunk(chunk: ImportJobChunk, token: uuid.UUID) -> None:
     with transaction.atomic():
         # Chunks that end at the same moment take turns here, so exactly one sees the job's last.
         ImportJob.objects.select_for_update().filter(pk=job.pk).first()
-        if not _chunk_held(chunk, token).update(done=True, claim=None, claimed_until=None):
+        if not _chunk_held(chunk, token).update(done=True, claim=None, claimed_until=None, lines=[]):
             raise ClaimLost
         if not job.chunks.filter(done=False).exists():
             _finish(job.pk, None)
@@ -339,5 +350,6 @@ def import_jobs_resume() -> int:
 def import_sources_erase(case_id: int) -> None:
     """A destroyed case may be in any upload: the finished jobs' files go (their counts and errors stay;
     a running job keeps its file until it ends, and the next destruction takes it)."""
-    finished = ImportJob.objects.filter(status__in=[ImportStatus.DONE, ImportStatus.FAILED]).exclude(source="")
-    finished.update(source="")
+    finished = ImportJob.objects.filter(status__in=[ImportStatus.DONE, ImportStatus.FAILED])
+    finished.exclude(source="").update(source="")
+    ImportJobChunk.objects.filter(job__in=finished, lines__isnull=False).exclude(lines=[]).update(lines=[])

@@ -130,6 +130,10 @@ class ImportJobChunk(models.Model):
     done = models.BooleanField(default=False)
     claim = models.UUIDField(null=True, blank=True)
     claimed_until = models.DateTimeField(null=True, blank=True)
+    # Its records as [line number, text] (written at the split), so that a chunk reads its own part and
+    # not the whole file; emptied when the chunk is done and with the job's file (a destroyed case).
+    # None in chunks split before it was kept: they read the job's file.
+    lines = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["job", "number"]

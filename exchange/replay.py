@@ -82,13 +82,15 @@ def problems_of(error: Exception, where: str, item: dict | None = None) -> list[
 class Replayer:
     """Applies steps to one case; `keys` maps document parts to the rows they became."""
 
-    def __init__(self, *, case: Case, document: dict, directory: Directory, keys: dict):
+    def __init__(self, *, case: Case, document: dict, directory: Directory, keys: dict, opening=None):
         self.case = case
         self.doc = document
         self.dir = directory
         self.keys = keys
         self.actors: set = set()
         self.opener = directory.users[document["opened_by"]]
+        # The participations case_open made (a new case): read once instead of at each participant.
+        self.opening: list[Participant] | None = opening
 
     def user(self, username):
         user = self.dir.users[username]
@@ -118,18 +120,32 @@ class Replayer:
         data, at = step.data, step.at
         organisation, professional = self.org(data["organisation"]), self.user(data["professional"])
         # case_open made the opener (and the vast gezicht) participants at the opening moment.
-        existing = (
-            Participant.objects.filter(
-                case=self.case,
-                organisation=organisation,
-                professional=professional,
-                role=data["role"],
-                started_at=at,
-                ended_at__isnull=True,
+        claimed = [v for k, v in self.keys.items() if k.startswith("/participants/")]
+        if self.opening is not None:  # the ones not claimed yet are as case_open left them
+            existing = next(
+                (
+                    p
+                    for p in self.opening
+                    if (p.organisation_id, p.professional_id, p.role, p.started_at)
+                    == (organisation.pk, professional.pk, data["role"], at)
+                    and p.ended_at is None
+                    and p.pk not in claimed
+                ),
+                None,
             )
-            .exclude(pk__in=[v for k, v in self.keys.items() if k.startswith("/participants/")])
-            .first()
-        )
+        else:
+            existing = (
+                Participant.objects.filter(
+                    case=self.case,
+                    organisation=organisation,
+                    professional=professional,
+                    role=data["role"],
+                    started_at=at,
+                    ended_at__isnull=True,
+                )
+                .exclude(pk__in=claimed)
+                .first()
+            )
         if existing is None:
             existing = participant_add(
                 actor=self.opener,

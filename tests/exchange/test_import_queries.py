@@ -16,8 +16,9 @@ from tests.exchange.world import build_live_case, make_world, minimal_document
 from workflows.meetings.models import MeetingDecision
 
 # 293 when the batch came; 349 since the tests' richest case also carries a veiligheidsplan (two
-# versions with their akkoorden and its evaluation deadlines) and its children's measures.
-PINNED_HISTORY_CASE = 349
+# versions with their akkoorden and its evaluation deadlines) and its children's measures; 306 since the
+# batch inserts a case's timeline events together and keeps who answers for a deadline per case.
+PINNED_HISTORY_CASE = 306
 
 
 def _import(world, prefix: str, count: int):

@@ -21,6 +21,7 @@ from cases.assessments.models import Veiligheidsvoorwaarde
 from cases.documents.models import Document
 from cases.interventions.models import Intervention
 from cases.models import CLOSED_STATUSES, Case, EventKind, Participant, TimelineEvent
+from cases.replay_batch import participations_read
 from cases.safety_plans.models import SafetyPlan
 from cases.timeline import timeline_replay
 from workflows.deadlines.calendar import WorkingDayCalendar, add_months, as_utc, end_of_day, local_date
@@ -124,16 +125,26 @@ def calendar() -> WorkingDayCalendar:
     return cache.calendar
 
 
-def _subject(event: TimelineEvent) -> tuple[str, object | None]:
+def _subject_key(event: TimelineEvent) -> str:
+    """The event's subject as a deadline names it ("intervention:12"), without reading the subject."""
     prefix = SUBJECT_KEYS.get(event.kind)
     if prefix is None:
-        return "", None
+        return ""
     object_id = event.data.get(f"{prefix}_id")
     if prefix == "request":  # no date of its own; a destruction request from before the desk has no id
-        return (f"request:{object_id}" if object_id else ""), None
+        return f"request:{object_id}" if object_id else ""
+    return f"{prefix}:{object_id}"
+
+
+def _subject(event: TimelineEvent) -> tuple[str, object | None]:
+    key = _subject_key(event)
+    prefix = SUBJECT_KEYS.get(event.kind)
+    if prefix is None or prefix == "request":
+        return key, None
+    object_id = event.data.get(f"{prefix}_id")
     model = SUBJECT_MODELS[prefix]
     obj = model._default_manager.filter(pk=object_id, case_id=event.case_id).first() if object_id else None
-    return f"{prefix}:{object_id}", obj
+    return key, obj
 
 
 def _term_end(
@@ -166,18 +177,34 @@ def _responsible(rule: DeadlineRule, case: Case, subject) -> tuple[int | None, i
             return subject.responsible_organisation_id, subject.responsible_professional_id
         return subject.owner_organisation_id, subject.owner_id
     if rule.responsible == Responsible.ORGANISATION_KIND:
-        participant = (
+        kind = rule.responsible_organisation_kind
+        return participations_read(case, ("kind", kind), lambda: _responsible_of_kind(case, kind))  # type: ignore[return-value]
+    vast_gezicht_id = case.vast_gezicht_id
+    organisation_id = participations_read(
+        case,
+        ("vast_gezicht", vast_gezicht_id),
+        lambda: (
             Participant.objects.active()
-            .filter(case=case, organisation__kind=rule.responsible_organisation_kind)
-            .order_by("started_at", "id")
+            .filter(case=case, professional_id=vast_gezicht_id)
+            .values_list("organisation_id", flat=True)
             .first()
-        )
-        if participant is not None:
-            return participant.organisation_id, participant.professional_id
-        org = case.team.organisations.filter(kind=rule.responsible_organisation_kind).order_by("id").first()
-        return (org.pk if org else None), None
-    vast = Participant.objects.active().filter(case=case, professional_id=case.vast_gezicht_id).first()
-    return (vast.organisation_id if vast else None), case.vast_gezicht_id
+        ),
+    )
+    return organisation_id, vast_gezicht_id  # type: ignore[return-value]
+
+
+def _responsible_of_kind(case: Case, kind: str) -> tuple[int | None, int | None]:
+    participant = (
+        Participant.objects.active()
+        .filter(case=case, organisation__kind=kind)
+        .order_by("started_at", "id")
+        .values_list("organisation_id", "professional_id")
+        .first()
+    )
+    if participant is not None:
+        return participant
+    org = case.team.organisations.filter(kind=kind).order_by("id").values_list("pk", flat=True).first()
+    return org, None
 
 
 def first_remind_at(deadline: Deadline, *, now: datetime, cal: WorkingDayCalendar) -> datetime:
@@ -300,7 +327,7 @@ def on_close_event(event: TimelineEvent) -> None:
     kinds = [event.kind, *([CLOSES_AS[event.kind]] if event.kind in CLOSES_AS else [])]
     if not any(_may_close(kind) for kind in kinds):
         return
-    subject_key, _subject_obj = _subject(event)
+    subject_key = _subject_key(event)
     open_deadlines = Deadline.objects.filter(
         case_id=event.case_id, state=DeadlineState.OPEN, rule__close_event__in=kinds
     ).select_related("rule")
