@@ -132,6 +132,18 @@ def _name(row: Mapping[str, Any]) -> str:
     return f"{row['created_by__first_name']} {row['created_by__last_name']}".strip() or row["created_by__username"]
 
 
+class _JoinedNames(StringAgg):
+    """STRING_AGG(name, ', ' ORDER BY name) on PostgreSQL. SQLite (the quick start) knows no ordered
+    aggregate before 3.44: GROUP_CONCAT there, the names in the order the rows come."""
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        plain = self.copy()
+        plain.order_by = None
+        plain.function = "GROUP_CONCAT"
+        plain.template = "%(function)s(%(distinct)s%(expressions)s)"
+        return plain.as_sql(compiler, connection)
+
+
 def _person_names(user, grants: ReaderGrants | None = None) -> Subquery:
     """The names of the outer document's persons whose details `user` may read (the persons' own class,
     cases.confidentiality), joined by commas, as one column of the documents' query."""
@@ -139,7 +151,7 @@ def _person_names(user, grants: ReaderGrants | None = None) -> Subquery:
     names = (
         Document.persons.through.objects.filter(document_id=OuterRef("pk"), person_id__in=readable)
         .values("document_id")
-        .annotate(names=StringAgg("person__full_name", delimiter=", ", order_by="person__full_name"))
+        .annotate(names=_JoinedNames("person__full_name", delimiter=", ", order_by="person__full_name"))
         .values("names")  # type: ignore[misc]  # an annotation the plugin does not follow
     )
     return Subquery(names[:1])

@@ -78,6 +78,13 @@ def test_make_run_starts_a_usable_demo_and_stops_cleanly_on_ctrl_c(tmp_path):
         )
         assert home.status_code == 200
         assert "Veiligheidsteam Bergen op Zoom e.o." in home.text
+        # The pages a coordinator works on answer on SQLite too (no PostgreSQL-only SQL on them).
+        team_cases = session.get(f"{base}/teamzaken/", timeout=10)
+        assert team_cases.status_code == 200
+        case_path = re.search(r'href="(/zaken/\d+/)"', team_cases.text).group(1)
+        case_page = session.get(f"{base}{case_path}", timeout=10)
+        assert case_page.status_code == 200, case_page.text[:500]
+        assert "Documenten" in case_page.text
     finally:
         os.killpg(proc.pid, signal.SIGINT)
         output, _ = proc.communicate(timeout=60)
