@@ -23,7 +23,7 @@ def _number(value) -> float:
 def bar_chart(title: str, labels: list[str], series: list[tuple[str, list]], *, unit: str = "") -> SafeString:
     """Horizontal stacked bars: one bar per label, one segment per series; None/"" values are skipped."""
     if not labels or not series:
-        return SafeString("")
+        return format_html("")
     totals = [sum(_number(values[i]) for _name, values in series) for i in range(len(labels))]
     scale = (WIDTH - LABEL_W - 60) / (max(totals) or 1)
     legend_rows = (len(series) + 2) // 3
@@ -88,7 +88,7 @@ def bar_chart(title: str, labels: list[str], series: list[tuple[str, list]], *, 
                 name,
             )
         )
-    parts.append(SafeString("</svg>"))
+    parts.append(format_html("</svg>"))
     # Every part is already safe (format_html), so joining escapes nothing twice.
     return format_html_join("", "{}", ((part,) for part in parts))
 
